@@ -1,0 +1,21 @@
+# Production image: gunicorn serving OpenQuizz; MongoDB comes from MONGODB_URI.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# Build-time only values: collectstatic and compilemessages need settings to load.
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && python manage.py compilemessages --verbosity 0
+
+RUN useradd --system --uid 10001 openquizz
+USER openquizz
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn openquizz.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]

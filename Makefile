@@ -1,0 +1,53 @@
+# OpenQuizz: `make run` serves the app on http://127.0.0.1:$(PORT), `make test`
+# runs the whole suite against a throwaway MongoDB, `make stop` stops the
+# embedded MongoDB. Each target creates .venv on first use and reuses it after.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test stop bench lint messages browser
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# A stamp per requirements set: pip runs again only when a requirements file changed.
+$(VENV)/.installed-run: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+# Compiled translations; msgfmt comes from Debian's gettext.
+messages:
+	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory apt-gettext
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+.PHONY: apt-gettext
+apt-gettext:
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext
+
+# Headless Chromium and its driver for the end-to-end tests, from Debian.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver)
+
+run: $(VENV)/.installed-run messages
+	@if [ -z "$$MONGODB_URI" ]; then $(PY) manage.py mongod start; fi
+	$(PY) manage.py migrate --verbosity 1
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev messages browser
+	$(BIN)/pytest
+
+stop: | $(PY)
+	@if [ -f $(VENV)/.installed-run ]; then $(PY) manage.py mongod stop; else echo "Nothing to stop."; fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

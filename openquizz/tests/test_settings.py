@@ -1,0 +1,57 @@
+"""Settings come from the environment; production refuses unsafe defaults."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_django(extra_env, *args):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_development_defaults():
+    assert settings.DATABASES["default"]["ENGINE"] == "django_mongodb_backend"
+    assert settings.DEFAULT_AUTO_FIELD == "django_mongodb_backend.fields.ObjectIdAutoField"
+
+
+def test_production_refuses_development_secret_key():
+    result = run_django({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "quiz.example.org"}, "check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_empty_allowed_hosts():
+    result = run_django({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60}, "check")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is empty" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["openquizz", "other_db"])
+def test_database_name_from_environment(name):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    result = run_django({"MONGODB_NAME": name}, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == name
+
+
+def test_check_deploy_is_clean_in_production():
+    result = run_django(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "a-production-secret-" + "k" * 50,
+            "DJANGO_ALLOWED_HOSTS": "quiz.example.org",
+        },
+        "check", "--deploy", "--fail-level", "WARNING",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
