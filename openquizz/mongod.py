@@ -116,9 +116,7 @@ class LocalMongod:
         return f"mongodb://{self.host}/?replicaSet={REPLICA_SET}"
 
     def _direct_client(self, timeout_ms=2000):
-        return MongoClient(
-            self.host, directConnection=True, serverSelectionTimeoutMS=timeout_ms
-        )
+        return MongoClient(self.host, directConnection=True, serverSelectionTimeoutMS=timeout_ms)
 
     # -- state --------------------------------------------------------------
     def pid(self):
@@ -226,8 +224,7 @@ class LocalMongod:
     def _answers_or_died(self, process):
         if process.poll() is not None:
             raise MongodError(
-                f"mongod exited with code {process.returncode} while starting; "
-                f"see {self.log_file}"
+                f"mongod exited with code {process.returncode} while starting; see {self.log_file}"
             )
         return self.answers()
 

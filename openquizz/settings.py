@@ -28,7 +28,7 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEVELOPMENT_SECRET_KEY = "django-insecure-openquizz-development-key-never-use-in-production"
+DEVELOPMENT_SECRET_KEY = "django-insecure-openquizz-development-key-never-use-in-production"  # noqa: S105 - refused when DEBUG is off
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
@@ -101,9 +101,7 @@ TEMPLATES = [
 # single-node replica set of openquizz/mongod.py is used (`make run` starts it).
 MONGO_PORT = int(os.environ.get("MONGO_PORT", "27017"))
 MONGO_DATA_DIR = Path(os.environ.get("MONGO_DATA_DIR") or BASE_DIR / ".mongo")
-MONGODB_URI = os.environ.get("MONGODB_URI") or (
-    f"mongodb://127.0.0.1:{MONGO_PORT}/?replicaSet=rs0"
-)
+MONGODB_URI = os.environ.get("MONGODB_URI") or (f"mongodb://127.0.0.1:{MONGO_PORT}/?replicaSet=rs0")
 DATABASES = {
     "default": {
         "ENGINE": "django_mongodb_backend",
@@ -155,7 +153,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # that terminates TLS (set DJANGO_SECURE_PROXY_SSL_HEADER=1 there).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)

@@ -9,7 +9,9 @@ from openquizz.mongod import LocalMongod, MongodError
 
 
 class Command(BaseCommand):
-    help = "Start, stop or show the embedded MongoDB replica set (not used when MONGODB_URI is set)."
+    help = (
+        "Start, stop or show the embedded MongoDB replica set (not used when MONGODB_URI is set)."
+    )
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -43,7 +45,9 @@ class Command(BaseCommand):
     def status(self, server):
         info = server.status()
         if not info["running"]:
-            self.stdout.write(f"MongoDB is not running (port {info['port']}, data in {info['data_dir']}).")
+            self.stdout.write(
+                f"MongoDB is not running (port {info['port']}, data in {info['data_dir']})."
+            )
             return
         self.stdout.write(
             "MongoDB is running: pid {pid}, port {port}, version {version}, "
