@@ -24,9 +24,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(VENV)/.installed-run
 
 # Compiled translations; msgfmt comes from Debian's gettext.
-messages:
-	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory apt-gettext
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+messages: | $(PY)
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  command -v msgfmt >/dev/null || $(MAKE) --no-print-directory apt-gettext; \
+	  $(PY) manage.py compilemessages --ignore=.venv --verbosity 0; \
+	fi
 
 .PHONY: apt-gettext
 apt-gettext:
