@@ -1,0 +1,569 @@
+"""quizzes.validation: the rules of every question type and of quizzes (no database)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from quizzes.validation import (
+    ANSWER_DEFAULTS,
+    clean_question,
+    clean_quiz,
+    truefalse_answers,
+)
+
+
+def answer(text="", fraction=0, **fields):
+    return {"text": text, "fraction": fraction, **fields}
+
+
+VALID = {
+    "multichoice": {"answers": [answer("4", 100), answer("5", -50)]},
+    "truefalse": {"answers": truefalse_answers(True)},
+    "shortanswer": {"answers": [answer("Paris", 100)]},
+    "numerical": {"answers": [{"value": 3.14, "tolerance": 0.01, "fraction": 100}]},
+    "matching": {"answers": [{"text": "A", "match": "1"}, {"text": "B", "match": "2"}]},
+    "essay": {},
+}
+
+
+def question(kind="multichoice", **fields):
+    """A valid question of type `kind`, with `fields` replacing its own."""
+    return {"type": kind, "name": "Q", "text": "What?", **VALID[kind], **fields}
+
+
+def errors_of(data, clean=clean_question):
+    """The message dict of the ValidationError `clean(data)` raises."""
+    with pytest.raises(ValidationError) as raised:
+        clean(data)
+    return raised.value.message_dict
+
+
+def codes_of(data, clean=clean_question):
+    with pytest.raises(ValidationError) as raised:
+        clean(data)
+    return {field: [e.code for e in errs] for field, errs in raised.value.error_dict.items()}
+
+
+# -- every type: a valid question comes back normalised ------------------------
+@pytest.mark.parametrize("kind", VALID)
+def test_valid_question_of_every_type_is_normalised(kind):
+    cleaned = clean_question({**question(kind), "name": "  Q  ", "text": "\tWhat?\n"})
+    assert (cleaned["type"], cleaned["name"], cleaned["text"]) == (kind, "Q", "What?")
+    assert cleaned["points"] == 1.0 and isinstance(cleaned["points"], float)
+    assert cleaned["text_format"] == "markdown"
+    assert (cleaned["single"], cleaned["shuffle_answers"], cleaned["case_sensitive"]) == (
+        True,
+        True,
+        False,
+    )
+    for row in cleaned["answers"]:
+        assert set(row) == set(ANSWER_DEFAULTS)
+        assert isinstance(row["fraction"], float)
+
+
+def test_defaults_and_none_mean_not_given():
+    cleaned = clean_question(question(points=None, general_feedback=None, single=None))
+    assert (cleaned["points"], cleaned["general_feedback"], cleaned["single"]) == (1.0, "", True)
+
+
+def test_numbers_are_read_from_numeric_strings_and_decimals():
+    cleaned = clean_question(
+        question(points="2,5", answers=[answer("a", "100"), answer("b", Decimal("-33.5"))])
+    )
+    assert cleaned["points"] == 2.5
+    assert [row["fraction"] for row in cleaned["answers"]] == [100.0, -33.5]
+
+
+def test_blank_answer_rows_are_dropped_and_errors_keep_the_rows_indices():
+    rows = [answer("4", 100), {}, answer("", 0), answer("5", 0), answer("", 50)]
+    assert errors_of(question(answers=rows)) == {
+        "answers[4].text": ["Write the text of this answer."]
+    }
+    cleaned = clean_question(question(answers=rows[:4]))
+    assert [row["text"] for row in cleaned["answers"]] == ["4", "5"]
+
+
+# -- multichoice -------------------------------------------------------------------
+def test_single_choice_needs_an_answer_at_100():
+    rows = [answer("4", 90), answer("5", 0)]
+    assert errors_of(question(answers=rows)) == {
+        "answers": ["Give at least one answer a grade of 100 %."]
+    }
+
+
+def test_multichoice_accepts_negative_fractions_down_to_minus_100():
+    rows = [answer("4", 100), answer("5", -100), answer("6", -33.333)]
+    assert [a["fraction"] for a in clean_question(question(answers=rows))["answers"]] == [
+        100,
+        -100,
+        -33.333,
+    ]
+
+
+@pytest.mark.parametrize(("index", "fraction"), [(0, 100.5), (1, -100.01), (1, 1e9)])
+def test_multichoice_fractions_stay_within_minus_100_and_100(index, fraction):
+    rows = [answer("4", 100), answer("5", 0)]
+    rows[index]["fraction"] = fraction
+    assert f"answers[{index}].fraction" in codes_of(question(answers=rows))
+
+
+def test_multichoice_needs_two_answers_with_text():
+    assert codes_of(question(answers=[answer("4", 100)])) == {"answers": ["too_few"]}
+    assert codes_of(question(answers=[answer("4", 100), answer(" ", 0, feedback="no")])) == {
+        "answers[1].text": ["required"]
+    }
+    assert codes_of(question(answers=[])) == {"answers": ["too_few"]}
+
+
+@pytest.mark.parametrize(
+    "fractions",
+    [[50, 50], [33.333, 33.333, 33.334], [33.33, 33.33, 33.33], [50, 50, -100], [100, -50]],
+)
+def test_multiple_answers_positive_fractions_sum_to_100(fractions):
+    rows = [answer(f"a{i}", f) for i, f in enumerate(fractions)]
+    assert clean_question(question(single=False, answers=rows))["single"] is False
+
+
+@pytest.mark.parametrize("fractions", [[50, 30], [60, 50], [33.3, 33.3, 33.3], [0, 0], [-50, -50]])
+def test_multiple_answers_positive_fractions_not_summing_to_100_are_refused(fractions):
+    rows = [answer(f"a{i}", f) for i, f in enumerate(fractions)]
+    messages = errors_of(question(single=False, answers=rows))["answers"]
+    assert messages[0].startswith("The positive grades must add up to 100 %")
+
+
+# -- truefalse -----------------------------------------------------------------------
+@pytest.mark.parametrize("correct", [True, False])
+def test_truefalse_answers_builds_a_valid_pair(correct):
+    rows = clean_question(question("truefalse", answers=truefalse_answers(correct, "Yes!", "No.")))[
+        "answers"
+    ]
+    assert [(row["text"], row["fraction"], row["feedback"]) for row in rows] == [
+        ("true", 100.0 if correct else 0.0, "Yes!"),
+        ("false", 0.0 if correct else 100.0, "No."),
+    ]
+
+
+def test_truefalse_texts_are_case_insensitive_and_lowercased():
+    rows = [answer(" FALSE ", 100), answer("True", 0)]
+    cleaned = clean_question(question("truefalse", answers=rows))
+    assert [row["text"] for row in cleaned["answers"]] == ["false", "true"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([answer("true", 100)], {"answers": ["truefalse_answers"]}),
+        ([answer("true", 100), answer("true", 0)], {"answers": ["truefalse_answers"]}),
+        (
+            [answer("true", 100), answer("false", 0), answer("false", 0)],
+            {"answers": ["truefalse_answers"]},
+        ),
+        ([answer("yes", 100), answer("false", 0)], {"answers[0].text": ["truefalse_text"]}),
+        ([answer("true", 50), answer("false", 50)], {"answers": ["truefalse_fractions"]}),
+        ([answer("true", 100), answer("false", 100)], {"answers": ["truefalse_fractions"]}),
+        ([answer("true", 100), answer("false", -100)], {"answers": ["truefalse_fractions"]}),
+    ],
+)
+def test_truefalse_needs_true_and_false_one_at_100(rows, expected):
+    assert codes_of(question("truefalse", answers=rows)) == expected
+
+
+# -- shortanswer ---------------------------------------------------------------------
+def test_shortanswer_keeps_wildcards_and_several_answers():
+    rows = [answer("Paris", 100), answer("*aris", 50), answer("*", 0, feedback="No.")]
+    cleaned = clean_question(question("shortanswer", answers=rows, case_sensitive=True))
+    assert [row["text"] for row in cleaned["answers"]] == ["Paris", "*aris", "*"]
+    assert cleaned["case_sensitive"] is True
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([], {"answers": ["too_few"]}),
+        ([answer("Paris", 90)], {"answers": ["no_full_mark"]}),
+        ([answer("Paris", 100), answer("Lyon", -10)], {"answers[1].fraction": ["fraction_range"]}),
+        ([answer("", 100)], {"answers[0].text": ["required"]}),
+    ],
+)
+def test_shortanswer_rules(rows, expected):
+    assert codes_of(question("shortanswer", answers=rows)) == expected
+
+
+# -- numerical -----------------------------------------------------------------------
+def test_numerical_reads_numeric_strings_defaults_tolerance_and_blanks_text():
+    rows = [
+        {"value": "3,14", "fraction": 100, "text": "ignored"},
+        {"value": "-2.5e3", "tolerance": "0.5", "fraction": 50},
+    ]
+    cleaned = clean_question(question("numerical", answers=rows))["answers"]
+    assert [(r["value"], r["tolerance"], r["text"]) for r in cleaned] == [
+        (3.14, 0.0, ""),
+        (-2500.0, 0.5, ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "code"),
+    [
+        ({"value": None, "fraction": 100, "feedback": "?"}, "value", "required"),
+        ({"value": "nan", "fraction": 100}, "value", "number"),
+        ({"value": float("inf"), "fraction": 100}, "value", "number"),
+        ({"value": "3.1.4", "fraction": 100}, "value", "number"),
+        ({"value": "1_000", "fraction": 100}, "value", "number"),
+        ({"value": 1, "tolerance": -0.001, "fraction": 100}, "tolerance", "negative"),
+        ({"value": 1, "tolerance": float("-inf"), "fraction": 100}, "tolerance", "number"),
+        ({"value": 1, "fraction": 101}, "fraction", "fraction_range"),
+    ],
+)
+def test_numerical_value_and_tolerance_must_be_finite(row, field, code):
+    assert codes_of(question("numerical", answers=[row]))[f"answers[0].{field}"] == [code]
+
+
+def test_numerical_needs_an_answer_at_100():
+    assert codes_of(question("numerical", answers=[{"value": 1, "fraction": 50}])) == {
+        "answers": ["no_full_mark"]
+    }
+    assert codes_of(question("numerical", answers=[])) == {"answers": ["too_few"]}
+
+
+# -- matching ------------------------------------------------------------------------
+def test_matching_keeps_distractors_and_needs_no_third_choice():
+    rows = [{"text": "A", "match": "1"}, {"text": "B", "match": "2"}, {"match": "3"}]
+    cleaned = clean_question(question("matching", answers=rows))["answers"]
+    assert [(row["text"], row["match"], row["fraction"]) for row in cleaned] == [
+        ("A", "1", 0.0),
+        ("B", "2", 0.0),
+        ("", "3", 0.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([{"text": "A", "match": "1"}, {"match": "2"}], {"answers": ["too_few"]}),
+        (
+            [{"text": "A", "match": "1"}, {"text": "B"}],
+            {"answers[1].match": ["required"], "answers": ["too_few"]},
+        ),
+        (
+            [
+                {"text": "A", "match": "1"},
+                {"text": " a ", "match": "2"},
+                {"text": "C", "match": "3"},
+            ],
+            {"answers[1].text": ["duplicate"]},
+        ),
+        (
+            [{"text": "A", "match": "1"}, {"text": "B", "match": "2"}, {"feedback": "?"}],
+            {"answers[2].text": ["required"]},
+        ),
+    ],
+)
+def test_matching_rules(rows, expected):
+    assert codes_of(question("matching", answers=rows)) == expected
+
+
+# -- essay ---------------------------------------------------------------------------
+def test_essay_has_no_answers():
+    assert clean_question(question("essay", answers=[{}, {"text": " "}]))["answers"] == []
+    assert errors_of(question("essay", answers=[answer("model answer")])) == {
+        "answers": ["An essay question has no answers to fill in."]
+    }
+
+
+# -- fields common to every question -------------------------------------------------
+@pytest.mark.parametrize(
+    ("fields", "field", "code"),
+    [
+        ({"type": "cloze"}, "type", "choice"),
+        ({"type": None}, "type", "required"),
+        ({"name": ""}, "name", "required"),
+        ({"name": "   "}, "name", "required"),
+        ({"name": "n" * 201}, "name", "too_long"),
+        ({"text": ""}, "text", "required"),
+        ({"text": "t" * 20_001}, "text", "too_long"),
+        ({"text_format": "rtf"}, "text_format", "choice"),
+        ({"points": 0}, "points", "range"),
+        ({"points": -1}, "points", "range"),
+        ({"points": 1000.01}, "points", "range"),
+        ({"points": True}, "points", "number"),
+        ({"points": float("nan")}, "points", "number"),
+        ({"points": 10**400}, "points", "number"),
+        ({"general_feedback": "f" * 5001}, "general_feedback", "too_long"),
+        ({"single": "yes"}, "single", "boolean"),
+        ({"case_sensitive": 1}, "case_sensitive", "boolean"),
+        ({"answers": "4, 5"}, "answers", "list"),
+        ({"answers": [answer("4", 100)] + [answer("5")] * 100}, "answers", "too_many"),
+        ({"difficulty": 3}, "difficulty", "unknown"),
+    ],
+)
+def test_question_field_errors(fields, field, code):
+    assert code in codes_of(question(**fields))[field]
+
+
+@pytest.mark.parametrize("fields", [{"name": "n" * 200, "text": "t" * 20_000, "points": 1000}])
+def test_limits_are_inclusive(fields):
+    rows = [answer("a" * 2000, 100, feedback="f" * 5000)] + [answer("b")] * 99
+    cleaned = clean_question(question(**fields, general_feedback="g" * 5000, answers=rows))
+    assert len(cleaned["answers"]) == 100
+
+
+def test_missing_required_fields_are_each_reported():
+    assert errors_of({}) == {
+        "type": ["This field is required."],
+        "name": ["This field is required."],
+        "text": ["This field is required."],
+    }
+
+
+def test_answer_row_errors_name_the_row_and_field():
+    rows = [answer("4", 100, colour="red"), "five", answer("a" * 2001, "lots")]
+    assert codes_of(question(answers=rows)) == {
+        "answers[0].colour": ["unknown"],
+        "answers": ["object"],
+        "answers[2].text": ["too_long"],
+        "answers[2].fraction": ["number"],
+    }
+
+
+@pytest.mark.parametrize("data", [None, [], "question", 3, True])
+def test_a_question_that_is_not_an_object(data):
+    assert errors_of(data) == {NON_FIELD_ERRORS: ["A question must be a set of named fields."]}
+
+
+def test_messages_show_their_parameters():
+    rows = [answer("a", 30), answer("b", 50), answer("c", -100)]
+    messages = errors_of(question(name="n" * 201, single=False, answers=rows))
+    assert messages == {
+        "name": ["Keep this under 200 characters (it has 201)."],
+        "answers": ["The positive grades must add up to 100 % (they add up to 80.0 %)."],
+    }
+
+
+# -- garbage never raises anything but ValidationError -------------------------------
+class Opaque:
+    """An object no parser knows."""
+
+
+GARBAGE = [
+    None,
+    "",
+    " ",
+    "x" * 100_000,
+    "1" * 5000,
+    "nan",
+    "-inf",
+    "1e999",
+    True,
+    False,
+    0,
+    -1,
+    10**400,
+    1.5,
+    float("nan"),
+    float("inf"),
+    Decimal("NaN"),
+    Decimal("sNaN"),
+    [],
+    ["x"],
+    {},
+    {"x": 1},
+    ("t",),
+    b"bytes",
+    Opaque(),
+]
+QUESTION_FIELDS = [
+    "type",
+    "name",
+    "text",
+    "text_format",
+    "points",
+    "general_feedback",
+    "single",
+    "shuffle_answers",
+    "case_sensitive",
+    "answers",
+]
+
+
+def error_fields(clean, data):
+    """The fields `clean(data)` finds wrong ({} when it cleans); only ValidationError may escape.
+
+    Every message is rendered to text on the way, so a broken translation or
+    placeholder fails here too.
+    """
+    try:
+        clean(data)
+    except ValidationError as failure:
+        messages = failure.message_dict
+        assert messages
+        assert all(isinstance(m, str) and m for errs in messages.values() for m in errs)
+        return set(messages)
+    return set()
+
+
+@pytest.mark.parametrize("kind", VALID)
+@pytest.mark.parametrize("field", QUESTION_FIELDS)
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
+def test_garbage_in_any_question_field(kind, field, value):
+    assert error_fields(clean_question, question(kind, **{field: value})) <= {field, "answers"}
+
+
+ANSWER_FIELDS = list(ANSWER_DEFAULTS)
+
+
+@pytest.mark.parametrize("kind", [k for k in VALID if k != "essay"])
+@pytest.mark.parametrize("field", ANSWER_FIELDS)
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
+def test_garbage_in_any_answer_field(kind, field, value):
+    rows = [dict(row) for row in VALID[kind]["answers"]]
+    rows[0][field] = value
+    assert error_fields(clean_question, question(kind, answers=rows)) <= {
+        f"answers[0].{field}",
+        "answers",
+    }
+
+
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
+def test_garbage_as_an_answer_row_or_a_whole_question(value):
+    assert error_fields(clean_question, question(answers=[answer("4", 100), value])) <= {
+        "answers",
+        "answers[1].x",
+    }
+    expected = set() if isinstance(value, dict) else {NON_FIELD_ERRORS}
+    assert error_fields(clean_question, value) >= expected
+
+
+# -- quizzes -------------------------------------------------------------------------
+def test_quiz_defaults_and_questions_key_is_ignored():
+    assert clean_quiz({"title": " Sums ", "questions": [{"anything": 1}]}) == {
+        "title": "Sums",
+        "description": "",
+        "tags": [],
+        "status": "draft",
+        "options": {
+            "shuffle_questions": False,
+            "shuffle_answers": False,
+            "time_limit_minutes": None,
+            "pass_mark": 50,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ([" maths ", "algebra", "maths"], ["maths", "algebra"]),
+        ("maths, algebra,, maths ,", ["maths", "algebra"]),
+        ("", []),
+        (None, []),
+        (["t" * 50] + [f"tag{i}" for i in range(19)], ["t" * 50] + [f"tag{i}" for i in range(19)]),
+        (["same"] * 30, ["same"]),
+    ],
+)
+def test_tags_are_stripped_deduplicated_and_split(tags, expected):
+    assert clean_quiz({"title": "T", "tags": tags})["tags"] == expected
+
+
+@pytest.mark.parametrize(
+    ("tags", "code"),
+    [
+        (["ok", ""], "tag"),
+        (["ok", 3], "tag"),
+        (["t" * 51], "tag_too_long"),
+        ([f"tag{i}" for i in range(21)], "too_many"),
+        (7, "list"),
+        ({"maths": True}, "list"),
+    ],
+)
+def test_bad_tags(tags, code):
+    assert codes_of({"title": "T", "tags": tags}, clean_quiz) == {"tags": [code]}
+
+
+def test_options_are_normalised():
+    options = clean_quiz(
+        {
+            "title": "T",
+            "options": {"shuffle_questions": True, "time_limit_minutes": "90", "pass_mark": 80.0},
+        }
+    )["options"]
+    assert options == {
+        "shuffle_questions": True,
+        "shuffle_answers": False,
+        "time_limit_minutes": 90,
+        "pass_mark": 80,
+    }
+    assert isinstance(options["pass_mark"], int)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "code"),
+    [
+        ({"title": ""}, "title", "required"),
+        ({"title": None}, "title", "required"),
+        ({"title": "t" * 201}, "title", "too_long"),
+        ({"title": ["T"]}, "title", "text"),
+        ({"description": "d" * 20_001}, "description", "too_long"),
+        ({"status": "deleted"}, "status", "choice"),
+        ({"owner": 1}, "owner", "unknown"),
+        ({"options": "fast"}, "options", "object"),
+        ({"options": {"colour": "red"}}, "options.colour", "unknown"),
+        ({"options": {"shuffle_answers": "yes"}}, "options.shuffle_answers", "boolean"),
+        ({"options": {"time_limit_minutes": 0}}, "options.time_limit_minutes", "range"),
+        ({"options": {"time_limit_minutes": 1441}}, "options.time_limit_minutes", "range"),
+        ({"options": {"time_limit_minutes": 1.5}}, "options.time_limit_minutes", "integer"),
+        ({"options": {"pass_mark": -1}}, "options.pass_mark", "range"),
+        ({"options": {"pass_mark": 101}}, "options.pass_mark", "range"),
+        ({"options": {"pass_mark": True}}, "options.pass_mark", "number"),
+    ],
+)
+def test_quiz_field_errors(fields, field, code):
+    assert codes_of({"title": "T", **fields}, clean_quiz) == {field: [code]}
+
+
+def test_quiz_limits_are_inclusive():
+    quiz = clean_quiz(
+        {
+            "title": "t" * 200,
+            "description": "d" * 20_000,
+            "options": {"time_limit_minutes": 1440, "pass_mark": 100},
+        }
+    )
+    assert (len(quiz["title"]), quiz["options"]["time_limit_minutes"]) == (200, 1440)
+    assert clean_quiz({"title": "T", "options": {"pass_mark": 0, "time_limit_minutes": 1}})
+
+
+QUIZ_FIELDS = ["title", "description", "tags", "status", "options"]
+OPTION_FIELDS = ["shuffle_questions", "shuffle_answers", "time_limit_minutes", "pass_mark"]
+
+
+@pytest.mark.parametrize("field", QUIZ_FIELDS)
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
+def test_garbage_in_any_quiz_field(field, value):
+    fields = error_fields(clean_quiz, {"title": "T", field: value})
+    assert all(name == field or name.startswith(f"{field}.") for name in fields), fields
+
+
+@pytest.mark.parametrize("field", OPTION_FIELDS)
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
+def test_garbage_in_any_option(field, value):
+    assert error_fields(clean_quiz, {"title": "T", "options": {field: value}}) <= {
+        f"options.{field}"
+    }
+
+
+@pytest.mark.parametrize(
+    "value", [v for v in GARBAGE if not isinstance(v, dict)], ids=lambda v: type(v).__name__
+)
+def test_garbage_as_a_whole_quiz(value):
+    assert errors_of(value, clean_quiz) == {
+        NON_FIELD_ERRORS: ["A quiz must be a set of named fields."]
+    }
+
+
+@pytest.mark.parametrize(
+    "value", ["inf", "-Infinity", "nan", float("nan"), Decimal("Infinity"), "9" * 400 + ".0"]
+)
+def test_non_finite_numbers_never_pass(value):
+    assert codes_of(question(points=value))["points"] == ["number"]
