@@ -320,6 +320,15 @@ def check_one_full_mark(errors, rows):
         )
 
 
+def check_accepted_answers(errors, rows, none_message):
+    """Answers graded 0 to 100 %, at least one of them (else `none_message`) at 100 %."""
+    check_fraction_range(errors, rows, 0, 100)
+    if not rows:
+        errors.add("answers", error(none_message, "too_few"))
+    elif not errors.has("answers"):
+        check_one_full_mark(errors, rows)
+
+
 def reset_unused(rows, **values):
     """Set fields the question type ignores to `values`, so nothing stale is stored."""
     for _index, answer in rows:
@@ -395,11 +404,7 @@ def validate_shortanswer(question):
     rows = filled(question["answers"])
     reset_unused(rows, value=None, tolerance=None, match="")
     check_texts(errors, rows)
-    check_fraction_range(errors, rows, 0, 100)
-    if not rows:
-        errors.add("answers", error(_("Give at least one accepted answer."), "too_few"))
-    elif not errors.has("answers"):
-        check_one_full_mark(errors, rows)
+    check_accepted_answers(errors, rows, _("Give at least one accepted answer."))
     errors.raise_if_any()
     return question
 
@@ -417,11 +422,7 @@ def validate_numerical(question):
             answer_error(
                 errors, index, "tolerance", _("The tolerance cannot be negative."), "negative"
             )
-    check_fraction_range(errors, rows, 0, 100)
-    if not rows:
-        errors.add("answers", error(_("Give at least one expected number."), "too_few"))
-    elif not errors.has("answers"):
-        check_one_full_mark(errors, rows)
+    check_accepted_answers(errors, rows, _("Give at least one expected number."))
     errors.raise_if_any()
     return question
 

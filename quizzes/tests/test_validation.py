@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from quizzes.validation import (
     ANSWER_DEFAULTS,
+    QUESTION_PARSERS,
     clean_question,
     clean_quiz,
     truefalse_answers,
@@ -373,18 +374,7 @@ GARBAGE = [
     b"bytes",
     Opaque(),
 ]
-QUESTION_FIELDS = [
-    "type",
-    "name",
-    "text",
-    "text_format",
-    "points",
-    "general_feedback",
-    "single",
-    "shuffle_answers",
-    "case_sensitive",
-    "answers",
-]
+QUESTION_FIELDS = [*QUESTION_PARSERS, "answers"]
 
 
 def error_fields(clean, data):
