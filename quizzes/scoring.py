@@ -166,9 +166,9 @@ def within_tolerance(response, value, tolerance):
 
 
 # -- one grader per question type --------------------------------------------------
-# Each takes the question's answers and the response (already known not to be
-# unanswered) and returns (fraction in %, [chosen answers]); the fraction is
-# clamped to 0..100 % afterwards.
+# Each takes the question and a response known not to be unanswered, and
+# returns (percentage earned, [the answers chosen or matched]); grade_question
+# clamps the percentage to 0..100.
 def grade_multichoice(question, response):
     answers = question["answers"]
     if question.get("single", True):

@@ -145,13 +145,16 @@ class Errors:
             if field in data
         }
 
-    def merge(self, validation_error, prefix=""):
+    def merge(self, validation_error):
         for field, errs in validation_error.error_dict.items():
             for err in errs:
-                self.add(prefix + field, err)
+                self.add(field, err)
 
-    def has(self, prefix):
-        return any(field.startswith(prefix) for field in self.by_field)
+    def has(self, name):
+        """Whether `name` or any part of it ("answers[0].text" of "answers") has an error."""
+        return any(
+            field == name or field.startswith((f"{name}[", f"{name}.")) for field in self.by_field
+        )
 
     def raise_if_any(self):
         if self.by_field:
@@ -181,7 +184,9 @@ def parse_number(value, allow_none=False):
     if value is None and allow_none:
         return None
     if isinstance(value, str) and len(value) <= NUMBER_TEXT_MAX:
-        text = value.strip().replace(",", ".", 1) if "." not in value else value.strip()
+        text = value.strip()
+        if "." not in text:
+            text = text.replace(",", ".", 1)  # a decimal comma, as French teachers write
         if NUMBER_RE.fullmatch(text):
             value = float(text)
     if isinstance(value, bool) or not isinstance(value, Real | Decimal):

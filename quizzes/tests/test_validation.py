@@ -85,6 +85,20 @@ def test_blank_answer_rows_are_dropped_and_errors_keep_the_rows_indices():
     assert [row["text"] for row in cleaned["answers"]] == ["4", "5"]
 
 
+@pytest.mark.parametrize("kind", VALID)
+def test_cleaning_cleaned_data_changes_nothing(kind):
+    """operations.update_question re-cleans stored data merged with the changes."""
+    once = clean_question(question(kind, name=" Q ", points="2"))
+    assert clean_question(once) == once
+
+
+def test_an_unknown_field_near_answers_does_not_hide_the_answer_rules():
+    assert codes_of(question(answers=[answer("4", 90), answer("5")], answers_extra=1)) == {
+        "answers_extra": ["unknown"],
+        "answers": ["no_full_mark"],
+    }
+
+
 # -- multichoice -------------------------------------------------------------------
 def test_single_choice_needs_an_answer_at_100():
     rows = [answer("4", 90), answer("5", 0)]
