@@ -1,0 +1,80 @@
+"""Exchange formats: OpenQuizz JSON, Moodle GIFT and Moodle XML.
+
+    result = parse(data, format="auto", filename="bank.gift")   # or raises FormatError
+    result.quizzes    # [quiz data with "questions"], cleaned by quizzes.validation
+    result.warnings   # ["question 3 (line 12): ...", ...]
+    result.skipped    # Counter: {"unsupported type cloze": 2}
+    content, content_type, extension = write(quiz_data(quiz), "gift")
+
+Every parser produces, and every writer consumes, the plain data of
+`quizzes.validation`; `quizzes.formats.store` writes parsed quizzes to the
+database. The commands, the teacher UI and the API all go through here.
+"""
+
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from quizzes.formats import gift, json, moodlexml
+from quizzes.formats.base import Format, FormatError, ParseResult
+
+__all__ = ["FORMATS", "Format", "FormatError", "ParseResult", "detect", "parse", "write"]
+
+FORMATS = {fmt.name: fmt for fmt in (json.FORMAT, gift.FORMAT, moodlexml.FORMAT)}
+AUTO = "auto"
+SNIFF_CHARACTERS = 1024
+
+
+def detect(data, filename=None):
+    """The format name of a file, from its first characters, else its extension.
+
+    A JSON object or an XML document says what it is; anything else is read
+    by its extension, and GIFT (plain text) is the default.
+    """
+    head = data[:SNIFF_CHARACTERS]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", errors="replace")
+    head = head.lstrip("\ufeff \t\r\n")
+    if head.startswith("{"):
+        return json.FORMAT.name
+    if head.startswith("<"):
+        return moodlexml.FORMAT.name
+    suffix = PurePath(filename or "").suffix.lower()
+    for fmt in FORMATS.values():
+        if suffix in fmt.extensions:
+            return fmt.name
+    return gift.FORMAT.name
+
+
+def get_format(name):
+    """The Format called `name`, or a FormatError listing the known ones."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise FormatError(
+            _("unknown format “%(name)s” (choose from %(names)s)")
+            % {"name": name, "names": ", ".join(FORMATS)}
+        ) from None
+
+
+def parse(data, format=AUTO, filename=None, strict=False, progress=None):
+    """Read a file's bytes (or text) into a ParseResult, or raise FormatError.
+
+    `strict` refuses questions of types OpenQuizz does not have instead of
+    skipping them; `progress(fraction_done)` is called as the file is read.
+    """
+    name = detect(data, filename) if format == AUTO else format
+    return get_format(name).parse(data, filename=filename, strict=strict, progress=progress)
+
+
+def write(quizzes, format):
+    """(bytes, content type, file extension) of one quiz's data, or a list of them.
+
+    GIFT and Moodle XML hold one quiz per file: a list of several is a ValueError.
+    """
+    if isinstance(quizzes, dict):
+        quizzes = [quizzes]
+    fmt = get_format(format)
+    if len(quizzes) != 1 and not fmt.many_quizzes:
+        raise ValueError(f"{fmt.label} holds one quiz per file, not {len(quizzes)}")
+    return fmt.write(list(quizzes)), fmt.content_type, fmt.file_extension

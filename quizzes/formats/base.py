@@ -1,0 +1,138 @@
+"""What every exchange format shares: its description, the parse result, the error.
+
+A parser turns a file into a `ParseResult` whose quizzes are the plain data of
+`quizzes.validation` (quiz data with a "questions" list), already cleaned by
+`clean_quiz` and `clean_question`: whatever a parser returns can be written.
+A writer turns a list of such quizzes into bytes.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+
+from quizzes.validation import clean_question, clean_quiz
+
+
+class FormatError(Exception):
+    """A file that cannot be imported: what is wrong, and where.
+
+    `line` is the 1-based line of the file; `question` the 1-based number of
+    the question in the file (when the problem belongs to one).
+    """
+
+    def __init__(self, message, line=None, question=None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.question = question
+
+    def __str__(self):
+        where = {"number": self.question, "line": self.line}
+        if self.question is not None and self.line is not None:
+            prefix = _("question %(number)s (line %(line)s)") % where
+        elif self.question is not None:
+            prefix = _("question %(number)s") % where
+        elif self.line is not None:
+            prefix = _("line %(line)s") % where
+        else:
+            return str(self.message)
+        return f"{prefix}: {self.message}"
+
+
+@dataclass
+class ParseResult:
+    """The quizzes found in a file, and what was left out of them.
+
+    `warnings` are sentences for the teacher; `skipped` counts the questions
+    left out, by reason (e.g. "unsupported type cloze").
+    """
+
+    format: str
+    quizzes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+
+    @property
+    def question_count(self):
+        return sum(len(quiz["questions"]) for quiz in self.quizzes)
+
+    def types(self):
+        """How many questions of each type, most frequent first."""
+        return Counter(
+            question["type"] for quiz in self.quizzes for question in quiz["questions"]
+        ).most_common()
+
+
+@dataclass(frozen=True)
+class Format:
+    """One exchange format: its parser, its writer and how its files look.
+
+    `parse(data, filename, strict, progress)` returns a ParseResult;
+    `write(quizzes)` returns bytes. `many_quizzes` says whether one file can
+    hold several quizzes.
+    """
+
+    name: str
+    label: str
+    parse: Callable
+    write: Callable
+    content_type: str
+    file_extension: str
+    extensions: tuple
+    many_quizzes: bool
+
+
+# -- validation, worded for a file ---------------------------------------------
+def describe(error):
+    """A ValidationError of quizzes.validation as one line: "field: message; ..."."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for name, messages in error.message_dict.items():
+        text = " ".join(messages)
+        parts.append(text if name == NON_FIELD_ERRORS else f"{name}: {text}")
+    return "; ".join(parts)
+
+
+def checked_question(data, number, line=None):
+    """`clean_question(data)`, its errors raised as a FormatError naming the question."""
+    try:
+        return clean_question(data)
+    except ValidationError as error:
+        raise FormatError(describe(error), line=line, question=number) from None
+
+
+def checked_quiz(data, questions, line=None):
+    """`clean_quiz(data)` with its (already cleaned) questions, or a FormatError."""
+    try:
+        quiz = clean_quiz(data)
+    except ValidationError as error:
+        raise FormatError(_("quiz: %(errors)s") % {"errors": describe(error)}, line=line) from None
+    quiz["questions"] = questions
+    return quiz
+
+
+# -- text helpers ---------------------------------------------------------------
+def format_number(number):
+    """A float as the shortest plain decimal that reads back the same (no exponent)."""
+    if float(number).is_integer():
+        return str(int(number))
+    text = format(Decimal(repr(float(number))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def decode_text(data):
+    """Bytes (UTF-8, BOM or not) or str as str with "\\n" line ends, or a FormatError."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise FormatError(
+                _("the file is not UTF-8 text (save it as UTF-8 and try again)"), line=line
+            ) from None
+    return data.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

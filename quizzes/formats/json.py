@@ -1,0 +1,128 @@
+"""OpenQuizz JSON: the lossless format, any number of quizzes per file.
+
+    {"format_version": 1, "generator": "OpenQuizz",
+     "quizzes": [{"title": ..., "description": ..., "tags": [...], "status": ...,
+                  "options": {...}, "questions": [question data, ...]}, ...]}
+
+Quizzes and questions are exactly the plain data of `quizzes.validation`;
+`openquizz.schema.json`, next to this module, documents the file as a JSON
+Schema. Errors name the line where the faulty quiz or question starts.
+"""
+
+import json
+import re
+from bisect import bisect_left
+from json.decoder import JSONObject
+from json.scanner import py_make_scanner
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from quizzes.formats.base import (
+    Format,
+    FormatError,
+    ParseResult,
+    checked_question,
+    checked_quiz,
+    decode_text,
+)
+
+FORMAT_VERSION = 1
+GENERATOR = "OpenQuizz"
+SCHEMA_PATH = Path(__file__).with_name("openquizz.schema.json")
+
+
+class LinedDict(dict):
+    """A JSON object that knows the line it starts on."""
+
+    line = None
+
+
+class LineDecoder(json.JSONDecoder):
+    """Decodes `text`, giving every object its line.
+
+    The pure-Python scanner is used because the C one takes no object parser.
+    """
+
+    def __init__(self, text):
+        super().__init__()
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
+        self.parse_object = self.parse_lined_object
+        self.scan_once = py_make_scanner(self)
+
+    def parse_lined_object(self, s_and_end, *args):
+        start = s_and_end[1] - 1  # the "{"
+        value, end = JSONObject(s_and_end, *args)
+        value = LinedDict(value)
+        value.line = bisect_left(self.newlines, start) + 1
+        return value, end
+
+
+def line_of(value):
+    return getattr(value, "line", None)
+
+
+def load(data):
+    """The JSON document of an OpenQuizz file, checked down to its list of quizzes."""
+    text = decode_text(data)
+    try:
+        document = LineDecoder(text).decode(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(
+            _("this is not valid JSON: %(reason)s (column %(column)s)")
+            % {"reason": error.msg, "column": error.colno},
+            line=error.lineno,
+        ) from None
+    if not isinstance(document, dict) or "format_version" not in document:
+        raise FormatError(_("an OpenQuizz JSON file is an object with a “format_version”"), 1)
+    version = document["format_version"]
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise FormatError(
+            _("format_version %(version)s is not one this OpenQuizz reads (it reads %(ours)s)")
+            % {"version": json.dumps(version), "ours": FORMAT_VERSION},
+            1,
+        )
+    quizzes = document.get("quizzes")
+    if not isinstance(quizzes, list) or not quizzes:
+        raise FormatError(_("“quizzes” must be a list of at least one quiz"), 1)
+    return quizzes
+
+
+def parse(data, filename=None, strict=False, progress=None):
+    """Read an OpenQuizz JSON file (bytes or str): every quiz, every question, cleaned."""
+    result = ParseResult(format="json")
+    number = 0
+    quizzes = load(data)
+    for index, quiz in enumerate(quizzes, 1):
+        if not isinstance(quiz, dict) or not isinstance(quiz.get("questions", []), list):
+            raise FormatError(
+                _("quiz %(number)s: expected an object whose “questions” is a list")
+                % {"number": index},
+                line_of(quiz),
+            )
+        questions = []
+        for question in quiz.get("questions", []):
+            number += 1
+            questions.append(checked_question(question, number, line_of(question)))
+        result.quizzes.append(checked_quiz(quiz, questions, line_of(quiz)))
+        if progress:
+            progress(index / len(quizzes))
+    return result
+
+
+def write(quizzes):
+    """The quizzes as one OpenQuizz JSON document (UTF-8, indented)."""
+    document = {"format_version": FORMAT_VERSION, "generator": GENERATOR, "quizzes": quizzes}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+FORMAT = Format(
+    name="json",
+    label="OpenQuizz JSON",
+    parse=parse,
+    write=write,
+    content_type="application/json",
+    file_extension=".json",
+    extensions=(".json",),
+    many_quizzes=True,
+)

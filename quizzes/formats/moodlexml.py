@@ -1,0 +1,484 @@
+"""Moodle XML, read and written as Moodle's own qformat_xml does.
+
+    <quiz>
+      <question type="category"><category><text>$course$/top/Maths</text></category>
+        <info format="html"><text>...</text></info></question>
+      <question type="multichoice">
+        <name><text>...</text></name>
+        <questiontext format="html"><text><![CDATA[<p>...</p>]]></text></questiontext>
+        <generalfeedback format="html"><text>...</text></generalfeedback>
+        <defaultgrade>1.0000000</defaultgrade>
+        <single>true</single> <shuffleanswers>true</shuffleanswers>
+        <answer fraction="100" format="html"><text>...</text>
+          <feedback format="html"><text>...</text></feedback></answer>
+      </question>
+    </quiz>
+
+Read: multichoice, truefalse, shortanswer (`usecase`), numerical (`tolerance`),
+matching (`subquestion` with its `answer`), essay; categories become tags and
+the first category's `info` the quiz description. Other types (cloze,
+calculated, ddwtos, description...) are skipped with a warning, or refused
+when strict. Moodle's combined feedback, penalties, hints, units and
+embedded files have no place in OpenQuizz and are left out.
+
+The file is parsed incrementally with defusedxml: no DTD, no entity
+declaration (the "billion laughs" bomb), no external entity is accepted.
+"""
+
+import re
+from xml.etree.ElementTree import TreeBuilder
+from xml.parsers.expat import ErrorString
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from django.utils.translation import gettext as _
+
+from quizzes.formats.base import Format, FormatError, format_number
+from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text
+from quizzes.validation import NUMBER_RE, truefalse_answers
+
+CHUNK_BYTES = 64 * 1024
+FROM_MOODLE_FORMAT = {
+    "moodle_auto_format": "moodle",
+    "html": "html",
+    "plain_text": "plain",
+    "markdown": "markdown",
+    "wiki_like": "moodle",
+}
+TO_MOODLE_FORMAT = {"moodle": "moodle_auto_format", "html": "html", "plain": "plain_text",
+                    "markdown": "markdown"}  # fmt: skip
+# Moodle's own default when a text has no format attribute.
+MOODLE_DEFAULT_FORMAT = "html"
+TYPE_NAMES = {"match": "matching"}
+PENALTIES = {"truefalse": "1.0000000", "essay": "0.0000000"}
+DEFAULT_PENALTY = "0.3333333"
+NOT_XML_CHARACTERS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CATCH_ALL = ("", "*")
+
+
+# -- reading ------------------------------------------------------------------
+class QuestionElements:
+    """An expat target that builds one element per <question> and notes its first line.
+
+    Finished questions wait in `finished` until `take()` hands them over and
+    detaches them from the root, so memory holds one question's tree at a time.
+    """
+
+    def __init__(self):
+        self.builder = TreeBuilder()
+        self.parser = None
+        self.depth = 0
+        self.root = None
+        self.line = None
+        self.finished = []
+
+    def start(self, tag, attributes):
+        self.depth += 1
+        element = self.builder.start(tag, attributes)
+        if self.depth == 1:
+            if tag != "quiz":
+                raise FormatError(
+                    _("a Moodle XML file starts with <quiz>, not <%(tag)s>") % {"tag": tag},
+                    line=self.current_line(),
+                )
+            self.root = element
+        elif self.depth == 2:
+            self.line = self.current_line()
+        return element
+
+    def end(self, tag):
+        element = self.builder.end(tag)
+        if self.depth == 2:
+            self.finished.append((element, self.line))
+        self.depth -= 1
+        return element
+
+    def data(self, data):
+        self.builder.data(data)
+
+    def close(self):
+        return self.builder.close()
+
+    def current_line(self):
+        return self.parser.parser.CurrentLineNumber
+
+    def take(self):
+        finished, self.finished = self.finished, []
+        for element, _line in finished:
+            self.root.remove(element)
+        return finished
+
+
+def text_of(node):
+    """The stripped <text> inside a Moodle element ("" when there is none)."""
+    return "" if node is None else (node.findtext("text") or "").strip()
+
+
+def format_of(node, default):
+    """The OpenQuizz text format of a Moodle text element's format attribute."""
+    name = None if node is None else node.get("format")
+    if name is None:
+        return default
+    return FROM_MOODLE_FORMAT.get(name.strip(), MOODLE_DEFAULT_FORMAT)
+
+
+def flag(value):
+    """A Moodle yes/no value: "false", "0" and "" are no, anything else yes."""
+    return value.strip() not in ("", "0", "false")
+
+
+class XmlQuestion:
+    """One <question> element being read, with where it is for error messages."""
+
+    def __init__(self, element, line, number, quiz):
+        self.element = element
+        self.line = line
+        self.number = number
+        self.quiz = quiz
+        self.text_format = format_of(element.find("questiontext"), MOODLE_DEFAULT_FORMAT)
+
+    def warn(self, message):
+        self.quiz.warn(message, self.line, self.number)
+
+    def rich(self, node):
+        """The text of a text element, rewritten in the question's text format."""
+        text_format = format_of(node, self.text_format)
+        return convert_text(text_of(node), text_format, self.text_format)
+
+    def setting(self, path, default):
+        return self.element.findtext(path, default)
+
+    def number_in(self, value, what):
+        text = (value or "").strip()
+        if not NUMBER_RE.fullmatch(text):
+            raise FormatError(
+                _("%(what)s: “%(value)s” is not a number") % {"what": what, "value": text},
+                line=self.line,
+                question=self.number,
+            )
+        return float(text)
+
+    def fraction(self, answer):
+        return self.number_in(answer.get("fraction", "0"), "fraction")
+
+    def common(self):
+        """The fields every question type has."""
+        return {
+            "name": text_of(self.element.find("name")),
+            "text": text_of(self.element.find("questiontext")),
+            "text_format": self.text_format,
+            "general_feedback": self.rich(self.element.find("generalfeedback")),
+            "points": self.number_in(self.setting("defaultgrade", "1"), "defaultgrade"),
+        }
+
+
+def read_multichoice(question):
+    answers = [
+        {
+            "text": question.rich(answer),
+            "fraction": question.fraction(answer),
+            "feedback": question.rich(answer.find("feedback")),
+        }
+        for answer in question.element.findall("answer")
+    ]
+    return {
+        "single": flag(question.setting("single", "true")),
+        "shuffle_answers": flag(question.setting("shuffleanswers", "false")),
+        "answers": answers,
+    }
+
+
+def read_truefalse(question):
+    correct, feedback = None, {"true": "", "false": ""}
+    for index, answer in enumerate(question.element.findall("answer")):
+        word = text_of(answer)
+        if word not in feedback:
+            # Old Moodle files wrote the answers in the teacher's language, true first.
+            word = "true" if index == 0 else "false"
+        right = question.fraction(answer) == 100
+        correct = right if word == "true" else not right
+        feedback[word] = question.rich(answer.find("feedback"))
+    if correct is None:
+        raise FormatError(
+            _("a true/false question needs its answers “true” and “false”"),
+            line=question.line,
+            question=question.number,
+        )
+    return {"answers": truefalse_answers(correct, feedback["true"], feedback["false"])}
+
+
+def read_shortanswer(question):
+    answers = [
+        {
+            "text": text_of(answer),
+            "fraction": question.fraction(answer),
+            "feedback": question.rich(answer.find("feedback")),
+        }
+        for answer in question.element.findall("answer")
+    ]
+    return {"case_sensitive": flag(question.setting("usecase", "0")), "answers": answers}
+
+
+def read_numerical(question):
+    answers = []
+    for answer in question.element.findall("answer"):
+        if text_of(answer) in CATCH_ALL:
+            question.warn(_("the answer for any other number (*) is not supported: dropped"))
+            continue
+        answers.append(
+            {
+                "value": question.number_in(text_of(answer), "answer"),
+                "tolerance": question.number_in(answer.findtext("tolerance", "0"), "tolerance"),
+                "fraction": question.fraction(answer),
+                "feedback": question.rich(answer.find("feedback")),
+            }
+        )
+    if question.element.find("units/unit") is not None:
+        question.warn(_("units are not supported: ignored"))
+    return {"answers": answers}
+
+
+def read_matching(question):
+    answers = []
+    for pair in question.element.findall("subquestion"):
+        stem, match = question.rich(pair), text_of(pair.find("answer"))
+        if stem or match:
+            answers.append({"text": stem, "match": match})
+    return {"shuffle_answers": flag(question.setting("shuffleanswers", "1")), "answers": answers}
+
+
+READERS = {
+    "multichoice": read_multichoice,
+    "truefalse": read_truefalse,
+    "shortanswer": read_shortanswer,
+    "numerical": read_numerical,
+    "matching": read_matching,
+    "essay": lambda question: {"answers": []},
+}
+
+
+def read_element(element, line, quiz):
+    """Add what one child of <quiz> holds to the quiz being built."""
+    if element.tag != "question":
+        quiz.warn(_("<%(tag)s> is not a question: ignored") % {"tag": element.tag}, line)
+        return
+    qtype = element.get("type", "").strip()
+    if qtype == "category":
+        info = element.find("info")
+        description = convert_text(text_of(info), format_of(info, "moodle"), "markdown")
+        quiz.add_category(text_of(element.find("category")), line, description)
+        return
+    number = quiz.next_number()
+    qtype = TYPE_NAMES.get(qtype, qtype)
+    if qtype not in READERS:
+        quiz.skip(qtype or "?", line, number)
+        return
+    question = XmlQuestion(element, line, number, quiz)
+    if element.find(".//file") is not None:
+        question.warn(_("embedded files (images...) are not imported"))
+    quiz.add_question(
+        {"type": qtype, **question.common(), **READERS[qtype](question)}, line, number
+    )
+
+
+def refused(parser, error):
+    """A FormatError for a parse error or a forbidden XML construct."""
+    if isinstance(error, ParseError):
+        line, column = error.position
+        reason = ErrorString(error.code)
+        return FormatError(
+            _("this is not well-formed XML: %(reason)s (column %(column)s)")
+            % {"reason": reason, "column": column + 1},
+            line=line,
+        )
+    return FormatError(
+        _(
+            "DTDs and entity declarations are refused: they can make the server read "
+            "files or expand without end (an XML bomb), and Moodle never writes them"
+        ),
+        line=parser.parser.CurrentLineNumber,
+    )
+
+
+def parse(data, filename=None, strict=False, progress=None):
+    """Read a Moodle XML file (bytes or str) as one quiz; see the module docstring."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    quiz = MoodleQuiz("moodlexml", filename, strict)
+    target = QuestionElements()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True)
+    target.parser = parser
+    try:
+        for start in range(0, len(data), CHUNK_BYTES):
+            parser.feed(data[start : start + CHUNK_BYTES])
+            for element, line in target.take():
+                read_element(element, line, quiz)
+            if progress:
+                progress(min((start + CHUNK_BYTES) / len(data), 1.0))
+        parser.close()
+    except (ParseError, DefusedXmlException) as error:
+        raise refused(parser, error) from None
+    return quiz.finish()
+
+
+# -- writing ------------------------------------------------------------------
+def xml_text(text):
+    """Element content as Moodle writes it: as is, or in CDATA when it has markup."""
+    text = NOT_XML_CHARACTERS.sub("", text)
+    if any(char in text for char in "<>&\"'"):
+        return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    return text
+
+
+def text_element(text, indent):
+    return f"{'  ' * indent}<text>{xml_text(text)}</text>\n"
+
+
+def rich_element(tag, text, text_format, indent, extra="", attributes=""):
+    """A Moodle text element: format attribute, <text>, then `extra` elements."""
+    pad = "  " * indent
+    return (
+        f'{pad}<{tag}{attributes} format="{TO_MOODLE_FORMAT[text_format]}">\n'
+        f"{text_element(text, indent + 1)}{extra}{pad}</{tag}>\n"
+    )
+
+
+class QuestionWriter:
+    """Writes one question the way Moodle's XML export does."""
+
+    def __init__(self, question):
+        self.question = question
+        self.format = question["text_format"]
+
+    def write(self, position):
+        question = self.question
+        return (
+            f"<!-- question: {position}  -->\n"
+            f'  <question type="{question["type"]}">\n'
+            f"    <name>\n{text_element(question['name'], 3)}    </name>\n"
+            + rich_element("questiontext", question["text"], self.format, 2)
+            + rich_element("generalfeedback", question["general_feedback"], self.format, 2)
+            + f"    <defaultgrade>{question['points']:.7f}</defaultgrade>\n"
+            f"    <penalty>{PENALTIES.get(question['type'], DEFAULT_PENALTY)}</penalty>\n"
+            "    <hidden>0</hidden>\n"
+            "    <idnumber></idnumber>\n" + getattr(self, question["type"])() + "  </question>\n\n"
+        )
+
+    def answer(self, answer, text, text_format, extra=""):
+        feedback = rich_element("feedback", answer["feedback"], self.format, 3)
+        fraction = f' fraction="{format_number(answer["fraction"])}"'
+        return rich_element("answer", text, text_format, 2, feedback + extra, fraction)
+
+    def combined_feedback(self):
+        return "".join(
+            rich_element(tag, "", self.format, 2)
+            for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+        )
+
+    @staticmethod
+    def yes_no(value):
+        return "true" if value else "false"
+
+    def multichoice(self):
+        question = self.question
+        return (
+            f"    <single>{self.yes_no(question['single'])}</single>\n"
+            f"    <shuffleanswers>{self.yes_no(question['shuffle_answers'])}</shuffleanswers>\n"
+            "    <answernumbering>abc</answernumbering>\n"
+            "    <showstandardinstruction>0</showstandardinstruction>\n"
+            + self.combined_feedback()
+            + "".join(self.answer(a, a["text"], self.format) for a in question["answers"])
+        )
+
+    def truefalse(self):
+        return "".join(
+            self.answer(answer, answer["text"], "moodle")
+            for answer in sorted(self.question["answers"], key=lambda a: a["text"] != "true")
+        )
+
+    def shortanswer(self):
+        return f"    <usecase>{int(self.question['case_sensitive'])}</usecase>\n" + "".join(
+            self.answer(answer, answer["text"], "moodle") for answer in self.question["answers"]
+        )
+
+    def numerical(self):
+        answers = "".join(
+            self.answer(
+                answer,
+                format_number(answer["value"]),
+                "moodle",
+                f"      <tolerance>{format_number(answer['tolerance'] or 0)}</tolerance>\n",
+            )
+            for answer in self.question["answers"]
+        )
+        return answers + (
+            "    <unitgradingtype>0</unitgradingtype>\n"
+            "    <unitpenalty>0.1000000</unitpenalty>\n"
+            "    <showunits>3</showunits>\n"
+            "    <unitsleft>0</unitsleft>\n"
+        )
+
+    def matching(self):
+        pairs = "".join(
+            rich_element(
+                "subquestion",
+                answer["text"],
+                self.format,
+                2,
+                f"      <answer>\n{text_element(answer['match'], 4)}      </answer>\n",
+            )
+            for answer in self.question["answers"]
+        )
+        shuffle = self.yes_no(self.question["shuffle_answers"])
+        return (
+            f"    <shuffleanswers>{shuffle}</shuffleanswers>\n" + self.combined_feedback() + pairs
+        )
+
+    def essay(self):
+        return (
+            "    <responseformat>editor</responseformat>\n"
+            "    <responserequired>1</responserequired>\n"
+            "    <responsefieldlines>15</responsefieldlines>\n"
+            "    <attachments>0</attachments>\n"
+            "    <attachmentsrequired>0</attachmentsrequired>\n"
+            + rich_element("graderinfo", "", "html", 2)
+            + rich_element("responsetemplate", "", "html", 2)
+        )
+
+
+def category(quiz):
+    """The category question that carries the quiz's tags and description."""
+    return (
+        "<!-- question: 0  -->\n"
+        '  <question type="category">\n'
+        f"    <category>\n{text_element(category_path(quiz['tags']), 3)}    </category>\n"
+        + rich_element("info", quiz["description"], "markdown", 2)
+        + "    <idnumber></idnumber>\n"
+        "  </question>\n\n"
+    )
+
+
+def write(quizzes):
+    """One quiz as a Moodle XML file (UTF-8)."""
+    (quiz,) = quizzes
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n']
+    if quiz["tags"] or quiz["description"]:
+        parts.append(category(quiz))
+    parts.extend(
+        QuestionWriter(question).write(position)
+        for position, question in enumerate(quiz["questions"], 1)
+    )
+    parts.append("</quiz>\n")
+    return "".join(parts).encode("utf-8")
+
+
+FORMAT = Format(
+    name="moodlexml",
+    label="Moodle XML",
+    parse=parse,
+    write=write,
+    content_type="application/xml",
+    file_extension=".xml",
+    extensions=(".xml",),
+    many_quizzes=False,
+)

@@ -1,0 +1,289 @@
+"""Moodle XML: each element of a real Moodle 4 export, read as a teacher sees it in Moodle."""
+
+import pytest
+
+from quizzes.formats import FormatError, parse, write
+from quizzes.tests.fixtures.samples import every_type_quiz, fixture
+
+HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
+
+
+@pytest.fixture(scope="module")
+def biology():
+    return parse(fixture("moodle4_biology.xml"), filename="moodle4_biology.xml")
+
+
+@pytest.fixture(scope="module")
+def by_name(biology):
+    return {question["name"]: question for question in biology.quizzes[0]["questions"]}
+
+
+def answers(question, *fields):
+    return [tuple(answer[field] for field in fields) for answer in question["answers"]]
+
+
+def xml_question(body, qtype="multichoice", name="Q"):
+    return (
+        f'{HEADER}  <question type="{qtype}">\n    <name><text>{name}</text></name>\n'
+        f"{body}\n  </question>\n</quiz>\n"
+    )
+
+
+def error_of(data, **options):
+    with pytest.raises(FormatError) as caught:
+        parse(data, format="moodlexml", **options)
+    return caught.value
+
+
+def test_one_quiz_named_after_the_file_with_every_supported_question(biology):
+    (quiz,) = biology.quizzes
+    assert biology.format == "moodlexml"
+    assert quiz["title"] == "moodle4_biology"
+    assert [question["type"] for question in quiz["questions"]] == [
+        "multichoice", "multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay",
+    ]  # fmt: skip
+
+
+def test_category_becomes_tags_and_its_info_the_description(biology):
+    quiz = biology.quizzes[0]
+    assert quiz["tags"] == ["Default for BIO101", "Cells"]
+    assert quiz["description"] == "Questions about the cell, for the first term."
+
+
+def test_name_questiontext_cdata_html_and_defaultgrade(by_name):
+    question = by_name["Powerhouse of the cell"]
+    assert question["text_format"] == "html"
+    assert question["text"] == (
+        '<p dir="ltr" style="text-align: left;">Which organelle produces most of the cell\'s '
+        "<strong>ATP</strong>?</p>"
+    )
+    assert question["points"] == 2.0
+
+
+def test_generalfeedback(by_name):
+    assert by_name["Powerhouse of the cell"]["general_feedback"] == (
+        "<p>Mitochondria make ATP by oxidative phosphorylation.</p>"
+    )
+    assert by_name["Osmosis"]["general_feedback"] == (
+        "<p>Water moves towards the higher solute concentration.</p>"
+    )
+
+
+def test_multichoice_single_with_per_answer_feedback(by_name):
+    question = by_name["Powerhouse of the cell"]
+    assert (question["single"], question["shuffle_answers"]) == (True, True)
+    assert answers(question, "text", "fraction", "feedback") == [
+        ('<p dir="ltr" style="text-align: left;">Mitochondrion</p>', 100,
+         "<p>Right: the powerhouse of the cell.</p>"),
+        ('<p dir="ltr" style="text-align: left;">Ribosome</p>', 0,
+         "<p>Ribosomes make proteins.</p>"),
+        ('<p dir="ltr" style="text-align: left;">Golgi apparatus</p>', 0, ""),
+    ]  # fmt: skip
+
+
+def test_multichoice_multiple_answers_with_thirds(by_name):
+    question = by_name["Membrane-bound organelles"]
+    assert question["single"] is False
+    assert question["shuffle_answers"] is True  # <shuffleanswers>1</shuffleanswers>
+    assert answers(question, "text", "fraction") == [
+        ("Nucleus", 33.33333), ("Lysosome", 33.33333), ("Chloroplast", 33.33333),
+        ("Ribosome", -100),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("settings", "single", "shuffle"),
+    [
+        ("<single>false</single><shuffleanswers>0</shuffleanswers>", False, False),
+        ("<single>1</single><shuffleanswers>true</shuffleanswers>", True, True),
+        ("<answernumbering>iii</answernumbering>", True, False),  # Moodle's defaults
+    ],
+)
+def test_single_and_shuffleanswers_values(settings, single, shuffle):
+    fraction = 100 if single else 50
+    body = (
+        f'<questiontext format="html"><text>Pick</text></questiontext>{settings}'
+        f'<answer fraction="{fraction}"><text>a</text></answer>'
+        f'<answer fraction="{100 - fraction}"><text>b</text></answer>'
+    )
+    question = parse(xml_question(body), format="moodlexml").quizzes[0]["questions"][0]
+    assert (question["single"], question["shuffle_answers"]) == (single, shuffle)
+
+
+def test_truefalse(by_name):
+    assert answers(by_name["Plant cell walls"], "text", "fraction", "feedback") == [
+        ("true", 100, "<p>Yes, cellulose.</p>"),
+        ("false", 0, "<p>No: they do have one.</p>"),
+    ]
+
+
+def test_truefalse_in_an_old_localised_file_takes_true_first():
+    body = (
+        '<questiontext format="html"><text>Q</text></questiontext>'
+        '<answer fraction="0"><text>Vrai</text></answer>'
+        '<answer fraction="100"><text>Faux</text></answer>'
+    )
+    question = parse(xml_question(body, "truefalse"), format="moodlexml").quizzes[0]["questions"][0]
+    assert answers(question, "text", "fraction") == [("true", 0), ("false", 100)]
+
+
+def test_shortanswer_with_usecase(by_name):
+    question = by_name["DNA"]
+    assert question["case_sensitive"] is True
+    assert question["text_format"] == "moodle"
+    assert answers(question, "text", "fraction", "feedback") == [
+        ("Deoxyribonucleic acid", 100, "Well done."),
+        ("Deoxyribo*", 50, "Almost: spell it in full."),
+    ]
+
+
+def test_numerical_tolerance_and_several_answers(biology, by_name):
+    assert answers(by_name["Chromosomes"], "value", "tolerance", "fraction", "feedback") == [
+        (46, 0, 100, "<p>23 pairs.</p>"),
+        (23, 0.5, 50, "<p>That is the number of pairs.</p>"),
+    ]
+    assert (
+        "question 5 (line 178): the answer for any other number (*) is not supported: dropped"
+        in biology.warnings
+    )
+
+
+def test_matching_subquestions_and_a_distractor(by_name):
+    question = by_name["Organelles and roles"]
+    assert question["points"] == 3.0
+    assert answers(question, "text", "match") == [
+        ("<p>Nucleus</p>", "Holds the DNA"), ("<p>Ribosome</p>", "Makes proteins"),
+        ("", "Stores starch"),
+    ]  # fmt: skip
+
+
+def test_essay(by_name):
+    question = by_name["Osmosis"]
+    assert (question["type"], question["points"], question["answers"]) == ("essay", 5.0, [])
+
+
+def test_unsupported_types_are_counted_and_skipped(biology):
+    assert dict(biology.skipped) == {"unsupported type cloze": 1, "unsupported type ddwtos": 1}
+    assert "question 8 (line 298): the question type “cloze” is not supported: skipped" in (
+        biology.warnings
+    )
+
+
+def test_unsupported_types_fail_when_strict():
+    error = error_of(fixture("moodle4_biology.xml"), strict=True)
+    assert str(error) == "question 8 (line 298): the question type “cloze” is not supported"
+
+
+@pytest.mark.parametrize(
+    ("moodle_format", "text_format"),
+    [("moodle_auto_format", "moodle"), ("plain_text", "plain"), ("markdown", "markdown"),
+     ("html", "html"), ("wiki_like", "moodle")],
+)  # fmt: skip
+def test_text_formats(moodle_format, text_format):
+    body = (
+        f'<questiontext format="{moodle_format}"><text>Why?</text></questiontext>'
+        "<responseformat>editor</responseformat>"
+    )
+    question = parse(xml_question(body, "essay"), format="moodlexml").quizzes[0]["questions"][0]
+    assert question["text_format"] == text_format
+
+
+def test_html_feedback_of_a_plain_question_loses_its_tags():
+    body = (
+        '<questiontext format="moodle_auto_format"><text>2 + 2?</text></questiontext>'
+        '<answer fraction="100"><text>4</text>'
+        '<feedback format="html"><text><![CDATA[<p>Yes &amp; well done</p>]]></text></feedback>'
+        "</answer>"
+    )
+    question = parse(xml_question(body, "shortanswer"), format="moodlexml").quizzes[0]["questions"][
+        0
+    ]
+    assert question["answers"][0]["feedback"] == "Yes & well done"
+
+
+def test_embedded_files_and_units_are_left_out_with_warnings():
+    body = (
+        '<questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/a.png">]]></text>'
+        '<file name="a.png" path="/" encoding="base64">iVBORw0KGgo=</file></questiontext>'
+        '<answer fraction="100"><text>1.5</text><tolerance>0.1</tolerance></answer>'
+        "<units><unit><multiplier>1</multiplier><unit_name>m</unit_name></unit></units>"
+    )
+    result = parse(xml_question(body, "numerical"), format="moodlexml")
+    assert result.warnings == [
+        "question 1 (line 3): embedded files (images...) are not imported",
+        "question 1 (line 3): units are not supported: ignored",
+    ]
+
+
+def test_declared_latin1_encoding():
+    data = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<quiz><question type="essay">'
+        "<name><text>Caf\xe9</text></name><questiontext><text>\xc9crivez.</text></questiontext>"
+        "</question></quiz>"
+    ).encode("latin-1")
+    question = parse(data).quizzes[0]["questions"][0]
+    assert (question["name"], question["text"]) == ("Café", "Écrivez.")
+
+
+# -- errors -------------------------------------------------------------------
+def test_malformed_xml_names_the_line():
+    error = error_of(f"{HEADER}<question type='essay'>\n<name><text>x</name>\n</question></quiz>")
+    assert error.line == 4
+    assert "not well-formed XML: mismatched tag" in str(error)
+
+
+def test_xml_bomb_is_refused_without_expanding():
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE quiz [\n <!ENTITY a "aaaaaaaaaa">\n'
+        ' <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n'
+        ' <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">\n]>\n<quiz>&c;</quiz>'
+    )
+    error = error_of(bomb)
+    assert error.line == 2
+    assert "XML bomb" in error.message
+
+
+def test_external_entity_is_refused():
+    data = (
+        '<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        "<quiz><question type='essay'><name><text>&x;</text></name></question></quiz>"
+    )
+    assert "refused" in error_of(data).message
+
+
+def test_a_file_that_is_not_a_moodle_quiz():
+    error = error_of("<html>\n<body>hello</body></html>")
+    assert (error.line, error.message) == (1, "a Moodle XML file starts with <quiz>, not <html>")
+
+
+def test_a_number_that_is_not_one():
+    body = (
+        '<questiontext><text>Q</text></questiontext><answer fraction="abc"><text>a</text></answer>'
+    )
+    error = error_of(xml_question(body))
+    assert str(error) == "question 1 (line 3): fraction: “abc” is not a number"
+
+
+def test_invalid_question_names_its_number_and_line():
+    body = (
+        '<questiontext><text>Q</text></questiontext><answer fraction="100"><text>a</text></answer>'
+    )
+    error = error_of(xml_question(body))
+    assert str(error) == "question 1 (line 3): answers: Give at least two answers to choose from."
+
+
+# -- writing ------------------------------------------------------------------
+def test_writer_writes_what_moodle_writes():
+    content, content_type, extension = write(every_type_quiz(), "moodlexml")
+    text = content.decode()
+    assert (content_type, extension) == ("application/xml", ".xml")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n<!-- question: 0  -->')
+    assert "      <text>$course$/top/geography/maths//numbers</text>\n" in text
+    assert '  <question type="multichoice">\n    <name>\n      <text>Capital</text>\n' in text
+    assert '    <questiontext format="markdown">\n' in text
+    assert "    <defaultgrade>2.0000000</defaultgrade>\n" in text
+    assert '    <answer fraction="33.33333" format="moodle_auto_format">\n' in text
+    assert "      <text><![CDATA[<p>The sky is <b>green</b>.</p>]]></text>\n" in text
+    assert "      <tolerance>0.005</tolerance>\n" in text
+    assert "    <usecase>0</usecase>\n" in text
+    assert '    <subquestion format="moodle_auto_format">\n      <text></text>\n' in text
