@@ -1,0 +1,96 @@
+"""`manage.py export_quizzes (--owner USER | --all) [--format FMT] [-o DIR]`.
+
+With -o DIR: one file per quiz in DIR, named after the quiz's title (made
+safe for every file system; " (2)" added when two quizzes share a title), so
+that importing the file gives the quiz back its title.
+Without -o: the export goes to standard output, which takes one file only:
+every quiz in one document for OpenQuizz JSON; for GIFT and Moodle XML,
+which hold one quiz per file, only when there is exactly one quiz.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from tqdm import tqdm
+
+from quizzes.formats import FORMATS, write
+from quizzes.management.commands.import_quizzes import get_user
+from quizzes.models import Quiz
+from quizzes.operations import quiz_data
+
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+FILE_NAME_MAX = 100
+
+
+def file_stem(title, taken):
+    """A file name (without extension) for a quiz titled `title`, not one of `taken`."""
+    stem = UNSAFE_IN_FILE_NAMES.sub("_", title).strip(" .")[:FILE_NAME_MAX] or "quiz"
+    candidate, number = stem, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number})"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Export quizzes as OpenQuizz JSON, GIFT or Moodle XML: one file per quiz into a "
+        "directory (-o), or to standard output."
+    )
+
+    def add_arguments(self, parser):
+        whose = parser.add_mutually_exclusive_group(required=True)
+        whose.add_argument("--owner", help=_("export the quizzes of this user"))
+        whose.add_argument("--all", action="store_true", help=_("export every quiz"))
+        parser.add_argument("--format", choices=list(FORMATS), default="json")
+        parser.add_argument(
+            "-o", "--output", metavar="DIR", help=_("directory for the files (created if needed)")
+        )
+
+    def handle(self, *args, owner, all, format, output, **options):
+        quizzes = Quiz.objects.order_by("title", "id")
+        if not all:
+            quizzes = quizzes.filter(owner=get_user(owner))
+        count = quizzes.count()
+        if not count:
+            self.stderr.write(_("No quiz to export."))
+        elif output is None:
+            self.to_stdout(quizzes, count, format)
+        else:
+            self.to_directory(quizzes, count, format, Path(output), options)
+
+    def to_stdout(self, quizzes, count, format):
+        if count > 1 and not FORMATS[format].many_quizzes:
+            raise CommandError(
+                _(
+                    "%(count)s quizzes, but %(format)s holds one quiz per file: give -o DIR "
+                    "to write one file per quiz."
+                )
+                % {"count": count, "format": FORMATS[format].label}
+            )
+        content, _type, _extension = write([quiz_data(quiz) for quiz in quizzes], format)
+        self.stdout.write(content.decode("utf-8"), ending="")
+
+    def to_directory(self, quizzes, count, format, directory, options):
+        directory.mkdir(parents=True, exist_ok=True)
+        stream = options.get("stderr") or sys.stderr
+        taken = set()
+        with tqdm(total=count, unit="quiz", file=stream, disable=not stream.isatty()) as bar:
+            for quiz in quizzes.iterator():
+                content, _type, extension = write(quiz_data(quiz), format)
+                path = directory / (file_stem(quiz.title, taken) + extension)
+                path.write_bytes(content)
+                bar.update()
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Wrote %(count)s file to %(dir)s.", "Wrote %(count)s files to %(dir)s.", count
+                )
+                % {"count": count, "dir": directory}
+            )
+        )
