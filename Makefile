@@ -50,6 +50,10 @@ test: $(VENV)/.installed-dev messages browser
 stop: | $(PY)
 	@if [ -f $(VENV)/.installed-run ]; then $(PY) manage.py mongod stop; else echo "Nothing to stop."; fi
 
+# Import speed and memory: a 10,000-question GIFT file into a throwaway MongoDB.
+bench: $(VENV)/.installed-dev
+	$(PY) bench/import_bench.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
