@@ -11,6 +11,7 @@ Every parser produces, and every writer consumes, the plain data of
 database. The commands, the teacher UI and the API all go through here.
 """
 
+import re
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
@@ -18,11 +19,22 @@ from django.utils.translation import gettext as _
 from quizzes.formats import gift, json, moodlexml
 from quizzes.formats.base import Format, FormatError, ParseResult
 
-__all__ = ["FORMATS", "Format", "FormatError", "ParseResult", "detect", "parse", "write"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "FormatError",
+    "ParseResult",
+    "detect",
+    "file_name",
+    "parse",
+    "write",
+]
 
 FORMATS = {fmt.name: fmt for fmt in (json.FORMAT, gift.FORMAT, moodlexml.FORMAT)}
 AUTO = "auto"
 SNIFF_CHARACTERS = 1024
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+FILE_NAME_MAX = 100
 
 
 def detect(data, filename=None):
@@ -78,3 +90,20 @@ def write(quizzes, format):
     if len(quizzes) != 1 and not fmt.many_quizzes:
         raise ValueError(f"{fmt.label} holds one quiz per file, not {len(quizzes)}")
     return fmt.write(list(quizzes)), fmt.content_type, fmt.file_extension
+
+
+def file_name(title, extension, taken=None):
+    """A file name for a quiz titled `title`, safe on every file system.
+
+    Importing the file gives the quiz its title back (unless the title had
+    characters no file name can hold). With a `taken` set, names already in
+    it get " (2)", " (3)"... and the name returned is added to it.
+    """
+    stem = UNSAFE_IN_FILE_NAMES.sub("_", title).strip(" .")[:FILE_NAME_MAX] or "quiz"
+    candidate, number = stem, 1
+    while taken is not None and (candidate + extension).casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number})"
+    if taken is not None:
+        taken.add((candidate + extension).casefold())
+    return candidate + extension

@@ -8,7 +8,6 @@ every quiz in one document for OpenQuizz JSON; for GIFT and Moodle XML,
 which hold one quiz per file, only when there is exactly one quiz.
 """
 
-import re
 import sys
 from pathlib import Path
 
@@ -17,24 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
-from quizzes.formats import FORMATS, write
+from quizzes.formats import FORMATS, file_name, write
 from quizzes.management.commands.import_quizzes import get_user
 from quizzes.models import Quiz
 from quizzes.operations import quiz_data
-
-UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
-FILE_NAME_MAX = 100
-
-
-def file_stem(title, taken):
-    """A file name (without extension) for a quiz titled `title`, not one of `taken`."""
-    stem = UNSAFE_IN_FILE_NAMES.sub("_", title).strip(" .")[:FILE_NAME_MAX] or "quiz"
-    candidate, number = stem, 1
-    while candidate.casefold() in taken:
-        number += 1
-        candidate = f"{stem} ({number})"
-    taken.add(candidate.casefold())
-    return candidate
 
 
 class Command(BaseCommand):
@@ -83,7 +68,7 @@ class Command(BaseCommand):
         with tqdm(total=count, unit="quiz", file=stream, disable=not stream.isatty()) as bar:
             for quiz in quizzes.iterator():
                 content, _type, extension = write(quiz_data(quiz), format)
-                path = directory / (file_stem(quiz.title, taken) + extension)
+                path = directory / file_name(quiz.title, extension, taken)
                 path.write_bytes(content)
                 bar.update()
         self.stdout.write(
