@@ -110,8 +110,13 @@ class QuestionElements:
 
 
 def text_of(node):
-    """The stripped <text> inside a Moodle element ("" when there is none)."""
-    return "" if node is None else (node.findtext("text") or "").strip()
+    """The stripped <text> inside a Moodle element, or its own text in old files ("" if none)."""
+    if node is None:
+        return ""
+    text = node.findtext("text")
+    if text is None:
+        text = node.text
+    return (text or "").strip()
 
 
 def format_of(node, default):

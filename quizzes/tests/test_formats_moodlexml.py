@@ -287,3 +287,12 @@ def test_writer_writes_what_moodle_writes():
     assert "      <tolerance>0.005</tolerance>\n" in text
     assert "    <usecase>0</usecase>\n" in text
     assert '    <subquestion format="moodle_auto_format">\n      <text></text>\n' in text
+
+
+def test_old_category_without_text_element():
+    data = (
+        f'{HEADER}<question type="category"><category>$course$/Old bank</category></question>\n'
+        '<question type="essay"><name><text>E</text></name>'
+        "<questiontext><text>Why?</text></questiontext></question></quiz>"
+    )
+    assert parse(data).quizzes[0]["tags"] == ["Old bank"]
