@@ -1,0 +1,100 @@
+// OpenQuizz progressive enhancements. Every action also works without this
+// file, as a plain form POST; here we only make it quicker.
+(function () {
+  "use strict";
+
+  // The language menu switches as soon as a language is chosen.
+  function autoSubmit(root) {
+    root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.requestSubmit(); });
+    });
+  }
+
+  // Drag and drop of the question list. Dropping a question elsewhere fires
+  // "reorder" on the list; the enclosing form posts the new order with htmx
+  // (hx-trigger="reorder") and swaps in the page the server sends back.
+  function sortableLists(root) {
+    root.querySelectorAll("[data-sortable]").forEach(function (list) {
+      Sortable.create(list, {
+        handle: ".drag-handle",
+        animation: 150,
+        onEnd: function (event) {
+          if (event.oldIndex !== event.newIndex) {
+            list.dispatchEvent(new Event("reorder", { bubbles: true }));
+          }
+        },
+      });
+    });
+  }
+
+  // Answer rows: add a row from the formset's empty-row template, remove a row
+  // by ticking its hidden "remove" box (the server drops ticked rows).
+  function formsets(root) {
+    root.querySelectorAll("[data-formset]").forEach(function (formset) {
+      var prefix = formset.dataset.formset;
+      var total = formset.querySelector("#id_" + prefix + "-TOTAL_FORMS");
+      var rows = formset.querySelector("[data-rows]");
+      var template = formset.querySelector("template[data-row-template]");
+      var max = parseInt(formset.dataset.max, 10);
+
+      function visibleRows() {
+        return Array.prototype.filter.call(rows.children, function (row) {
+          return !row.classList.contains("is-removed");
+        });
+      }
+      function renumber() {
+        visibleRows().forEach(function (row, index) {
+          row.querySelectorAll("[data-row-number]").forEach(function (number) {
+            number.textContent = String(index + 1);
+          });
+        });
+      }
+
+      formset.querySelector("[data-add-row]").addEventListener("click", function () {
+        var index = parseInt(total.value, 10);
+        if (index >= max) { return; }
+        rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+        total.value = String(index + 1);
+        var row = rows.lastElementChild;
+        htmx.process(row);
+        renumber();
+        var first = row.querySelector("textarea, input:not([type=hidden]):not([type=checkbox]), select");
+        if (first) { first.focus(); }
+      });
+
+      rows.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-remove-row]");
+        if (!button) { return; }
+        var row = button.closest(".answer-row");
+        row.querySelector("input[name$='-remove']").checked = true;
+        row.classList.add("is-removed");
+        renumber();
+        formset.querySelector("[data-add-row]").focus();
+      });
+    });
+  }
+
+  // Menus made of <details> close on Escape and on a click elsewhere, as menus do.
+  function closeMenusOutside(target) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(target)) { menu.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) { closeMenusOutside(event.target); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  });
+
+  function enhance(root) {
+    autoSubmit(root);
+    sortableLists(root);
+    formsets(root);
+  }
+
+  // htmx.onLoad runs for the page and again for every piece of page htmx swaps in.
+  htmx.onLoad(enhance);
+})();
