@@ -42,6 +42,7 @@ browser:
 run: $(VENV)/.installed-run messages
 	@if [ -z "$$MONGODB_URI" ]; then $(PY) manage.py mongod start; fi
 	$(PY) manage.py migrate --verbosity 1
+	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev messages browser
