@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from pymongo.errors import PyMongoError
 
+from sessions_mw.decorators import non_transactional
+
 TIMEOUT_SECONDS = 2.5
 
 
@@ -36,6 +38,8 @@ def mongodb_status(database_connection):
     }
 
 
+# A probe must never wait for, or hold, a transaction.
+@non_transactional
 @never_cache
 @require_GET
 def healthz(request):

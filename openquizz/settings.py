@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: its process_view runs mutating views in a transaction, after
+    # every other process_view (CSRF's included) has run.
+    "sessions_mw.middleware.MongoSessionMiddleware",
 ]
 
 ROOT_URLCONF = "openquizz.urls"

@@ -1,0 +1,181 @@
+"""ViewTransaction: one view call inside the request session's with_transaction.
+
+pymongo's `ClientSession.with_transaction` owns the transaction's life: it
+starts a fresh transaction per attempt, aborts when the callback raises, and
+runs the callback again when the error carries TransientTransactionError
+(with backoff, for at most 120 s). The callback here runs the view and then
+ends the transaction itself, as with_transaction allows, so that every
+decision is logged:
+
+- the view raises → with_transaction aborts. The ORM wraps PyMongoError in
+  django.db.DatabaseError (`raise DatabaseError from exc`), hiding the label
+  from with_transaction: a TransientTransactionError anywhere in the
+  exception's chain is re-raised as TransientViewError, which carries it.
+  Any other exception propagates to Django's handling (a 500).
+- the view returns status >= ABORT_ON_STATUS → abort, return that response.
+- an atomic() block in the view exited with an exception, even one the view
+  then caught → abort and raise TransactionManagementError: MongoDB has no
+  savepoints, so the writes before the block cannot be kept without it.
+- otherwise commit. UnknownTransactionCommitResult → commit again (pymongo's
+  rule: not after MaxTimeMSExpired, not past 120 s; then the last error
+  propagates); the server applies a transaction's commit at most once.
+  TransientTransactionError on commit → with_transaction runs the view again.
+- on_commit callbacks run once, after the commit that took effect; an
+  abort, a retry or a failed commit discards those of the attempt.
+
+Every attempt after the first starts from the request as it was
+(RequestReplay), and the response of the last attempt is returned.
+"""
+
+import logging
+import time
+
+from django.db.transaction import TransactionManagementError
+from pymongo.errors import OperationFailure, PyMongoError
+
+logger = logging.getLogger("sessions_mw")
+
+TRANSIENT = "TransientTransactionError"
+UNKNOWN_COMMIT = "UnknownTransactionCommitResult"
+# pymongo's with_transaction gives up retrying after this many seconds.
+RETRY_TIME_LIMIT = 120
+MAX_TIME_MS_EXPIRED = 50
+
+
+class TransientViewError(PyMongoError):
+    """A view's exception whose cause carries TransientTransactionError."""
+
+    def __init__(self, exc):
+        super().__init__(f"{type(exc).__name__}: {exc}", error_labels=[TRANSIENT])
+
+
+def labelled_cause(exc, label):
+    """The first PyMongoError in exc's cause/context chain carrying `label`."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, PyMongoError) and exc.has_error_label(label):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+class ViewTransaction:
+    def __init__(self, session, binding, replay, abort_on_status, label):
+        self.session = session
+        self.binding = binding
+        self.replay = replay
+        self.abort_on_status = abort_on_status
+        self.label = label
+        self.attempts = 0
+        self._retry_reason = None
+        self._committed = False
+        self._started = None
+
+    def run(self, call_view, **options):
+        """Run `call_view()` in a transaction; return the last attempt's response."""
+        self._started = time.monotonic()
+        try:
+            response = self.session.with_transaction(self._attempt(call_view), **options)
+        except BaseException as exc:
+            self.binding.discard_commit_hooks()
+            logger.warning(
+                "%s: transaction aborted after %d attempt(s): %s: %s",
+                self.label,
+                self.attempts,
+                type(exc).__name__,
+                exc,
+            )
+            raise
+        finally:
+            self.binding.end_request_transaction()
+        if self._committed:
+            self.binding.run_commit_hooks()
+        return response
+
+    def _attempt(self, call_view):
+        def callback(session):
+            self.attempts += 1
+            self._committed = False
+            if self.attempts > 1:
+                logger.warning(
+                    "%s: retrying the transaction, attempt %d, after %s",
+                    self.label,
+                    self.attempts,
+                    self._retry_reason,
+                )
+                self.replay.restore()
+            self.binding.begin_request_transaction()
+            try:
+                response = call_view()
+            except Exception as exc:
+                retryable = self._retryable(exc)
+                if retryable is None or retryable is exc:
+                    raise
+                raise retryable from exc
+            if response is None:
+                raise ValueError(
+                    f"{self.label}: the view didn't return an HttpResponse object. "
+                    "It returned None instead."
+                )
+            if self.binding.rollback_cause is not None:
+                self._abort(session)
+                raise TransactionManagementError(
+                    "An atomic() block inside the request's transaction exited with "
+                    f"{self.binding.rollback_cause!r}; MongoDB has no savepoints, so the "
+                    "whole transaction was aborted."
+                ) from self.binding.rollback_cause
+            if response.status_code >= self.abort_on_status:
+                self._abort(session)
+                logger.info(
+                    "%s: transaction aborted: the view returned status %d",
+                    self.label,
+                    response.status_code,
+                )
+                return response
+            if session.in_transaction:
+                self._commit(session)
+            self._committed = True
+            return response
+
+        return callback
+
+    def _retryable(self, exc):
+        """What to raise so that with_transaction retries after `exc`; None: don't retry."""
+        transient = labelled_cause(exc, TRANSIENT)
+        if transient is None:
+            return None
+        self._retry_reason = f"{TRANSIENT} from the view: {transient}"
+        return exc if transient is exc else TransientViewError(exc)
+
+    def _abort(self, session):
+        self.binding.discard_commit_hooks()
+        if session.in_transaction:
+            session.abort_transaction()
+
+    def _commit(self, session):
+        commit_attempt = 1
+        while True:
+            try:
+                session.commit_transaction()
+                return
+            except PyMongoError as exc:
+                if exc.has_error_label(TRANSIENT):
+                    self._retry_reason = f"{TRANSIENT} on commit: {exc}"
+                if not self._may_retry_commit(exc):
+                    raise
+                commit_attempt += 1
+                logger.warning(
+                    "%s: retrying the commit, commit attempt %d, after %s: %s",
+                    self.label,
+                    commit_attempt,
+                    UNKNOWN_COMMIT,
+                    exc,
+                )
+
+    def _may_retry_commit(self, exc):
+        return (
+            exc.has_error_label(UNKNOWN_COMMIT)
+            and not (isinstance(exc, OperationFailure) and exc.code == MAX_TIME_MS_EXPIRED)
+            and time.monotonic() - self._started < RETRY_TIME_LIMIT
+        )
