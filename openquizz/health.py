@@ -13,7 +13,7 @@ from pymongo.errors import PyMongoError
 
 from sessions_mw.decorators import non_transactional
 
-TIMEOUT_SECONDS = 2.5
+TIMEOUT_SECONDS = 2.0
 
 
 def mongodb_status(database_connection):
