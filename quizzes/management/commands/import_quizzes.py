@@ -19,7 +19,8 @@ from pymongo.errors import PyMongoError
 from tqdm import tqdm
 
 from quizzes.formats import FORMATS, FormatError, parse
-from quizzes.formats.store import create_quizzes, run_in_transaction
+from quizzes.formats.store import create_quizzes
+from sessions_mw.outside import run_in_transaction
 
 WARNINGS_SHOWN = 20
 
