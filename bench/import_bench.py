@@ -9,7 +9,7 @@ for N/4 and N questions:
 
 - parse: the file into validated quiz data (quizzes.formats.parse);
 - import: the parsed quiz into the database in one transaction
-  (quizzes.formats.store, as import_quizzes does), counting the insert
+  (sessions_mw.outside.run_in_transaction, as import_quizzes does), counting the insert
   commands the driver sends (pymongo command monitoring);
 - memory: the peak of Python allocations over parse + import (tracemalloc,
   measured in a separate run so that it does not slow the timed one), and
@@ -119,7 +119,8 @@ def clear():
 def timed_import(data, owner, counter):
     """(parse seconds, import seconds, insert commands, questions) of one import."""
     from quizzes.formats import parse
-    from quizzes.formats.store import create_quizzes, run_in_transaction
+    from quizzes.formats.store import create_quizzes
+    from sessions_mw.outside import run_in_transaction
 
     started = time.perf_counter()
     result = parse(data, filename="bench.gift")
@@ -133,7 +134,8 @@ def timed_import(data, owner, counter):
 def peak_memory(data, owner):
     """Peak bytes allocated by Python while parsing and importing `data`."""
     from quizzes.formats import parse
-    from quizzes.formats.store import create_quizzes, run_in_transaction
+    from quizzes.formats.store import create_quizzes
+    from sessions_mw.outside import run_in_transaction
 
     tracemalloc.start()
     result = parse(data, filename="bench.gift")
