@@ -183,3 +183,30 @@ LOGGING = {
         "openquizz": {"level": "INFO"},
     },
 }
+
+# --- REST API (quizzes/api) --------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["quizzes.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "quizzes.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "quizzes.api.exceptions.problem_exception_handler",
+    # Anonymous callers, per client address (quizzes/api/throttles.py).
+    "DEFAULT_THROTTLE_RATES": {"delivery": "120/min", "attempts": "30/min", "auth": "10/min"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenQuizz API",
+    "DESCRIPTION": "Quizzes, questions, delivery to learners and attempts (README: REST API).",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

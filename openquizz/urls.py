@@ -1,12 +1,21 @@
 """Top-level URLs. Each app owns its own urls module."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from openquizz.health import healthz
+from quizzes.api.exceptions import api_not_found
+
+handler400 = "quizzes.api.exceptions.bad_request"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("quizzes.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other /api/ URL is a problem+json 404, whatever DEBUG says.
+    re_path(r"^api/", api_not_found),
 ]

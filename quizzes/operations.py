@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pymongo import UpdateOne
 
-from quizzes.models import Answer, Question, Quiz, QuizOptions, QuizStatus
+from quizzes.models import Answer, Attempt, Question, QuestionResult, Quiz, QuizOptions, QuizStatus
+from quizzes.scoring import grade_attempt
 from quizzes.validation import clean_question, clean_quiz
 
 QUESTION_FIELDS = (
@@ -214,3 +215,37 @@ def reorder_questions(quiz, ordered_ids, expected_version=None):
         ordered=False,
         session=connection.session,
     )
+
+
+# -- attempts -----------------------------------------------------------------
+def record_attempt(quiz, responses, user=None, client_info=None):
+    """Grade `responses` ({question id: response}) and store them as an Attempt.
+
+    Graded against the quiz's questions as they are now (quizzes.scoring);
+    counts the attempt in Quiz.attempt_count with an F() update, so
+    concurrent attempts lose no count. Attempts leave the quiz's version
+    alone: its content did not change. The returned Attempt carries the full
+    AttemptGrade as `grade` (per-question feedback lists and general
+    feedback, which the Attempt does not store).
+    """
+    questions = quiz.questions.order_by("position", "id")
+    grade = grade_attempt(
+        [(str(question.pk), question_data(question)) for question in questions],
+        responses,
+        quiz.options.pass_mark,
+    )
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        quiz_version=quiz.version,
+        user=user,
+        answers=responses,
+        score=grade.score,
+        max_score=grade.max_score,
+        percent=grade.percent,
+        passed=grade.passed,
+        results=[QuestionResult(**row) for row in grade.result_rows()],
+        client_info=client_info or {},
+    )
+    Quiz.objects.filter(pk=quiz.pk).update(attempt_count=F("attempt_count") + 1)
+    attempt.grade = grade
+    return attempt

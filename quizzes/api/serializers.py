@@ -1,0 +1,479 @@
+"""Request and response bodies of the API.
+
+Responses are built by these serializers, which also describe them in the
+OpenAPI schema. Request bodies are only checked for their structure here —
+a JSON object naming known, writable fields — and handed on untouched:
+what makes content valid is decided once, by quizzes.validation, when
+quizzes.operations runs (its errors become 400 responses with field paths).
+The field types and limits declared below document those rules for clients.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.settings import api_settings
+
+from quizzes import scoring
+from quizzes.models import TAG_MAX, TITLE_MAX, QuestionType, QuizStatus, TextFormat
+from quizzes.operations import question_data
+from quizzes.rendering import render
+from quizzes.validation import (
+    ANSWER_TEXT_MAX,
+    ANSWERS_MAX,
+    FEEDBACK_MAX,
+    POINTS_MAX,
+    TAGS_MAX,
+    TEXT_MAX,
+    TIME_LIMIT_MAX,
+)
+
+OBJECT_ID_PATTERN = "^[0-9a-f]{24}$"
+
+
+# -- checking the structure of request bodies ----------------------------------
+class StrictFieldsMixin:
+    """A request body must be a JSON object whose keys are writable fields of the serializer."""
+
+    def check_structure(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Expected a JSON object.")]}
+            )
+        errors = {}
+        for key in data:
+            field = self.fields.get(key)
+            if field is None:
+                errors[key] = [_("Unknown field.")]
+            elif field.read_only:
+                errors[key] = [_("This field is read-only.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+
+
+class ContentSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Quiz or question content: the body passes on as is, for quizzes.validation to judge."""
+
+    def to_internal_value(self, data):
+        self.check_structure(data)
+        return dict(data)
+
+
+class CommandSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The arguments of an action, checked by the declared fields themselves."""
+
+    def to_internal_value(self, data):
+        self.check_structure(data)
+        return super().to_internal_value(data)
+
+
+# -- questions -------------------------------------------------------------------
+class AnswerSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, max_length=ANSWER_TEXT_MAX, required=False)
+    fraction = serializers.FloatField(
+        min_value=-100,
+        max_value=100,
+        required=False,
+        help_text=_("Grade of this answer in % (-100 to 100)."),
+    )
+    feedback = serializers.CharField(allow_blank=True, max_length=FEEDBACK_MAX, required=False)
+    value = serializers.FloatField(
+        allow_null=True, required=False, help_text=_("numerical: the expected number.")
+    )
+    tolerance = serializers.FloatField(
+        allow_null=True, min_value=0, required=False, help_text=_("numerical: accepted error.")
+    )
+    match = serializers.CharField(
+        allow_blank=True,
+        max_length=ANSWER_TEXT_MAX,
+        required=False,
+        help_text=_("matching: the answer that goes with this stem (`text`)."),
+    )
+
+
+class QuestionSerializer(ContentSerializer):
+    """A question as its quiz's owner sees it, answer key included."""
+
+    id = serializers.CharField(read_only=True)
+    position = serializers.IntegerField(
+        read_only=True, help_text=_("0-based place in the quiz; change it with reorder.")
+    )
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    name = serializers.CharField(max_length=TITLE_MAX)
+    text = serializers.CharField(max_length=TEXT_MAX)
+    text_format = serializers.ChoiceField(choices=TextFormat.choices, required=False)
+    points = serializers.FloatField(min_value=0, max_value=POINTS_MAX, required=False)
+    general_feedback = serializers.CharField(
+        allow_blank=True, max_length=FEEDBACK_MAX, required=False
+    )
+    single = serializers.BooleanField(
+        required=False, help_text=_("multichoice: one right answer (true) or several.")
+    )
+    shuffle_answers = serializers.BooleanField(required=False)
+    case_sensitive = serializers.BooleanField(
+        required=False, help_text=_("shortanswer: whether letter case matters.")
+    )
+    answers = AnswerSerializer(many=True, required=False, max_length=ANSWERS_MAX)
+
+
+# -- quizzes ---------------------------------------------------------------------
+class QuizOptionsSerializer(serializers.Serializer):
+    shuffle_questions = serializers.BooleanField(required=False)
+    shuffle_answers = serializers.BooleanField(required=False)
+    time_limit_minutes = serializers.IntegerField(
+        min_value=1, max_value=TIME_LIMIT_MAX, allow_null=True, required=False
+    )
+    pass_mark = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, help_text=_("Percentage needed to pass.")
+    )
+
+
+class QuizSerializer(ContentSerializer):
+    """A quiz's metadata and options, as listed."""
+
+    id = serializers.CharField(read_only=True)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    description = serializers.CharField(
+        allow_blank=True, max_length=TEXT_MAX, required=False, help_text=_("Markdown.")
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX), max_length=TAGS_MAX, required=False
+    )
+    status = serializers.ChoiceField(
+        choices=QuizStatus.choices,
+        read_only=True,
+        help_text=_("Changed by the publish and unpublish actions."),
+    )
+    options = QuizOptionsSerializer(required=False)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text=_("Bumped by every change; the ETag of the quiz.")
+    )
+    question_count = serializers.IntegerField(read_only=True)
+    attempt_count = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class QuizDetailSerializer(QuizSerializer):
+    """A quiz with all its questions, in order."""
+
+    questions = serializers.SerializerMethodField()
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, quiz):
+        return QuestionSerializer(quiz.questions.order_by("position", "id"), many=True).data
+
+
+class QuizFilterSerializer(serializers.Serializer):
+    """Query parameters of the quiz list."""
+
+    status = serializers.ChoiceField(choices=QuizStatus.choices, required=False)
+    tag = serializers.CharField(max_length=TAG_MAX, required=False)
+    search = serializers.CharField(
+        max_length=TITLE_MAX,
+        required=False,
+        help_text=_("Part of the title, any letter case."),
+    )
+
+
+class ReorderSerializer(CommandSerializer):
+    order = serializers.ListField(
+        child=serializers.RegexField(OBJECT_ID_PATTERN),
+        help_text=_("Every question id of the quiz, each once, in the new order."),
+    )
+
+
+# -- attempts ----------------------------------------------------------------------
+class QuestionResultSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    response = serializers.JSONField(allow_null=True)
+    points = serializers.FloatField()
+    max_points = serializers.FloatField()
+    state = serializers.ChoiceField(
+        choices=[
+            scoring.CORRECT,
+            scoring.PARTIAL,
+            scoring.INCORRECT,
+            scoring.UNANSWERED,
+            scoring.NEEDS_GRADING,
+        ]
+    )
+    feedback = serializers.CharField(allow_blank=True)
+
+
+class AttemptSerializer(serializers.Serializer):
+    """A stored attempt, as the quiz's owner reviews it."""
+
+    id = serializers.CharField()
+    quiz_version = serializers.IntegerField()
+    user = serializers.CharField(source="user.username", allow_null=True, default=None)
+    score = serializers.FloatField()
+    max_score = serializers.FloatField()
+    percent = serializers.FloatField()
+    passed = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    results = QuestionResultSerializer(many=True)
+
+
+class QuestionStatisticsSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    name = serializers.CharField()
+    answered = serializers.IntegerField(help_text=_("Attempts that answered it."))
+    correct = serializers.IntegerField()
+    success_rate = serializers.FloatField(
+        allow_null=True,
+        help_text=_("Share (0 to 1) of graded answers that were right; null when none."),
+    )
+
+
+class AttemptStatisticsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    mean_score = serializers.FloatField(allow_null=True)
+    mean_percent = serializers.FloatField(allow_null=True)
+    pass_rate = serializers.FloatField(allow_null=True, help_text=_("Share (0 to 1)."))
+    questions = QuestionStatisticsSerializer(many=True)
+
+
+class AttemptReportSerializer(serializers.Serializer):
+    """Statistics over every attempt, then one page of attempts, newest first."""
+
+    statistics = AttemptStatisticsSerializer()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = AttemptSerializer(many=True)
+
+
+# -- delivery to learners ------------------------------------------------------------
+class ChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class LearnerQuestionSerializer(serializers.Serializer):
+    """What a learner sees of a question (scoring.learner_view): no grade, feedback or key."""
+
+    id = serializers.CharField()
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    name = serializers.CharField()
+    text = serializers.CharField()
+    text_format = serializers.ChoiceField(choices=TextFormat.choices)
+    text_html = serializers.CharField(help_text=_("`text` rendered to sanitised HTML."))
+    points = serializers.FloatField()
+    single = serializers.BooleanField(required=False, help_text=_("multichoice only."))
+    shuffle_answers = serializers.BooleanField(
+        required=False, help_text=_("multichoice and matching only.")
+    )
+    choices = ChoiceSerializer(
+        many=True, required=False, help_text=_("multichoice: answer with their ids.")
+    )
+    stems = ChoiceSerializer(
+        many=True, required=False, help_text=_("matching: the questions to match, by id.")
+    )
+    options = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("matching: the answers to choose from."),
+    )
+
+    def to_representation(self, question):
+        view = {
+            "id": str(question.pk),
+            **scoring.learner_view(question_data(question)),
+            "text_html": render(question.text, question.text_format),
+        }
+        return super().to_representation(view)
+
+
+class PublishedQuizSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    description_html = serializers.SerializerMethodField()
+    tags = serializers.ListField(child=serializers.CharField())
+    options = QuizOptionsSerializer()
+    version = serializers.IntegerField()
+    question_count = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_description_html(self, quiz):
+        return render(quiz.description)
+
+
+class PublishedQuizDetailSerializer(PublishedQuizSerializer):
+    questions = serializers.SerializerMethodField()
+
+    @extend_schema_field(LearnerQuestionSerializer(many=True))
+    def get_questions(self, quiz):
+        questions = quiz.questions.order_by("position", "id")
+        return LearnerQuestionSerializer(questions, many=True).data
+
+
+@extend_schema_field(
+    {
+        "nullable": True,
+        "oneOf": [
+            {"type": "integer", "description": "multichoice (single): a choice id"},
+            {"type": "array", "items": {"type": "integer"}, "description": "multichoice"},
+            {"type": "boolean", "description": "truefalse"},
+            {"type": "number", "description": "numerical"},
+            {"type": "string", "description": "shortanswer, essay, or a numerical value"},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "matching: stem id → chosen option",
+            },
+        ],
+    }
+)
+class ResponseField(serializers.JSONField):
+    """One learner response; its shape is checked against the question's type."""
+
+
+class AttemptSubmissionSerializer(CommandSerializer):
+    """`responses`: {question id: response}; questions left out count as unanswered.
+
+    The view passes the quiz's questions as context["questions"]
+    ({id: question data}); each response must have the shape its question
+    type takes (quizzes.scoring); its worth is scoring's business.
+    """
+
+    responses = serializers.DictField(child=ResponseField(), allow_empty=True)
+
+    def validate_responses(self, responses):
+        questions = self.context["questions"]
+        errors = {}
+        for question_id, response in responses.items():
+            question = questions.get(question_id)
+            if question is None:
+                errors[question_id] = [_("Not a question of this quiz.")]
+            elif not response_fits(question, response):
+                errors[question_id] = [RESPONSE_SHAPES[shape_of(question)][1]]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return responses
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_choice_id(value):
+    return is_int(value) or (isinstance(value, str) and value.strip().isdecimal())
+
+
+def is_number(value):
+    return is_int(value) or isinstance(value, float) or is_short_text(value)
+
+
+def is_short_text(value):
+    return isinstance(value, str) and len(value) <= ANSWER_TEXT_MAX
+
+
+def is_text(value):
+    return isinstance(value, str) and len(value) <= TEXT_MAX
+
+
+def is_choice_list(value):
+    return isinstance(value, list) and len(value) <= ANSWERS_MAX and all(map(is_choice_id, value))
+
+
+def is_pairing(value):
+    return (
+        isinstance(value, dict)
+        and len(value) <= ANSWERS_MAX
+        and all(is_choice_id(key) and is_short_text(match) for key, match in value.items())
+    )
+
+
+# Shape name → (check, message when the response does not fit).
+RESPONSE_SHAPES = {
+    "multichoice_single": (is_choice_id, _("Give the id of one choice.")),
+    "multichoice_multiple": (is_choice_list, _("Give a list of choice ids.")),
+    "truefalse": (lambda value: isinstance(value, bool), _("Give true or false.")),
+    "shortanswer": (is_short_text, _("Give a text of at most %s characters.") % ANSWER_TEXT_MAX),
+    "numerical": (is_number, _("Give a number.")),
+    "matching": (is_pairing, _("Give an object mapping stem ids to chosen options.")),
+    "essay": (is_text, _("Give a text of at most %s characters.") % TEXT_MAX),
+}
+
+
+def shape_of(question):
+    if question["type"] == QuestionType.MULTICHOICE:
+        return "multichoice_single" if question["single"] else "multichoice_multiple"
+    return question["type"]
+
+
+def response_fits(question, response):
+    """Whether `response` has the shape of a response to `question`; None (unanswered) fits all."""
+    check, _message = RESPONSE_SHAPES[shape_of(question)]
+    return response is None or check(response)
+
+
+class FeedbackSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    points = serializers.FloatField()
+    max_points = serializers.FloatField()
+    state = serializers.CharField()
+    feedback = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Feedback of the answers given.")
+    )
+    general_feedback = serializers.CharField(allow_blank=True)
+
+
+class AttemptResultSerializer(serializers.Serializer):
+    """The graded attempt returned to the learner who submitted it."""
+
+    id = serializers.CharField()
+    quiz = serializers.CharField(source="quiz_id")
+    quiz_version = serializers.IntegerField()
+    score = serializers.FloatField()
+    max_score = serializers.FloatField()
+    percent = serializers.FloatField()
+    passed = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    results = serializers.SerializerMethodField()
+
+    @extend_schema_field(FeedbackSerializer(many=True))
+    def get_results(self, attempt):
+        rows = [
+            {
+                "question": question_id,
+                "points": grade.points,
+                "max_points": grade.max_points,
+                "state": grade.state,
+                "feedback": grade.feedback,
+                "general_feedback": grade.general_feedback,
+            }
+            for question_id, _response, grade in attempt.grade.results
+        ]
+        return FeedbackSerializer(rows, many=True).data
+
+
+# -- authentication and errors ---------------------------------------------------------
+class TokenRequestSerializer(CommandSerializer, AuthTokenSerializer):
+    """username and password; DRF's AuthTokenSerializer checks them."""
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="ProblemDetail")
+class ProblemSerializer(serializers.Serializer):
+    """An error, as RFC 9457 application/problem+json."""
+
+    type = serializers.CharField(help_text=_("urn:openquizz:problem:<code>"))
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField(help_text=_("The path of the request."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_('Field path ("options.pass_mark", "answers[2].fraction") → messages.'),
+    )
+    current_version = serializers.IntegerField(
+        required=False, help_text=_("412 only: the quiz's version now.")
+    )

@@ -1,0 +1,25 @@
+"""/api/v1/ endpoints (DESIGN.md §6). Object ids in URLs are ObjectId hex strings.
+
+Routes are matched by `[0-9a-f]{24}` ids, so any other id is a 404 before a
+view runs. Further endpoints are appended to `urlpatterns`.
+"""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from quizzes.api.delivery import PublishedQuizViewSet
+from quizzes.api.views import OBJECT_ID, QuestionViewSet, QuizViewSet, TokenView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("quizzes", QuizViewSet, basename="quiz")
+router.register(
+    rf"quizzes/(?P<quiz_id>{OBJECT_ID})/questions", QuestionViewSet, basename="question"
+)
+router.register("published", PublishedQuizViewSet, basename="published")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]

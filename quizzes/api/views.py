@@ -1,0 +1,302 @@
+"""Teachers' endpoints: their quizzes and questions, and a token to call them with.
+
+Each view reads the body's structure with a serializer, calls one function
+of quizzes.operations (which validates and writes) and answers with the
+changed object and its ETag. Refusals raise, so the request's transaction
+(sessions_mw) is aborted and nothing is written; exceptions.py turns them
+into problem+json. Views run again from the start when sessions_mw retries a
+transaction: they keep no state between runs.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import UnsupportedMediaType
+from rest_framework.response import Response
+
+from quizzes import operations
+from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
+from quizzes.api.parsers import StrictJSONParser
+from quizzes.api.permissions import manageable_quizzes
+from quizzes.api.schema import changes, deletes, reads
+from quizzes.api.serializers import (
+    AttemptReportSerializer,
+    QuestionSerializer,
+    QuizDetailSerializer,
+    QuizFilterSerializer,
+    QuizSerializer,
+    ReorderSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+from quizzes.api.statistics import read_attempt_statistics
+from quizzes.api.throttles import TokenThrottle
+from quizzes.api.versions import etag, expected_version
+from quizzes.models import QuizStatus
+
+OBJECT_ID = "[0-9a-f]{24}"
+
+
+@extend_schema(tags=["auth"])
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's API token."""
+
+    authentication_classes = ()
+    parser_classes = (StrictJSONParser,)
+    throttle_classes = (TokenThrottle,)
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer},
+        auth=[],
+        description="Send it as `Authorization: Token <token>`; the same token every time.",
+    )
+    def post(self, request, *args, **kwargs):
+        user = read_body(request, TokenRequestSerializer, {"request": request})["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def read_body(request, serializer_class, context=None):
+    """The request body, once `serializer_class` accepts its structure (else 400, or 415)."""
+    # DRF answers an already parsed form body (sessions_mw parses multipart
+    # ones to replay them) as empty data where it would otherwise say 415.
+    if request.content_type and not request.negotiator.select_parser(request, request.parsers):
+        raise UnsupportedMediaType(request.content_type)
+    serializer = serializer_class(data=request.data, context=context or {})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def full_replacement(serializer_class, data):
+    """A PUT body: every writable field left out is None, which restores its default."""
+    writable = [name for name, field in serializer_class().fields.items() if not field.read_only]
+    return {**dict.fromkeys(writable, None), **data}
+
+
+def with_etag(response, quiz, location=None):
+    response["ETag"] = etag(quiz)
+    if location:
+        response["Location"] = location
+    return response
+
+
+class ObjectIdLookupMixin:
+    lookup_url_kwarg = "id"
+    lookup_value_regex = OBJECT_ID
+
+
+@extend_schema(tags=["quizzes"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your quizzes (all quizzes for staff), recently changed first",
+        parameters=[QuizFilterSerializer],
+        responses={200: QuizSerializer(many=True)},
+    ),
+    create=changes(
+        "Create a draft quiz", QuizSerializer, QuizDetailSerializer, 201, conditional=False
+    ),
+    retrieve=reads("A quiz with all its questions, in order", QuizDetailSerializer),
+    update=changes(
+        "Replace a quiz's metadata and options (fields left out take their defaults)",
+        QuizSerializer,
+        QuizDetailSerializer,
+    ),
+    partial_update=changes(
+        "Change some of a quiz's metadata and options", QuizSerializer, QuizDetailSerializer
+    ),
+    destroy=deletes("Delete a quiz with its questions and attempts"),
+    reorder=changes("Put the questions in a new order", ReorderSerializer, QuizDetailSerializer),
+    duplicate=changes(
+        "Copy a quiz and its questions into a new draft you own",
+        None,
+        QuizDetailSerializer,
+        201,
+        conditional=False,
+    ),
+    publish=changes("Publish: learners can see and take the quiz", None, QuizDetailSerializer),
+    unpublish=changes("Back to draft: learners no longer see the quiz", None, QuizDetailSerializer),
+    attempts=extend_schema(
+        summary="Statistics of the quiz's attempts, and the attempts, newest first",
+        responses={200: AttemptReportSerializer},
+        parameters=[
+            OpenApiParameter("cursor", str, description="From the next or previous link."),
+            OpenApiParameter("page_size", int, description="Attempts per page, at most 100."),
+        ],
+    ),
+)
+class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
+    serializer_class = QuizSerializer
+    pagination_class = QuizCursorPagination
+
+    def get_queryset(self):
+        return manageable_quizzes(self.request.user)
+
+    def quiz_response(self, quiz, status_code=status.HTTP_200_OK, location=None):
+        return with_etag(Response(QuizDetailSerializer(quiz).data, status_code), quiz, location)
+
+    def created_response(self, quiz):
+        # Read back, so the body shows what is stored (MongoDB keeps milliseconds).
+        quiz.refresh_from_db()
+        location = reverse("api:quiz-detail", kwargs={"id": quiz.pk})
+        return self.quiz_response(quiz, status.HTTP_201_CREATED, location)
+
+    def list(self, request):
+        filters = QuizFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        quizzes = self.get_queryset()
+        if value := filters.validated_data.get("status"):
+            quizzes = quizzes.filter(status=value)
+        if value := filters.validated_data.get("tag"):
+            quizzes = quizzes.filter(tags__contains=[value])
+        if value := filters.validated_data.get("search"):
+            # The backend escapes the term into a case-insensitive $regex.
+            quizzes = quizzes.filter(title__icontains=value)
+        page = self.paginate_queryset(quizzes)
+        return self.get_paginated_response(QuizSerializer(page, many=True).data)
+
+    def create(self, request):
+        quiz = operations.create_quiz(request.user, read_body(request, QuizSerializer))
+        return self.created_response(quiz)
+
+    def retrieve(self, request, id=None):
+        return self.quiz_response(self.get_object())
+
+    def update(self, request, id=None):
+        quiz = self.get_object()
+        version = expected_version(request, quiz)
+        data = full_replacement(QuizSerializer, read_body(request, QuizSerializer))
+        operations.update_quiz(quiz, data, version)
+        return self.quiz_response(quiz)
+
+    def partial_update(self, request, id=None):
+        quiz = self.get_object()
+        version = expected_version(request, quiz)
+        data = read_body(request, QuizSerializer)
+        if isinstance(data.get("options"), dict):
+            # Options named in a PATCH change; the others stay as they are.
+            current = operations.quiz_data(quiz, questions=())["options"]
+            data["options"] = {**current, **data["options"]}
+        operations.update_quiz(quiz, data, version)
+        return self.quiz_response(quiz)
+
+    def destroy(self, request, id=None):
+        quiz = self.get_object()
+        operations.delete_quiz(quiz, expected_version(request, quiz))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def reorder(self, request, id=None):
+        quiz = self.get_object()
+        version = expected_version(request, quiz)
+        order = read_body(request, ReorderSerializer)["order"]
+        operations.reorder_questions(quiz, order, version)
+        return self.quiz_response(quiz)
+
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, id=None):
+        return self.created_response(operations.duplicate_quiz(self.get_object(), request.user))
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, id=None):
+        return self.change_status(request, QuizStatus.PUBLISHED)
+
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, id=None):
+        return self.change_status(request, QuizStatus.DRAFT)
+
+    def change_status(self, request, new_status):
+        quiz = self.get_object()
+        operations.set_status(quiz, new_status, expected_version(request, quiz))
+        return self.quiz_response(quiz)
+
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def attempts(self, request, id=None):
+        quiz = self.get_object()
+        paginator = AttemptCursorPagination()
+        page = paginator.paginate_queryset(quiz.attempts.select_related("user"), request, view=self)
+        report = {
+            "statistics": read_attempt_statistics(quiz),
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": page,
+        }
+        return Response(AttemptReportSerializer(report).data)
+
+
+@extend_schema(tags=["questions"])
+@extend_schema_view(
+    list=reads("A quiz's questions, in order (not paginated)", QuestionSerializer(many=True)),
+    create=changes(
+        "Add a question at the end of the quiz", QuestionSerializer, QuestionSerializer, 201
+    ),
+    retrieve=reads("One question, answer key included", QuestionSerializer),
+    update=changes(
+        "Replace a question (fields left out take their defaults)",
+        QuestionSerializer,
+        QuestionSerializer,
+    ),
+    partial_update=changes(
+        "Change some fields of a question", QuestionSerializer, QuestionSerializer
+    ),
+    destroy=deletes("Delete a question"),
+)
+class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
+    """A quiz's questions. Their ETag is the quiz's version: any change to the quiz bumps it."""
+
+    serializer_class = QuestionSerializer
+    pagination_class = None
+
+    @cached_property
+    def quiz(self):
+        return get_object_or_404(manageable_quizzes(self.request.user), pk=self.kwargs["quiz_id"])
+
+    def get_queryset(self):
+        return self.quiz.questions.order_by("position", "id")
+
+    def get_object(self):
+        question = super().get_object()
+        # Operations bump the version on this very object, for the ETag.
+        question.quiz = self.quiz
+        return question
+
+    def question_response(self, question, status_code=status.HTTP_200_OK, location=None):
+        response = Response(QuestionSerializer(question).data, status_code)
+        return with_etag(response, question.quiz, location)
+
+    def list(self, request, quiz_id=None):
+        questions = QuestionSerializer(self.get_queryset(), many=True).data
+        return with_etag(Response(questions), self.quiz)
+
+    def create(self, request, quiz_id=None):
+        quiz = self.quiz
+        version = expected_version(request, quiz)
+        question = operations.add_question(quiz, read_body(request, QuestionSerializer), version)
+        location = reverse("api:question-detail", kwargs={"quiz_id": quiz.pk, "id": question.pk})
+        return self.question_response(question, status.HTTP_201_CREATED, location)
+
+    def retrieve(self, request, quiz_id=None, id=None):
+        return self.question_response(self.get_object())
+
+    def update(self, request, quiz_id=None, id=None):
+        question = self.get_object()
+        version = expected_version(request, question.quiz)
+        data = full_replacement(QuestionSerializer, read_body(request, QuestionSerializer))
+        operations.update_question(question, data, version)
+        return self.question_response(question)
+
+    def partial_update(self, request, quiz_id=None, id=None):
+        question = self.get_object()
+        version = expected_version(request, question.quiz)
+        operations.update_question(question, read_body(request, QuestionSerializer), version)
+        return self.question_response(question)
+
+    def destroy(self, request, quiz_id=None, id=None):
+        question = self.get_object()
+        operations.delete_question(question, expected_version(request, question.quiz))
+        return Response(status=status.HTTP_204_NO_CONTENT)

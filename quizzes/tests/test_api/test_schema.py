@@ -1,0 +1,181 @@
+"""The OpenAPI schema: valid, complete, served with a local Swagger UI, and true to the API.
+
+The last test lets schemathesis call every operation with bodies, parameters
+and headers generated from the schema (a bounded, derandomised number of
+examples) and checks that no response is a 5xx or differs from the schema.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from quizzes import operations
+from quizzes.models import Question
+from quizzes.tests.test_api.conftest import QUESTIONS
+
+pytestmark = pytest.mark.django_db
+WSGI_APP = get_wsgi_application()
+
+OPERATIONS = {
+    "/api/v1/auth/token/": {"post"},
+    "/api/v1/quizzes/": {"get", "post"},
+    "/api/v1/quizzes/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/quizzes/{id}/reorder/": {"post"},
+    "/api/v1/quizzes/{id}/duplicate/": {"post"},
+    "/api/v1/quizzes/{id}/publish/": {"post"},
+    "/api/v1/quizzes/{id}/unpublish/": {"post"},
+    "/api/v1/quizzes/{id}/attempts/": {"get"},
+    "/api/v1/quizzes/{quiz_id}/questions/": {"get", "post"},
+    "/api/v1/quizzes/{quiz_id}/questions/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/published/": {"get"},
+    "/api/v1/published/{id}/": {"get"},
+    "/api/v1/published/{id}/attempts/": {"post"},
+}
+
+
+def test_the_schema_validates_without_warnings(tmp_path):
+    call_command("spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "s.yaml"))
+
+
+@pytest.fixture
+def served_schema(anonymous):
+    response = anonymous.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_every_endpoint_is_described(served_schema):
+    paths = {
+        path: set(methods) - {"parameters"}
+        for path, methods in served_schema["paths"].items()
+        if path.startswith("/api/v1/")
+    }
+    assert {path: methods for path, methods in paths.items() if path in OPERATIONS} == OPERATIONS
+
+
+def test_every_error_is_a_problem_and_headers_are_documented(served_schema):
+    assert "ProblemDetail" in served_schema["components"]["schemas"]
+    for path, methods in OPERATIONS.items():
+        for method in methods:
+            operation = served_schema["paths"][path][method]
+            headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+            assert "X-Causal-Token" in headers, (method, path)
+            for status, response in operation["responses"].items():
+                assert "X-Causal-Token" in response["headers"], (method, path, status)
+                if status >= "400":
+                    assert list(response["content"]) == ["application/problem+json"]
+            if method in {"put", "patch", "delete"}:
+                assert "If-Match" in headers, (method, path)
+                assert "412" in operation["responses"]
+
+
+def test_quiz_responses_document_their_etag(served_schema):
+    retrieve = served_schema["paths"]["/api/v1/quizzes/{id}/"]["get"]
+    assert retrieve["responses"]["200"]["headers"]["ETag"]["required"] is True
+    create = served_schema["paths"]["/api/v1/quizzes/{quiz_id}/questions/"]["post"]
+    assert "ETag" in create["responses"]["201"]["headers"]
+
+
+def test_swagger_ui_is_served_with_local_assets(anonymous):
+    response = anonymous.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr.net" not in page and "unpkg.com" not in page
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+@pytest.mark.parametrize("path", sorted(OPERATIONS))
+def test_no_method_is_a_server_error_on_any_path(api, quiz, path):
+    """What schemathesis' bounded run does not try: every method, documented or not."""
+    question = Question.objects.filter(quiz=quiz).first()
+    url = path.format(id=question.pk if "quiz_id" in path else quiz.pk, quiz_id=quiz.pk)
+    for method in ["OPTIONS", "HEAD", "TRACE", "QUERY", "GET", "POST", "PUT", "PATCH", "DELETE"]:
+        response = api.generic(method, url)
+        assert response.status_code < 500, (method, url)
+        if method != "HEAD" and response.status_code >= 400:
+            assert response["Content-Type"] == "application/problem+json"
+
+
+# -- schemathesis --------------------------------------------------------------------
+def generated_schema():
+    """The schema /api/schema/ serves (test_schemathesis_tests_the_served_schema checks)."""
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+# Built when the module is collected, before any database exists: the
+# generator reads the URL configuration only.
+fuzzed_schema = schemathesis.openapi.from_dict(
+    json.loads(json.dumps(generated_schema())),
+    config=schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}}),
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def test_schemathesis_tests_the_served_schema(served_schema):
+    assert json.loads(json.dumps(generated_schema())) == served_schema
+
+
+@pytest.fixture
+def fuzz_token(teacher, settings):
+    # Rates high enough that throttling does not hide the other answers.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "delivery": "1000/min",
+            "attempts": "1000/min",
+            "auth": "20/min",
+        },
+    }
+    return Token.objects.create(user=teacher).key
+
+
+def with_real_ids(case, teacher):
+    """Point the case's path at objects that exist (a fresh published quiz each time).
+
+    Generated ids match the id pattern but name nothing, so without this every
+    operation on one object would only ever answer 404.
+    """
+    if not case.path_parameters:
+        return
+    quiz = operations.create_quiz(teacher, {"title": "Fuzzed"}, list(QUESTIONS.values()))
+    operations.set_status(quiz, "published")
+    question = Question.objects.filter(quiz=quiz).first()
+    # {quiz_id} then names the quiz, and {id} its question; {id} alone, the quiz.
+    real = {"quiz_id": quiz.pk, "id": question.pk if "quiz_id" in case.path_parameters else quiz.pk}
+    case.path_parameters = {name: str(real[name]) for name in case.path_parameters}
+
+
+@fuzzed_schema.parametrize()
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_schemathesis(case, fuzz_token, teacher):
+    with_real_ids(case, teacher)
+    case.call_and_validate(
+        app=WSGI_APP, headers={"Authorization": f"Token {fuzz_token}"}, checks=CHECKS
+    )

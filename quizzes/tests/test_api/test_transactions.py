@@ -1,0 +1,152 @@
+"""Multi-document endpoints under injected server errors (the failCommand fail point).
+
+These rely on sessions_mw's middleware running every mutating view in one
+transaction: a transient error makes it run the view again, which must then
+write everything exactly once; any other error aborts the transaction, which
+must leave no trace of the writes made before it.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+
+from quizzes import operations
+from quizzes.models import Attempt, Question, Quiz
+from quizzes.tests.test_api.conftest import (
+    QUESTIONS,
+    RIGHT_RESPONSES,
+    question_ids,
+    quiz_url,
+    snapshot,
+    token_client,
+)
+from quizzes.tests.test_api.test_concurrency import race
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRITE_CONFLICT = 112
+BAD_VALUE = 2
+
+
+@contextmanager
+def failing(client, command, mode, transient):
+    """Make the server fail `command` as `mode` says, for the duration of the block.
+
+    Yields a dict whose "count", once the block is left, is how many times
+    the fail point was reached (skipped runs included).
+    """
+    data = {"failCommands": [command], "errorCode": WRITE_CONFLICT if transient else BAD_VALUE}
+    if transient:
+        data["errorLabels"] = ["TransientTransactionError"]
+    client.admin.command("configureFailPoint", "failCommand", mode=mode, data=data)
+    reached = {}
+    try:
+        yield reached
+    finally:
+        off = client.admin.command("configureFailPoint", "failCommand", mode="off")
+        reached["count"] = off["count"]
+
+
+@pytest.fixture
+def scene(published, teacher):
+    """The published quiz with one attempt, next to another quiz that must stay untouched."""
+    operations.record_attempt(published, {})
+    bystander = operations.create_quiz(teacher, {"title": "Bystander"}, [QUESTIONS["essay"]])
+    return published, bystander
+
+
+def request_of(name, quiz):
+    """(method, url, body) of the transactional endpoint `name`."""
+    ids = question_ids(quiz)
+    responses = {ids[kind]: RIGHT_RESPONSES[kind] for kind in ids}
+    return {
+        "delete": ("delete", quiz_url(quiz), None),
+        "reorder": ("post", quiz_url(quiz, "reorder/"), {"order": list(ids.values())[::-1]}),
+        "duplicate": ("post", quiz_url(quiz, "duplicate/"), None),
+        "attempt": ("post", f"/api/v1/published/{quiz.pk}/attempts/", {"responses": responses}),
+    }[name]
+
+
+def check_done_once(name, quiz, bystander):
+    """The state after `name` succeeded exactly once."""
+    others = Quiz.objects.exclude(pk__in=[quiz.pk, bystander.pk])
+    if name == "delete":
+        assert not Quiz.objects.filter(pk=quiz.pk).exists()
+        assert not Question.objects.filter(quiz_id=quiz.pk).exists()
+        assert not Attempt.objects.filter(quiz_id=quiz.pk).exists()
+    elif name == "reorder":
+        names = list(
+            Question.objects.filter(quiz=quiz).order_by("position").values_list("name", flat=True)
+        )
+        assert names == [question["name"] for question in QUESTIONS.values()][::-1]
+        assert Quiz.objects.get(pk=quiz.pk).version == quiz.version + 1
+    elif name == "duplicate":
+        copy = others.get()
+        assert Question.objects.filter(quiz=copy).count() == len(QUESTIONS)
+    elif name == "attempt":
+        assert Attempt.objects.filter(quiz=quiz).count() == 2
+        assert Quiz.objects.get(pk=quiz.pk).attempt_count == 2
+    if name != "duplicate":
+        assert not others.exists()
+    assert Question.objects.filter(quiz=bystander).count() == 1
+
+
+# (endpoint, command whose first run fails)
+TRANSIENT = [
+    ("delete", "delete"),
+    ("reorder", "update"),
+    ("duplicate", "insert"),
+    ("attempt", "insert"),
+    ("attempt", "update"),
+]
+
+
+@pytest.mark.parametrize(("name", "command"), TRANSIENT)
+def test_a_transient_error_is_retried_and_the_work_done_once(
+    api, scene, mongo_client, name, command
+):
+    quiz, bystander = scene
+    method, url, body = request_of(name, quiz)
+    with failing(mongo_client, command, {"times": 1}, transient=True) as reached:
+        response = getattr(api, method)(url, body)
+    assert reached["count"] >= 1
+    assert response.status_code in (200, 201, 204), response.content
+    check_done_once(name, quiz, bystander)
+
+
+# (endpoint, command, how many of its runs succeed before one fails)
+FATAL = [
+    ("delete", "delete", 1),  # questions deleted, then their attempts fail
+    ("delete", "delete", 2),
+    ("reorder", "update", 1),  # version bumped, then the positions fail
+    ("duplicate", "insert", 1),  # copy inserted, then its questions fail
+    ("attempt", "update", 0),  # attempt stored, then the counter fails
+]
+
+
+@pytest.mark.parametrize(("name", "command", "skip"), FATAL)
+def test_an_error_mid_way_leaves_no_partial_state(api, scene, mongo_client, name, command, skip):
+    quiz, _bystander = scene
+    api.raise_request_exception = False
+    before = snapshot()
+    method, url, body = request_of(name, quiz)
+    with failing(mongo_client, command, {"skip": skip}, transient=False) as reached:
+        response = getattr(api, method)(url, body)
+    assert reached["count"] > skip
+    assert response.status_code == 500
+    assert snapshot() == before
+
+
+def test_racing_question_adds_lose_no_question(quiz, teacher):
+    """Each add reads the count to place its question: the losers of the race retry."""
+    clients = [token_client(teacher) for _ in range(4)]
+    url = quiz_url(quiz, "questions/")
+    responses = race(
+        4, lambda i: clients[i].post(url, {**QUESTIONS["essay"], "name": f"added {i}"})
+    )
+    assert [response.status_code for response in responses] == [201] * 4
+    stored = Quiz.objects.get(pk=quiz.pk)
+    total = len(QUESTIONS) + 4
+    assert (stored.question_count, stored.version) == (total, 5)
+    positions = sorted(Question.objects.filter(quiz=quiz).values_list("position", flat=True))
+    assert positions == list(range(total))
