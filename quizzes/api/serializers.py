@@ -29,7 +29,8 @@ from quizzes.validation import (
     TIME_LIMIT_MAX,
 )
 
-OBJECT_ID_PATTERN = "^[0-9a-f]{24}$"
+# How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
+OBJECT_ID = "[0-9a-f]{24}"
 
 
 # -- checking the structure of request bodies ----------------------------------
@@ -180,7 +181,7 @@ class QuizFilterSerializer(serializers.Serializer):
 
 class ReorderSerializer(CommandSerializer):
     order = serializers.ListField(
-        child=serializers.RegexField(OBJECT_ID_PATTERN),
+        child=serializers.RegexField(f"^{OBJECT_ID}$"),
         help_text=_("Every question id of the quiz, each once, in the new order."),
     )
 

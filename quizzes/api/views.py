@@ -25,6 +25,7 @@ from quizzes.api.parsers import StrictJSONParser
 from quizzes.api.permissions import manageable_quizzes
 from quizzes.api.schema import changes, deletes, reads
 from quizzes.api.serializers import (
+    OBJECT_ID,
     AttemptReportSerializer,
     QuestionSerializer,
     QuizDetailSerializer,
@@ -38,8 +39,6 @@ from quizzes.api.statistics import read_attempt_statistics
 from quizzes.api.throttles import TokenThrottle
 from quizzes.api.versions import etag, expected_version
 from quizzes.models import QuizStatus
-
-OBJECT_ID = "[0-9a-f]{24}"
 
 
 @extend_schema(tags=["auth"])
