@@ -25,6 +25,7 @@ that attempt's transaction and are rolled back with it.
 import contextlib
 import copy
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http.request import RawPostDataException
 
 
@@ -38,13 +39,16 @@ class RequestReplay:
 
     def prepare(self):
         request = self.request
-        if request.content_type == "multipart/form-data":
-            request.POST  # noqa: B018  (parses and caches POST and FILES)
-        else:
-            # RawPostDataException: already parsed into request.POST
-            # (CsrfViewMiddleware reads it), which Django caches.
-            with contextlib.suppress(RawPostDataException):
-                request.body  # noqa: B018  (caches the body)
+        # A body over Django's limits is the view's to refuse (a 413, a form
+        # error): reading it here must not turn it into an error of ours.
+        with contextlib.suppress(RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            if request.content_type == "multipart/form-data":
+                request.POST  # noqa: B018  (parses and caches POST and FILES)
+            else:
+                # RawPostDataException: already parsed into request.POST
+                # (CsrfViewMiddleware reads it), which Django caches.
+                with contextlib.suppress(RawPostDataException):
+                    request.body  # noqa: B018  (caches the body)
         self._attributes = dict(vars(request))
         self._meta = dict(request.META)
         self._session = _SessionState(getattr(request, "session", None))

@@ -189,3 +189,14 @@ def test_question_bodies_are_checked_like_quiz_bodies(api, quiz):
     body = assert_problem(api.post(quiz_url(quiz, "questions/"), data), 400, "invalid")
     assert "answers[0].value" in body["errors"]
     assert snapshot() == before
+
+
+def test_oversized_body_is_413_in_debug_too(api, published, settings):
+    """DEBUG changes Django's error pages, not the API's answer to a 1 MiB body."""
+    settings.DEBUG = True
+    method, url = endpoints(published)["create quiz"]
+    before = snapshot()
+    body = json.dumps({"title": "a", "description": "x" * MIB}).encode()
+    response = api.generic(method.upper(), url, body, content_type="application/json")
+    assert_problem(response, 413)
+    assert snapshot() == before
