@@ -4,10 +4,11 @@ Routes are matched by `[0-9a-f]{24}` ids, so any other id is a 404 before a
 view runs. Further endpoints are appended to `urlpatterns`.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from quizzes.api.delivery import PublishedQuizViewSet
+from quizzes.api.transfer import QuizExportView, QuizImportView
 from quizzes.api.views import OBJECT_ID, QuestionViewSet, QuizViewSet, TokenView
 
 app_name = "api"
@@ -22,4 +23,8 @@ router.register("published", PublishedQuizViewSet, basename="published")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     *router.urls,
+    path("quizzes/import/", QuizImportView.as_view(), name="quiz-import"),
+    re_path(
+        rf"^quizzes/(?P<quiz_id>{OBJECT_ID})/export/$", QuizExportView.as_view(), name="quiz-export"
+    ),
 ]

@@ -1,0 +1,122 @@
+"""Import a file of quizzes, export a quiz as a file: the API's side.
+
+    POST quizzes/import/?format=auto|json|gift|moodlexml&strict=false   (multipart "file")
+        201 {"quizzes": [quiz...], "warnings": [...], "skipped": {reason: count}}
+        400 problem+json: errors.file names the question, line and what is wrong
+        413 problem+json: over settings.OPENQUIZZ_IMPORT_MAX_BYTES
+    GET quizzes/{id}/export/?format=json|gift|moodlexml
+        200 the file, as an attachment named after the quiz
+
+The same code as the commands and the teacher UI (quizzes.formats). A
+refused import raises, so the request's transaction writes nothing.
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes.api.exceptions import PROBLEM_CONTENT_TYPE, PayloadTooLarge
+from quizzes.api.permissions import manageable_quizzes
+from quizzes.api.serializers import ProblemSerializer, QuizSerializer
+from quizzes.formats import FORMATS, FormatError
+from quizzes.formats.store import create_quizzes
+from quizzes.formats.web import UploadTooLarge, download, parse_upload
+
+
+class ImportParameters(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["auto", *FORMATS], default="auto")
+    strict = serializers.BooleanField(
+        default=False, help_text="Refuse question types OpenQuizz does not have (else skip them)."
+    )
+
+
+class ImportUpload(serializers.Serializer):
+    file = serializers.FileField(help_text="A GIFT, Moodle XML or OpenQuizz JSON file.")
+
+
+class ImportResult(serializers.Serializer):
+    quizzes = QuizSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+    skipped = serializers.DictField(child=serializers.IntegerField())
+
+
+class ExportParameters(serializers.Serializer):
+    format = serializers.ChoiceField(choices=list(FORMATS), default="json")
+
+
+class FileFormatParameter:
+    """`?format=` names a file format here, not DRF's renderer override.
+
+    DRF would answer 404 for a format no renderer has ("gift"): negotiation
+    falls back to the default renderer instead, for errors; an export
+    answers with the file's own type whatever the request accepts.
+    """
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+
+def valid(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@extend_schema(tags=["quizzes"])
+class QuizImportView(FileFormatParameter, APIView):
+    """A GIFT or Moodle XML file becomes one quiz (named after the file, its categories as
+    tags); an OpenQuizz JSON file, every quiz it holds. All or nothing: a file with an
+    error creates nothing, and `errors.file` names the question and line at fault.
+    Questions of types OpenQuizz does not have are skipped (listed in `warnings`, counted
+    in `skipped`), or refused with `strict=true`."""
+
+    parser_classes = (MultiPartParser,)
+
+    @extend_schema(
+        summary="Create quizzes from a GIFT, Moodle XML or OpenQuizz JSON file",
+        parameters=[ImportParameters],
+        request={"multipart/form-data": ImportUpload},
+        responses={201: ImportResult},
+    )
+    def post(self, request):
+        options = valid(ImportParameters, request.query_params)
+        upload = valid(ImportUpload, request.data)["file"]
+        try:
+            result = parse_upload(upload, options["format"], options["strict"])
+        except UploadTooLarge as error:
+            raise PayloadTooLarge(str(error)) from None
+        except FormatError as error:
+            raise ValidationError({"file": [f"{upload.name}: {error}"]}) from None
+        quizzes = create_quizzes(request.user, result.quizzes)
+        body = {
+            "quizzes": QuizSerializer(quizzes, many=True).data,
+            "warnings": result.warnings,
+            "skipped": dict(result.skipped),
+        }
+        return Response(body, status=201)
+
+
+@extend_schema(tags=["quizzes"])
+class QuizExportView(FileFormatParameter, APIView):
+    """The file is an attachment named after the quiz. OpenQuizz JSON keeps everything;
+    GIFT and Moodle XML keep what Moodle has (not the status or the quiz options)."""
+
+    @extend_schema(
+        summary="A quiz as a GIFT, Moodle XML or OpenQuizz JSON file",
+        parameters=[ExportParameters, OpenApiParameter("quiz_id", str, OpenApiParameter.PATH)],
+        responses={
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, "OpenQuizz JSON"),
+            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, "Moodle GIFT (UTF-8)"),
+            (200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, "Moodle XML"),
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, "Unknown format"),
+        },
+    )
+    def get(self, request, quiz_id):
+        options = valid(ExportParameters, request.query_params)
+        quiz = get_object_or_404(manageable_quizzes(request.user), pk=quiz_id)
+        return download(quiz, options["format"])

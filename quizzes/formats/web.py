@@ -1,0 +1,48 @@
+"""Files over HTTP, shared by the teacher UI and the API: the upload limit, downloads.
+
+`settings.OPENQUIZZ_IMPORT_MAX_BYTES` (default 20 MiB) caps an imported
+file; above it nothing is parsed and the answer is a 413.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from quizzes.formats import file_name, parse, write
+from quizzes.operations import quiz_data
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def max_bytes():
+    return getattr(settings, "OPENQUIZZ_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+class UploadTooLarge(Exception):
+    """An uploaded file over the import limit; the message gives both sizes."""
+
+    def __init__(self, size):
+        super().__init__(
+            _("This file is %(size)s; the largest file you can import is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes())}
+        )
+
+
+def parse_upload(uploaded, format="auto", strict=False):
+    """The ParseResult of an uploaded file; UploadTooLarge or FormatError when it cannot be."""
+    if uploaded.size > max_bytes():
+        raise UploadTooLarge(uploaded.size)
+    uploaded.seek(0)
+    return parse(uploaded.read(), format=format, filename=uploaded.name, strict=strict)
+
+
+def download(quiz, format):
+    """An attachment response holding `quiz` in `format`, named after its title."""
+    content, content_type, extension = write(quiz_data(quiz), format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=file_name(quiz.title, extension)
+    )
+    return response
