@@ -18,4 +18,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other /api/ URL is a problem+json 404, whatever DEBUG says.
     re_path(r"^api/", api_not_found),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("quizzes.urls")),
 ]

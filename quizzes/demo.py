@@ -6,9 +6,9 @@ data and created through quizzes.operations, like any other content.
 """
 
 from django.contrib.auth import get_user_model
-from django_mongodb_backend.transaction import atomic
 
 from quizzes import operations
+from sessions_mw.outside import run_in_transaction
 
 USERNAME = "demo"
 # For development only (seed_demo refuses to run with DEBUG off unless forced);
@@ -221,19 +221,22 @@ def seed(password):
     """Make sure the demo teacher exists with `password` and owns every demo quiz.
 
     Idempotent: a demo quiz the teacher already has (by title) is left as it
-    is. Everything is written in one transaction. Returns (teacher, titles of
-    the quizzes created now).
+    is. Everything is written in one transaction (retried whole on a transient
+    error). Returns (teacher, titles of the quizzes created now).
     """
-    with atomic():
-        teacher, _created = get_user_model().objects.get_or_create(
-            username=USERNAME, defaults={"first_name": "Demo", "last_name": "Teacher"}
-        )
-        teacher.set_password(password)
-        teacher.save()
-        existing = set(teacher.quizzes.values_list("title", flat=True))
-        created = []
-        for quiz, questions in QUIZZES:
-            if quiz["title"] not in existing:
-                operations.create_quiz(teacher, quiz, questions)
-                created.append(quiz["title"])
+    return run_in_transaction(lambda: seed_once(password))
+
+
+def seed_once(password):
+    teacher, _created = get_user_model().objects.get_or_create(
+        username=USERNAME, defaults={"first_name": "Demo", "last_name": "Teacher"}
+    )
+    teacher.set_password(password)
+    teacher.save()
+    existing = set(teacher.quizzes.values_list("title", flat=True))
+    created = []
+    for quiz, questions in QUIZZES:
+        if quiz["title"] not in existing:
+            operations.create_quiz(teacher, quiz, questions)
+            created.append(quiz["title"])
     return teacher, created

@@ -1,0 +1,97 @@
+"""Django admin for quizzes, questions and attempts: find and inspect, change little.
+
+Content is written through quizzes.operations only (versions, positions and
+counters depend on it), so here a quiz can only be handed to another owner or
+deleted, both through quizzes.operations; questions and attempts are
+read-only. Teachers edit content in the teachers' UI.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from quizzes import operations
+from quizzes.models import Attempt, Question, Quiz
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists, searches and shows; never adds, changes or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "status", "question_count", "attempt_count", "updated_at")
+    list_filter = ("status", "updated_at", "created_at")
+    search_fields = ("title", "description", "owner__username")
+    date_hierarchy = "updated_at"
+    fields = ("title", "owner", "status", "tags", "description", "version", "created_at")
+    readonly_fields = ("title", "status", "tags", "description", "version", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Only the owner can change here; bump the version so open editors notice."""
+        operations.bump_version(obj, owner=obj.owner)
+
+    def get_deleted_objects(self, objs, request):
+        """A quiz's questions and attempts go with it: that needs no permission of their own."""
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request, obj):
+        operations.delete_quiz(obj)
+
+    def delete_queryset(self, request, queryset):
+        for quiz in queryset:
+            operations.delete_quiz(quiz)
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    list_display = ("name", "quiz", "type", "position", "points", "updated_at")
+    list_filter = ("type", "text_format", "updated_at")
+    search_fields = ("name", "text", "quiz__title")
+    list_select_related = ("quiz",)
+    fields = (
+        "quiz", "position", "type", "name", "text", "text_format", "points",
+        "general_feedback", "single", "shuffle_answers", "case_sensitive", "answer_table",
+    )  # fmt: skip
+
+    @admin.display(description=_("answers"))
+    def answer_table(self, question):
+        if not question.answers:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (a.text, a.match, "" if a.value is None else f"{a.value} ± {a.tolerance or 0}",
+                 f"{a.fraction:g} %", a.feedback)
+                for a in question.answers
+            ),
+        )  # fmt: skip
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("text"), _("match"), _("number"), _("grade"), _("feedback"), rows,
+        )  # fmt: skip
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    list_display = ("quiz", "user", "score", "max_score", "percent", "passed", "submitted_at")
+    list_filter = ("passed", "submitted_at")
+    search_fields = ("quiz__title", "user__username")
+    list_select_related = ("quiz", "user")
+    date_hierarchy = "submitted_at"
+    exclude = ("results",)

@@ -1,0 +1,33 @@
+"""Template filters of the teachers' UI."""
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from quizzes.rendering import render
+from quizzes.scoring import format_number
+
+register = template.Library()
+
+
+@register.filter
+def rendered(text, text_format="markdown"):
+    """A teacher's text as sanitised HTML (quizzes.rendering): the only way content is shown."""
+    return render(text, text_format or "markdown")
+
+
+@register.filter
+def number(value):
+    """A number for display: 2.0 → 2, 2.5 → 2.5, float noise rounded away."""
+    return format_number(round(float(value), 4))
+
+
+@register.filter
+def ago(moment):
+    """How long ago `moment` was, in words: "just now", "3 minutes ago"."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(moment)}

@@ -1,0 +1,100 @@
+"""The Django admin: lists with search and filters; content changes only through operations."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from quizzes import operations
+from quizzes.models import Attempt, Question, Quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(db):
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="a-long-admin-password-3"))
+    return client
+
+
+@pytest.fixture
+def quiz(db):
+    teacher = User.objects.create_user("grace", password="a-long-password-4")
+    quiz = operations.create_quiz(
+        teacher,
+        {"title": "Binary numbers", "tags": ["computing"]},
+        [
+            {
+                "type": "numerical",
+                "name": "Two to the ten",
+                "text": "2^10?",
+                "answers": [{"value": 1024, "tolerance": 0, "fraction": 100, "feedback": "Yes"}],
+            },
+            {"type": "essay", "name": "Why binary", "text": "Why do computers use binary?"},
+        ],
+    )
+    operations.record_attempt(quiz, {}, user=teacher)
+    return quiz
+
+
+@pytest.mark.parametrize(
+    ("model", "query", "shown"),
+    [
+        ("quiz", "?q=binary", "Binary numbers"),
+        ("quiz", "?q=grace", "Binary numbers"),
+        ("quiz", "?status__exact=draft", "Binary numbers"),
+        ("question", "?q=binary", "Why binary"),
+        ("question", "?type__exact=numerical", "Two to the ten"),
+        ("attempt", "?q=grace", "Binary numbers"),
+        ("attempt", "?passed__exact=0", "Binary numbers"),
+    ],
+)
+def test_changelists_search_and_filter(model, query, shown, quiz, admin):
+    response = admin.get(reverse(f"admin:quizzes_{model}_changelist") + query)
+    assert response.status_code == 200
+    assert shown in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "query"),
+    [("quiz", "?q=nothing-like-it"), ("question", "?type__exact=matching")],
+)
+def test_filters_leave_out_what_does_not_match(model, query, quiz, admin):
+    response = admin.get(reverse(f"admin:quizzes_{model}_changelist") + query)
+    assert "0 results" in response.content.decode()
+
+
+def test_question_and_attempt_pages_are_read_only(quiz, admin):
+    question = Question.objects.get(name="Two to the ten")
+    page = admin.get(reverse("admin:quizzes_question_change", args=[question.pk])).content.decode()
+    assert "1024" in page
+    assert 'name="_save"' not in page
+    attempt = Attempt.objects.get()
+    response = admin.get(reverse("admin:quizzes_attempt_change", args=[attempt.pk]))
+    assert response.status_code == 200
+    assert admin.get(reverse("admin:quizzes_question_add")).status_code == 403
+
+
+def test_handing_a_quiz_to_another_owner_bumps_its_version(quiz, admin):
+    ada = User.objects.create_user("ada", password="a-long-password-5")
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    assert admin.get(url).status_code == 200
+    response = admin.post(url, {"owner": str(ada.pk)})
+    assert response.status_code == 302
+    stored = Quiz.objects.get(pk=quiz.pk)
+    assert (stored.owner, stored.version, stored.title) == (ada, quiz.version + 1, "Binary numbers")
+
+
+def test_deleting_a_quiz_deletes_its_questions_and_attempts(quiz, admin):
+    url = reverse("admin:quizzes_quiz_delete", args=[quiz.pk])
+    assert admin.get(url).status_code == 200
+    assert admin.post(url, {"post": "yes"}).status_code == 302
+    assert (Quiz.objects.count(), Question.objects.count(), Attempt.objects.count()) == (0, 0, 0)
+
+
+def test_teachers_cannot_open_the_admin(quiz):
+    client = Client()
+    client.force_login(User.objects.get(username="grace"))
+    response = client.get(reverse("admin:quizzes_quiz_changelist"))
+    assert response.status_code == 302

@@ -1,0 +1,204 @@
+"""The dashboard and a quiz as a whole: create, edit, conflicts, status, duplicate, delete."""
+
+import pytest
+from django.urls import reverse
+
+from quizzes import operations
+from quizzes.models import Question, Quiz
+from quizzes.tests.test_views.conftest import quiz_post, snapshot
+from quizzes.views.dashboard import PAGE_SIZE
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+# -- dashboard ------------------------------------------------------------------------
+def test_a_new_teacher_sees_an_empty_state_with_a_call_to_action(owner_client):
+    page = owner_client.get("/").content.decode()
+    assert "build your first quiz" in page
+    assert f'href="{reverse("quiz_create")}"' in page
+
+
+def test_dashboard_shows_count_status_and_last_edit(quiz, owner_client):
+    page = owner_client.get("/").content.decode()
+    assert "Astronomy" in page
+    assert "7 questions" in page
+    assert "Draft" in page
+    assert "edited" in page
+
+
+@pytest.fixture
+def library(teacher):
+    """Quizzes to search: titles, tags and statuses that tell them apart."""
+    for title, tags, status in [
+        ("Algebra basics", ["maths"], "published"),
+        ("Geometry", ["maths", "shapes"], "draft"),
+        ("French verbs", ["languages"], "archived"),
+    ]:
+        operations.create_quiz(teacher, {"title": title, "tags": tags, "status": status})
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?q=ALGEBRA", ["Algebra basics"]),
+        ("?q=MATHS", ["Algebra basics", "Geometry"]),
+        ("?q=math", []),
+        ("?q=Shapes", ["Geometry"]),
+        ("?status=archived", ["French verbs"]),
+        ("?q=maths&status=draft", ["Geometry"]),
+        ("?status=bogus", ["Algebra basics", "French verbs", "Geometry"]),
+    ],
+)
+def test_dashboard_search_and_status_filter(query, expected, library, owner_client):
+    response = owner_client.get("/" + query)
+    assert response.status_code == 200
+    assert sorted(q.title for q in response.context["page"].object_list) == expected
+
+
+def test_dashboard_says_when_nothing_matches(library, owner_client):
+    page = owner_client.get("/?q=astrophysics").content.decode()
+    assert "No quiz matches your search" in page
+
+
+def test_dashboard_paginates_and_keeps_the_filters(teacher, owner_client):
+    for number in range(PAGE_SIZE + 5):
+        operations.create_quiz(teacher, {"title": f"Quiz {number:02}", "tags": ["t"]})
+    first = owner_client.get("/?q=t")
+    assert len(first.context["page"].object_list) == PAGE_SIZE
+    assert "?q=t&amp;page=2" in first.content.decode()
+    second = owner_client.get("/?q=t&page=2")
+    assert len(second.context["page"].object_list) == 5
+    # Nonsense page numbers show a page, never an error.
+    for page in ("999", "abc", "-1"):
+        assert owner_client.get(f"/?page={page}").status_code == 200
+
+
+# -- create and edit --------------------------------------------------------------------
+def test_create_a_quiz(teacher, owner_client):
+    response = owner_client.post(
+        reverse("quiz_create"),
+        quiz_post(title="Fractions", tags="maths, year 8, maths", time_limit_minutes="20"),
+        follow=True,
+    )
+    quiz = Quiz.objects.get(title="Fractions")
+    assert response.redirect_chain == [(reverse("quiz_editor", args=[quiz.pk]), 302)]
+    assert quiz.owner == teacher
+    assert quiz.tags == ["maths", "year 8"]
+    assert quiz.options.time_limit_minutes == 20
+    assert quiz.status == "draft"
+    assert "Quiz “Fractions” created. Now add its questions." in messages_of(response)
+
+
+def test_create_refuses_bad_input_with_field_errors(owner_client):
+    response = owner_client.post(
+        reverse("quiz_create"), quiz_post(title="  ", pass_mark="lots", time_limit_minutes="0")
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["title"] == ["This field is required."]
+    assert form.errors["pass_mark"] == ["Enter a number."]
+    assert form.errors["time_limit_minutes"] == ["Enter a number from 1 to 1440."]
+    assert "Nothing was saved" in response.content.decode()
+    assert Quiz.objects.count() == 0
+
+
+def test_edit_a_quiz(quiz, owner_client):
+    url = reverse("quiz_edit", args=[quiz.pk])
+    form = owner_client.get(url).content.decode()
+    assert 'value="Astronomy"' in form
+    assert f'name="version" value="{quiz.version}"' in form
+    response = owner_client.post(url, quiz_post(quiz.version, pass_mark="75"))
+    assert response.status_code == 302
+    stored = Quiz.objects.get(pk=quiz.pk)
+    assert (stored.title, stored.options.pass_mark, stored.version) == ("Renamed", 75, 2)
+    assert stored.question_count == 7
+
+
+def test_quiz_edit_conflict_keeps_what_was_typed(quiz, owner_client):
+    stale = quiz.version
+    operations.update_quiz(quiz, {"title": "Changed elsewhere"})
+    before = snapshot()
+    response = owner_client.post(
+        reverse("quiz_edit", args=[quiz.pk]),
+        quiz_post(stale, title="My new title", description="My *typed* description"),
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "changed by someone else" in page
+    assert 'value="My new title"' in page
+    assert "My *typed* description</textarea>" in page
+    # Saving again is a deliberate choice: the form now carries the current version.
+    assert f'name="version" value="{stale + 1}"' in page
+    assert snapshot() == before
+
+
+# -- status, duplicate, delete -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("published", "Quiz published: learners can now take it."),
+        ("archived", "Quiz archived: learners no longer see it."),
+        ("draft", "The quiz is a draft again: learners no longer see it."),
+    ],
+)
+def test_set_status(status, message, quiz, owner_client):
+    response = owner_client.post(
+        reverse("quiz_status", args=[quiz.pk]),
+        {"version": quiz.version, "status": status},
+        follow=True,
+    )
+    assert Quiz.objects.get(pk=quiz.pk).status == status
+    assert message in messages_of(response)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"status": "published"}, 400),
+        ({"version": "1", "status": "deleted"}, 400),
+        ({"version": "abc", "status": "published"}, 400),
+        ({"version": "0", "status": "published"}, 409),
+    ],
+)
+def test_status_refuses_bad_or_stale_forms(body, expected, quiz, owner_client):
+    if expected == 409:
+        body["version"] = str(quiz.version + 5)
+    before = snapshot()
+    response = owner_client.post(reverse("quiz_status", args=[quiz.pk]), body)
+    assert response.status_code == expected
+    assert snapshot() == before
+
+
+def test_duplicate_a_quiz(quiz, staff, client_for):
+    response = client_for(staff).post(reverse("quiz_duplicate", args=[quiz.pk]))
+    copy = Quiz.objects.get(title="Astronomy (copy)")
+    assert response["Location"] == reverse("quiz_editor", args=[copy.pk])
+    assert copy.owner == staff
+    assert copy.status == "draft"
+    assert Question.objects.filter(quiz=copy).count() == 7
+
+
+def test_delete_a_quiz_after_confirming(quiz, owner_client):
+    url = reverse("quiz_delete", args=[quiz.pk])
+    confirm = owner_client.get(url).content.decode()
+    assert "Delete “Astronomy”?" in confirm
+    assert "its 7 questions will be deleted" in confirm
+    response = owner_client.post(url, {"version": quiz.version}, follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "Quiz “Astronomy” deleted." in messages_of(response)
+    assert Quiz.objects.count() == 0
+    assert Question.objects.count() == 0
+
+
+def test_delete_with_a_stale_version_deletes_nothing(quiz, owner_client):
+    stale = quiz.version
+    operations.set_status(quiz, "published")
+    before = snapshot()
+    response = owner_client.post(reverse("quiz_delete", args=[quiz.pk]), {"version": stale})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Here is the quiz as it is now: check it and try again." in page
+    assert f'name="version" value="{stale + 1}"' in page
+    assert snapshot() == before

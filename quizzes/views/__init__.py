@@ -1,0 +1,7 @@
+"""The teachers' browser UI: one module per area (dashboard, quiz, questions, preview).
+
+Views stay thin: they find the quiz the user may see (`access`), bind a form
+from `quizzes.forms`, call `quizzes.operations` and pick a response. Every POST
+runs in the request's MongoDB transaction (sessions_mw), so a view that
+refuses something answers with a status >= 400 and nothing is committed.
+"""

@@ -1,0 +1,155 @@
+"""A quiz's questions: add, edit, duplicate, delete, and put them in order."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from quizzes import operations
+from quizzes.forms import QuestionEditor, ReorderForm
+from quizzes.models import QuestionType
+from quizzes.views.access import get_question, get_quiz
+from quizzes.views.common import CONFLICT, FORM_ERRORS, quiz_action, success
+
+# The submit button of the question form that keeps editing after saving.
+CONTINUE = "save_continue"
+# The submit button that asks for more blank answer rows (the form without JavaScript).
+ADD_ROWS = "add_rows"
+
+
+def editor_url(quiz, question=None):
+    """The quiz editor, scrolled to `question` when given."""
+    url = reverse("quiz_editor", args=[quiz.pk])
+    return f"{url}#question-{question.pk}" if question else url
+
+
+def question_form(request, quiz, qtype, save, question=None):
+    """GET shows the form of a `qtype` question; POST checks it and calls `save`.
+
+    `save(data, expected_version)` writes the question through
+    quizzes.operations and returns it. Refusals answer 400 (content) or 409
+    (stale version) with everything the teacher typed shown again.
+    """
+    if request.method == "GET":
+        data = operations.question_data(question) if question else None
+        editor = QuestionEditor(qtype, question=data, version=quiz.version)
+        return show_question_form(request, quiz, editor, question)
+    editor = QuestionEditor(qtype, data=request.POST)
+    if ADD_ROWS in request.POST:
+        return show_question_form(request, quiz, editor.with_more_rows(), question)
+    if editor.is_valid():
+        try:
+            saved = save(editor.to_data(), editor.version)
+        except ValidationError as error:
+            editor.show_errors(error)
+        except operations.VersionConflict as conflict:
+            messages.error(request, CONFLICT)
+            editor = editor.with_version(conflict.current)
+            return show_question_form(request, quiz, editor, question, status=409)
+        else:
+            success(request, _("Question “%(name)s” saved.") % {"name": saved})
+            if CONTINUE in request.POST:
+                return redirect("question_edit", quiz.pk, saved.pk)
+            return redirect(editor_url(quiz, saved))
+    messages.error(request, FORM_ERRORS)
+    return show_question_form(request, quiz, editor, question, status=400)
+
+
+def show_question_form(request, quiz, editor, question=None, status=200):
+    context = {
+        "quiz": quiz,
+        "question": question,
+        "editor": editor,
+        "type_label": QuestionType(editor.qtype).label,
+        "continue_name": CONTINUE,
+        "add_rows_name": ADD_ROWS,
+    }
+    return render(request, "quizzes/question_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_add(request, quiz_id, qtype):
+    quiz = get_quiz(request.user, quiz_id)
+    if qtype not in QuestionType.values:
+        raise Http404
+
+    def save(data, expected_version):
+        return operations.add_question(quiz, data, expected_version=expected_version)
+
+    return question_form(request, quiz, qtype, save)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, quiz_id, question_id):
+    quiz = get_quiz(request.user, quiz_id)
+    question = get_question(quiz, question_id)
+
+    def save(data, expected_version):
+        return operations.update_question(question, data, expected_version=expected_version)
+
+    return question_form(request, quiz, question.type, save, question)
+
+
+@quiz_action()
+def question_duplicate(request, quiz, data, question_id):
+    copy = operations.duplicate_question(
+        get_question(quiz, question_id), expected_version=data["version"]
+    )
+    success(request, _("Question duplicated as “%(name)s”.") % {"name": copy})
+    return redirect(editor_url(quiz, copy))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_delete(request, quiz_id, question_id):
+    """GET: ask to confirm. POST: delete."""
+    if request.method == "POST":
+        return delete_question(request, quiz_id, question_id=question_id)
+    quiz = get_quiz(request.user, quiz_id)
+    question = get_question(quiz, question_id)
+    return render(request, "quizzes/question_delete.html", {"quiz": quiz, "question": question})
+
+
+@quiz_action()
+def delete_question(request, quiz, data, question_id):
+    question = get_question(quiz, question_id)
+    operations.delete_question(question, expected_version=data["version"])
+    success(request, _("Question “%(name)s” deleted.") % {"name": question})
+    return redirect(editor_url(quiz))
+
+
+def move(request, quiz, data, question_id, step):
+    """Move a question `step` places (-1: up, 1: down); past either end, nothing happens."""
+    question = get_question(quiz, question_id)
+    order = list(quiz.questions.order_by("position", "id").values_list("pk", flat=True))
+    index = order.index(question.pk)
+    target = index + step
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+        operations.reorder_questions(quiz, order, expected_version=data["version"])
+        success(request, _("Question “%(name)s” moved.") % {"name": question})
+    return redirect(editor_url(quiz, question))
+
+
+@quiz_action()
+def question_move_up(request, quiz, data, question_id):
+    return move(request, quiz, data, question_id, -1)
+
+
+@quiz_action()
+def question_move_down(request, quiz, data, question_id):
+    return move(request, quiz, data, question_id, 1)
+
+
+@quiz_action(ReorderForm)
+def question_reorder(request, quiz, data):
+    """Save the order of a drag and drop: every question id of the quiz, once each."""
+    operations.reorder_questions(quiz, data["order"], expected_version=data["version"])
+    success(request, _("New order saved."))
+    return redirect(editor_url(quiz))

@@ -1,0 +1,113 @@
+"""A quiz as a whole: create, edit its settings, publish, duplicate, delete; the editor page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes import operations
+from quizzes.forms import QuizEditForm, QuizForm, StatusForm, with_version
+from quizzes.models import QuizStatus
+from quizzes.views.access import get_quiz
+from quizzes.views.common import (
+    CONFLICT,
+    FORM_ERRORS,
+    quiz_action,
+    render_editor,
+    success,
+)
+
+STATUS_DONE = {
+    QuizStatus.PUBLISHED: gettext_lazy("Quiz published: learners can now take it."),
+    QuizStatus.DRAFT: gettext_lazy("The quiz is a draft again: learners no longer see it."),
+    QuizStatus.ARCHIVED: gettext_lazy("Quiz archived: learners no longer see it."),
+}
+
+
+def show_quiz_form(request, form, quiz=None, status=200):
+    return render(request, "quizzes/quiz_form.html", {"form": form, "quiz": quiz}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_create(request):
+    if request.method == "GET":
+        return show_quiz_form(request, QuizForm())
+    form = QuizForm(request.POST)
+    if form.is_valid():
+        try:
+            quiz = operations.create_quiz(request.user, form.to_data())
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            success(
+                request, _("Quiz “%(title)s” created. Now add its questions.") % {"title": quiz}
+            )
+            return redirect("quiz_editor", quiz.pk)
+    messages.error(request, FORM_ERRORS)
+    return show_quiz_form(request, form, status=400)
+
+
+@login_required
+@require_GET
+def quiz_editor(request, quiz_id):
+    return render_editor(request, get_quiz(request.user, quiz_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request, quiz_id):
+    quiz = get_quiz(request.user, quiz_id)
+    if request.method == "GET":
+        return show_quiz_form(request, QuizEditForm(initial=QuizForm.initial_for(quiz)), quiz)
+    form = QuizEditForm(request.POST)
+    if form.is_valid():
+        try:
+            operations.update_quiz(
+                quiz, form.to_data(), expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            form.show_errors(error)
+        except operations.VersionConflict as conflict:
+            messages.error(request, CONFLICT)
+            form = QuizEditForm(with_version(request.POST, conflict.current))
+            return show_quiz_form(request, form, quiz, status=409)
+        else:
+            success(request, _("Quiz settings saved."))
+            return redirect("quiz_editor", quiz.pk)
+    messages.error(request, FORM_ERRORS)
+    return show_quiz_form(request, form, quiz, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_delete(request, quiz_id):
+    """GET: ask to confirm. POST: delete the quiz with its questions and attempts."""
+    if request.method == "POST":
+        return delete_quiz(request, quiz_id)
+    return render(request, "quizzes/quiz_delete.html", {"quiz": get_quiz(request.user, quiz_id)})
+
+
+@quiz_action()
+def delete_quiz(request, quiz, data):
+    operations.delete_quiz(quiz, expected_version=data["version"])
+    success(request, _("Quiz “%(title)s” deleted.") % {"title": quiz})
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def quiz_duplicate(request, quiz_id):
+    copy = operations.duplicate_quiz(get_quiz(request.user, quiz_id), owner=request.user)
+    success(request, _("Copy created: you are now editing “%(title)s”.") % {"title": copy})
+    return redirect("quiz_editor", copy.pk)
+
+
+@quiz_action(StatusForm)
+def quiz_status(request, quiz, data):
+    operations.set_status(quiz, data["status"], expected_version=data["version"])
+    success(request, STATUS_DONE[data["status"]])
+    return redirect("quiz_editor", quiz.pk)
