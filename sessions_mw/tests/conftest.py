@@ -8,6 +8,11 @@
 - `two_member_replica_set`: a primary plus a priority-0, non-voting secondary
   whose replication the test can pause, for causal reads on a secondary.
 - `asgi_server`: the project's ASGI application under uvicorn on loopback.
+
+`mongodb_uri` and `django_db_modify_db_settings` come from the host project's
+conftest when there is one, else from sessions_mw.tests.plugin (loaded by
+pytest_configure below), which starts a replica set of its own: the tests
+import nothing from any project.
 """
 
 import contextlib
@@ -20,14 +25,12 @@ from django.core.asgi import get_asgi_application
 from django.db import connections
 from django_mongodb_backend.base import DatabaseWrapper
 from pymongo import MongoClient, monitoring
-from pymongo.errors import ConnectionFailure
 
-from openquizz.mongod import LocalMongod, free_port
 from sessions_mw.tests.models import Audit, Note
+from sessions_mw.tests.mongod import Mongod, free_port
 from sessions_mw.tests.views import RECORD
 
 APP_NAME = "sessions-mw-tests"
-TEST_MONGOD_ARGS = ["--setParameter", "enableTestCommands=1"]
 # What an ORM request sends; excludes the driver's own housekeeping.
 DATA_COMMANDS = {
     "insert",
@@ -42,6 +45,11 @@ DATA_COMMANDS = {
 }
 # A safety net for waits on a server, not a timing assertion.
 WAIT_LIMIT = 60
+
+
+def pytest_configure(config):
+    """Load the plugin (a no-op if `-p` did): it provides a server when no project does."""
+    config.pluginmanager.import_plugin("sessions_mw.tests.plugin")
 
 
 class CommandRecorder(monitoring.CommandListener):
@@ -155,20 +163,6 @@ def fail_command(admin_client, commands):
         admin_client.admin.command("killAllSessions", [])
 
 
-class JoiningSecondary(LocalMongod):
-    """A mongod that joins the set through the primary's reconfig.
-
-    LocalMongod.start() would initiate it as a set of its own and wait for it
-    to be primary; this one only waits until it answers.
-    """
-
-    def _ensure_replica_set(self):
-        pass
-
-    def _is_primary(self):
-        return True
-
-
 @pytest.fixture(scope="session")
 def two_member_replica_set(tmp_path_factory):
     """(uri, primary, secondary): the secondary has priority 0 and no vote.
@@ -177,15 +171,12 @@ def two_member_replica_set(tmp_path_factory):
     (the tests pause it with the rsSyncApplyStop fail point) while writes
     still commit.
     """
-    primary = LocalMongod(
-        tmp_path_factory.mktemp("primary"), free_port(), extra_args=TEST_MONGOD_ARGS
-    )
-    secondary = JoiningSecondary(
-        tmp_path_factory.mktemp("secondary"), free_port(), extra_args=TEST_MONGOD_ARGS
-    )
+    primary = Mongod(tmp_path_factory.mktemp("primary"))
+    secondary = Mongod(tmp_path_factory.mktemp("secondary"))
     primary.start()
     try:
-        secondary.start()
+        # It joins the set through the primary's reconfig below.
+        secondary.start(initiate=False)
         with MongoClient(primary.host, directConnection=True) as client:
             config = client.admin.command("replSetGetConfig")["config"]
             config["members"].append({"_id": 1, "host": secondary.host, "priority": 0, "votes": 0})
@@ -206,19 +197,8 @@ def two_member_replica_set(tmp_path_factory):
         ):
             yield uri, primary_client, secondary_client
     finally:
-        stop_quickly(secondary)
-        stop_quickly(primary)
-
-
-def stop_quickly(mongod):
-    """Stop without the 15 s quiesce period a replica set member waits by default."""
-    if mongod.pid() is not None:
-        with (
-            MongoClient(mongod.host, directConnection=True) as client,
-            contextlib.suppress(ConnectionFailure),
-        ):
-            client.admin.command("shutdown", force=True, timeoutSecs=0)
-    mongod.stop()
+        secondary.stop()
+        primary.stop()
 
 
 @pytest.fixture
