@@ -4,6 +4,9 @@ Unless MONGODB_URI is set, the first test that needs the database starts a
 single-node replica set (temporary directory, free port, test commands
 enabled for `failCommand` fault injection); it is stopped when the run ends.
 Subprocesses started by tests inherit its URI through MONGODB_URI.
+
+The shared fixtures (users, clients, the MongoClient, quiz factories) live in
+quizzes/tests/fixtures/plugin.py, registered here as a plugin.
 """
 
 import os
@@ -13,11 +16,14 @@ from django.conf import settings
 
 from openquizz.mongod import LocalMongod, free_port
 
+pytest_plugins = ["quizzes.tests.fixtures.plugin"]
+
 TEST_MONGOD_ARGS = ["--setParameter", "enableTestCommands=1"]
 
 
 @pytest.fixture(scope="session")
 def mongodb_uri(tmp_path_factory):
+    """The test MongoDB's URI: MONGODB_URI if set, else a replica set started for the run."""
     if external := os.environ.get("MONGODB_URI"):
         yield external
         return
