@@ -1,32 +1,19 @@
 """POST /api/v1/quizzes/import/ and GET /api/v1/quizzes/{id}/export/ with token auth."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from quizzes.formats import parse, write
 from quizzes.models import Question, Quiz
 from quizzes.operations import create_quiz, quiz_data
+from quizzes.tests.fixtures.plugin import token_client
 from quizzes.tests.fixtures.samples import every_type_quiz, fixture
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = "/api/v1/quizzes/import/"
 PROBLEM = "application/problem+json"
-
-
-def client_for(username, **fields):
-    user = User.objects.create_user(username, password="a-long-test-password-1", **fields)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return user, client
-
-
-@pytest.fixture
-def teacher():
-    return client_for("teacher")
 
 
 def send(client, name, content, query=""):
@@ -42,9 +29,8 @@ def export_url(quiz, name=None):
     return f"/api/v1/quizzes/{quiz.pk}/export/" + (f"?format={name}" if name else "")
 
 
-def test_import_a_moodle_xml_file(teacher):
-    user, client = teacher
-    response = send(client, "Cells.xml", fixture("moodle4_biology.xml"))
+def test_import_a_moodle_xml_file(teacher, api):
+    response = send(api, "Cells.xml", fixture("moodle4_biology.xml"))
     assert response.status_code == 201, response.content
     body = response.json()
     (quiz,) = body["quizzes"]
@@ -52,14 +38,13 @@ def test_import_a_moodle_xml_file(teacher):
     assert quiz["tags"] == ["Default for BIO101", "Cells"]
     assert body["skipped"] == {"unsupported type cloze": 1, "unsupported type ddwtos": 1}
     assert len(body["warnings"]) == 3
-    assert Quiz.objects.get().owner == user
+    assert Quiz.objects.get().owner == teacher
 
 
-def test_import_with_an_explicit_format_and_strict(teacher):
-    _user, client = teacher
-    response = send(client, "bank.txt", fixture("moodle4_biology.gift"), "?format=gift")
+def test_import_with_an_explicit_format_and_strict(api):
+    response = send(api, "bank.txt", fixture("moodle4_biology.gift"), "?format=gift")
     assert response.status_code == 201
-    response = send(client, "bank.txt", fixture("moodle4_biology.gift"), "?format=gift&strict=true")
+    response = send(api, "bank.txt", fixture("moodle4_biology.gift"), "?format=gift&strict=true")
     assert response.status_code == 400
     assert (
         "the question type “description” is not supported" in response.json()["errors"]["file"][0]
@@ -67,9 +52,8 @@ def test_import_with_an_explicit_format_and_strict(teacher):
     assert stored()[0] == 1
 
 
-def test_a_bad_file_is_a_problem_naming_the_line(teacher):
-    _user, client = teacher
-    response = send(client, "bad.gift", "::A::ok {T}\n\n::B::\nBroken {=a ~b")
+def test_a_bad_file_is_a_problem_naming_the_line(api):
+    response = send(api, "bad.gift", "::A::ok {T}\n\n::B::\nBroken {=a ~b")
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     problem = response.json()
@@ -88,31 +72,28 @@ def test_a_bad_file_is_a_problem_naming_the_line(teacher):
         ("binary.gift", b"\xff\xfe\x00garbage"),
     ],
 )
-def test_unreadable_files_are_400_never_500(teacher, name, content):
-    _user, client = teacher
-    response = send(client, name, content)
+def test_unreadable_files_are_400_never_500(api, name, content):
+    response = send(api, name, content)
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     assert response.json()["errors"]["file"][0].startswith(f"{name}: ")
     assert stored() == (0, 0)
 
 
-def test_missing_file_bad_format_and_json_body(teacher):
-    _user, client = teacher
-    response = client.post(IMPORT, {}, format="multipart")
+def test_missing_file_bad_format_and_json_body(api):
+    response = api.post(IMPORT, {}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()["errors"]
-    response = send(client, "empty.gift", "")
+    response = send(api, "empty.gift", "")
     assert response.json()["errors"] == {"file": ["The submitted file is empty."]}
-    response = send(client, "a.gift", "::Q::x {T}", "?format=csv")
+    response = send(api, "a.gift", "::Q::x {T}", "?format=csv")
     assert response.status_code == 400 and "format" in response.json()["errors"]
-    assert client.post(IMPORT, {"file": "x"}, format="json").status_code == 415
+    assert api.post(IMPORT, {"file": "x"}, format="json").status_code == 415
     assert stored() == (0, 0)
 
 
-def test_a_file_over_the_limit_is_413(teacher, settings):
+def test_a_file_over_the_limit_is_413(api, settings):
     settings.OPENQUIZZ_IMPORT_MAX_BYTES = 1000
-    _user, client = teacher
-    response = send(client, "big.xml", fixture("moodle4_biology.xml"))
+    response = send(api, "big.xml", fixture("moodle4_biology.xml"))
     assert response.status_code == 413
     assert response["Content-Type"] == PROBLEM
     assert "the largest file you can import is 1000\xa0bytes" in response.json()["detail"]
@@ -144,20 +125,18 @@ def fail_point():
     admin.command("configureFailPoint", "failCommand", mode="off")
 
 
-def test_a_transient_error_reruns_the_import_once(teacher, fail_point):
-    _user, client = teacher
+def test_a_transient_error_reruns_the_import_once(api, fail_point):
     fail_point({"times": 1}, errorCode=112, errorLabels=["TransientTransactionError"])
-    response = send(client, "Cells.gift", fixture("moodle4_biology.gift"))
+    response = send(api, "Cells.gift", fixture("moodle4_biology.gift"))
     assert response.status_code == 201
     assert stored() == (1, 7)
 
 
-def test_a_failing_insert_midway_leaves_nothing(teacher, fail_point):
-    _user, client = teacher
-    client.raise_request_exception = False
+def test_a_failing_insert_midway_leaves_nothing(api, fail_point):
+    api.raise_request_exception = False
     fail_point({"skip": 1}, errorCode=2)  # the quiz goes in, its questions fail
     response = send(
-        client, "two.json", write([every_type_quiz("One"), every_type_quiz("Two")], "json")[0]
+        api, "two.json", write([every_type_quiz("One"), every_type_quiz("Two")], "json")[0]
     )
     assert response.status_code == 500
     assert stored() == (0, 0)
@@ -165,10 +144,9 @@ def test_a_failing_insert_midway_leaves_nothing(teacher, fail_point):
 
 # -- export -------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["json", "gift", "moodlexml", None])
-def test_export_in_each_format(teacher, name):
-    user, client = teacher
-    quiz = create_quiz(user, every_type_quiz(), every_type_quiz()["questions"])
-    response = client.get(export_url(quiz, name), HTTP_ACCEPT="text/plain")
+def test_export_in_each_format(teacher, api, name):
+    quiz = create_quiz(teacher, every_type_quiz(), every_type_quiz()["questions"])
+    response = api.get(export_url(quiz, name), HTTP_ACCEPT="text/plain")
     assert response.status_code == 200
     extension = {"json": ".json", "gift": ".gift", "moodlexml": ".xml", None: ".json"}[name]
     assert response["Content-Disposition"] == f'attachment; filename="Every type{extension}"'
@@ -179,13 +157,12 @@ def test_export_in_each_format(teacher, name):
     ]
 
 
-def test_export_of_another_teachers_quiz_is_404_and_staff_may(teacher):
-    user, _client = teacher
-    quiz = create_quiz(user, {"title": "Mine"}, every_type_quiz()["questions"])
-    _other, other = client_for("other")
+def test_export_of_another_teachers_quiz_is_404_and_staff_may(teacher, other_teacher, staff):
+    quiz = create_quiz(teacher, {"title": "Mine"}, every_type_quiz()["questions"])
+    other = token_client(other_teacher)
     response = other.get(export_url(quiz, "gift"))
     assert (response.status_code, response["Content-Type"]) == (404, PROBLEM)
-    _staff, staff = client_for("staff", is_staff=True)
-    assert staff.get(export_url(quiz, "gift")).status_code == 200
-    response = staff.get(export_url(quiz, "pdf"))
+    staff_api = token_client(staff)
+    assert staff_api.get(export_url(quiz, "gift")).status_code == 200
+    response = staff_api.get(export_url(quiz, "pdf"))
     assert response.status_code == 400 and "format" in response.json()["errors"]

@@ -1,18 +1,17 @@
-"""Fixtures of the REST API tests: users with tokens, a quiz with one question of each type.
+"""Fixtures of the REST API tests: a quiz with one question of each type, and API helpers.
 
 Secrets (feedback, accepted answers, grades) carry the marker SECRET, so a
-test can assert that a learner's view contains none of them.
+test can assert that a learner's view contains none of them. The users, the
+teacher's token client (`api`), `token_client()`, `version_snapshot()` and
+`mongo_client` are the project's shared ones (quizzes/tests/fixtures/plugin.py).
 """
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from quizzes import operations
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Question
 
 PROBLEM = "application/problem+json"
 SECRET = "SECRET"
@@ -104,57 +103,27 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
-def token_client(user):
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-# Users sign in with tokens here; no password spares each test the password hashing.
-@pytest.fixture
-def teacher(db):
-    return User.objects.create_user("teacher")
-
-
-@pytest.fixture
-def other_teacher(db):
-    return User.objects.create_user("other")
-
-
-@pytest.fixture
-def staff(db):
-    return User.objects.create_user("staff", is_staff=True)
-
-
-@pytest.fixture
-def api(teacher):
-    """The teacher's client."""
-    return token_client(teacher)
-
-
 @pytest.fixture
 def anonymous(db):
+    """A DRF APIClient with no credentials."""
     return APIClient()
 
 
 @pytest.fixture
-def quiz(teacher):
-    """A draft quiz of the teacher's, one question of every type."""
-    return operations.create_quiz(
-        teacher, {"title": "Everything", "tags": ["demo"]}, list(QUESTIONS.values())
-    )
+def secret_quiz(make_quiz, teacher):
+    """A draft quiz of the teacher's: one question of each QUESTIONS type, secrets marked SECRET."""
+    return make_quiz("Everything", QUESTIONS.values(), owner=teacher, tags=["demo"])
 
 
 @pytest.fixture
-def published(quiz):
-    operations.set_status(quiz, "published")
-    return quiz
+def published(secret_quiz):
+    """`secret_quiz`, published."""
+    operations.set_status(secret_quiz, "published")
+    return secret_quiz
 
 
 def question_ids(quiz):
-    """{QUESTIONS key: question id} of the `quiz` fixture."""
+    """{QUESTIONS key: question id} of `secret_quiz` (or of `published`)."""
     ids = Question.objects.filter(quiz=quiz).order_by("position").values_list("pk", flat=True)
     return dict(zip(QUESTIONS, (str(pk) for pk in ids), strict=True))
 
@@ -174,24 +143,3 @@ def assert_problem(response, status, code=None):
     if code is not None:
         assert body["type"] == f"urn:openquizz:problem:{code}"
     return body
-
-
-def snapshot():
-    """Everything a refused request must leave alone: counts, and every quiz's version."""
-    return {
-        "quizzes": sorted(Quiz.objects.values_list("pk", "version", "question_count")),
-        "questions": sorted(
-            (str(pk), position, name)
-            for pk, position, name in Question.objects.values_list("pk", "position", "name")
-        ),
-        "attempts": Attempt.objects.count(),
-    }
-
-
-@pytest.fixture
-def mongo_client(db):
-    """The backend's MongoClient; switches the failCommand fail point off afterwards."""
-    connection.ensure_connection()
-    client = connection.connection
-    yield client
-    client.admin.command("configureFailPoint", "failCommand", mode="off")

@@ -5,12 +5,12 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from quizzes.tests.fixtures.plugin import version_snapshot
 from quizzes.tests.test_api.conftest import (
     QUESTIONS,
     assert_problem,
     question_ids,
     quiz_url,
-    snapshot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +91,10 @@ ENDPOINTS = [
 @pytest.mark.parametrize(("name", "body", "status"), CORPUS, ids=[case[0] for case in CORPUS])
 def test_corpus(api, published, endpoint, name, body, status):
     method, url = endpoints(published)[endpoint]
-    before = snapshot()
+    before = version_snapshot()
     response = api.generic(method.upper(), url, body, content_type="application/json")
     assert_problem(response, status)
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 def test_the_parser_names_where_an_operator_was_found(api):
@@ -110,9 +110,11 @@ def test_unknown_fields_are_refused_before_content_is_checked(api):
     assert set(body["errors"]) == {"title", "tags"}
 
 
-def test_an_operator_in_a_query_parameter_is_only_text(api, quiz):
+def test_an_operator_in_a_query_parameter_is_only_text(api, secret_quiz):
     assert_problem(api.get('/api/v1/quizzes/?status={"$ne": ""}'), 400)
-    assert api.get("/api/v1/quizzes/?status[$ne]=x").json()["results"][0]["id"] == str(quiz.pk)
+    assert api.get("/api/v1/quizzes/?status[$ne]=x").json()["results"][0]["id"] == str(
+        secret_quiz.pk
+    )
     assert api.get('/api/v1/quizzes/?search={"$regex": ".*"}').json()["results"] == []
 
 
@@ -137,10 +139,10 @@ def test_an_operator_in_a_query_parameter_is_only_text(api, quiz):
     ],
 )
 def test_invalid_ids_and_unknown_urls_are_404(api, published, method, url):
-    before = snapshot()
+    before = version_snapshot()
     response = getattr(api, method)(url.format(quiz=published.pk), {"title": "x"})
     assert_problem(response, 404, "not_found")
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 def test_an_unknown_url_is_404_before_any_csrf_check(teacher):
@@ -164,39 +166,39 @@ def test_an_unknown_url_is_404_before_any_csrf_check(teacher):
     ],
 )
 def test_unsupported_media_types_are_415(api, content_type, body):
-    before = snapshot()
+    before = version_snapshot()
     response = api.generic("POST", "/api/v1/quizzes/", body, content_type=content_type)
     assert_problem(response, 415, "unsupported_media_type")
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
-def test_a_method_the_endpoint_lacks_is_405(api, quiz):
+def test_a_method_the_endpoint_lacks_is_405(api, secret_quiz):
     assert_problem(api.delete("/api/v1/quizzes/"), 405, "method_not_allowed")
-    assert_problem(api.put(quiz_url(quiz, "publish/")), 405)
-    assert api.get(quiz_url(quiz)).status_code == 200
+    assert_problem(api.put(quiz_url(secret_quiz, "publish/")), 405)
+    assert api.get(quiz_url(secret_quiz)).status_code == 200
 
 
-def test_an_unacceptable_accept_header_is_406(api, quiz):
-    response = api.get(quiz_url(quiz), HTTP_ACCEPT="application/xml")
+def test_an_unacceptable_accept_header_is_406(api, secret_quiz):
+    response = api.get(quiz_url(secret_quiz), HTTP_ACCEPT="application/xml")
     assert_problem(response, 406, "not_acceptable")
 
 
-def test_question_bodies_are_checked_like_quiz_bodies(api, quiz):
-    before = snapshot()
+def test_question_bodies_are_checked_like_quiz_bodies(api, secret_quiz):
+    before = version_snapshot()
     data = {**QUESTIONS["numerical"], "answers": [{"value": {"$gt": 0}, "fraction": 100}]}
-    assert_problem(api.post(quiz_url(quiz, "questions/"), data), 400, "parse_error")
+    assert_problem(api.post(quiz_url(secret_quiz, "questions/"), data), 400, "parse_error")
     data = {**QUESTIONS["numerical"], "answers": [{"value": "many", "fraction": 100}]}
-    body = assert_problem(api.post(quiz_url(quiz, "questions/"), data), 400, "invalid")
+    body = assert_problem(api.post(quiz_url(secret_quiz, "questions/"), data), 400, "invalid")
     assert "answers[0].value" in body["errors"]
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 def test_oversized_body_is_413_in_debug_too(api, published, settings):
     """DEBUG changes Django's error pages, not the API's answer to a 1 MiB body."""
     settings.DEBUG = True
     method, url = endpoints(published)["create quiz"]
-    before = snapshot()
+    before = version_snapshot()
     body = json.dumps({"title": "a", "description": "x" * MIB}).encode()
     response = api.generic(method.upper(), url, body, content_type="application/json")
     assert_problem(response, 413)
-    assert snapshot() == before
+    assert version_snapshot() == before

@@ -7,14 +7,13 @@ from django.db import connection
 
 from quizzes import operations
 from quizzes.models import Quiz
+from quizzes.tests.fixtures.plugin import token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
     QUESTIONS,
     RIGHT_RESPONSES,
     assert_problem,
     question_ids,
     quiz_url,
-    snapshot,
-    token_client,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,20 +52,20 @@ WRITE_NAMES = [
 
 
 @pytest.mark.parametrize("index", range(len(WRITE_NAMES)), ids=WRITE_NAMES)
-def test_stale_if_match_is_412_with_the_current_version_and_writes_nothing(api, quiz, index):
-    method, url, body = writes(quiz)[index]
-    operations.update_quiz(quiz, {"description": "someone else's edit"})  # now version 2
-    before = snapshot()
+def test_stale_if_match_is_412_with_the_current_version_and_writes_nothing(api, secret_quiz, index):
+    method, url, body = writes(secret_quiz)[index]
+    operations.update_quiz(secret_quiz, {"description": "someone else's edit"})  # now version 2
+    before = version_snapshot()
     response = getattr(api, method)(url, body, HTTP_IF_MATCH='"1"')
     problem = assert_problem(response, 412, "precondition_failed")
     assert problem["current_version"] == 2
     assert response["ETag"] == '"2"'
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 @pytest.mark.parametrize("index", range(len(WRITE_NAMES)), ids=WRITE_NAMES)
-def test_current_if_match_lets_the_write_through(api, quiz, index):
-    method, url, body = writes(quiz)[index]
+def test_current_if_match_lets_the_write_through(api, secret_quiz, index):
+    method, url, body = writes(secret_quiz)[index]
     response = getattr(api, method)(url, body, HTTP_IF_MATCH='"1"')
     assert response.status_code in (200, 201, 204), response.content
     if response.status_code != 204:
@@ -83,25 +82,28 @@ def test_current_if_match_lets_the_write_through(api, quiz, index):
         ('"01"', 412),
     ],
 )
-def test_if_match_forms(api, quiz, if_match, status):
-    response = api.patch(quiz_url(quiz), {"title": "New"}, HTTP_IF_MATCH=if_match)
+def test_if_match_forms(api, secret_quiz, if_match, status):
+    response = api.patch(quiz_url(secret_quiz), {"title": "New"}, HTTP_IF_MATCH=if_match)
     assert response.status_code == status
 
 
-def test_without_if_match_the_last_writer_wins(api, quiz):
-    assert api.patch(quiz_url(quiz), {"title": "First"}).status_code == 200
-    assert api.patch(quiz_url(quiz), {"title": "Second"}).status_code == 200
-    assert Quiz.objects.get(pk=quiz.pk).title == "Second"
+def test_without_if_match_the_last_writer_wins(api, secret_quiz):
+    assert api.patch(quiz_url(secret_quiz), {"title": "First"}).status_code == 200
+    assert api.patch(quiz_url(secret_quiz), {"title": "Second"}).status_code == 200
+    assert Quiz.objects.get(pk=secret_quiz.pk).title == "Second"
 
 
-def test_two_clients_with_the_same_version_the_second_gets_412(quiz, teacher, staff):
+def test_two_clients_with_the_same_version_the_second_gets_412(secret_quiz, teacher, staff):
     alice, bob = token_client(teacher), token_client(staff)
-    version = alice.get(quiz_url(quiz))["ETag"]
-    assert bob.get(quiz_url(quiz))["ETag"] == version
-    assert alice.patch(quiz_url(quiz), {"title": "Alice"}, HTTP_IF_MATCH=version).status_code == 200
-    response = bob.patch(quiz_url(quiz), {"title": "Bob"}, HTTP_IF_MATCH=version)
+    version = alice.get(quiz_url(secret_quiz))["ETag"]
+    assert bob.get(quiz_url(secret_quiz))["ETag"] == version
+    assert (
+        alice.patch(quiz_url(secret_quiz), {"title": "Alice"}, HTTP_IF_MATCH=version).status_code
+        == 200
+    )
+    response = bob.patch(quiz_url(secret_quiz), {"title": "Bob"}, HTTP_IF_MATCH=version)
     assert assert_problem(response, 412)["current_version"] == 2
-    assert Quiz.objects.get(pk=quiz.pk).title == "Alice"
+    assert Quiz.objects.get(pk=secret_quiz.pk).title == "Alice"
 
 
 def race(count, request):
@@ -124,16 +126,18 @@ def race(count, request):
     return responses
 
 
-def test_racing_clients_on_one_version_exactly_one_wins(quiz, teacher):
+def test_racing_clients_on_one_version_exactly_one_wins(secret_quiz, teacher):
     clients = [token_client(teacher) for _ in range(4)]
     responses = race(
         4,
-        lambda i: clients[i].patch(quiz_url(quiz), {"title": f"client {i}"}, HTTP_IF_MATCH='"1"'),
+        lambda i: clients[i].patch(
+            quiz_url(secret_quiz), {"title": f"client {i}"}, HTTP_IF_MATCH='"1"'
+        ),
     )
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200, 412, 412, 412]
     winner = next(i for i, response in enumerate(responses) if response.status_code == 200)
-    stored = Quiz.objects.get(pk=quiz.pk)
+    stored = Quiz.objects.get(pk=secret_quiz.pk)
     assert (stored.title, stored.version) == (f"client {winner}", 2)
 
 

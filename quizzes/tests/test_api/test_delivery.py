@@ -4,6 +4,7 @@ import pytest
 
 from quizzes import operations
 from quizzes.models import Attempt, Quiz
+from quizzes.tests.fixtures.plugin import token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
     NUMERICAL_VALUE,
     QUESTIONS,
@@ -12,8 +13,6 @@ from quizzes.tests.test_api.conftest import (
     assert_problem,
     question_ids,
     quiz_url,
-    snapshot,
-    token_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -134,12 +133,12 @@ WRONG_SHAPES = {
 )
 def test_responses_of_the_wrong_shape_are_refused(anonymous, published, kind, response):
     qid = question_ids(published)[kind]
-    before = snapshot()
+    before = version_snapshot()
     body = assert_problem(
         anonymous.post(attempt_url(published), {"responses": {qid: response}}), 400
     )
     assert list(body["errors"]) == [f"responses.{qid}"]
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -154,18 +153,18 @@ def test_responses_of_the_wrong_shape_are_refused(anonymous, published, kind, re
     ],
 )
 def test_malformed_submissions_are_refused(anonymous, published, body):
-    before = snapshot()
+    before = version_snapshot()
     assert_problem(anonymous.post(attempt_url(published), body), 400)
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 def test_stale_if_match_on_an_attempt_grades_nothing(anonymous, published):
     version = anonymous.get(f"/api/v1/published/{published.pk}/")["ETag"]
     operations.update_quiz(published, {"title": "Changed"})
-    before = snapshot()
+    before = version_snapshot()
     response = anonymous.post(attempt_url(published), {"responses": {}}, HTTP_IF_MATCH=version)
     assert_problem(response, 412)
-    assert snapshot() == before
+    assert version_snapshot() == before
     response = anonymous.post(
         attempt_url(published), {"responses": {}}, HTTP_IF_MATCH=f'"{published.version}"'
     )
@@ -213,8 +212,8 @@ def test_attempt_report_pages(api, anonymous, published):
     assert len(seen) == 5
 
 
-def test_an_empty_report(api, quiz):
-    body = api.get(quiz_url(quiz, "attempts/")).json()
+def test_an_empty_report(api, secret_quiz):
+    body = api.get(quiz_url(secret_quiz, "attempts/")).json()
     assert body["statistics"]["count"] == 0
     assert body["statistics"]["mean_score"] is None
     assert body["results"] == []
@@ -242,6 +241,6 @@ def test_anonymous_delivery_is_throttled(low_rates, anonymous, published, teache
 def test_anonymous_attempts_are_throttled(low_rates, anonymous, published):
     for _ in range(2):
         assert anonymous.post(attempt_url(published), {"responses": {}}).status_code == 201
-    before = snapshot()
+    before = version_snapshot()
     assert_problem(anonymous.post(attempt_url(published), {"responses": {}}), 429)
-    assert snapshot() == before
+    assert version_snapshot() == before

@@ -8,13 +8,12 @@ from django.conf import settings
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 from rest_framework.test import APIClient
 
+from quizzes.tests.fixtures.plugin import token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
     QUESTIONS,
     assert_problem,
     question_ids,
     quiz_url,
-    snapshot,
-    token_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,11 +84,11 @@ def users(teacher, other_teacher, staff):
 def test_permission_matrix(published, users, name, role):
     method, url, body = endpoint(published, name)
     expected = MATRIX[name][ROLES.index(role)]
-    before = snapshot()
+    before = version_snapshot()
     response = getattr(token_client(users[role]), method)(url, body)
     if expected >= 400:
         assert_problem(response, expected)
-        assert snapshot() == before
+        assert version_snapshot() == before
     else:
         assert response.status_code == expected, response.content
     if expected == 401:
@@ -106,21 +105,23 @@ def test_quiz_lists_show_only_what_the_caller_manages(published, users):
     assert listed("staff") == [str(published.pk)]
 
 
-def test_drafts_are_not_delivered(quiz, anonymous):
+def test_drafts_are_not_delivered(secret_quiz, anonymous):
     assert anonymous.get("/api/v1/published/").json()["results"] == []
-    assert_problem(anonymous.get(f"/api/v1/published/{quiz.pk}/"), 404)
-    before = snapshot()
-    assert_problem(anonymous.post(f"/api/v1/published/{quiz.pk}/attempts/", {"responses": {}}), 404)
-    assert snapshot() == before
+    assert_problem(anonymous.get(f"/api/v1/published/{secret_quiz.pk}/"), 404)
+    before = version_snapshot()
+    assert_problem(
+        anonymous.post(f"/api/v1/published/{secret_quiz.pk}/attempts/", {"responses": {}}), 404
+    )
+    assert version_snapshot() == before
 
 
 def test_session_users_must_send_the_csrf_token(teacher):
     browser = APIClient(enforce_csrf_checks=True)
     browser.force_login(teacher)
     assert browser.get("/api/v1/quizzes/").status_code == 200
-    before = snapshot()
+    before = version_snapshot()
     assert_problem(browser.post("/api/v1/quizzes/", {"title": "Forged"}), 403, "permission_denied")
-    assert snapshot() == before
+    assert version_snapshot() == before
     secret = "a" * CSRF_SECRET_LENGTH
     browser.cookies[settings.CSRF_COOKIE_NAME] = secret
     response = browser.post("/api/v1/quizzes/", {"title": "Mine"}, HTTP_X_CSRFTOKEN=secret)

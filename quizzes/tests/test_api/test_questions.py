@@ -3,12 +3,12 @@
 import pytest
 
 from quizzes.models import Question, Quiz
+from quizzes.tests.fixtures.plugin import version_snapshot
 from quizzes.tests.test_api.conftest import (
     QUESTIONS,
     assert_problem,
     question_ids,
     quiz_url,
-    snapshot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,15 +52,15 @@ def test_create_read_update_delete_every_type(api, empty_quiz, kind):
     assert_problem(api.get(created["Location"]), 404)
 
 
-def test_list_in_order_with_the_quiz_etag(api, quiz):
-    response = api.get(quiz_url(quiz, "questions/"))
+def test_list_in_order_with_the_quiz_etag(api, secret_quiz):
+    response = api.get(quiz_url(secret_quiz, "questions/"))
     assert response.status_code == 200
     assert response["ETag"] == '"1"'
-    assert [q["id"] for q in response.json()] == list(question_ids(quiz).values())
+    assert [q["id"] for q in response.json()] == list(question_ids(secret_quiz).values())
 
 
-def test_put_replaces_the_question_fields_left_out_take_defaults(api, quiz):
-    url = quiz_url(quiz, f"questions/{question_ids(quiz)['shortanswer']}/")
+def test_put_replaces_the_question_fields_left_out_take_defaults(api, secret_quiz):
+    url = quiz_url(secret_quiz, f"questions/{question_ids(secret_quiz)['shortanswer']}/")
     api.patch(url, {"case_sensitive": True, "general_feedback": "Old"})
     replacement = {
         "type": "numerical",
@@ -80,34 +80,34 @@ def test_put_replaces_the_question_fields_left_out_take_defaults(api, quiz):
     assert body["answers"][0]["tolerance"] == 0.0  # quizzes.validation's default
 
 
-def test_put_without_required_fields_changes_nothing(api, quiz):
-    url = quiz_url(quiz, f"questions/{question_ids(quiz)['essay']}/")
-    before = snapshot()
+def test_put_without_required_fields_changes_nothing(api, secret_quiz):
+    url = quiz_url(secret_quiz, f"questions/{question_ids(secret_quiz)['essay']}/")
+    before = version_snapshot()
     body = assert_problem(api.put(url, {"name": "Only a name"}), 400)
     assert set(body["errors"]) == {"type", "text"}
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
-def test_validation_errors_name_the_answer_row(api, quiz):
-    url = quiz_url(quiz, "questions/")
-    before = snapshot()
+def test_validation_errors_name_the_answer_row(api, secret_quiz):
+    url = quiz_url(secret_quiz, "questions/")
+    before = version_snapshot()
     data = {**QUESTIONS["multichoice"], "answers": [{"text": "4", "fraction": 100}, {"text": ""}]}
     data["answers"][1]["fraction"] = 500
     body = assert_problem(api.post(url, data), 400, "invalid")
     assert "answers[1].fraction" in body["errors"]
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
-def test_delete_keeps_positions_dense(api, quiz):
-    ids = list(question_ids(quiz).values())
-    assert api.delete(quiz_url(quiz, f"questions/{ids[1]}/")).status_code == 204
-    positions = [q["position"] for q in api.get(quiz_url(quiz, "questions/")).json()]
+def test_delete_keeps_positions_dense(api, secret_quiz):
+    ids = list(question_ids(secret_quiz).values())
+    assert api.delete(quiz_url(secret_quiz, f"questions/{ids[1]}/")).status_code == 204
+    positions = [q["position"] for q in api.get(quiz_url(secret_quiz, "questions/")).json()]
     assert positions == list(range(len(ids) - 1))
 
 
-def test_a_question_of_another_quiz_is_not_found_under_this_one(api, quiz, teacher):
+def test_a_question_of_another_quiz_is_not_found_under_this_one(api, secret_quiz, teacher):
     other = api.post("/api/v1/quizzes/", {"title": "Other"}).json()
-    qid = question_ids(quiz)["essay"]
+    qid = question_ids(secret_quiz)["essay"]
     assert_problem(api.get(f"/api/v1/quizzes/{other['id']}/questions/{qid}/"), 404)
     assert_problem(api.delete(f"/api/v1/quizzes/{other['id']}/questions/{qid}/"), 404)
     assert Question.objects.filter(pk=qid).exists()

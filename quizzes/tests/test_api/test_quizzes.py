@@ -9,13 +9,12 @@ from django.db import connection
 
 from quizzes import operations
 from quizzes.models import Attempt, Question, Quiz
+from quizzes.tests.fixtures.plugin import token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
     QUESTIONS,
     assert_problem,
     question_ids,
     quiz_url,
-    snapshot,
-    token_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +53,14 @@ def test_create_reports_validation_errors_by_field(api):
     assert Quiz.objects.count() == 0
 
 
-def test_retrieve_includes_every_question_in_order_with_ids(api, quiz):
-    response = api.get(quiz_url(quiz))
+def test_retrieve_includes_every_question_in_order_with_ids(api, secret_quiz):
+    response = api.get(quiz_url(secret_quiz))
     assert response.status_code == 200
     assert response["ETag"] == '"1"'
     questions = response.json()["questions"]
     assert [q["name"] for q in questions] == [q["name"] for q in QUESTIONS.values()]
     assert [q["position"] for q in questions] == list(range(len(QUESTIONS)))
-    assert [q["id"] for q in questions] == list(question_ids(quiz).values())
+    assert [q["id"] for q in questions] == list(question_ids(secret_quiz).values())
     assert questions[0]["answers"][0] == {
         "text": "4",
         "fraction": 100.0,
@@ -72,9 +71,9 @@ def test_retrieve_includes_every_question_in_order_with_ids(api, quiz):
     }
 
 
-def test_put_replaces_metadata_and_restores_defaults_of_fields_left_out(api, quiz):
-    api.patch(quiz_url(quiz), {"description": "Old", "options": {"shuffle_questions": True}})
-    response = api.put(quiz_url(quiz), {"title": "Renamed", "tags": ["x"]})
+def test_put_replaces_metadata_and_restores_defaults_of_fields_left_out(api, secret_quiz):
+    api.patch(quiz_url(secret_quiz), {"description": "Old", "options": {"shuffle_questions": True}})
+    response = api.put(quiz_url(secret_quiz), {"title": "Renamed", "tags": ["x"]})
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["title"], body["description"], body["tags"]) == ("Renamed", "", ["x"])
@@ -84,15 +83,17 @@ def test_put_replaces_metadata_and_restores_defaults_of_fields_left_out(api, qui
     assert len(body["questions"]) == len(QUESTIONS)  # questions are not part of a PUT
 
 
-def test_put_requires_the_title(api, quiz):
-    response = api.put(quiz_url(quiz), {"description": "No title"})
+def test_put_requires_the_title(api, secret_quiz):
+    response = api.put(quiz_url(secret_quiz), {"description": "No title"})
     assert assert_problem(response, 400)["errors"].keys() == {"title"}
-    assert Quiz.objects.get(pk=quiz.pk).version == 1
+    assert Quiz.objects.get(pk=secret_quiz.pk).version == 1
 
 
-def test_patch_changes_only_what_it_names_options_merged(api, quiz):
-    api.patch(quiz_url(quiz), {"options": {"shuffle_questions": True, "time_limit_minutes": 30}})
-    response = api.patch(quiz_url(quiz), {"options": {"pass_mark": 80}, "tags": []})
+def test_patch_changes_only_what_it_names_options_merged(api, secret_quiz):
+    api.patch(
+        quiz_url(secret_quiz), {"options": {"shuffle_questions": True, "time_limit_minutes": 30}}
+    )
+    response = api.patch(quiz_url(secret_quiz), {"options": {"pass_mark": 80}, "tags": []})
     assert response.status_code == 200
     body = response.json()
     assert body["title"] == "Everything"
@@ -109,10 +110,10 @@ def test_patch_changes_only_what_it_names_options_merged(api, quiz):
     ("field", "value"),
     [("status", "published"), ("version", 9), ("id", "x"), ("question_count", 0)],
 )
-def test_read_only_fields_are_refused_not_ignored(api, quiz, field, value):
-    response = api.patch(quiz_url(quiz), {field: value})
+def test_read_only_fields_are_refused_not_ignored(api, secret_quiz, field, value):
+    response = api.patch(quiz_url(secret_quiz), {field: value})
     assert assert_problem(response, 400)["errors"] == {field: ["This field is read-only."]}
-    assert Quiz.objects.get(pk=quiz.pk).version == 1
+    assert Quiz.objects.get(pk=secret_quiz.pk).version == 1
 
 
 def test_delete_removes_the_quiz_its_questions_and_attempts(api, published):
@@ -126,14 +127,14 @@ def test_delete_removes_the_quiz_its_questions_and_attempts(api, published):
     assert_problem(api.get(quiz_url(published)), 404, "not_found")
 
 
-def test_reorder(api, quiz):
-    ids = list(question_ids(quiz).values())
+def test_reorder(api, secret_quiz):
+    ids = list(question_ids(secret_quiz).values())
     new_order = ids[::-1]
-    response = api.post(quiz_url(quiz, "reorder/"), {"order": new_order})
+    response = api.post(quiz_url(secret_quiz, "reorder/"), {"order": new_order})
     assert response.status_code == 200, response.content
     assert [q["id"] for q in response.json()["questions"]] == new_order
     assert response["ETag"] == '"2"'
-    assert [q["id"] for q in api.get(quiz_url(quiz)).json()["questions"]] == new_order
+    assert [q["id"] for q in api.get(quiz_url(secret_quiz)).json()["questions"]] == new_order
 
 
 @pytest.mark.parametrize(
@@ -144,13 +145,14 @@ def test_reorder(api, quiz):
         lambda ids: [*ids[:-1], "0" * 24],  # a stranger
     ],
 )
-def test_reorder_must_name_every_question_once(api, quiz, order):
-    before = snapshot()
+def test_reorder_must_name_every_question_once(api, secret_quiz, order):
+    before = version_snapshot()
     response = api.post(
-        quiz_url(quiz, "reorder/"), {"order": order(list(question_ids(quiz).values()))}
+        quiz_url(secret_quiz, "reorder/"),
+        {"order": order(list(question_ids(secret_quiz).values()))},
     )
     assert "order" in assert_problem(response, 400)["errors"]
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
 def test_duplicate_makes_a_draft_copy_owned_by_the_caller(api, published, staff):
@@ -165,14 +167,14 @@ def test_duplicate_makes_a_draft_copy_owned_by_the_caller(api, published, staff)
     assert staff_copy["owner"] == "staff"
 
 
-def test_publish_and_unpublish(api, quiz):
-    response = api.post(quiz_url(quiz, "publish/"))
+def test_publish_and_unpublish(api, secret_quiz):
+    response = api.post(quiz_url(secret_quiz, "publish/"))
     assert (response.status_code, response.json()["status"], response["ETag"]) == (
         200,
         "published",
         '"2"',
     )
-    response = api.post(quiz_url(quiz, "unpublish/"))
+    response = api.post(quiz_url(secret_quiz, "unpublish/"))
     assert (response.status_code, response.json()["status"], response["ETag"]) == (
         200,
         "draft",

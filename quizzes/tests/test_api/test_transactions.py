@@ -12,13 +12,12 @@ import pytest
 
 from quizzes import operations
 from quizzes.models import Attempt, Question, Quiz
+from quizzes.tests.fixtures.plugin import token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
     QUESTIONS,
     RIGHT_RESPONSES,
     question_ids,
     quiz_url,
-    snapshot,
-    token_client,
 )
 from quizzes.tests.test_api.test_concurrency import race
 
@@ -128,25 +127,25 @@ FATAL = [
 def test_an_error_mid_way_leaves_no_partial_state(api, scene, mongo_client, name, command, skip):
     quiz, _bystander = scene
     api.raise_request_exception = False
-    before = snapshot()
+    before = version_snapshot()
     method, url, body = request_of(name, quiz)
     with failing(mongo_client, command, {"skip": skip}, transient=False) as reached:
         response = getattr(api, method)(url, body)
     assert reached["count"] > skip
     assert response.status_code == 500
-    assert snapshot() == before
+    assert version_snapshot() == before
 
 
-def test_racing_question_adds_lose_no_question(quiz, teacher):
+def test_racing_question_adds_lose_no_question(secret_quiz, teacher):
     """Each add reads the count to place its question: the losers of the race retry."""
     clients = [token_client(teacher) for _ in range(4)]
-    url = quiz_url(quiz, "questions/")
+    url = quiz_url(secret_quiz, "questions/")
     responses = race(
         4, lambda i: clients[i].post(url, {**QUESTIONS["essay"], "name": f"added {i}"})
     )
     assert [response.status_code for response in responses] == [201] * 4
-    stored = Quiz.objects.get(pk=quiz.pk)
+    stored = Quiz.objects.get(pk=secret_quiz.pk)
     total = len(QUESTIONS) + 4
     assert (stored.question_count, stored.version) == (total, 5)
-    positions = sorted(Question.objects.filter(quiz=quiz).values_list("position", flat=True))
+    positions = sorted(Question.objects.filter(quiz=secret_quiz).values_list("position", flat=True))
     assert positions == list(range(total))
