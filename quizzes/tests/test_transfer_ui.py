@@ -4,7 +4,6 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,20 +15,7 @@ from quizzes.tests.fixtures.samples import every_type_quiz, fixture
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password-1"
 PAYLOAD = re.compile(r'name="payload" value="([^"]+)"')
-
-
-def logged_in(username, **fields):
-    user = User.objects.create_user(username, password=PASSWORD, **fields)
-    client = Client()
-    client.force_login(user)
-    return user, client
-
-
-@pytest.fixture
-def teacher():
-    return logged_in("teacher")
 
 
 def upload(name, content):
@@ -44,9 +30,8 @@ def page_text(response):
     return unescape(response.content.decode())
 
 
-def test_import_page_offers_every_format(teacher):
-    _user, client = teacher
-    response = client.get(reverse("quiz_import"))
+def test_import_page_offers_every_format(owner_client):
+    response = owner_client.get(reverse("quiz_import"))
     assert response.status_code == 200
     text = page_text(response)
     for label in ("Detect from the file", "OpenQuizz JSON", "Moodle GIFT", "Moodle XML"):
@@ -54,9 +39,8 @@ def test_import_page_offers_every_format(teacher):
     assert "csrfmiddlewaretoken" in text
 
 
-def test_preview_shows_what_will_be_created_and_writes_nothing(teacher):
-    _user, client = teacher
-    response = client.post(
+def test_preview_shows_what_will_be_created_and_writes_nothing(owner_client):
+    response = owner_client.post(
         reverse("quiz_import"), {"file": upload("Cells.xml", fixture("moodle4_biology.xml"))}
     )
     assert response.status_code == 200
@@ -69,23 +53,21 @@ def test_preview_shows_what_will_be_created_and_writes_nothing(teacher):
     assert stored() == (0, 0)
 
 
-def test_confirming_the_preview_imports_it(teacher):
-    user, client = teacher
-    preview = client.post(
+def test_confirming_the_preview_imports_it(teacher, owner_client):
+    preview = owner_client.post(
         reverse("quiz_import"), {"file": upload("Cells.gift", fixture("moodle4_biology.gift"))}
     )
     payload = PAYLOAD.search(preview.content.decode()).group(1)
-    response = client.post(reverse("quiz_import_confirm"), {"payload": payload}, follow=True)
+    response = owner_client.post(reverse("quiz_import_confirm"), {"payload": payload}, follow=True)
     quiz = Quiz.objects.get()
     assert response.redirect_chain[-1][0] == reverse("quiz_editor", args=[quiz.pk])
-    assert (quiz.title, quiz.owner, quiz.question_count) == ("Cells", user, 7)
+    assert (quiz.title, quiz.owner, quiz.question_count) == ("Cells", teacher, 7)
     assert "Imported “Cells” with 7 questions." in page_text(response)
 
 
-def test_import_now_skips_the_preview(teacher):
-    _user, client = teacher
+def test_import_now_skips_the_preview(owner_client):
     content = b"::Q1::1 + 1 {=2 ~3}\n\n::Q2::Sky is blue {T}"
-    response = client.post(
+    response = owner_client.post(
         reverse("quiz_import"), {"file": upload("Sums.gift", content), "import_now": "1"}
     )
     quiz = Quiz.objects.get()
@@ -93,21 +75,19 @@ def test_import_now_skips_the_preview(teacher):
     assert [q.name for q in quiz.questions.order_by("position")] == ["Q1", "Q2"]
 
 
-def test_a_json_file_with_several_quizzes_goes_to_the_dashboard(teacher):
-    _user, client = teacher
+def test_a_json_file_with_several_quizzes_goes_to_the_dashboard(owner_client):
     from quizzes.formats import write
 
     content = write([every_type_quiz("A"), every_type_quiz("B")], "json")[0]
-    response = client.post(
+    response = owner_client.post(
         reverse("quiz_import"), {"file": upload("two.json", content), "import_now": "1"}
     )
     assert response["Location"] == reverse("dashboard")
     assert sorted(Quiz.objects.values_list("title", flat=True)) == ["A", "B"]
 
 
-def test_a_bad_file_is_refused_with_its_line(teacher):
-    _user, client = teacher
-    response = client.post(
+def test_a_bad_file_is_refused_with_its_line(owner_client):
+    response = owner_client.post(
         reverse("quiz_import"),
         {"file": upload("bad.gift", "::Q::\nPick {=a\n~%abc%b}"), "import_now": "1"},
     )
@@ -116,9 +96,8 @@ def test_a_bad_file_is_refused_with_its_line(teacher):
     assert stored() == (0, 0)
 
 
-def test_strict_refuses_unsupported_types(teacher):
-    _user, client = teacher
-    response = client.post(
+def test_strict_refuses_unsupported_types(owner_client):
+    response = owner_client.post(
         reverse("quiz_import"),
         {"file": upload("bank.xml", fixture("moodle4_biology.xml")), "strict": "on"},
     )
@@ -126,10 +105,9 @@ def test_strict_refuses_unsupported_types(teacher):
     assert "the question type “cloze” is not supported" in page_text(response)
 
 
-def test_a_file_too_large_is_refused_clearly(teacher, settings):
+def test_a_file_too_large_is_refused_clearly(owner_client, settings):
     settings.OPENQUIZZ_IMPORT_MAX_BYTES = 1000
-    _user, client = teacher
-    response = client.post(
+    response = owner_client.post(
         reverse("quiz_import"),
         {"file": upload("big.gift", fixture("moodle4_biology.gift")), "import_now": "1"},
     )
@@ -140,24 +118,22 @@ def test_a_file_too_large_is_refused_clearly(teacher, settings):
     assert stored() == (0, 0)
 
 
-def test_a_preview_too_large_to_carry_asks_for_import_now(teacher, settings):
+def test_a_preview_too_large_to_carry_asks_for_import_now(owner_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 17 * 1024
-    _user, client = teacher
     blocks = "\n\n".join(f"::Q{n}::What is {n * 7919 % 10007}? {{#{n}}}" for n in range(3000))
-    response = client.post(reverse("quiz_import"), {"file": upload("big.gift", blocks)})
+    response = owner_client.post(reverse("quiz_import"), {"file": upload("big.gift", blocks)})
     assert response.status_code == 200
     assert 'name="payload"' not in response.content.decode()
     assert "use “Import now”" in page_text(response)
 
 
-def test_an_altered_or_foreign_preview_imports_nothing(teacher):
-    _user, client = teacher
-    preview = client.post(reverse("quiz_import"), {"file": upload("a.gift", "::Q::x {T}")})
+def test_an_altered_or_foreign_preview_imports_nothing(owner_client, client_for, other_teacher):
+    preview = owner_client.post(reverse("quiz_import"), {"file": upload("a.gift", "::Q::x {T}")})
     payload = PAYLOAD.search(preview.content.decode()).group(1)
-    response = client.post(reverse("quiz_import_confirm"), {"payload": payload[:-2] + "xx"})
+    response = owner_client.post(reverse("quiz_import_confirm"), {"payload": payload[:-2] + "xx"})
     assert response.status_code == 400
     assert "expired or was altered" in page_text(response)
-    _other, other_client = logged_in("other")
+    other_client = client_for(other_teacher)
     assert (
         other_client.post(reverse("quiz_import_confirm"), {"payload": payload}).status_code == 400
     )
@@ -167,9 +143,8 @@ def test_an_altered_or_foreign_preview_imports_nothing(teacher):
 def test_import_needs_a_login_and_a_csrf_token(teacher):
     response = Client().get(reverse("quiz_import"))
     assert response.status_code == 302 and "login" in response["Location"]
-    user, _client = teacher
     csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.force_login(user)
+    csrf_client.force_login(teacher)
     response = csrf_client.post(
         reverse("quiz_import"), {"file": upload("a.gift", "::Q::x {T}"), "import_now": "1"}
     )
@@ -183,10 +158,9 @@ def test_import_needs_a_login_and_a_csrf_token(teacher):
     [("json", "application/json", ".json"), ("gift", "text/plain; charset=utf-8", ".gift"),
      ("moodlexml", "application/xml", ".xml")],
 )  # fmt: skip
-def test_download_a_quiz_in_each_format(teacher, name, content_type, extension):
-    user, client = teacher
-    quiz = create_quiz(user, every_type_quiz("Géo: 1/2"), every_type_quiz()["questions"])
-    response = client.get(reverse("quiz_export", args=[quiz.pk, name]))
+def test_download_a_quiz_in_each_format(teacher, owner_client, name, content_type, extension):
+    quiz = create_quiz(teacher, every_type_quiz("Géo: 1/2"), every_type_quiz()["questions"])
+    response = owner_client.get(reverse("quiz_export", args=[quiz.pk, name]))
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
@@ -198,21 +172,20 @@ def test_download_a_quiz_in_each_format(teacher, name, content_type, extension):
     ]
 
 
-def test_download_of_another_teachers_quiz_is_404_but_staff_see_it(teacher):
-    user, _client = teacher
-    quiz = create_quiz(user, {"title": "Mine"}, every_type_quiz()["questions"])
-    _other, other_client = logged_in("other")
+def test_download_of_another_teachers_quiz_is_404_but_staff_see_it(
+    teacher, owner_client, client_for, other_teacher, staff
+):
+    quiz = create_quiz(teacher, {"title": "Mine"}, every_type_quiz()["questions"])
+    other_client = client_for(other_teacher)
     assert other_client.get(reverse("quiz_export", args=[quiz.pk, "gift"])).status_code == 404
-    _staff, staff_client = logged_in("staff", is_staff=True)
+    staff_client = client_for(staff)
     assert staff_client.get(reverse("quiz_export", args=[quiz.pk, "gift"])).status_code == 200
-    _user, client = teacher
-    assert client.get(reverse("quiz_export", args=[quiz.pk, "csv"])).status_code == 404
+    assert owner_client.get(reverse("quiz_export", args=[quiz.pk, "csv"])).status_code == 404
 
 
-def test_the_editor_links_to_the_downloads(teacher):
-    user, client = teacher
-    quiz = create_quiz(user, {"title": "Mine"}, every_type_quiz()["questions"])
-    text = client.get(reverse("quiz_editor", args=[quiz.pk])).content.decode()
+def test_the_editor_links_to_the_downloads(teacher, owner_client):
+    quiz = create_quiz(teacher, {"title": "Mine"}, every_type_quiz()["questions"])
+    text = owner_client.get(reverse("quiz_editor", args=[quiz.pk])).content.decode()
     for name in ("json", "gift", "moodlexml"):
         assert reverse("quiz_export", args=[quiz.pk, name]) in text
-    assert reverse("quiz_import") in client.get(reverse("dashboard")).content.decode()
+    assert reverse("quiz_import") in owner_client.get(reverse("dashboard")).content.decode()

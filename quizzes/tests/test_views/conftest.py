@@ -1,19 +1,14 @@
-"""Fixtures of the teachers' UI tests: three kinds of users, a quiz with every
-question type, and the POST bodies the UI's forms send.
+"""Fixtures of the teachers' UI tests: a quiz with every question type, and the POST
+bodies the UI's forms send.
 
-Everything runs against the real test MongoDB; `snapshot()` is what "nothing
-changed" means in these tests.
+Everything runs against the real test MongoDB. The users, `client_for`,
+`owner_client`, `mongo_client` and `db_snapshot()` (what "nothing changed" means
+in these tests) are the project's shared ones (quizzes/tests/fixtures/plugin.py).
 """
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import connection
-from django.test import Client
 
-from quizzes import operations
-from quizzes.models import Attempt, Question, Quiz
-
-PASSWORD = "a-long-test-password-1"
+from quizzes.models import Question
 
 QUESTIONS = [
     {
@@ -73,73 +68,15 @@ QUESTIONS = [
 
 
 @pytest.fixture
-def teacher(db):
-    return User.objects.create_user("teacher", password=PASSWORD)
-
-
-@pytest.fixture
-def other_teacher(db):
-    return User.objects.create_user("other", password=PASSWORD)
-
-
-@pytest.fixture
-def staff(db):
-    return User.objects.create_user("staff", password=PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def quiz(teacher):
-    return operations.create_quiz(
-        teacher,
-        {"title": "Astronomy", "description": "About *stars*.", "tags": ["science"]},
-        QUESTIONS,
+def quiz(make_quiz, teacher):
+    """A draft quiz of the teacher's, "Astronomy": one question of each type in QUESTIONS."""
+    return make_quiz(
+        "Astronomy", QUESTIONS, owner=teacher, description="About *stars*.", tags=["science"]
     )
 
 
 def questions_of(quiz):
     return list(Question.objects.filter(quiz=quiz).order_by("position"))
-
-
-@pytest.fixture
-def client_for():
-    """client_for(user) → a Client logged in as `user` (None: anonymous)."""
-
-    def make(user, **options):
-        client = Client(**options)
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def owner_client(client_for, teacher):
-    return client_for(teacher)
-
-
-def snapshot():
-    """Every quiz, question and attempt as plain values: what "unchanged" compares."""
-    return {
-        "quizzes": sorted(
-            (str(q.pk), q.title, q.status, q.version, q.question_count, tuple(q.tags))
-            for q in Quiz.objects.all()
-        ),
-        "questions": sorted(
-            (str(q.pk), str(q.quiz_id), q.position, q.name, q.text, len(q.answers))
-            for q in Question.objects.all()
-        ),
-        "attempts": Attempt.objects.count(),
-    }
-
-
-@pytest.fixture
-def mongo_client(db):
-    """The backend's own MongoClient (for fail points); the fail point is off afterwards."""
-    connection.ensure_connection()
-    client = connection.connection
-    yield client
-    client.admin.command("configureFailPoint", "failCommand", mode="off")
 
 
 # -- what the UI's forms POST ----------------------------------------------------------

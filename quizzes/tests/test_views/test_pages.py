@@ -5,14 +5,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.tests.test_views.conftest import PASSWORD
 
-
-def test_log_in_then_out(teacher):
+def test_log_in_then_out(teacher, teacher_password):
     client = Client()
     login = client.get(reverse("login")).content.decode()
     assert "Log in to OpenQuizz" in login
-    response = client.post(reverse("login"), {"username": "teacher", "password": PASSWORD})
+    response = client.post(reverse("login"), {"username": "teacher", "password": teacher_password})
     assert response["Location"] == "/"
     assert "My quizzes" in client.get("/").content.decode()
     logout = client.post(reverse("logout"))
@@ -20,19 +18,20 @@ def test_log_in_then_out(teacher):
     assert client.get("/").status_code == 302
 
 
+@pytest.mark.usefixtures("teacher_password")
 def test_a_wrong_password_is_refused_with_a_message(teacher):
     response = Client().post(reverse("login"), {"username": "teacher", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_change_password(teacher, owner_client):
+def test_change_password(teacher, teacher_password, owner_client):
     page = owner_client.get(reverse("password_change")).content.decode()
     assert "Change your password" in page
     new = "another-long-password-2"
     response = owner_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        {"old_password": teacher_password, "new_password1": new, "new_password2": new},
         follow=True,
     )
     assert "Your new password is in use from now on." in response.content.decode()

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.tests.test_views.conftest import question_post, questions_of, quiz_post, snapshot
+from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_views.conftest import question_post, questions_of, quiz_post
 
 
 def quiz_url(name):
@@ -105,20 +106,20 @@ def test_owner_and_staff_may(role, action, quiz, teacher, staff, client_for):
 
 @pytest.mark.parametrize("action", ACTIONS, ids=[a[0] for a in ACTIONS])
 def test_another_teacher_gets_404_and_changes_nothing(action, quiz, other_teacher, client_for):
-    before = snapshot()
+    before = db_snapshot()
     response = request(client_for(other_teacher), action, quiz)
     assert response.status_code == 404
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=[a[0] for a in ACTIONS])
 def test_anonymous_is_sent_to_log_in(action, quiz, client_for):
-    before = snapshot()
+    before = db_snapshot()
     response = request(client_for(None), action, quiz)
     url = action[2](quiz, second_question(quiz))
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={quote(url)}"
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_dashboard_lists_own_quizzes_staff_sees_all(
@@ -141,10 +142,10 @@ def test_dashboard_and_markdown_preview_need_login(client_for):
 
 @pytest.mark.parametrize("action", POSTS, ids=[a[0] for a in POSTS])
 def test_every_form_refuses_a_post_without_its_csrf_token(action, quiz, teacher, client_for):
-    before = snapshot()
+    before = db_snapshot()
     response = request(client_for(teacher, enforce_csrf_checks=True), action, quiz)
     assert response.status_code == 403
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_a_post_with_the_csrf_token_goes_through(quiz, teacher, client_for):
@@ -157,7 +158,7 @@ def test_a_post_with_the_csrf_token_goes_through(quiz, teacher, client_for):
         {"version": quiz.version, "status": "published", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
-    assert snapshot()["quizzes"][0][2] == "published"
+    assert db_snapshot()["quizzes"][0][2] == "published"
 
 
 @pytest.mark.parametrize("role", ["other", "anonymous"])
@@ -166,7 +167,7 @@ def test_other_forms_refuse_a_post_without_csrf_token(role, other_teacher, clien
     client = client_for(other_teacher if role == "other" else None, enforce_csrf_checks=True)
     for url in (reverse("markdown_preview"), reverse("quiz_create"), reverse("logout")):
         assert client.post(url, {"text": "x", "title": "x"}).status_code == 403
-    assert snapshot()["quizzes"] == []
+    assert db_snapshot()["quizzes"] == []
 
 
 @pytest.mark.parametrize(

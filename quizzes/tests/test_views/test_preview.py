@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.tests.test_views.conftest import questions_of, snapshot
+from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_views.conftest import questions_of
 
 
 def responses(quiz, **by_name):
@@ -41,7 +42,7 @@ def test_the_learner_sees_no_grades_or_feedback_before_submitting(quiz, owner_cl
 
 
 def test_submitting_grades_every_question_and_stores_nothing(quiz, owner_client):
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(
         reverse("quiz_preview", args=[quiz.pk]), responses(quiz, **ALL_RIGHT)
     )
@@ -57,7 +58,7 @@ def test_submitting_grades_every_question_and_stores_nothing(quiz, owner_client)
     assert "Jupiter is huge." in page
     assert "To be graded by the teacher" in page
     assert "Essay answers count 0 points until a teacher grades them." in page
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_wrong_and_missing_answers(quiz, owner_client):

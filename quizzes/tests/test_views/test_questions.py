@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from quizzes import operations
 from quizzes.models import Question, Quiz
-from quizzes.tests.test_views.conftest import question_post, questions_of, snapshot
+from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_views.conftest import question_post, questions_of
 
 
 def add(client, quiz, qtype, **body):
@@ -123,7 +124,7 @@ def test_a_new_question_form_starts_with_blank_rows_the_first_at_full_marks(quiz
 
 
 def test_errors_land_on_the_fields_and_rows_they_concern(quiz, owner_client):
-    before = snapshot()
+    before = db_snapshot()
     body = question_post(
         quiz.version,
         "numerical",
@@ -144,7 +145,7 @@ def test_errors_land_on_the_fields_and_rows_they_concern(quiz, owner_client):
     page = response.content.decode()
     assert "Nothing was saved" in page
     assert 'value="abc"' in page
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_errors_about_the_answer_list_are_shown_above_the_rows(quiz, owner_client):
@@ -190,7 +191,7 @@ def test_removed_rows_are_not_saved(quiz, owner_client):
 
 
 def test_add_more_rows_without_javascript_saves_nothing(quiz, owner_client):
-    before = snapshot()
+    before = db_snapshot()
     body = question_post(quiz.version, name="Typed name", add_rows="1")
     response = owner_client.post(reverse("question_add", args=[quiz.pk, "multichoice"]), body)
     assert response.status_code == 200
@@ -199,7 +200,7 @@ def test_add_more_rows_without_javascript_saves_nothing(quiz, owner_client):
     assert not editor.form.errors
     assert not any(row.errors for row in editor.rows.forms)
     assert 'value="Typed name"' in response.content.decode()
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_edit_form_shows_the_stored_question(quiz, owner_client):
@@ -262,7 +263,7 @@ def test_question_edit_conflict_keeps_what_was_typed(quiz, owner_client):
     question = questions_of(quiz)[0]
     stale = quiz.version
     operations.update_question(question, {"name": "Changed elsewhere"})
-    before = snapshot()
+    before = db_snapshot()
     body = question_post(
         stale,
         name="My typed name",
@@ -280,18 +281,18 @@ def test_question_edit_conflict_keeps_what_was_typed(quiz, owner_client):
         assert typed in page
     assert "Typed feedback</textarea>" in page
     assert f'name="version" value="{stale + 1}"' in page
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_add_question_conflict_keeps_what_was_typed(quiz, owner_client):
     stale = quiz.version
     operations.set_status(quiz, "published")
-    before = snapshot()
+    before = db_snapshot()
     body = question_post(stale, name="Typed while someone published")
     response = owner_client.post(reverse("question_add", args=[quiz.pk, "multichoice"]), body)
     assert response.status_code == 409
     assert 'value="Typed while someone published"' in response.content.decode()
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 # -- duplicate, delete, order ------------------------------------------------------------
@@ -323,9 +324,9 @@ def test_move_questions_up_and_down(quiz, owner_client):
     assert response["Location"].endswith(f"#question-{second.pk}")
     assert names(quiz)[:2] == ["Primes", "Largest planet"]
     # Already at the top: nothing to do, nothing written.
-    before = snapshot()
+    before = db_snapshot()
     owner_client.post(up, {"version": quiz.version + 1})
-    assert snapshot() == before
+    assert db_snapshot() == before
     down = reverse("question_move_down", args=[quiz.pk, first.pk])
     owner_client.post(down, {"version": quiz.version + 1})
     assert names(quiz)[:3] == ["Primes", "Sun", "Largest planet"]
@@ -333,13 +334,13 @@ def test_move_questions_up_and_down(quiz, owner_client):
 
 def test_a_stale_move_is_refused_with_the_current_editor(quiz, owner_client):
     second = questions_of(quiz)[1]
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(
         reverse("question_move_up", args=[quiz.pk, second.pk]), {"version": quiz.version + 3}
     )
     assert response.status_code == 409
     assert "Here is the quiz as it is now" in response.content.decode()
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_reorder_saves_a_whole_new_order(quiz, owner_client):
@@ -362,13 +363,13 @@ def test_reorder_refuses_an_order_that_is_not_the_quiz_questions(change, quiz, o
         order[-1] = "0123456789abcdef01234567"
     else:
         order[-1] = "<script>"
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(
         reverse("question_reorder", args=[quiz.pk]), {"version": quiz.version, "order": order}
     )
     assert response.status_code == 400
     assert "every question of the quiz exactly once" in response.content.decode()
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_editor_lists_questions_with_keyboard_alternatives(quiz, owner_client):
@@ -390,9 +391,9 @@ def test_a_tampered_question_form_is_refused(tampering, quiz, owner_client):
         del body["version"]
     else:
         body["answers-TOTAL_FORMS"] = "5000"
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(reverse("question_add", args=[quiz.pk, "multichoice"]), body)
     assert response.status_code == 400
     assert response.context["editor"].summary_errors()
     assert 'class="error-summary"' in response.content.decode()
-    assert snapshot() == before
+    assert db_snapshot() == before

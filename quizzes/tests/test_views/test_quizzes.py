@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from quizzes import operations
 from quizzes.models import Question, Quiz
-from quizzes.tests.test_views.conftest import quiz_post, snapshot
+from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_views.conftest import quiz_post
 from quizzes.views.dashboard import PAGE_SIZE
 
 
@@ -119,7 +120,7 @@ def test_edit_a_quiz(quiz, owner_client):
 def test_quiz_edit_conflict_keeps_what_was_typed(quiz, owner_client):
     stale = quiz.version
     operations.update_quiz(quiz, {"title": "Changed elsewhere"})
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(
         reverse("quiz_edit", args=[quiz.pk]),
         quiz_post(stale, title="My new title", description="My *typed* description"),
@@ -131,7 +132,7 @@ def test_quiz_edit_conflict_keeps_what_was_typed(quiz, owner_client):
     assert "My *typed* description</textarea>" in page
     # Saving again is a deliberate choice: the form now carries the current version.
     assert f'name="version" value="{stale + 1}"' in page
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 # -- status, duplicate, delete -------------------------------------------------------------
@@ -165,10 +166,10 @@ def test_set_status(status, message, quiz, owner_client):
 def test_status_refuses_bad_or_stale_forms(body, expected, quiz, owner_client):
     if expected == 409:
         body["version"] = str(quiz.version + 5)
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(reverse("quiz_status", args=[quiz.pk]), body)
     assert response.status_code == expected
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_duplicate_a_quiz(quiz, staff, client_for):
@@ -195,10 +196,10 @@ def test_delete_a_quiz_after_confirming(quiz, owner_client):
 def test_delete_with_a_stale_version_deletes_nothing(quiz, owner_client):
     stale = quiz.version
     operations.set_status(quiz, "published")
-    before = snapshot()
+    before = db_snapshot()
     response = owner_client.post(reverse("quiz_delete", args=[quiz.pk]), {"version": stale})
     assert response.status_code == 409
     page = response.content.decode()
     assert "Here is the quiz as it is now: check it and try again." in page
     assert f'name="version" value="{stale + 1}"' in page
-    assert snapshot() == before
+    assert db_snapshot() == before

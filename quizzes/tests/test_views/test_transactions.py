@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Quiz
-from quizzes.tests.test_views.conftest import questions_of, snapshot
+from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_views.conftest import questions_of
 
 BAD_VALUE = 2  # a plain, non-transient server error
 WRITE_CONFLICT = 112
@@ -67,13 +68,13 @@ HALF_DONE = {
 @pytest.mark.parametrize("case", HALF_DONE)
 def test_a_failure_mid_request_leaves_nothing_half_done(case, quiz, crashing_client, mongo_client):
     command, url, body = HALF_DONE[case]
-    before = snapshot()
+    before = db_snapshot()
     fail_after_first(mongo_client, command)
     response = crashing_client.post(url(quiz), body(quiz))
     mongo_client.admin.command("configureFailPoint", "failCommand", mode="off")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
-    assert snapshot() == before
+    assert db_snapshot() == before
 
 
 def test_a_transient_error_is_retried_and_the_copy_made_once(quiz, owner_client, mongo_client):
