@@ -19,11 +19,11 @@ def admin(db):
 
 
 @pytest.fixture
-def quiz(db):
+def attempted_quiz(make_quiz):
+    """Grace's draft quiz "Binary numbers", two questions, with one attempt of hers."""
     teacher = User.objects.create_user("grace", password="a-long-password-4")
-    quiz = operations.create_quiz(
-        teacher,
-        {"title": "Binary numbers", "tags": ["computing"]},
+    quiz = make_quiz(
+        "Binary numbers",
         [
             {
                 "type": "numerical",
@@ -33,6 +33,8 @@ def quiz(db):
             },
             {"type": "essay", "name": "Why binary", "text": "Why do computers use binary?"},
         ],
+        owner=teacher,
+        tags=["computing"],
     )
     operations.record_attempt(quiz, {}, user=teacher)
     return quiz
@@ -50,7 +52,7 @@ def quiz(db):
         ("attempt", "?passed__exact=0", "Binary numbers"),
     ],
 )
-def test_changelists_search_and_filter(model, query, shown, quiz, admin):
+def test_changelists_search_and_filter(model, query, shown, attempted_quiz, admin):
     response = admin.get(reverse(f"admin:quizzes_{model}_changelist") + query)
     assert response.status_code == 200
     assert shown in response.content.decode()
@@ -60,12 +62,12 @@ def test_changelists_search_and_filter(model, query, shown, quiz, admin):
     ("model", "query"),
     [("quiz", "?q=nothing-like-it"), ("question", "?type__exact=matching")],
 )
-def test_filters_leave_out_what_does_not_match(model, query, quiz, admin):
+def test_filters_leave_out_what_does_not_match(model, query, attempted_quiz, admin):
     response = admin.get(reverse(f"admin:quizzes_{model}_changelist") + query)
     assert "0 results" in response.content.decode()
 
 
-def test_question_and_attempt_pages_are_read_only(quiz, admin):
+def test_question_and_attempt_pages_are_read_only(attempted_quiz, admin):
     question = Question.objects.get(name="Two to the ten")
     page = admin.get(reverse("admin:quizzes_question_change", args=[question.pk])).content.decode()
     assert "1024" in page
@@ -76,24 +78,28 @@ def test_question_and_attempt_pages_are_read_only(quiz, admin):
     assert admin.get(reverse("admin:quizzes_question_add")).status_code == 403
 
 
-def test_handing_a_quiz_to_another_owner_bumps_its_version(quiz, admin):
+def test_handing_a_quiz_to_another_owner_bumps_its_version(attempted_quiz, admin):
     ada = User.objects.create_user("ada", password="a-long-password-5")
-    url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    url = reverse("admin:quizzes_quiz_change", args=[attempted_quiz.pk])
     assert admin.get(url).status_code == 200
     response = admin.post(url, {"owner": str(ada.pk)})
     assert response.status_code == 302
-    stored = Quiz.objects.get(pk=quiz.pk)
-    assert (stored.owner, stored.version, stored.title) == (ada, quiz.version + 1, "Binary numbers")
+    stored = Quiz.objects.get(pk=attempted_quiz.pk)
+    assert (stored.owner, stored.version, stored.title) == (
+        ada,
+        attempted_quiz.version + 1,
+        "Binary numbers",
+    )
 
 
-def test_deleting_a_quiz_deletes_its_questions_and_attempts(quiz, admin):
-    url = reverse("admin:quizzes_quiz_delete", args=[quiz.pk])
+def test_deleting_a_quiz_deletes_its_questions_and_attempts(attempted_quiz, admin):
+    url = reverse("admin:quizzes_quiz_delete", args=[attempted_quiz.pk])
     assert admin.get(url).status_code == 200
     assert admin.post(url, {"post": "yes"}).status_code == 302
     assert (Quiz.objects.count(), Question.objects.count(), Attempt.objects.count()) == (0, 0, 0)
 
 
-def test_teachers_cannot_open_the_admin(quiz):
+def test_teachers_cannot_open_the_admin(attempted_quiz):
     client = Client()
     client.force_login(User.objects.get(username="grace"))
     response = client.get(reverse("admin:quizzes_quiz_changelist"))

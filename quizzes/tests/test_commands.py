@@ -24,11 +24,6 @@ BAD_GIFT = "::Good::1 + 1 {=2 ~3}\n\n::Bad::\nMissing brace {=a ~b\n"
 
 
 @pytest.fixture
-def teacher():
-    return User.objects.create_user("teacher", password="pw-teacher-1")
-
-
-@pytest.fixture
 def files(tmp_path):
     def make(name, content):
         path = tmp_path / name
@@ -36,12 +31,6 @@ def files(tmp_path):
         return str(path)
 
     return make
-
-
-@pytest.fixture
-def mongo_client():
-    connection.ensure_connection()
-    return connection.connection
 
 
 @pytest.fixture
