@@ -58,6 +58,7 @@ def playwright():
 
 @pytest.fixture(scope="module")
 def browser(playwright):
+    """Debian's headless Chromium, launched once for the module's tests."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"No Chromium at {CHROMIUM}: install Debian's chromium and chromium-driver "
