@@ -26,7 +26,7 @@ import contextlib
 import copy
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http.request import RawPostDataException
+from django.http import RawPostDataException
 
 
 class RequestReplay:

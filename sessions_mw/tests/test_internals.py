@@ -546,9 +546,7 @@ def test_django_request_caches_body_and_post_in_the_instance():
 
 
 def test_django_raw_post_data_exception_after_a_parsed_stream():
-    exception = member(
-        importlib.import_module("django.http.request"), "RawPostDataException", DJANGO
-    )
+    exception = member(importlib.import_module("django.http"), "RawPostDataException", DJANGO)
     request = multipart_request()
     request.POST  # noqa: B018  (reads the stream)
 
