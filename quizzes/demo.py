@@ -41,6 +41,23 @@ SOLAR_SYSTEM = (
     },
     [
         {
+            "type": "description",
+            "name": "Before you start",
+            "text": "The first questions are about the **planets**; the last ones about the Sun.",
+        },
+        {
+            "type": "cloze",
+            "name": "Inner planets",
+            "text": (
+                "The planet closest to the Sun is {1:MC:=Mercury~Venus~Mars}. "
+                "The Earth is the {1:NM:=3:0#Count from the Sun.} planet from the Sun, "
+                "and its only natural satellite is called the {1:SA:=Moon#Right!~%50%Luna#"
+                "That is its Latin name.}."
+            ),
+            "points": 3,
+            "general_feedback": "Mercury, Venus, the Earth and Mars are the rocky planets.",
+        },
+        {
             "type": "multichoice",
             "name": "Largest planet",
             "text": "Which planet is the **largest** in the Solar System?",
@@ -210,6 +227,7 @@ CAPITALS = (
             "name": "Choosing a capital",
             "text": "Why might a country choose a city that is *not* its largest as its capital?",
             "points": 3,
+            "general_feedback": "Mercury, Venus, the Earth and Mars are the rocky planets.",
         },
     ],
 )

@@ -12,32 +12,29 @@ passed to quizzes.operations as `expected_version`.
 """
 
 import re
-from dataclasses import dataclass
+from functools import cache
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.models import QuestionType, QuizStatus, TextFormat
-from quizzes.scoring import format_number
-from quizzes.validation import ANSWERS_MAX, truefalse_answers
+from quizzes.fields import (
+    ANSWERS_MAX,
+    OPTION_FIELDS,
+    QUESTION_FIELDS,
+    QuizStatus,
+    TextFormat,
+    format_number,
+)
+from quizzes.qtypes import registry
+from quizzes.qtypes.base import POSITIVE_GRADES, decimal_input
 
-# Moodle's grade percentages, in the order its answer grade menu lists them.
-POSITIVE_GRADES = (
-    "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333",
-    "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0",
-)  # fmt: skip
-NEGATIVE_GRADES = tuple(f"-{grade}" for grade in reversed(POSITIVE_GRADES[:-1]))
 # A stored grade this close to one of the menu's is shown as that one (imports
 # write 33.3333 where Moodle's menu has 33.33333).
 GRADE_MATCH = 0.001
 ANSWER_ROW_KEY = re.compile(r"answers\[(\d+)\]\.(\w+)")
 # Rows added by the "add more rows" button of the form without JavaScript.
 ROWS_PER_CLICK = 3
-
-
-def decimal_input():
-    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
 def as_text(number):
@@ -132,7 +129,7 @@ class QuizForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
-    OPTIONS = ("shuffle_questions", "shuffle_answers", "time_limit_minutes", "pass_mark")
+    OPTIONS = tuple(OPTION_FIELDS)
 
     @classmethod
     def initial_for(cls, quiz):
@@ -187,8 +184,8 @@ def grade_key(value, grades):
 class AnswerRowForm(forms.Form):
     """One answer row of a question form; ticking `remove` drops it on save.
 
-    Subclasses declare the answer fields their question type uses, named as
-    in quizzes.validation's answer data.
+    `row_form_class(qtype)` adds the answer fields the question type uses,
+    named as in quizzes.validation's answer data.
     """
 
     GRADES = POSITIVE_GRADES
@@ -230,52 +227,9 @@ class AnswerRowForm(forms.Form):
         }
 
 
-def fraction_field():
-    return forms.CharField(label=_("Grade"), required=False, initial="0", widget=forms.Select)
-
-
-def feedback_field():
-    return forms.CharField(
-        label=_("Feedback"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ChoiceRowForm(AnswerRowForm):
-    GRADES = POSITIVE_GRADES + NEGATIVE_GRADES
-
-    text = forms.CharField(
-        label=_("Choice"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    fraction = fraction_field()
-    feedback = feedback_field()
-
-
-class AcceptedAnswerRowForm(AnswerRowForm):
-    text = forms.CharField(label=_("Accepted answer"), required=False)
-    fraction = fraction_field()
-    feedback = feedback_field()
-
-
-class NumericalRowForm(AnswerRowForm):
-    value = forms.CharField(label=_("Expected number"), required=False, widget=decimal_input())
-    tolerance = forms.CharField(label=_("Tolerance (±)"), required=False, widget=decimal_input())
-    fraction = fraction_field()
-    feedback = feedback_field()
-
-
-class MatchingRowForm(AnswerRowForm):
-    text = forms.CharField(
-        label=_("Question"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Leave empty to make the answer a distractor."),
-    )
-    match = forms.CharField(label=_("Matching answer"), required=False)
-
-
 # -- questions ----------------------------------------------------------------------
 class QuestionForm(VersionForm):
-    """The fields every question type has; subclasses add their type's own."""
+    """The fields every question has; `form_class(qtype)` adds the type's own inputs."""
 
     name = forms.CharField(
         label=_("Question name"),
@@ -302,195 +256,50 @@ class QuestionForm(VersionForm):
         help_text=_("Shown to every learner once they have answered, whatever their answer."),
     )
 
-    COMMON = ("name", "text", "text_format", "points", "general_feedback")
+    qtype = None  # the question type (quizzes.qtypes), set by form_class()
 
     @classmethod
     def initial_for(cls, question):
-        initial = {name: question[name] for name in cls.COMMON}
+        initial = {name: question[name] for name in QUESTION_FIELDS}
         initial["points"] = as_text(question["points"])
-        return initial
+        return {**initial, **cls.qtype.initial(question)}
+
+    def common_fields(self):
+        """The names of the common question fields this form shows."""
+        return [name for name in QUESTION_FIELDS if name in self.fields]
 
     def question(self):
         """The question-level fields of the plain question data (answers aside)."""
-        return {name: self.cleaned_data[name] for name in self.COMMON}
+        values = {name: self.cleaned_data[name] for name in self.common_fields()}
+        return {**values, **self.qtype.from_form(self.cleaned_data)}
 
     def answers(self):
-        """The answers this form itself holds (only truefalse has any)."""
-        return []
+        """The answers this form itself holds (truefalse); answer rows hold the others."""
+        return self.qtype.form_answers(self.cleaned_data)
 
     def field_for_answer(self, index, field):
         """The field of this form showing answer `index`'s `field`, if any."""
+        return self.qtype.form_field_of_answer(index, field)
+
+
+@cache
+def form_class(qtype):
+    """The editing form of questions of type `qtype` (a quizzes.qtypes type)."""
+    attrs = {"qtype": qtype, **qtype.form_fields()}
+    if not qtype.scored:
+        attrs["points"] = None  # nothing to score: no points to give
+    return type(f"{qtype.name.title()}Form", (QuestionForm,), attrs)
+
+
+@cache
+def row_form_class(qtype):
+    """The form of one answer row of `qtype`, or None when the type has no answer rows."""
+    fields = qtype.row_fields()
+    if fields is None:
         return None
-
-
-class MultichoiceForm(QuestionForm):
-    single = forms.TypedChoiceField(
-        label=_("Learners may choose"),
-        choices=[("single", _("One answer only")), ("multiple", _("Several answers"))],
-        coerce=lambda value: value == "single",
-        initial="single",
-        widget=forms.RadioSelect,
+    return type(
+        f"{qtype.name.title()}RowForm", (AnswerRowForm,), {"GRADES": qtype.grades, **fields}
     )
-    shuffle_answers = forms.BooleanField(
-        label=_("Shuffle the choices"), required=False, initial=True
-    )
-
-    @classmethod
-    def initial_for(cls, question):
-        initial = super().initial_for(question)
-        initial["single"] = "single" if question["single"] else "multiple"
-        initial["shuffle_answers"] = question["shuffle_answers"]
-        return initial
-
-    def question(self):
-        values = self.cleaned_data
-        return {
-            **super().question(),
-            "single": values["single"],
-            "shuffle_answers": values["shuffle_answers"],
-        }
-
-
-class TrueFalseForm(QuestionForm):
-    correct = forms.TypedChoiceField(
-        label=_("Correct answer"),
-        choices=[("true", _("True")), ("false", _("False"))],
-        coerce=lambda value: value == "true",
-        initial="true",
-        widget=forms.RadioSelect,
-    )
-    feedback_true = forms.CharField(
-        label=_("Feedback for the answer “True”"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    feedback_false = forms.CharField(
-        label=_("Feedback for the answer “False”"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    # Answer fields of truefalse_answers(): index 0 is "true", 1 is "false".
-    ANSWER_FIELDS = {(0, "feedback"): "feedback_true", (1, "feedback"): "feedback_false"}
-
-    @classmethod
-    def initial_for(cls, question):
-        initial = super().initial_for(question)
-        by_text = {answer["text"]: answer for answer in question["answers"]}
-        true, false = by_text.get("true", {}), by_text.get("false", {})
-        initial["correct"] = "true" if true.get("fraction", 100) >= 100 else "false"
-        initial["feedback_true"] = true.get("feedback", "")
-        initial["feedback_false"] = false.get("feedback", "")
-        return initial
-
-    def answers(self):
-        values = self.cleaned_data
-        return truefalse_answers(
-            values["correct"], values["feedback_true"], values["feedback_false"]
-        )
-
-    def field_for_answer(self, index, field):
-        return self.ANSWER_FIELDS.get((index, field))
-
-
-class ShortAnswerForm(QuestionForm):
-    case_sensitive = forms.BooleanField(
-        label=_("Case sensitive"),
-        required=False,
-        help_text=_("When ticked, “Paris” and “paris” are different answers."),
-    )
-
-    @classmethod
-    def initial_for(cls, question):
-        return {**super().initial_for(question), "case_sensitive": question["case_sensitive"]}
-
-    def question(self):
-        return {**super().question(), "case_sensitive": self.cleaned_data["case_sensitive"]}
-
-
-class MatchingForm(QuestionForm):
-    shuffle_answers = forms.BooleanField(
-        label=_("Shuffle the questions of the matching"), required=False, initial=True
-    )
-
-    @classmethod
-    def initial_for(cls, question):
-        return {**super().initial_for(question), "shuffle_answers": question["shuffle_answers"]}
-
-    def question(self):
-        return {**super().question(), "shuffle_answers": self.cleaned_data["shuffle_answers"]}
-
-
-@dataclass(frozen=True)
-class TypeSpec:
-    """How one question type is edited: its form, its answer rows and their wording."""
-
-    form: type
-    row_form: type | None = None
-    blank_rows: int = 0
-    row_label: str = ""
-    add_label: str = ""
-    help_text: str = ""
-    summary: str = ""
-
-
-QUESTION_TYPES = {
-    QuestionType.MULTICHOICE: TypeSpec(
-        MultichoiceForm,
-        ChoiceRowForm,
-        blank_rows=4,
-        row_label=_("Choice"),
-        add_label=_("Add a choice"),
-        summary=_("Learners pick one or several answers from a list."),
-        help_text=_(
-            "Give the right answer 100 %. When several answers are allowed, the grades "
-            "of the right ones must add up to 100 %, and a wrong choice may take a "
-            "negative grade. Empty rows are ignored."
-        ),
-    ),
-    QuestionType.TRUEFALSE: TypeSpec(
-        TrueFalseForm, summary=_("Learners say whether a statement is true or false.")
-    ),
-    QuestionType.SHORTANSWER: TypeSpec(
-        ShortAnswerForm,
-        AcceptedAnswerRowForm,
-        blank_rows=3,
-        row_label=_("Answer"),
-        add_label=_("Add an answer"),
-        summary=_("Learners type a word or a short phrase."),
-        help_text=_(
-            "List every answer you accept, each with its grade; at least one at 100 %. "
-            "A * stands for any characters: “*colour*” accepts “the colour red”."
-        ),
-    ),
-    QuestionType.NUMERICAL: TypeSpec(
-        QuestionForm,
-        NumericalRowForm,
-        blank_rows=2,
-        row_label=_("Answer"),
-        add_label=_("Add an answer"),
-        summary=_("Learners type a number, accepted within a tolerance."),
-        help_text=_(
-            "An answer matches a number within its tolerance: 3.14 ± 0.01 accepts "
-            "3.13 to 3.15. At least one answer at 100 %."
-        ),
-    ),
-    QuestionType.MATCHING: TypeSpec(
-        MatchingForm,
-        MatchingRowForm,
-        blank_rows=4,
-        row_label=_("Pair"),
-        add_label=_("Add a pair"),
-        summary=_("Learners match each question with its answer from a list."),
-        help_text=_(
-            "At least two questions, each with its matching answer. An answer without "
-            "a question is a distractor: an extra wrong option in every list."
-        ),
-    ),
-    QuestionType.ESSAY: TypeSpec(
-        QuestionForm, summary=_("Learners write a free text, which you grade yourself.")
-    ),
-}
 
 
 class QuestionEditor:
@@ -506,29 +315,29 @@ class QuestionEditor:
     PREFIX = "answers"
 
     def __init__(self, qtype, data=None, question=None, version=None):
-        self.qtype = qtype
-        self.spec = QUESTION_TYPES[qtype]
+        self.qtype = registry.get(qtype)
         self.data = data
+        form = form_class(self.qtype)
         initial = None
         if data is None:
-            initial = self.spec.form.initial_for(question) if question else {}
+            initial = form.initial_for(question) if question else {}
             initial["version"] = version
-        self.form = self.spec.form(data, initial=initial)
+        self.form = form(data, initial=initial)
         self.rows = self._build_rows(data, question)
         # Problems of the answer list as a whole ("Give at least two answers").
         self.answer_errors = []
 
     def _build_rows(self, data, question):
-        if self.spec.row_form is None:
+        row_form = row_form_class(self.qtype)
+        if row_form is None:
             return None
-        row_form = self.spec.row_form
         if question:
             initial, extra = [row_form.initial_for(a) for a in question["answers"]], 2
         elif "fraction" in row_form.base_fields:
             # A new question starts with its first answer at full marks, the usual case.
-            initial, extra = [{"fraction": "100"}], self.spec.blank_rows - 1
+            initial, extra = [{"fraction": "100"}], self.qtype.blank_rows - 1
         else:
-            initial, extra = [], self.spec.blank_rows
+            initial, extra = [], self.qtype.blank_rows
         formset = forms.formset_factory(
             row_form, extra=extra, max_num=ANSWERS_MAX, absolute_max=ANSWERS_MAX
         )
@@ -548,7 +357,7 @@ class QuestionEditor:
 
     def to_data(self):
         answers = self.form.answers() + [row.answer() for row in self._kept_rows()]
-        return {"type": self.qtype, **self.form.question(), "answers": answers}
+        return {"type": self.qtype.name, **self.form.question(), "answers": answers}
 
     def show_errors(self, error):
         rows = self._kept_rows()
@@ -588,7 +397,7 @@ class QuestionEditor:
 
     def with_version(self, version):
         """This submission again, set to carry quiz version `version`."""
-        return QuestionEditor(self.qtype, data=with_version(self.data, version))
+        return QuestionEditor(self.qtype.name, data=with_version(self.data, version))
 
     def with_more_rows(self, count=ROWS_PER_CLICK):
         """This submission again with `count` more blank answer rows."""
@@ -599,4 +408,4 @@ class QuestionEditor:
         except ValueError:
             rows = 0
         data[total] = str(min(rows + count, ANSWERS_MAX))
-        return QuestionEditor(self.qtype, data=data)
+        return QuestionEditor(self.qtype.name, data=data)

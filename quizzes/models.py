@@ -14,62 +14,47 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_mongodb_backend.fields import (
-    ArrayField,
     EmbeddedModelArrayField,
     EmbeddedModelField,
     ObjectIdField,
 )
 from django_mongodb_backend.models import EmbeddedModel
 
-TITLE_MAX = 200
-TAG_MAX = 50
+from quizzes.fields import (
+    ANSWER_FIELDS,
+    OPTION_FIELDS,
+    QUESTION_EXTRAS,
+    QUESTION_FIELDS,
+    QUIZ_FIELDS,
+    QuizStatus,
+    TextFormat,
+    tags_field,
+)
+from quizzes.qtypes import registry
 
+__all__ = ["QuestionType", "QuizStatus", "TextFormat"]
 
-class QuizStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    ARCHIVED = "archived", _("Archived")
-
-
-class QuestionType(models.TextChoices):
-    """Question types, named as Moodle names them."""
-
-    MULTICHOICE = "multichoice", _("Multiple choice")
-    TRUEFALSE = "truefalse", _("True/false")
-    SHORTANSWER = "shortanswer", _("Short answer")
-    NUMERICAL = "numerical", _("Numerical")
-    MATCHING = "matching", _("Matching")
-    ESSAY = "essay", _("Essay")
-
-
-class TextFormat(models.TextChoices):
-    """How a question's text and feedback are written (GIFT's [markdown] etc.)."""
-
-    MARKDOWN = "markdown", _("Markdown")
-    HTML = "html", _("HTML")
-    PLAIN = "plain", _("Plain text")
-    MOODLE = "moodle", _("Moodle auto-format")
+# The question types of the registry, as model and form choices.
+QuestionType = models.TextChoices(
+    "QuestionType", [(name.upper(), (name, qtype.label)) for name, qtype in registry.TYPES.items()]
+)
 
 
 class QuizOptions(EmbeddedModel):
-    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_answers = models.BooleanField(_("shuffle answers"), default=False)
-    time_limit_minutes = models.PositiveIntegerField(
-        _("time limit (minutes)"), null=True, blank=True
-    )
-    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=50)
+    shuffle_questions = OPTION_FIELDS["shuffle_questions"].model_field()
+    shuffle_answers = OPTION_FIELDS["shuffle_answers"].model_field()
+    time_limit_minutes = OPTION_FIELDS["time_limit_minutes"].model_field()
+    pass_mark = OPTION_FIELDS["pass_mark"].model_field()
 
 
 class Quiz(models.Model):
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    title = QUIZ_FIELDS["title"].model_field()
+    description = QUIZ_FIELDS["description"].model_field(help_text=_("Markdown"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
     )
-    tags = ArrayField(models.CharField(max_length=TAG_MAX), default=list, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=QuizStatus.choices, default=QuizStatus.DRAFT
-    )
+    tags = tags_field()
+    status = QUIZ_FIELDS["status"].model_field()
     options = EmbeddedModelField(QuizOptions, default=QuizOptions)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -93,39 +78,33 @@ class Quiz(models.Model):
 
 
 class Answer(EmbeddedModel):
-    """One answer row; which fields matter depends on the question type.
+    """One answer row; which fields matter is its question type's business (quizzes.qtypes).
 
-    - multichoice, truefalse, shortanswer: `text` and `fraction`;
-    - numerical: `value`, `tolerance` and `fraction`;
-    - matching: `text` (the stem; empty for a distractor) and `match`.
     `fraction` is a percentage from -100 to 100; `feedback` is shown to the
     learner who gave this answer.
     """
 
-    text = models.TextField(blank=True)
-    fraction = models.FloatField(default=0)
-    feedback = models.TextField(blank=True)
-    value = models.FloatField(null=True, blank=True)
-    tolerance = models.FloatField(null=True, blank=True)
-    match = models.TextField(blank=True)
+    text = ANSWER_FIELDS["text"].model_field()
+    fraction = ANSWER_FIELDS["fraction"].model_field()
+    feedback = ANSWER_FIELDS["feedback"].model_field()
+    value = ANSWER_FIELDS["value"].model_field()
+    tolerance = ANSWER_FIELDS["tolerance"].model_field()
+    match = ANSWER_FIELDS["match"].model_field()
 
 
 class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
     type = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
-    name = models.CharField(_("name"), max_length=TITLE_MAX)
-    text = models.TextField(_("question text"))
-    text_format = models.CharField(
-        max_length=10, choices=TextFormat.choices, default=TextFormat.MARKDOWN
-    )
-    points = models.FloatField(_("points"), default=1.0)
-    general_feedback = models.TextField(_("general feedback"), blank=True)
-    # multichoice: True for one right answer (radio buttons), False for several.
-    single = models.BooleanField(_("one answer only"), default=True)
-    shuffle_answers = models.BooleanField(_("shuffle answers"), default=True)
-    # shortanswer: whether "Paris" and "paris" differ.
-    case_sensitive = models.BooleanField(_("case sensitive"), default=False)
+    name = QUESTION_FIELDS["name"].model_field()
+    text = QUESTION_FIELDS["text"].model_field()
+    text_format = QUESTION_FIELDS["text_format"].model_field()
+    points = QUESTION_FIELDS["points"].model_field()
+    general_feedback = QUESTION_FIELDS["general_feedback"].model_field()
+    # The fields some types add (each type lists those it uses).
+    single = QUESTION_EXTRAS["single"].model_field()
+    shuffle_answers = QUESTION_EXTRAS["shuffle_answers"].model_field()
+    case_sensitive = QUESTION_EXTRAS["case_sensitive"].model_field()
     answers = EmbeddedModelArrayField(Answer, default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -21,24 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pymongo import UpdateOne
 
+from quizzes import fields
 from quizzes.models import Answer, Attempt, Question, QuestionResult, Quiz, QuizOptions, QuizStatus
 from quizzes.scoring import grade_attempt
 from quizzes.validation import clean_question, clean_quiz
 
-QUESTION_FIELDS = (
-    "type",
-    "name",
-    "text",
-    "text_format",
-    "points",
-    "general_feedback",
-    "single",
-    "shuffle_answers",
-    "case_sensitive",
-)
-ANSWER_FIELDS = ("text", "fraction", "feedback", "value", "tolerance", "match")
+# The stored fields, as quizzes.fields declares them.
+QUESTION_FIELDS = ("type", *fields.QUESTION_FIELDS, *fields.QUESTION_EXTRAS)
+ANSWER_FIELDS = tuple(fields.ANSWER_FIELDS)
 QUIZ_FIELDS = ("title", "description", "tags", "status")
-OPTION_FIELDS = ("shuffle_questions", "shuffle_answers", "time_limit_minutes", "pass_mark")
+OPTION_FIELDS = tuple(fields.OPTION_FIELDS)
 
 
 class VersionConflict(Exception):

@@ -16,18 +16,23 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.settings import api_settings
 
 from quizzes import scoring
-from quizzes.models import TAG_MAX, TITLE_MAX, QuestionType, QuizStatus, TextFormat
-from quizzes.operations import question_data
-from quizzes.rendering import render
-from quizzes.validation import (
-    ANSWER_TEXT_MAX,
+from quizzes.fields import (
+    ANSWER_FIELDS,
     ANSWERS_MAX,
-    FEEDBACK_MAX,
-    POINTS_MAX,
+    OPTION_FIELDS,
+    QUESTION_EXTRAS,
+    QUESTION_FIELDS,
+    QUIZ_FIELDS,
+    TAG_MAX,
     TAGS_MAX,
-    TEXT_MAX,
-    TIME_LIMIT_MAX,
+    TITLE_MAX,
+    QuizStatus,
+    TextFormat,
 )
+from quizzes.models import QuestionType
+from quizzes.operations import question_data
+from quizzes.qtypes import registry
+from quizzes.rendering import render
 
 # How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
 OBJECT_ID = "[0-9a-f]{24}"
@@ -69,80 +74,76 @@ class CommandSerializer(StrictFieldsMixin, serializers.Serializer):
         return super().to_internal_value(data)
 
 
+# -- fields declared in quizzes.fields --------------------------------------------
+SERIALIZER_FIELDS = {
+    "text": serializers.CharField,
+    "number": serializers.FloatField,
+    "integer": serializers.IntegerField,
+    "bool": serializers.BooleanField,
+    "choice": serializers.ChoiceField,
+}
+
+
+def declared_field(field, **options):
+    """The serializer field of a quizzes.fields Field, documented by its own JSON schema.
+
+    Request bodies are judged by quizzes.validation, not by these fields: they
+    describe the API, with the very limits the rules apply.
+    """
+    base = SERIALIZER_FIELDS[field.kind]
+    schema = field.json_schema(openapi=True)
+    documented = extend_schema_field(schema)(type(base.__name__, (base,), {}))
+    arguments = {"required": field.required, "help_text": field.help_text or None}
+    if field.kind == "choice":
+        arguments["choices"] = field.choices.choices
+    return documented(**{**arguments, **options})
+
+
+def declared_fields(fields, **options):
+    """{name: serializer field} for a dict of quizzes.fields Fields."""
+    return {name: declared_field(field, **options) for name, field in fields.items()}
+
+
 # -- questions -------------------------------------------------------------------
-class AnswerSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, max_length=ANSWER_TEXT_MAX, required=False)
-    fraction = serializers.FloatField(
-        min_value=-100,
-        max_value=100,
-        required=False,
-        help_text=_("Grade of this answer in % (-100 to 100)."),
-    )
-    feedback = serializers.CharField(allow_blank=True, max_length=FEEDBACK_MAX, required=False)
-    value = serializers.FloatField(
-        allow_null=True, required=False, help_text=_("numerical: the expected number.")
-    )
-    tolerance = serializers.FloatField(
-        allow_null=True, min_value=0, required=False, help_text=_("numerical: accepted error.")
-    )
-    match = serializers.CharField(
-        allow_blank=True,
-        max_length=ANSWER_TEXT_MAX,
-        required=False,
-        help_text=_("matching: the answer that goes with this stem (`text`)."),
-    )
+AnswerSerializer = type(
+    "AnswerSerializer", (serializers.Serializer,), declared_fields(ANSWER_FIELDS)
+)
 
 
-class QuestionSerializer(ContentSerializer):
-    """A question as its quiz's owner sees it, answer key included."""
-
-    id = serializers.CharField(read_only=True)
-    position = serializers.IntegerField(
-        read_only=True, help_text=_("0-based place in the quiz; change it with reorder.")
-    )
-    type = serializers.ChoiceField(choices=QuestionType.choices)
-    name = serializers.CharField(max_length=TITLE_MAX)
-    text = serializers.CharField(max_length=TEXT_MAX)
-    text_format = serializers.ChoiceField(choices=TextFormat.choices, required=False)
-    points = serializers.FloatField(min_value=0, max_value=POINTS_MAX, required=False)
-    general_feedback = serializers.CharField(
-        allow_blank=True, max_length=FEEDBACK_MAX, required=False
-    )
-    single = serializers.BooleanField(
-        required=False, help_text=_("multichoice: one right answer (true) or several.")
-    )
-    shuffle_answers = serializers.BooleanField(required=False)
-    case_sensitive = serializers.BooleanField(
-        required=False, help_text=_("shortanswer: whether letter case matters.")
-    )
-    answers = AnswerSerializer(many=True, required=False, max_length=ANSWERS_MAX)
+QuestionSerializer = type(
+    "QuestionSerializer",
+    (ContentSerializer,),
+    {
+        "__doc__": "A question as its quiz's owner sees it, answer key included.",
+        "id": serializers.CharField(read_only=True),
+        "position": serializers.IntegerField(
+            read_only=True, help_text=_("0-based place in the quiz; change it with reorder.")
+        ),
+        "type": serializers.ChoiceField(choices=QuestionType.choices),
+        **declared_fields(QUESTION_FIELDS),
+        **declared_fields(QUESTION_EXTRAS),
+        "answers": AnswerSerializer(many=True, required=False, max_length=ANSWERS_MAX),
+    },
+)
 
 
 # -- quizzes ---------------------------------------------------------------------
-class QuizOptionsSerializer(serializers.Serializer):
-    shuffle_questions = serializers.BooleanField(required=False)
-    shuffle_answers = serializers.BooleanField(required=False)
-    time_limit_minutes = serializers.IntegerField(
-        min_value=1, max_value=TIME_LIMIT_MAX, allow_null=True, required=False
-    )
-    pass_mark = serializers.IntegerField(
-        min_value=0, max_value=100, required=False, help_text=_("Percentage needed to pass.")
-    )
+QuizOptionsSerializer = type(
+    "QuizOptionsSerializer", (serializers.Serializer,), declared_fields(OPTION_FIELDS)
+)
 
 
 class QuizSerializer(ContentSerializer):
     """A quiz's metadata and options, as listed."""
 
     id = serializers.CharField(read_only=True)
-    title = serializers.CharField(max_length=TITLE_MAX)
-    description = serializers.CharField(
-        allow_blank=True, max_length=TEXT_MAX, required=False, help_text=_("Markdown.")
-    )
+    title = declared_field(QUIZ_FIELDS["title"])
+    description = declared_field(QUIZ_FIELDS["description"])
     tags = serializers.ListField(
         child=serializers.CharField(max_length=TAG_MAX), max_length=TAGS_MAX, required=False
     )
-    status = serializers.ChoiceField(
-        choices=QuizStatus.choices,
+    status = declared_field(
+        QUIZ_FIELDS["status"],
         read_only=True,
         help_text=_("Changed by the publish and unpublish actions."),
     )
@@ -199,6 +200,7 @@ class QuestionResultSerializer(serializers.Serializer):
             scoring.INCORRECT,
             scoring.UNANSWERED,
             scoring.NEEDS_GRADING,
+            scoring.INFO,
         ]
     )
     feedback = serializers.CharField(allow_blank=True)
@@ -252,6 +254,16 @@ class ChoiceSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
 
+class ClozePartSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(
+        choices=["shortanswer", "numerical", "multichoice", "multiresponse"]
+    )
+    display = serializers.ChoiceField(choices=["inline", "vertical", "horizontal"])
+    shuffle = serializers.BooleanField()
+    choices = ChoiceSerializer(many=True, help_text=_("multichoice and multiresponse only."))
+
+
 class LearnerQuestionSerializer(serializers.Serializer):
     """What a learner sees of a question (scoring.learner_view): no grade, feedback or key."""
 
@@ -276,6 +288,11 @@ class LearnerQuestionSerializer(serializers.Serializer):
         child=serializers.CharField(),
         required=False,
         help_text=_("matching: the answers to choose from."),
+    )
+    parts = ClozePartSerializer(
+        many=True,
+        required=False,
+        help_text=_("cloze: the gaps, each standing in `text` as {#id}."),
     )
 
     def to_representation(self, question):
@@ -316,16 +333,7 @@ class PublishedQuizDetailSerializer(PublishedQuizSerializer):
     {
         "nullable": True,
         "oneOf": [
-            {"type": "integer", "description": "multichoice (single): a choice id"},
-            {"type": "array", "items": {"type": "integer"}, "description": "multichoice"},
-            {"type": "boolean", "description": "truefalse"},
-            {"type": "number", "description": "numerical"},
-            {"type": "string", "description": "shortanswer, essay, or a numerical value"},
-            {
-                "type": "object",
-                "additionalProperties": {"type": "string"},
-                "description": "matching: stem id → chosen option",
-            },
+            qtype.response_schema for qtype in registry.TYPES.values() if qtype.response_schema
         ],
     }
 )
@@ -338,7 +346,7 @@ class AttemptSubmissionSerializer(CommandSerializer):
 
     The view passes the quiz's questions as context["questions"]
     ({id: question data}); each response must have the shape its question
-    type takes (quizzes.scoring); its worth is scoring's business.
+    type takes (quizzes.qtypes); its worth is scoring's business.
     """
 
     responses = serializers.DictField(child=ResponseField(), allow_empty=True)
@@ -351,66 +359,15 @@ class AttemptSubmissionSerializer(CommandSerializer):
             if question is None:
                 errors[question_id] = [_("Not a question of this quiz.")]
             elif not response_fits(question, response):
-                errors[question_id] = [RESPONSE_SHAPES[shape_of(question)][1]]
+                errors[question_id] = [registry.of(question).response_message]
         if errors:
             raise serializers.ValidationError(errors)
         return responses
 
 
-def is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_choice_id(value):
-    return is_int(value) or (isinstance(value, str) and value.strip().isdecimal())
-
-
-def is_number(value):
-    return is_int(value) or isinstance(value, float) or is_short_text(value)
-
-
-def is_short_text(value):
-    return isinstance(value, str) and len(value) <= ANSWER_TEXT_MAX
-
-
-def is_text(value):
-    return isinstance(value, str) and len(value) <= TEXT_MAX
-
-
-def is_choice_list(value):
-    return isinstance(value, list) and len(value) <= ANSWERS_MAX and all(map(is_choice_id, value))
-
-
-def is_pairing(value):
-    return (
-        isinstance(value, dict)
-        and len(value) <= ANSWERS_MAX
-        and all(is_choice_id(key) and is_short_text(match) for key, match in value.items())
-    )
-
-
-# Shape name → (check, message when the response does not fit).
-RESPONSE_SHAPES = {
-    "multichoice_single": (is_choice_id, _("Give the id of one choice.")),
-    "multichoice_multiple": (is_choice_list, _("Give a list of choice ids.")),
-    "truefalse": (lambda value: isinstance(value, bool), _("Give true or false.")),
-    "shortanswer": (is_short_text, _("Give a text of at most %s characters.") % ANSWER_TEXT_MAX),
-    "numerical": (is_number, _("Give a number.")),
-    "matching": (is_pairing, _("Give an object mapping stem ids to chosen options.")),
-    "essay": (is_text, _("Give a text of at most %s characters.") % TEXT_MAX),
-}
-
-
-def shape_of(question):
-    if question["type"] == QuestionType.MULTICHOICE:
-        return "multichoice_single" if question["single"] else "multichoice_multiple"
-    return question["type"]
-
-
 def response_fits(question, response):
     """Whether `response` has the shape of a response to `question`; None (unanswered) fits all."""
-    check, _message = RESPONSE_SHAPES[shape_of(question)]
-    return response is None or check(response)
+    return response is None or registry.of(question).response_fits(question, response)
 
 
 class FeedbackSerializer(serializers.Serializer):

@@ -8,7 +8,8 @@ attempts; `attempt_statistics` shapes the result and is pure.
 from django.db import connection
 
 from quizzes import scoring
-from quizzes.models import Attempt, QuestionType
+from quizzes.models import Attempt
+from quizzes.qtypes import registry
 
 # Left unanswered counts as not right; essays wait for the teacher and have no rate.
 GRADED_STATES = [scoring.CORRECT, scoring.PARTIAL, scoring.INCORRECT, scoring.UNANSWERED]
@@ -84,7 +85,8 @@ def attempt_statistics(totals, question_rows, questions):
 
 def question_statistics(question_id, name, kind, row):
     row = row or {"answered": 0, "graded": 0, "correct": 0}
-    graded = 0 if kind == QuestionType.ESSAY else row["graded"]
+    qtype = registry.get(kind)
+    graded = row["graded"] if qtype.scored and not qtype.manual else 0
     return {
         "question": str(question_id),
         "name": name,

@@ -5,7 +5,8 @@ A file is a sequence of blocks separated by blank lines; lines starting with
 
     ::name::[format]text{answers####general feedback}
 
-The answer block decides the type: empty is an essay; `#...` numerical; any
+The answer block decides the type, each question type (`quizzes.qtypes`)
+recognising and reading its own: empty is an essay; `#...` numerical; any
 `~` multiple choice (`=` right, `~` wrong, `~%50%` weighted; no `=` means
 several answers may be right); `=a -> b` pairs matching; `T`, `TRUE`, `F`,
 `FALSE` true/false (`{T#feedback if wrong#feedback if right}`); otherwise
@@ -16,8 +17,9 @@ question: the block becomes "_____" in the text. Text formats are written
 \\{ \\} \\:` stand for the characters themselves, `\\n` for a new line and
 `\\\\` for a backslash.
 
-A block without an answer block is Moodle's "description", which OpenQuizz
-does not have: it is skipped with a warning (refused when strict).
+A block without an answer block is Moodle's "description": text with nothing
+to answer. Types GIFT cannot write (cloze) are left out of an export with a
+comment, as Moodle does.
 """
 
 import re
@@ -27,17 +29,16 @@ from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
-from quizzes.formats.base import Format, FormatError, decode_text, format_number
+from quizzes.fields import NUMBER_RE, format_number
+from quizzes.formats.base import Format, FormatError, decode_text
 from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text
-from quizzes.validation import NUMBER_RE, truefalse_answers
+from quizzes.qtypes import registry
 
 DEFAULT_FORMAT = "moodle"
 TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
 CATEGORY = "$CATEGORY:"
 MISSING_WORD = "_____"
 GENERAL_FEEDBACK = "####"
-TRUE_WORDS = ("T", "TRUE")
-TRUEFALSE_WORDS = ("T", "TRUE", "F", "FALSE")
 # "%50%", "%-33.333%": a weight is the first thing of an answer, with no space in it.
 WEIGHT = re.compile(r"%([^%\s]*)%")
 
@@ -159,109 +160,34 @@ class Question:
             raise self.error(_("“%(text)s” is not a number") % {"text": text}, offset)
         return Decimal(text)
 
+    @staticmethod
+    def plain(raw):
+        """A protected text as it reads, without format marker or conversion."""
+        return restore(raw).strip()
 
-def split_answers(section, offset, markers):
-    """[(answer, offset)] of an answer section cut before each marker character.
+    @staticmethod
+    def split(section, offset, markers):
+        """[(answer, offset)] of an answer section cut before each marker character.
 
-    Each answer keeps its marker and is stripped; blank ones are dropped.
-    """
-    cuts = [0, *(match.start() for match in re.finditer(f"[{markers}]", section)), len(section)]
-    answers = []
-    for start, end in pairwise(cuts):
-        piece = section[start:end]
-        if piece.strip():
-            answers.append((piece.strip(), offset + start + len(piece) - len(piece.lstrip())))
-    return answers
+        Each answer keeps its marker and is stripped; blank ones are dropped.
+        """
+        cuts = [0, *(found.start() for found in re.finditer(f"[{markers}]", section))]
+        answers = []
+        for start, end in pairwise([*cuts, len(section)]):
+            piece = section[start:end]
+            if piece.strip():
+                answers.append((piece.strip(), offset + start + len(piece) - len(piece.lstrip())))
+        return answers
 
-
-def unmarked(answer, marker):
-    return answer[1:].strip() if answer.startswith(marker) else answer
-
-
-def read_multichoice(question, section, offset):
-    answers = []
-    for answer, at in split_answers(section, offset, "~="):
-        if answer.startswith("="):
-            fraction, body = 100.0, answer[1:]
-        else:
-            fraction, body = question.weight(unmarked(answer, "~"), at, 0.0)
-        answers.append(question.answer(body, fraction=fraction))
-    # Moodle: without a "=" answer, several answers may be chosen.
-    return {"single": "=" in section, "answers": answers}
-
-
-def read_truefalse(question, section, offset):
-    word, wrong, right = [*section.strip().split("#", 2), "", ""][:3]
-    correct = word.strip() in TRUE_WORDS
-    right, wrong = question.text(right), question.text(wrong)
-    feedback_true, feedback_false = (right, wrong) if correct else (wrong, right)
-    return {"answers": truefalse_answers(correct, feedback_true, feedback_false)}
-
-
-def read_shortanswer(question, section, offset):
-    answers = []
-    for answer, at in split_answers(section, offset, "="):
-        fraction, body = question.weight(unmarked(answer, "="), at, 100.0)
-        answers.append(question.answer(body, fraction=fraction))
-    return {"answers": answers}
-
-
-def read_numerical(question, section, offset):
-    start = section.index("#") + 1
-    section, offset = section[start:], offset + start
-    other = section.find("~")
-    if other != -1:
-        # "~#feedback": Moodle's answer for any other number, which OpenQuizz has not.
-        if section[other:].strip("~ \n#"):
-            question.warn(_("the feedback for any other number (~#...) is not supported: dropped"))
-        section = section[:other]
-    answers = []
-    for answer, at in split_answers(section, offset, "="):
-        fraction, body = question.weight(unmarked(answer, "="), at, 100.0)
-        spec, _hash, feedback = body.partition("#")
-        spec = spec.strip()
-        if spec.find("..") > 0:
-            low, high = (question.number_in(part, at) for part in spec.split("..", 1))
-            value, tolerance = (low + high) / 2, (high - low) / 2
-        elif spec.find(":") > 0:
-            value, tolerance = (question.number_in(part, at) for part in spec.split(":", 1))
-        else:
-            value, tolerance = question.number_in(spec, at), 0
-        answers.append(
-            {
-                "value": float(value),
-                "tolerance": float(tolerance),
-                "fraction": fraction,
-                "feedback": question.text(feedback),
-            }
-        )
-    return {"answers": answers}
-
-
-def read_matching(question, section, offset):
-    answers = []
-    for answer, at in split_answers(section, offset, "="):
-        stem, arrow, match = unmarked(answer, "=").partition("->")
-        if not arrow:
-            raise question.error(_("write each matching pair as “=question -> answer”"), at)
-        answers.append({"text": question.text(stem), "match": restore(match).strip()})
-    return {"answers": answers}
+    @staticmethod
+    def unmarked(answer, marker):
+        return answer[1:].strip() if answer.startswith(marker) else answer
 
 
 def question_type(section):
     """The question type an answer section stands for, as Moodle decides it."""
     spec = section.strip()
-    if not spec:
-        return "essay"
-    if spec.startswith("#"):
-        return "numerical"
-    if "~" in spec:
-        return "multichoice"
-    if "=" in spec and "->" in spec:
-        return "matching"
-    if spec.split("#", 1)[0].strip() in TRUEFALSE_WORDS:
-        return "truefalse"
-    return "shortanswer"
+    return next(qtype for qtype in registry.gift_types() if qtype.gift_matches(spec))
 
 
 def answer_block(block, number, start):
@@ -308,7 +234,9 @@ def read_question(block, quiz):
             name, start = restore(text[2:end]).strip(), end + 2
     braces = answer_block(block, number, start)
     if braces is None:
-        quiz.skip("description", block.line, number)
+        question_text, text_format = with_format(text[start:].strip(), DEFAULT_FORMAT)
+        data = {"type": registry.gift_bare_text().name, "name": name, "text": question_text}
+        quiz.add_question({**data, "text_format": text_format}, block.line, number)
         return
     opening, closing = braces
     after = text[closing + 1 :]
@@ -319,9 +247,9 @@ def read_question(block, quiz):
     question_text, text_format = with_format(question_text.strip(), DEFAULT_FORMAT)
     question = Question(block, number, text_format, quiz)
     qtype = question_type(section)
-    fields = READERS[qtype](question, section, opening + 1)
+    fields = qtype.gift_read(question, section, opening + 1)
     data = {
-        "type": qtype,
+        "type": qtype.name,
         "name": name,
         "text": question_text,
         "text_format": text_format,
@@ -329,16 +257,6 @@ def read_question(block, quiz):
         **fields,
     }
     quiz.add_question(data, block.line, number)
-
-
-READERS = {
-    "essay": lambda question, section, offset: {"answers": []},
-    "multichoice": read_multichoice,
-    "truefalse": read_truefalse,
-    "shortanswer": read_shortanswer,
-    "numerical": read_numerical,
-    "matching": read_matching,
-}
 
 
 def parse(data, filename=None, strict=False, progress=None):
@@ -388,71 +306,21 @@ class QuestionWriter:
         text = self.question["general_feedback"]
         return f"{indent}{GENERAL_FEEDBACK}{self.text(text)}{end}" if text else ""
 
+    escape = staticmethod(escape)
+
     def write(self):
         question = self.question
         head = f"::{escape(question['name'])}::{text_in(question['text'], self.format, DEFAULT_FORMAT)}"
-        return head + getattr(self, question["type"])() + "\n"
-
-    def lines(self, opening, rows):
-        return (
-            opening + "\n" + "".join(f"\t{row}\n" for row in rows) + self.general_feedback() + "}"
-        )
-
-    def multichoice(self):
-        rows = []
-        for answer in self.question["answers"]:
-            fraction = answer["fraction"]
-            if fraction == 100 and self.question["single"]:
-                marker = "="
-            elif fraction == 0 and not answer["text"].startswith("%"):
-                marker = "~"
-            else:
-                marker = f"~%{format_number(fraction)}%"
-            rows.append(marker + self.text(answer["text"]) + self.feedback(answer["feedback"]))
-        return self.lines("{", rows)
-
-    def truefalse(self):
-        true, false = sorted(self.question["answers"], key=lambda a: a["text"] != "true")
-        correct = true["fraction"] == 100
-        right, wrong = (true, false) if correct else (false, true)
-        feedbacks = ""
-        if wrong["feedback"] or right["feedback"]:
-            feedbacks = "#" + self.text(wrong["feedback"])
-        if right["feedback"]:
-            feedbacks += "#" + self.text(right["feedback"])
-        word = "TRUE" if correct else "FALSE"
-        return "{" + word + feedbacks + self.general_feedback("", "") + "}"
+        return head + registry.of(question).gift_write(self) + "\n"
 
     def weighted(self, answer):
         fraction = answer["fraction"]
         return "" if fraction == 100 else f"%{format_number(fraction)}%"
 
-    def shortanswer(self):
-        rows = []
-        for answer in self.question["answers"]:
-            weight = self.weighted(answer)
-            if not weight and answer["text"].startswith("%"):
-                weight = "%100%"
-            rows.append(f"={weight}{self.text(answer['text'])}{self.feedback(answer['feedback'])}")
-        return self.lines("{", rows)
-
-    def numerical(self):
-        rows = [
-            f"={self.weighted(answer)}{format_number(answer['value'])}"
-            f":{format_number(answer['tolerance'] or 0)}{self.feedback(answer['feedback'])}"
-            for answer in self.question["answers"]
-        ]
-        return self.lines("{#", rows)
-
-    def matching(self):
-        rows = [
-            f"={self.text(answer['text'])} -> {escape(answer['match'])}"
-            for answer in self.question["answers"]
-        ]
-        return self.lines("{", rows)
-
-    def essay(self):
-        return "{" + self.general_feedback("", "") + "}"
+    def lines(self, opening, rows):
+        return (
+            opening + "\n" + "".join(f"\t{row}\n" for row in rows) + self.general_feedback() + "}"
+        )
 
 
 def write(quizzes):
@@ -463,6 +331,11 @@ def write(quizzes):
         parts.append(f"{CATEGORY} {category_path(quiz['tags'])}\n\n")
     for position, question in enumerate(quiz["questions"], 1):
         parts.append(f"// question: {position}  name: {comment(question['name'])}\n")
+        qtype = registry.of(question)
+        if qtype.gift_order is None and not qtype.gift_bare_text:
+            # As Moodle's GIFT export: a type GIFT cannot write is left out, with a note.
+            parts.append(f"// {qtype.name} questions cannot be written in GIFT: left out\n\n")
+            continue
         parts.append(QuestionWriter(question).write() + "\n")
     return "".join(parts).encode("utf-8")
 

@@ -6,7 +6,11 @@
 
 Quizzes and questions are exactly the plain data of `quizzes.validation`;
 `openquizz.schema.json`, next to this module, documents the file as a JSON
-Schema. Errors name the line where the faulty quiz or question starts.
+Schema. It is made by `schema()` from the field declarations
+(`quizzes.fields`) and the question types; a test keeps the file equal to it
+(`python manage.py shell -c "from quizzes.formats import json; json.write_schema()"`
+writes it anew). Errors name the line where
+the faulty quiz or question starts.
 """
 
 import json
@@ -17,7 +21,18 @@ from json.scanner import py_make_scanner
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from quizzes.fields import (
+    ANSWER_FIELDS,
+    ANSWERS_MAX,
+    OPTION_FIELDS,
+    QUESTION_EXTRAS,
+    QUESTION_FIELDS,
+    QUIZ_FIELDS,
+    TAG_MAX,
+    TAGS_MAX,
+)
 from quizzes.formats.base import (
     Format,
     FormatError,
@@ -26,6 +41,7 @@ from quizzes.formats.base import (
     checked_quiz,
     decode_text,
 )
+from quizzes.qtypes import registry
 
 FORMAT_VERSION = 1
 GENERATOR = "OpenQuizz"
@@ -114,6 +130,99 @@ def write(quizzes):
     """The quizzes as one OpenQuizz JSON document (UTF-8, indented)."""
     document = {"format_version": FORMAT_VERSION, "generator": GENERATOR, "quizzes": quizzes}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def properties(fields):
+    return {name: field.json_schema() for name, field in fields.items()}
+
+
+def schema():
+    """The JSON Schema of an OpenQuizz JSON file, from the declarations it follows."""
+    tags = {"type": "string", "minLength": 1, "maxLength": TAG_MAX}
+    question_types = {
+        "allOf": [
+            {
+                "if": {"required": ["type"], "properties": {"type": {"const": name}}},
+                "then": qtype.json_schema(),
+            }
+            for name, qtype in registry.TYPES.items()
+        ]
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://openquizz.org/schemas/openquizz-1.schema.json",
+        "title": "OpenQuizz JSON",
+        "description": "Quizzes and their questions as OpenQuizz exports and imports them, "
+        "losslessly. The rules beyond structure (e.g. one answer at 100 % for a "
+        "single-answer multiple choice) are those of the question types (quizzes/qtypes/).",
+        "type": "object",
+        "required": ["format_version", "quizzes"],
+        "properties": {
+            "format_version": {
+                "const": FORMAT_VERSION,
+                "description": "Version of this format; a reader refuses versions it does not know.",
+            },
+            "generator": {"type": "string", "description": "What wrote the file (informative)."},
+            "quizzes": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/quiz"}},
+        },
+        "$defs": {
+            "quiz": {
+                "type": "object",
+                "required": ["title"],
+                "additionalProperties": False,
+                "properties": {
+                    **properties(QUIZ_FIELDS),
+                    "tags": {
+                        "type": "array",
+                        "maxItems": TAGS_MAX,
+                        "uniqueItems": True,
+                        "items": tags,
+                    },
+                    "options": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": properties(OPTION_FIELDS),
+                    },
+                    "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}},
+                },
+            },
+            "question": {
+                "type": "object",
+                "required": ["type", "name", "text"],
+                "additionalProperties": False,
+                "properties": {
+                    "type": {"enum": list(registry.TYPES)},
+                    **properties(QUESTION_FIELDS),
+                    # Whether a question has points, and how many, is its type's rule.
+                    "points": {"type": "number"},
+                    **properties(QUESTION_EXTRAS),
+                    "answers": {
+                        "type": "array",
+                        "maxItems": ANSWERS_MAX,
+                        "items": {"$ref": "#/$defs/answer"},
+                    },
+                },
+                **question_types,
+            },
+            "answer": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "Which fields an answer uses depends on its question's type.",
+                "properties": properties(ANSWER_FIELDS),
+            },
+        },
+    }
+
+
+def schema_text():
+    """The schema as openquizz.schema.json holds it (in English)."""
+    with override("en"):
+        return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schema():
+    """Write openquizz.schema.json anew, after a field or a question type changed."""
+    SCHEMA_PATH.write_text(schema_text())
 
 
 FORMAT = Format(

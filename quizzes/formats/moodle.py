@@ -18,9 +18,8 @@ from pathlib import PurePath
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
+from quizzes.fields import TAG_MAX, TAGS_MAX, TITLE_MAX
 from quizzes.formats.base import FormatError, ParseResult, checked_question, checked_quiz
-from quizzes.models import TAG_MAX, TITLE_MAX
-from quizzes.validation import TAGS_MAX
 
 CONTEXT_PREFIX = re.compile(r"^\$[a-z0-9]+\$/?")
 # Moodle writes a "/" inside a category name as "//".

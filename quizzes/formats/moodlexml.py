@@ -14,11 +14,10 @@
       </question>
     </quiz>
 
-Read: multichoice, truefalse, shortanswer (`usecase`), numerical (`tolerance`),
-matching (`subquestion` with its `answer`), essay; categories become tags and
-the first category's `info` the quiz description. Other types (cloze,
-calculated, ddwtos, description...) are skipped with a warning, or refused
-when strict. Moodle's combined feedback, penalties, hints, units and
+Each question type (`quizzes.qtypes`) reads and writes its own elements;
+this module keeps what all share. Categories become tags and the first
+category's `info` the quiz description. Types OpenQuizz does not have
+(calculated, ddwtos...) are skipped with a warning, or refused when strict. Moodle's combined feedback, penalties, hints, units and
 embedded files have no place in OpenQuizz and are left out.
 
 The file is parsed incrementally with defusedxml: no DTD, no entity
@@ -33,9 +32,10 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from django.utils.translation import gettext as _
 
-from quizzes.formats.base import Format, FormatError, format_number
+from quizzes.fields import NUMBER_RE, format_number
+from quizzes.formats.base import Format, FormatError
 from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text
-from quizzes.validation import NUMBER_RE, truefalse_answers
+from quizzes.qtypes import registry
 
 CHUNK_BYTES = 64 * 1024
 FROM_MOODLE_FORMAT = {
@@ -49,11 +49,7 @@ TO_MOODLE_FORMAT = {"moodle": "moodle_auto_format", "html": "html", "plain": "pl
                     "markdown": "markdown"}  # fmt: skip
 # Moodle's own default when a text has no format attribute.
 MOODLE_DEFAULT_FORMAT = "html"
-TYPE_NAMES = {"match": "matching"}
-PENALTIES = {"truefalse": "1.0000000", "essay": "0.0000000"}
-DEFAULT_PENALTY = "0.3333333"
 NOT_XML_CHARACTERS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-CATCH_ALL = ("", "*")
 
 
 # -- reading ------------------------------------------------------------------
@@ -127,11 +123,6 @@ def format_of(node, default):
     return FROM_MOODLE_FORMAT.get(name.strip(), MOODLE_DEFAULT_FORMAT)
 
 
-def flag(value):
-    """A Moodle yes/no value: "false", "0" and "" are no, anything else yes."""
-    return value.strip() not in ("", "0", "false")
-
-
 class XmlQuestion:
     """One <question> element being read, with where it is for error messages."""
 
@@ -150,16 +141,23 @@ class XmlQuestion:
         text_format = format_of(node, self.text_format)
         return convert_text(text_of(node), text_format, self.text_format)
 
+    text_of = staticmethod(text_of)
+
     def setting(self, path, default):
         return self.element.findtext(path, default)
+
+    def flag(self, path, default):
+        """A yes/no setting: "false", "0" and "" are no, anything else yes."""
+        return self.setting(path, default).strip() not in ("", "0", "false")
+
+    def error(self, message):
+        return FormatError(message, line=self.line, question=self.number)
 
     def number_in(self, value, what):
         text = (value or "").strip()
         if not NUMBER_RE.fullmatch(text):
-            raise FormatError(
-                _("%(what)s: “%(value)s” is not a number") % {"what": what, "value": text},
-                line=self.line,
-                question=self.number,
+            raise self.error(
+                _("%(what)s: “%(value)s” is not a number") % {"what": what, "value": text}
             )
         return float(text)
 
@@ -177,91 +175,6 @@ class XmlQuestion:
         }
 
 
-def read_multichoice(question):
-    answers = [
-        {
-            "text": question.rich(answer),
-            "fraction": question.fraction(answer),
-            "feedback": question.rich(answer.find("feedback")),
-        }
-        for answer in question.element.findall("answer")
-    ]
-    return {
-        "single": flag(question.setting("single", "true")),
-        "shuffle_answers": flag(question.setting("shuffleanswers", "false")),
-        "answers": answers,
-    }
-
-
-def read_truefalse(question):
-    correct, feedback = None, {"true": "", "false": ""}
-    for index, answer in enumerate(question.element.findall("answer")):
-        word = text_of(answer)
-        if word not in feedback:
-            # Old Moodle files wrote the answers in the teacher's language, true first.
-            word = "true" if index == 0 else "false"
-        right = question.fraction(answer) == 100
-        correct = right if word == "true" else not right
-        feedback[word] = question.rich(answer.find("feedback"))
-    if correct is None:
-        raise FormatError(
-            _("a true/false question needs its answers “true” and “false”"),
-            line=question.line,
-            question=question.number,
-        )
-    return {"answers": truefalse_answers(correct, feedback["true"], feedback["false"])}
-
-
-def read_shortanswer(question):
-    answers = [
-        {
-            "text": text_of(answer),
-            "fraction": question.fraction(answer),
-            "feedback": question.rich(answer.find("feedback")),
-        }
-        for answer in question.element.findall("answer")
-    ]
-    return {"case_sensitive": flag(question.setting("usecase", "0")), "answers": answers}
-
-
-def read_numerical(question):
-    answers = []
-    for answer in question.element.findall("answer"):
-        if text_of(answer) in CATCH_ALL:
-            question.warn(_("the answer for any other number (*) is not supported: dropped"))
-            continue
-        answers.append(
-            {
-                "value": question.number_in(text_of(answer), "answer"),
-                "tolerance": question.number_in(answer.findtext("tolerance", "0"), "tolerance"),
-                "fraction": question.fraction(answer),
-                "feedback": question.rich(answer.find("feedback")),
-            }
-        )
-    if question.element.find("units/unit") is not None:
-        question.warn(_("units are not supported: ignored"))
-    return {"answers": answers}
-
-
-def read_matching(question):
-    answers = []
-    for pair in question.element.findall("subquestion"):
-        stem, match = question.rich(pair), text_of(pair.find("answer"))
-        if stem or match:
-            answers.append({"text": stem, "match": match})
-    return {"shuffle_answers": flag(question.setting("shuffleanswers", "1")), "answers": answers}
-
-
-READERS = {
-    "multichoice": read_multichoice,
-    "truefalse": read_truefalse,
-    "shortanswer": read_shortanswer,
-    "numerical": read_numerical,
-    "matching": read_matching,
-    "essay": lambda question: {"answers": []},
-}
-
-
 def read_element(element, line, quiz):
     """Add what one child of <quiz> holds to the quiz being built."""
     if element.tag != "question":
@@ -274,15 +187,15 @@ def read_element(element, line, quiz):
         quiz.add_category(text_of(element.find("category")), line, description)
         return
     number = quiz.next_number()
-    qtype = TYPE_NAMES.get(qtype, qtype)
-    if qtype not in READERS:
+    known = registry.by_xml_name(qtype)
+    if known is None:
         quiz.skip(qtype or "?", line, number)
         return
     question = XmlQuestion(element, line, number, quiz)
     if element.find(".//file") is not None:
         question.warn(_("embedded files (images...) are not imported"))
     quiz.add_question(
-        {"type": qtype, **question.common(), **READERS[qtype](question)}, line, number
+        {"type": known.name, **question.common(), **known.xml_read(question)}, line, number
     )
 
 
@@ -355,19 +268,29 @@ class QuestionWriter:
         self.question = question
         self.format = question["text_format"]
 
+    rich = staticmethod(rich_element)
+    text_element = staticmethod(text_element)
+
     def write(self, position):
         question = self.question
+        qtype = registry.of(question)
+        xml_name = qtype.xml_names[0] if qtype.xml_names else qtype.name
         return (
             f"<!-- question: {position}  -->\n"
-            f'  <question type="{question["type"]}">\n'
+            f'  <question type="{xml_name}">\n'
             f"    <name>\n{text_element(question['name'], 3)}    </name>\n"
             + rich_element("questiontext", question["text"], self.format, 2)
             + rich_element("generalfeedback", question["general_feedback"], self.format, 2)
             + f"    <defaultgrade>{question['points']:.7f}</defaultgrade>\n"
-            f"    <penalty>{PENALTIES.get(question['type'], DEFAULT_PENALTY)}</penalty>\n"
+            f"    <penalty>{qtype.xml_penalty}</penalty>\n"
             "    <hidden>0</hidden>\n"
-            "    <idnumber></idnumber>\n" + getattr(self, question["type"])() + "  </question>\n\n"
+            "    <idnumber></idnumber>\n" + qtype.xml_write(self) + "  </question>\n\n"
         )
+
+    @staticmethod
+    def element(tag, value):
+        """A one-line element of a question's settings."""
+        return f"    <{tag}>{value}</{tag}>\n"
 
     def answer(self, answer, text, text_format, extra=""):
         feedback = rich_element("feedback", answer["feedback"], self.format, 3)
@@ -383,72 +306,6 @@ class QuestionWriter:
     @staticmethod
     def yes_no(value):
         return "true" if value else "false"
-
-    def multichoice(self):
-        question = self.question
-        return (
-            f"    <single>{self.yes_no(question['single'])}</single>\n"
-            f"    <shuffleanswers>{self.yes_no(question['shuffle_answers'])}</shuffleanswers>\n"
-            "    <answernumbering>abc</answernumbering>\n"
-            "    <showstandardinstruction>0</showstandardinstruction>\n"
-            + self.combined_feedback()
-            + "".join(self.answer(a, a["text"], self.format) for a in question["answers"])
-        )
-
-    def truefalse(self):
-        return "".join(
-            self.answer(answer, answer["text"], "moodle")
-            for answer in sorted(self.question["answers"], key=lambda a: a["text"] != "true")
-        )
-
-    def shortanswer(self):
-        return f"    <usecase>{int(self.question['case_sensitive'])}</usecase>\n" + "".join(
-            self.answer(answer, answer["text"], "moodle") for answer in self.question["answers"]
-        )
-
-    def numerical(self):
-        answers = "".join(
-            self.answer(
-                answer,
-                format_number(answer["value"]),
-                "moodle",
-                f"      <tolerance>{format_number(answer['tolerance'] or 0)}</tolerance>\n",
-            )
-            for answer in self.question["answers"]
-        )
-        return answers + (
-            "    <unitgradingtype>0</unitgradingtype>\n"
-            "    <unitpenalty>0.1000000</unitpenalty>\n"
-            "    <showunits>3</showunits>\n"
-            "    <unitsleft>0</unitsleft>\n"
-        )
-
-    def matching(self):
-        pairs = "".join(
-            rich_element(
-                "subquestion",
-                answer["text"],
-                self.format,
-                2,
-                f"      <answer>\n{text_element(answer['match'], 4)}      </answer>\n",
-            )
-            for answer in self.question["answers"]
-        )
-        shuffle = self.yes_no(self.question["shuffle_answers"])
-        return (
-            f"    <shuffleanswers>{shuffle}</shuffleanswers>\n" + self.combined_feedback() + pairs
-        )
-
-    def essay(self):
-        return (
-            "    <responseformat>editor</responseformat>\n"
-            "    <responserequired>1</responserequired>\n"
-            "    <responsefieldlines>15</responsefieldlines>\n"
-            "    <attachments>0</attachments>\n"
-            "    <attachmentsrequired>0</attachmentsrequired>\n"
-            + rich_element("graderinfo", "", "html", 2)
-            + rich_element("responsetemplate", "", "html", 2)
-        )
 
 
 def category(quiz):

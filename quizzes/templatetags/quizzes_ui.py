@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from quizzes.fields import format_number
 from quizzes.rendering import render
-from quizzes.scoring import format_number
 
 register = template.Library()
 

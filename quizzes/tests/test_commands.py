@@ -69,13 +69,22 @@ def test_import_a_moodle_export(teacher, files):
     out, err, error = run("import_quizzes", path, "--owner", "teacher")
     assert error is None, err
     quiz = Quiz.objects.get()
-    assert (quiz.title, quiz.owner, quiz.question_count) == ("Cells", teacher, 7)
+    assert (quiz.title, quiz.owner, quiz.question_count) == ("Cells", teacher, 8)
     assert quiz.tags == ["Default for BIO101", "Cells"]
     assert sorted(Question.objects.values_list("type", flat=True)) == sorted(
-        ["multichoice", "multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay"]
+        [
+            "multichoice",
+            "multichoice",
+            "truefalse",
+            "shortanswer",
+            "numerical",
+            "matching",
+            "essay",
+            "description",
+        ]
     )
-    assert f"{path}: imported 1 quiz, 7 questions (2 multichoice, 1 truefalse," in out
-    assert "skipped: 1 unsupported type description" in out
+    assert f"{path}: imported 1 quiz, 8 questions (2 multichoice, 1 truefalse," in out
+    assert "skipped" not in out
     assert "warning: question 5 (line 35): the feedback for any other number" in out
 
 
@@ -83,8 +92,8 @@ def test_dry_run_checks_and_writes_nothing(teacher, files):
     path = files("bank.xml", fixture("moodle4_biology.xml"))
     out, _err, error = run("import_quizzes", path, "--owner", "teacher", "--dry-run")
     assert error is None
-    assert "would import 1 quiz, 7 questions" in out
-    assert "2 unsupported type" not in out and "1 unsupported type cloze" in out
+    assert "would import 1 quiz, 8 questions" in out
+    assert "2 unsupported type" not in out and "1 unsupported type ddwtos" in out
     assert stored() == (0, 0)
 
 
@@ -106,7 +115,7 @@ def test_a_bad_file_writes_nothing_and_the_others_import(teacher, files):
         (
             "type.xml",
             fixture("moodle4_biology.xml"),
-            "question 8 (line 298): the question type “cloze”",
+            "question 9 (line 314): the question type “ddwtos”",
         ),
         (
             "broken.xml",

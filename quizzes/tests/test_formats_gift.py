@@ -275,16 +275,19 @@ def test_windows_line_endings_and_utf8_bom():
     assert result.quizzes[0]["questions"][0]["text"] == "Café?"
 
 
-def test_description_is_skipped_with_a_warning_or_refused_when_strict():
-    text = "Welcome to the quiz.\n\n::Q::1 + 1 {=2 ~3}"
-    result = parse(text, format="gift")
-    assert result.question_count == 1
-    assert dict(result.skipped) == {"unsupported type description": 1}
-    assert result.warnings == [
-        "question 1 (line 1): the question type “description” is not supported: skipped"
-    ]
-    error = error_of(text, strict=True)
-    assert (error.line, error.question) == (1, 1)
+def test_a_block_without_answers_is_a_description_as_in_moodle():
+    text = "Welcome to the quiz.\n\n::Intro::[html]<b>Read</b> this.\n\n::Q::1 + 1 {=2 ~3}"
+    result = parse(text, format="gift", strict=True)
+    welcome, intro, question = result.quizzes[0]["questions"]
+    assert (welcome["type"], welcome["name"], welcome["text"]) == (
+        "description", "Welcome to the quiz.", "Welcome to the quiz.",
+    )  # fmt: skip
+    assert (intro["name"], intro["text"], intro["text_format"]) == (
+        "Intro", "<b>Read</b> this.", "html",
+    )  # fmt: skip
+    assert (welcome["points"], welcome["answers"]) == (0.0, [])
+    assert question["type"] == "multichoice"
+    assert (result.warnings, dict(result.skipped)) == ([], {})
 
 
 # -- errors -------------------------------------------------------------------
@@ -352,7 +355,7 @@ def test_moodle_export_reads_as_in_moodle():
     assert quiz["tags"] == ["Default for BIO101", "Cells"]
     assert dict(result.types()) == {
         "multichoice": 2, "truefalse": 1, "shortanswer": 1, "numerical": 1, "matching": 1,
-        "essay": 1,
+        "essay": 1, "description": 1,
     }  # fmt: skip
     by_name = {question["name"]: question for question in quiz["questions"]}
     power = by_name["Powerhouse of the cell"]
@@ -373,7 +376,8 @@ def test_moodle_export_reads_as_in_moodle():
         (46, 0, 100), (23, 0.5, 50),
     ]  # fmt: skip
     assert by_name["Membrane-bound organelles"]["single"] is False
-    assert dict(result.skipped) == {"unsupported type description": 1}
+    assert by_name["Welcome"]["type"] == "description"
+    assert dict(result.skipped) == {}
 
 
 # -- writing ------------------------------------------------------------------

@@ -41,6 +41,7 @@ def test_one_quiz_named_after_the_file_with_every_supported_question(biology):
     assert quiz["title"] == "moodle4_biology"
     assert [question["type"] for question in quiz["questions"]] == [
         "multichoice", "multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay",
+        "cloze",
     ]  # fmt: skip
 
 
@@ -163,15 +164,15 @@ def test_essay(by_name):
 
 
 def test_unsupported_types_are_counted_and_skipped(biology):
-    assert dict(biology.skipped) == {"unsupported type cloze": 1, "unsupported type ddwtos": 1}
-    assert "question 8 (line 298): the question type “cloze” is not supported: skipped" in (
+    assert dict(biology.skipped) == {"unsupported type ddwtos": 1}
+    assert "question 9 (line 314): the question type “ddwtos” is not supported: skipped" in (
         biology.warnings
     )
 
 
 def test_unsupported_types_fail_when_strict():
     error = error_of(fixture("moodle4_biology.xml"), strict=True)
-    assert str(error) == "question 8 (line 298): the question type “cloze” is not supported"
+    assert str(error) == "question 9 (line 314): the question type “ddwtos” is not supported"
 
 
 @pytest.mark.parametrize(

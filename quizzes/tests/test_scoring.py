@@ -7,8 +7,9 @@ import pytest
 from bson import ObjectId
 
 from quizzes.models import QuestionResult
+from quizzes.qtypes.truefalse import truefalse_answers
 from quizzes.scoring import Grade, grade_attempt, grade_question, learner_view
-from quizzes.validation import clean_question, truefalse_answers
+from quizzes.validation import clean_question
 
 
 def make(kind, answers=(), **fields):

@@ -34,21 +34,21 @@ def test_import_a_moodle_xml_file(teacher, api):
     assert response.status_code == 201, response.content
     body = response.json()
     (quiz,) = body["quizzes"]
-    assert (quiz["title"], quiz["question_count"], quiz["owner"]) == ("Cells", 7, "teacher")
+    assert (quiz["title"], quiz["question_count"], quiz["owner"]) == ("Cells", 8, "teacher")
     assert quiz["tags"] == ["Default for BIO101", "Cells"]
-    assert body["skipped"] == {"unsupported type cloze": 1, "unsupported type ddwtos": 1}
-    assert len(body["warnings"]) == 3
+    assert body["skipped"] == {"unsupported type ddwtos": 1}
+    assert len(body["warnings"]) == 2
     assert Quiz.objects.get().owner == teacher
 
 
 def test_import_with_an_explicit_format_and_strict(api):
     response = send(api, "bank.txt", fixture("moodle4_biology.gift"), "?format=gift")
     assert response.status_code == 201
-    response = send(api, "bank.txt", fixture("moodle4_biology.gift"), "?format=gift&strict=true")
-    assert response.status_code == 400
-    assert (
-        "the question type “description” is not supported" in response.json()["errors"]["file"][0]
+    response = send(
+        api, "bank.txt", fixture("moodle4_biology.xml"), "?format=moodlexml&strict=true"
     )
+    assert response.status_code == 400
+    assert "the question type “ddwtos” is not supported" in response.json()["errors"]["file"][0]
     assert stored()[0] == 1
 
 
@@ -129,7 +129,7 @@ def test_a_transient_error_reruns_the_import_once(api, fail_point):
     fail_point({"times": 1}, errorCode=112, errorLabels=["TransientTransactionError"])
     response = send(api, "Cells.gift", fixture("moodle4_biology.gift"))
     assert response.status_code == 201
-    assert stored() == (1, 7)
+    assert stored() == (1, 8)
 
 
 def test_a_failing_insert_midway_leaves_nothing(api, fail_point):

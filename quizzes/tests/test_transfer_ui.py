@@ -46,9 +46,9 @@ def test_preview_shows_what_will_be_created_and_writes_nothing(owner_client):
     assert response.status_code == 200
     text = page_text(response)
     assert "Cells.xml" in text and "Moodle XML" in text
-    assert "7 questions" in text
+    assert "8 questions" in text
     assert "<dt>Multiple choice</dt><dd>2</dd>" in text
-    assert "unsupported type cloze: 1" in text
+    assert "unsupported type ddwtos: 1" in text
     assert "question 5 (line 178): the answer for any other number (*) is not supported" in text
     assert stored() == (0, 0)
 
@@ -61,8 +61,8 @@ def test_confirming_the_preview_imports_it(teacher, owner_client):
     response = owner_client.post(reverse("quiz_import_confirm"), {"payload": payload}, follow=True)
     quiz = Quiz.objects.get()
     assert response.redirect_chain[-1][0] == reverse("quiz_editor", args=[quiz.pk])
-    assert (quiz.title, quiz.owner, quiz.question_count) == ("Cells", teacher, 7)
-    assert "Imported “Cells” with 7 questions." in page_text(response)
+    assert (quiz.title, quiz.owner, quiz.question_count) == ("Cells", teacher, 8)
+    assert "Imported “Cells” with 8 questions." in page_text(response)
 
 
 def test_import_now_skips_the_preview(owner_client):
@@ -102,7 +102,7 @@ def test_strict_refuses_unsupported_types(owner_client):
         {"file": upload("bank.xml", fixture("moodle4_biology.xml")), "strict": "on"},
     )
     assert response.status_code == 400
-    assert "the question type “cloze” is not supported" in page_text(response)
+    assert "the question type “ddwtos” is not supported" in page_text(response)
 
 
 def test_a_file_too_large_is_refused_clearly(owner_client, settings):

@@ -5,13 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from quizzes.validation import (
-    ANSWER_DEFAULTS,
-    QUESTION_PARSERS,
-    clean_question,
-    clean_quiz,
-    truefalse_answers,
-)
+from quizzes.qtypes.truefalse import truefalse_answers
+from quizzes.validation import ANSWER_DEFAULTS, QUESTION_KEYS, clean_question, clean_quiz
 
 
 def answer(text="", fraction=0, **fields):
@@ -291,7 +286,7 @@ def test_essay_has_no_answers():
 @pytest.mark.parametrize(
     ("fields", "field", "code"),
     [
-        ({"type": "cloze"}, "type", "choice"),
+        ({"type": "ddwtos"}, "type", "choice"),
         ({"type": None}, "type", "required"),
         ({"name": ""}, "name", "required"),
         ({"name": "   "}, "name", "required"),
@@ -388,7 +383,7 @@ GARBAGE = [
     b"bytes",
     Opaque(),
 ]
-QUESTION_FIELDS = [*QUESTION_PARSERS, "answers"]
+QUESTION_FIELDS = sorted(QUESTION_KEYS)
 
 
 def error_fields(clean, data):

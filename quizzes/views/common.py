@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from quizzes import operations
-from quizzes.forms import QUESTION_TYPES, VersionForm
+from quizzes.forms import VersionForm
+from quizzes.qtypes import registry
 from quizzes.views.access import get_quiz, quizzes_for
 from sessions_mw import on_commit
 
@@ -44,7 +45,7 @@ def render_editor(request, quiz, status=200):
         "questions": questions,
         "total_points": sum(question.points for question in questions),
         "question_types": [
-            (qtype, qtype.label, spec.summary) for qtype, spec in QUESTION_TYPES.items()
+            (qtype.name, qtype.label, qtype.summary) for qtype in registry.TYPES.values()
         ],
     }
     return render(request, "quizzes/quiz_editor.html", context, status=status)

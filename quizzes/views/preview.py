@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quizzes import scoring
 from quizzes.operations import question_data
+from quizzes.qtypes import registry
 from quizzes.rendering import render as render_text
 from quizzes.views.access import get_quiz
 from sessions_mw.decorators import non_transactional
@@ -19,74 +20,38 @@ STATE_LABELS = {
     scoring.INCORRECT: _("Incorrect"),
     scoring.UNANSWERED: _("Not answered"),
     scoring.NEEDS_GRADING: _("To be graded by the teacher"),
+    scoring.INFO: _("Information"),
 }
 
 
-def field_name(question_id, stem_id=None):
-    """The name of the input holding the response to a question (or to a matching stem)."""
-    return f"q-{question_id}" if stem_id is None else f"q-{question_id}-{stem_id}"
+def field_name(question_id):
+    """The name of the input holding the response to a question (types add suffixes)."""
+    return f"q-{question_id}"
 
 
 def read_response(post, question_id, view):
-    """The response to one question, in the shape quizzes.scoring takes, from the POST."""
-    name = field_name(question_id)
-    kind = view["type"]
-    if kind == "multichoice":
-        return post.get(name) if view["single"] else post.getlist(name)
-    if kind == "truefalse":
-        return {"true": True, "false": False}.get(post.get(name))
-    if kind == "matching":
-        chosen = {
-            str(stem["id"]): post.get(field_name(question_id, stem["id"])) for stem in view["stems"]
-        }
-        return {stem: match for stem, match in chosen.items() if match}
-    return post.get(name, "")
-
-
-def chosen_ids(response):
-    """The choice ids of a multichoice response, as the strings the form posts."""
-    values = response if isinstance(response, list) else [response]
-    return {str(value) for value in values if value is not None}
+    """The response to one question, in the shape its type takes, from the POST."""
+    return registry.of(view).read_response(post, field_name(question_id), view)
 
 
 class LearnerQuestion:
     """One question as the learner sees it, with their response and, once graded, its grade.
 
-    Texts are rendered (sanitised HTML) here, in the question's text format.
+    Texts are rendered (sanitised HTML) here, in the question's text format;
+    `context` is what the type's template fragment (`qtype.template`) shows.
     """
 
     def __init__(self, number, question_id, data, response=None, grade=None, shuffle=None):
         view = scoring.learner_view(data)
+        self.qtype = registry.of(view)
         self.number = number
-        self.type = view["type"]
         self.name = field_name(question_id)
         self.points = view["points"]
         self.response = response
         self.grade = grade
         self._format = view["text_format"]
         self.text = self._render(view["text"])
-        if self.type == "multichoice":
-            self.single = view["single"]
-            chosen = chosen_ids(response)
-            self.choices = [
-                {"id": c["id"], "html": self._render(c["text"]), "checked": str(c["id"]) in chosen}
-                for c in view["choices"]
-            ]
-            if shuffle and view["shuffle_answers"]:
-                shuffle(self.choices)
-        elif self.type == "matching":
-            given = response or {}
-            self.stems = [
-                {
-                    "html": self._render(stem["text"]),
-                    "name": field_name(question_id, stem["id"]),
-                    "selected": given.get(str(stem["id"]), ""),
-                }
-                for stem in view["stems"]
-            ]
-            self.options = list(view["options"])
-            if shuffle and view["shuffle_answers"]:
-                shuffle(self.options)
+        self.context = self.qtype.learner_context(view, self.name, response, self._render, shuffle)
         if grade is not None:
             self.state_label = STATE_LABELS[grade.state]
             self.feedback = [self._render(text) for text in grade.feedback]
@@ -94,6 +59,15 @@ class LearnerQuestion:
 
     def _render(self, text):
         return render_text(text, self._format)
+
+
+def numbered(questions):
+    """(number, (id, data)) of each question; what learners do not answer has no number."""
+    number = 0
+    for question_id, data in questions:
+        scored = registry.of(data).scored
+        number += scored
+        yield (number if scored else None), (question_id, data)
 
 
 @non_transactional  # writes nothing, so needs no transaction
@@ -111,7 +85,7 @@ def quiz_preview(request, quiz_id):
             shuffle(questions)
         context["items"] = [
             LearnerQuestion(number, question_id, data, shuffle=options.shuffle_answers and shuffle)
-            for number, (question_id, data) in enumerate(questions, 1)
+            for number, (question_id, data) in numbered(questions)
         ]
     else:
         responses = {
@@ -125,8 +99,8 @@ def quiz_preview(request, quiz_id):
         )
         context["items"] = [
             LearnerQuestion(number, question_id, data, response, grade)
-            for number, ((question_id, data), (_id, response, grade)) in enumerate(
-                zip(questions, attempt.results, strict=True), 1
+            for (number, (question_id, data)), (_id, response, grade) in zip(
+                numbered(questions), attempt.results, strict=True
             )
         ]
     return render(request, "quizzes/preview.html", context)

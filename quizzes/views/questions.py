@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from quizzes import operations
 from quizzes.forms import QuestionEditor, ReorderForm
-from quizzes.models import QuestionType
+from quizzes.qtypes import registry
 from quizzes.views.access import get_question, get_quiz
 from quizzes.views.common import CONFLICT, FORM_ERRORS, quiz_action, success
 
@@ -64,7 +64,7 @@ def show_question_form(request, quiz, editor, question=None, status=200):
         "quiz": quiz,
         "question": question,
         "editor": editor,
-        "type_label": QuestionType(editor.qtype).label,
+        "type_label": editor.qtype.label,
         "continue_name": CONTINUE,
         "add_rows_name": ADD_ROWS,
     }
@@ -75,7 +75,7 @@ def show_question_form(request, quiz, editor, question=None, status=200):
 @require_http_methods(["GET", "POST"])
 def question_add(request, quiz_id, qtype):
     quiz = get_quiz(request.user, quiz_id)
-    if qtype not in QuestionType.values:
+    if qtype not in registry.TYPES:
         raise Http404
 
     def save(data, expected_version):

@@ -193,4 +193,4 @@ def test_a_question_of_another_quiz_is_404(quiz, teacher, owner_client):
 
 
 def test_unknown_question_type_is_404(quiz, owner_client):
-    assert owner_client.get(reverse("question_add", args=[quiz.pk, "cloze"])).status_code == 404
+    assert owner_client.get(reverse("question_add", args=[quiz.pk, "ddwtos"])).status_code == 404

@@ -1,0 +1,450 @@
+"""Every field of quizzes and questions, declared once, and the parsers that read values.
+
+A `Field` says what one value is: its kind, limits, default, label and help.
+The model (`quizzes.models`), the rules (`quizzes.validation` and the
+question types), the editor forms, the API serializers and the OpenQuizz JSON
+schema all derive what they need from these declarations, so that a limit
+cannot say one thing in the API and another in the rules.
+
+Field errors are `FieldError`s (one value) collected by `Errors` (a whole
+object), raised as one `django.core.exceptions.ValidationError` with a dict of
+field errors: messages a teacher understands, translated.
+
+This module imports nothing else from the project: everything builds on it.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from numbers import Real
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_mongodb_backend.fields import ArrayField
+
+# Longest string read as a number: longer ones are not numbers a teacher typed.
+NUMBER_TEXT_MAX = 100
+NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+MESSAGES = {
+    "required": _("This field is required."),
+    "unknown": _("Unknown field."),
+    "text": _("Enter text."),
+    "too_long": _("Keep this under %(limit)s characters (it has %(length)s)."),
+    "number": _("Enter a number."),
+    "integer": _("Enter a whole number."),
+    "range": _("Enter a number from %(min)s to %(max)s."),
+    "above": _("Give between %(min)s (excluded) and %(max)s."),
+    "at_least": _("Enter a number of at least %(min)s."),
+    "boolean": _("Choose yes or no."),
+    "choice": _("Choose one of: %(choices)s."),
+    "object": _("Expected a set of named fields."),
+    "list": _("Expected a list."),
+}
+
+
+class QuizStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class TextFormat(models.TextChoices):
+    """How a question's text and feedback are written (GIFT's [markdown] etc.)."""
+
+    MARKDOWN = "markdown", _("Markdown")
+    HTML = "html", _("HTML")
+    PLAIN = "plain", _("Plain text")
+    MOODLE = "moodle", _("Moodle auto-format")
+
+
+# -- errors -----------------------------------------------------------------------
+class FieldError(Exception):
+    """One value cannot be used; `error` is the ValidationError to report.
+
+    `code` names a message of MESSAGES unless `message` is given.
+    """
+
+    def __init__(self, code, message=None, **params):
+        super().__init__(code)
+        self.error = error(message or MESSAGES[code], code, **params)
+
+
+def error(message, code, **params):
+    """A ValidationError with a translatable `message` and its `%(name)s` params."""
+    return ValidationError(message, code=code, params=params or None)
+
+
+class Errors:
+    """Collects field errors and raises them together as one ValidationError."""
+
+    def __init__(self):
+        self.by_field = {}
+
+    def add(self, field, err):
+        self.by_field.setdefault(field, []).append(err)
+
+    def parse(self, name, parser, value):
+        """`parser(value)`, or None after recording under `name` the FieldError it raised."""
+        try:
+            return parser(value)
+        except FieldError as failure:
+            self.add(name, failure.error)
+            return None
+
+    def parse_fields(self, data, declared, prefix=""):
+        """Each value of `data` that has a Field in `declared` ({name: Field}), parsed."""
+        return {
+            name: self.parse(prefix + name, field.parse, data[name])
+            for name, field in declared.items()
+            if name in data
+        }
+
+    def merge(self, validation_error):
+        for field, errs in validation_error.error_dict.items():
+            for err in errs:
+                self.add(field, err)
+
+    def has(self, name):
+        """Whether `name` or any part of it ("answers[0].text" of "answers") has an error."""
+        return any(
+            field == name or field.startswith((f"{name}[", f"{name}.")) for field in self.by_field
+        )
+
+    def raise_if_any(self):
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+# -- values -------------------------------------------------------------------------
+def parse_text(value, max_length, required=False):
+    """A stripped string of at most `max_length` characters (None is empty)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise FieldError("text")
+    value = value.strip()
+    if required and not value:
+        raise FieldError("required")
+    if len(value) > max_length:
+        raise FieldError("too_long", limit=max_length, length=len(value))
+    return value
+
+
+def parse_number(value, allow_none=False):
+    """A finite float from a number or a numeric string ("3.14" or "3,14").
+
+    Booleans are not numbers here. None is allowed only with `allow_none`.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str) and len(value) <= NUMBER_TEXT_MAX:
+        text = value.strip()
+        if "." not in text:
+            text = text.replace(",", ".", 1)  # a decimal comma, as French teachers write
+        if NUMBER_RE.fullmatch(text):
+            value = float(text)
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
+        raise FieldError("number")
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # 10**400, Decimal("sNaN")
+        raise FieldError("number") from None
+    if not math.isfinite(number):
+        raise FieldError("number")
+    return number
+
+
+def number_or_none(value):
+    """`parse_number(value)`, or None when `value` is not a number."""
+    try:
+        return parse_number(value)
+    except FieldError:
+        return None
+
+
+def is_number(value):
+    """Whether `value` is a JSON number (booleans are not)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def parse_bool(value):
+    if not isinstance(value, bool):
+        raise FieldError("boolean")
+    return value
+
+
+def parse_choice(value, choices):
+    """One of `choices` (a list of values)."""
+    if not isinstance(value, str) or value.strip() not in choices:
+        raise FieldError("choice", choices=", ".join(choices))
+    return value.strip()
+
+
+def format_number(number):
+    """A float as the shortest plain decimal that reads back the same (no exponent)."""
+    if float(number).is_integer():
+        return str(int(number))
+    text = format(Decimal(repr(float(number))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# -- declarations ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Field:
+    """One value of a quiz, an answer or a question, and every rule about it.
+
+    `kind` is "text", "number", "integer", "bool" or "choice". Numbers lie in
+    `minimum`..`maximum`; with `exclusive_minimum` the minimum itself is
+    refused. `nullable` numbers may be None ("not given"). `required` texts
+    may not be empty. `default` applies when a value is not given.
+    """
+
+    name: str
+    kind: str
+    label: str
+    default: object = None
+    required: bool = False
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    nullable: bool = False
+    choices: type | None = None
+    help_text: str = ""
+    # (code, message) of a number out of range, when the generic words do not fit.
+    range_error: tuple | None = None
+    # False: the bounds are the widest any rule allows; narrower rules check them.
+    check_bounds: bool = True
+
+    # -- rules --------------------------------------------------------------------
+    def parse(self, value):
+        """The value as stored, or FieldError (see the class docstring)."""
+        if self.kind == "text":
+            return parse_text(value, self.max_length, self.required)
+        if self.kind == "bool":
+            return parse_bool(value)
+        if self.kind == "choice":
+            return parse_choice(value, self.choices.values)
+        number = parse_number(value, self.nullable)
+        if number is None:
+            return None
+        if self.kind == "integer" and not number.is_integer():
+            raise FieldError("integer")
+        if self.check_bounds:
+            self.check_range(number)
+        return int(number) if self.kind == "integer" else number
+
+    def check_range(self, number):
+        low, high = self.minimum, self.maximum
+        out = (
+            low is not None and (number < low or (self.exclusive_minimum and number == low))
+        ) or (high is not None and number > high)
+        if out and self.range_error:
+            code, message = self.range_error
+            raise FieldError(code, message, min=low, max=high)
+        if self.exclusive_minimum and number <= low:
+            raise FieldError("above", min=low, max=high)
+        if high is None and low is not None and number < low:
+            raise FieldError("at_least", min=low)
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise FieldError("range", min=low, max=high)
+
+    # -- what derives from it ---------------------------------------------------------
+    def json_schema(self, openapi=False):
+        """This field as a JSON Schema: the OpenQuizz JSON schema's (draft 2020-12), or
+        with `openapi` the API schema's (OpenAPI 3.0, where `nullable` and a boolean
+        `exclusiveMinimum` say what type lists and numbers say in JSON Schema)."""
+        kinds = {"text": "string", "number": "number", "integer": "integer", "bool": "boolean"}
+        if self.kind == "choice":
+            schema = {"enum": list(self.choices.values)}
+        elif self.nullable and not openapi:
+            schema = {"type": [kinds[self.kind], "null"]}
+        else:
+            schema = {"type": kinds[self.kind]}
+        if self.nullable and openapi:
+            schema["nullable"] = True
+        if self.exclusive_minimum:
+            minimum = (
+                {"minimum": self.minimum, "exclusiveMinimum": True}
+                if openapi
+                else {"exclusiveMinimum": self.minimum}
+            )
+        else:
+            minimum = {"minimum": self.minimum}
+        bounds = {
+            "minLength": 1 if self.required else None,
+            "maxLength": self.max_length,
+            **minimum,
+            "maximum": self.maximum,
+            "description": str(self.help_text) or None,
+        }
+        schema.update((key, value) for key, value in bounds.items() if value is not None)
+        return schema
+
+    def model_field(self, **options):
+        """The Django model field storing this value."""
+        common = {"verbose_name": self.label, **options}
+        if self.default is not None:
+            common["default"] = self.default
+        if self.kind == "text" and not self.required:
+            common["blank"] = True
+        if self.kind == "text":
+            if self.max_length and self.max_length <= 255:
+                return models.CharField(max_length=self.max_length, **common)
+            return models.TextField(**common)
+        if self.kind == "choice":
+            return models.CharField(max_length=10, choices=self.choices.choices, **common)
+        if self.kind == "bool":
+            return models.BooleanField(**common)
+        if self.nullable:
+            common.update(null=True, blank=True)
+        if self.kind == "integer":
+            return models.PositiveIntegerField(**common)
+        return models.FloatField(**common)
+
+
+def declared(*fields):
+    """{name: Field} of `fields`, in order."""
+    return {field.name: field for field in fields}
+
+
+# Size limits: generous for real teaching content, bounded for storage and display.
+TITLE_MAX = 200
+TAG_MAX = 50
+TAGS_MAX = 20
+TEXT_MAX = 20_000
+FEEDBACK_MAX = 5_000
+ANSWER_TEXT_MAX = 2_000
+ANSWERS_MAX = 100
+POINTS_MAX = 1000
+TIME_LIMIT_MAX = 24 * 60
+
+FRACTION_RANGE = ("fraction_range", _("Enter a grade from %(min)s to %(max)s %%."))
+
+# Every question has these; `type` and `answers` are the question types' business.
+QUESTION_FIELDS = declared(
+    Field("name", "text", _("name"), required=True, max_length=TITLE_MAX),
+    Field("text", "text", _("question text"), required=True, max_length=TEXT_MAX),
+    Field(
+        "text_format",
+        "choice",
+        _("text format"),
+        default=TextFormat.MARKDOWN,
+        choices=TextFormat,
+        help_text=_("How the text and feedback are written; Moodle's auto-format is 'moodle'."),
+    ),
+    Field(
+        "points",
+        "number",
+        _("points"),
+        default=1.0,
+        minimum=0,
+        maximum=POINTS_MAX,
+        exclusive_minimum=True,
+        range_error=("range", _("Give between 0 (excluded) and %(max)s points.")),
+    ),
+    Field("general_feedback", "text", _("general feedback"), default="", max_length=FEEDBACK_MAX),
+)
+# Fields some question types add (each type lists those it uses, see quizzes.qtypes).
+QUESTION_EXTRAS = declared(
+    Field(
+        "single",
+        "bool",
+        _("one answer only"),
+        default=True,
+        help_text=_("multichoice: one right answer (radio buttons) or several (check boxes)."),
+    ),
+    Field("shuffle_answers", "bool", _("shuffle answers"), default=True),
+    Field(
+        "case_sensitive",
+        "bool",
+        _("case sensitive"),
+        default=False,
+        help_text=_("shortanswer: whether letter case matters."),
+    ),
+)
+ANSWER_FIELDS = declared(
+    Field("text", "text", _("text"), default="", max_length=ANSWER_TEXT_MAX),
+    Field(
+        "fraction",
+        "number",
+        _("grade"),
+        default=0.0,
+        minimum=-100,
+        maximum=100,
+        help_text=_("Grade of this answer in % (-100 to 100)."),
+        # Each question type checks the grades its answers may have, within these.
+        check_bounds=False,
+    ),
+    Field("feedback", "text", _("feedback"), default="", max_length=FEEDBACK_MAX),
+    Field(
+        "value",
+        "number",
+        _("value"),
+        nullable=True,
+        help_text=_("numerical: the expected number."),
+    ),
+    Field(
+        "tolerance",
+        "number",
+        _("tolerance"),
+        nullable=True,
+        minimum=0,
+        help_text=_("numerical: accepted error."),
+        range_error=("negative", _("The tolerance cannot be negative.")),
+    ),
+    Field(
+        "match",
+        "text",
+        _("match"),
+        default="",
+        max_length=ANSWER_TEXT_MAX,
+        help_text=_("matching: the answer that goes with this stem (`text`)."),
+    ),
+)
+QUIZ_FIELDS = declared(
+    Field("title", "text", _("title"), required=True, max_length=TITLE_MAX),
+    Field(
+        "description",
+        "text",
+        _("description"),
+        default="",
+        max_length=TEXT_MAX,
+        help_text=_("Markdown"),
+    ),
+    Field("status", "choice", _("status"), default=QuizStatus.DRAFT, choices=QuizStatus),
+)
+OPTION_FIELDS = declared(
+    Field("shuffle_questions", "bool", _("shuffle questions"), default=False),
+    Field("shuffle_answers", "bool", _("shuffle answers"), default=False),
+    Field(
+        "time_limit_minutes",
+        "integer",
+        _("time limit (minutes)"),
+        nullable=True,
+        minimum=1,
+        maximum=TIME_LIMIT_MAX,
+    ),
+    Field(
+        "pass_mark",
+        "integer",
+        _("pass mark (%)"),
+        default=50,
+        minimum=0,
+        maximum=100,
+        help_text=_("Percentage needed to pass."),
+    ),
+)
+
+
+def defaults(fields):
+    """{name: default} of declared fields that may be left out (not the required ones)."""
+    return {name: field.default for name, field in fields.items() if not field.required}
+
+
+def tags_field(**options):
+    """The model field of a list of tags."""
+    return ArrayField(models.CharField(max_length=TAG_MAX), default=list, blank=True, **options)

@@ -1,0 +1,210 @@
+"""Cloze (Moodle's "embedded answers", qtype_multianswer): sub-questions inside the text.
+
+The question text holds the sub-questions in Moodle's syntax, e.g.
+`The capital of France is {1:SHORTANSWER:=Paris#Bravo~%50%paris}.`
+(`quizzes.qtypes.cloze_syntax` reads and writes it). There are no answer
+rows: the text is the question. Learners see the text with an input, a
+select or a list of choices in place of each sub-question; the grade is the
+weighted mean of the sub-questions' grades. A response maps sub-question
+numbers ("1", "2"...) to the sub-question's response: a text, a number, a
+choice id, or a list of choice ids.
+"""
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error, is_number
+from quizzes.qtypes import cloze_syntax
+from quizzes.qtypes.base import QuestionType, is_choice_id
+
+CHOICE_KINDS = ("multichoice", "multiresponse")
+
+
+def placeholder(number):
+    """What stands for sub-question `number` in the text learners get (as Moodle's {#1})."""
+    return f"{{#{number}}}"
+
+
+def learner_text(text, subs):
+    """The text with each sub-question's code replaced by its placeholder."""
+    pieces, end = [], 0
+    for sub in subs:
+        pieces += [text[end : sub.start], placeholder(sub.number)]
+        end = sub.end
+    return "".join([*pieces, text[end:]])
+
+
+def sub_name(name, number):
+    return f"{name}-{number}"
+
+
+def fits_sub(response):
+    if isinstance(response, list):
+        return len(response) <= ANSWERS_MAX and all(map(is_choice_id, response))
+    return is_number(response) or (isinstance(response, str) and len(response) <= ANSWER_TEXT_MAX)
+
+
+class Cloze(QuestionType):
+    name = "cloze"
+    label = _("Cloze (embedded answers)")
+    summary = _("Learners fill in gaps and choose from lists inside the text.")
+    xml_names = ("multianswer",)
+    help_text = _(
+        "Write each gap in the text as {weight:TYPE:answers}. TYPE is SHORTANSWER (SA), "
+        "SHORTANSWER_C (SAC, case sensitive), NUMERICAL (NM), MULTICHOICE (MC, a list), "
+        "MULTICHOICE_V (MCV) or MULTICHOICE_H (MCH) for buttons, MULTIRESPONSE (MR) for "
+        "several answers. Separate answers with ~, mark the right one with = or a grade "
+        "with %50%, add feedback after #. Example: {1:SHORTANSWER:=Paris#Right!~%50%paris} "
+        "or {2:NUMERICAL:=3.14:0.01}."
+    )
+    no_answers_message = _("A cloze question keeps its answers in its text.")
+
+    def subquestions(self, question):
+        return cloze_syntax.parse(question["text"])
+
+    def validate(self, question, errors):
+        super().validate(question, errors)
+        if not question.get("text"):
+            return
+        try:
+            self.subquestions(question)
+        except cloze_syntax.ClozeError as failure:
+            errors.add("text", error(failure.message, "cloze"))
+
+    # -- learners ----------------------------------------------------------------------
+    def learner_view(self, question):
+        subs = self.subquestions(question)
+        return {
+            "text": learner_text(question["text"], subs),
+            "parts": [
+                {
+                    "id": sub.number,
+                    "kind": sub.kind,
+                    "display": sub.display,
+                    "shuffle": sub.shuffle,
+                    "choices": [
+                        {"id": i, "text": answer.text} for i, answer in enumerate(sub.answers)
+                    ]
+                    if sub.kind in CHOICE_KINDS
+                    else [],
+                }
+                for sub in subs
+            ],
+        }
+
+    response_schema = {
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "array", "items": {"type": "integer"}},
+            ]
+        },
+        "description": "cloze: sub-question number → its response (text, number, "
+        "choice id, or list of choice ids)",
+    }
+    response_message = _("Give an object mapping sub-question numbers to responses.")
+
+    def response_fits(self, question, response):
+        return (
+            isinstance(response, dict)
+            and len(response) <= ANSWERS_MAX
+            and all(is_choice_id(key) and fits_sub(value) for key, value in response.items())
+        )
+
+    def read_response(self, post, name, view):
+        response = {}
+        for part in view["parts"]:
+            field = sub_name(name, part["id"])
+            value = post.getlist(field) if part["kind"] == "multiresponse" else post.get(field)
+            if value:
+                response[str(part["id"])] = value
+        return response
+
+    def learner_context(self, view, name, response, render, shuffle=None):
+        given = response if isinstance(response, dict) else {}
+        html = str(render(view["text"]))
+        for part in view["parts"]:
+            choices = list(part["choices"])
+            if shuffle and part["shuffle"]:
+                shuffle(choices)
+            widget = self.widget(
+                part, sub_name(name, part["id"]), given.get(str(part["id"])), choices
+            )
+            html = html.replace(placeholder(part["id"]), widget, 1)
+        return {"text_html": mark_safe(html)}  # noqa: S308 - rendered, sanitised text and format_html widgets
+
+    def widget(self, part, name, value, choices):
+        """The HTML input of one sub-question, holding the learner's `value`."""
+        label = gettext_now("Gap %(number)s") % {"number": part["id"]}
+        if part["kind"] == "multichoice" and part["display"] == "inline":
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (c["id"], " selected" if str(c["id"]) == str(value) else "", c["text"])
+                    for c in choices
+                ),
+            )
+            return format_html(
+                '<select name="{}" aria-label="{}" class="cloze-select">'
+                '<option value="">{}</option>{}</select>',
+                name,
+                label,
+                gettext_now("Choose…"),
+                options,
+            )
+        if part["kind"] in CHOICE_KINDS:
+            kind = "checkbox" if part["kind"] == "multiresponse" else "radio"
+            chosen = {str(item) for item in (value if isinstance(value, list) else [value])}
+            items = format_html_join(
+                "",
+                '<label><input type="{}" name="{}" value="{}"{}> {}</label>',
+                (
+                    (kind, name, c["id"], " checked" if str(c["id"]) in chosen else "", c["text"])
+                    for c in choices
+                ),
+            )
+            return format_html(
+                '<span role="group" aria-label="{}" class="cloze-choices cloze-{}">{}</span>',
+                label,
+                part["display"],
+                items,
+            )
+        mode = ' inputmode="decimal"' if part["kind"] == "numerical" else ""
+        return format_html(
+            '<input type="text" name="{}" value="{}" aria-label="{}" class="cloze-input" '
+            'size="12" autocomplete="off"{}>',
+            name,
+            value if isinstance(value, str) else "",
+            label,
+            mark_safe(mode),  # noqa: S308 - a constant
+        )
+
+    # -- grading -----------------------------------------------------------------------
+    def grade(self, question, response):
+        if not isinstance(response, dict):
+            return 0, []
+        fraction, results = cloze_syntax.grade_all(self.subquestions(question), response)
+        chosen = [
+            {"feedback": answer.feedback}
+            for _sub, _fraction, answers in results
+            for answer in answers
+        ]
+        return 100 * fraction, chosen
+
+    def right_answer(self, question):
+        shown = "; ".join(
+            f"{sub.number}: {cloze_syntax.right_answer(sub)}" for sub in self.subquestions(question)
+        )
+        return gettext_now("The correct answers are: %(answers)s") % {"answers": shown}
+
+    # -- Moodle XML: the text holds everything, as Moodle writes it ----------------------
+    def xml_read(self, reader):
+        return {"answers": []}
+
+
+TYPE = Cloze()

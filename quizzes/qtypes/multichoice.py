@@ -1,0 +1,215 @@
+"""Multiple choice: learners pick one answer (radio buttons) or several (check boxes).
+
+Answers have a text and a fraction (-100 to 100 %). With `single`, at least
+one answer is at 100 %; otherwise the positive fractions add up to 100 %, and
+the chosen fractions are summed (Moodle's qtype_multichoice). A response is a
+choice id (the index of the answer), or a list of ids when several may be
+chosen.
+"""
+
+from django import forms
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.fields import ANSWERS_MAX, error, format_number
+from quizzes.qtypes.base import (
+    FRACTION_TOLERANCE,
+    NEGATIVE_GRADES,
+    POSITIVE_GRADES,
+    QuestionType,
+    check_fraction_range,
+    check_one_full_mark,
+    check_texts,
+    checkbox,
+    choice_id,
+    feedback_field,
+    filled,
+    fraction_field,
+    is_choice_id,
+    reset_unused,
+    text_area,
+)
+
+
+class Multichoice(QuestionType):
+    name = "multichoice"
+    label = _("Multiple choice")
+    summary = _("Learners pick one or several answers from a list.")
+    extra_fields = ("single", "shuffle_answers")
+    answer_fields = ("text", "fraction", "feedback")
+    blank_rows = 4
+    row_label = _("Choice")
+    add_label = _("Add a choice")
+    help_text = _(
+        "Give the right answer 100 %. When several answers are allowed, the grades "
+        "of the right ones must add up to 100 %, and a wrong choice may take a "
+        "negative grade. Empty rows are ignored."
+    )
+    grades = POSITIVE_GRADES + NEGATIVE_GRADES
+    gift_order = 30
+
+    def validate(self, question, errors):
+        rows = filled(question["answers"])
+        reset_unused(rows, self.answer_fields)
+        check_texts(errors, rows)
+        check_fraction_range(errors, rows, -100, 100)
+        if len(rows) < 2:
+            errors.add("answers", error(_("Give at least two answers to choose from."), "too_few"))
+        elif errors.has("answers"):
+            return
+        elif question["single"]:
+            check_one_full_mark(errors, rows)
+        else:
+            total = sum(answer["fraction"] for _index, answer in rows if answer["fraction"] > 0)
+            if abs(total - 100) > FRACTION_TOLERANCE + 1e-9:
+                message = _(
+                    "The positive grades must add up to 100 %% (they add up to %(total)s %%)."
+                )
+                errors.add("answers", error(message, "sum", total=round(total, 2)))
+
+    # -- learners ----------------------------------------------------------------------
+    def learner_view(self, question):
+        return {
+            "single": question["single"],
+            "shuffle_answers": question["shuffle_answers"],
+            "choices": [
+                {"id": i, "text": answer["text"]} for i, answer in enumerate(question["answers"])
+            ],
+        }
+
+    response_schema = {
+        "oneOf": [
+            {"type": "integer", "description": "multichoice (single): a choice id"},
+            {"type": "array", "items": {"type": "integer"}, "description": "multichoice"},
+        ]
+    }
+    response_message = _("Give the id of one choice, or a list of choice ids.")
+
+    def response_fits(self, question, response):
+        if question["single"]:
+            return is_choice_id(response)
+        return (
+            isinstance(response, list)
+            and len(response) <= ANSWERS_MAX
+            and all(map(is_choice_id, response))
+        )
+
+    def read_response(self, post, name, view):
+        return post.get(name) if view["single"] else post.getlist(name)
+
+    def learner_context(self, view, name, response, render, shuffle=None):
+        values = response if isinstance(response, list) else [response]
+        chosen = {str(value) for value in values if value is not None}
+        choices = [
+            {"id": c["id"], "html": render(c["text"]), "checked": str(c["id"]) in chosen}
+            for c in view["choices"]
+        ]
+        if shuffle and view["shuffle_answers"]:
+            shuffle(choices)
+        return {"single": view["single"], "choices": choices}
+
+    # -- grading -----------------------------------------------------------------------
+    def grade(self, question, response):
+        answers = question["answers"]
+        if question["single"]:
+            chosen_ids = [choice_id(response, len(answers))]
+        elif isinstance(response, list):
+            chosen_ids = {choice_id(item, len(answers)) for item in response}
+        else:
+            chosen_ids = []
+        chosen = [answer for i, answer in enumerate(answers) if i in chosen_ids]
+        return sum(answer["fraction"] for answer in chosen), chosen
+
+    def right_answer(self, question):
+        answers = question["answers"]
+        if not question["single"]:
+            right = [answer["text"] for answer in answers if answer["fraction"] > 0]
+            return gettext_now("The correct answers are: %(answers)s") % {
+                "answers": ", ".join(right)
+            }
+        best = max(answers, key=lambda answer: answer["fraction"])
+        return gettext_now("The correct answer is: %(answer)s") % {"answer": best["text"]}
+
+    # -- editor ------------------------------------------------------------------------
+    def form_fields(self):
+        return {
+            "single": forms.TypedChoiceField(
+                label=_("Learners may choose"),
+                choices=[("single", _("One answer only")), ("multiple", _("Several answers"))],
+                coerce=lambda value: value == "single",
+                initial="single",
+                widget=forms.RadioSelect,
+            ),
+            "shuffle_answers": checkbox(_("Shuffle the choices"), initial=True),
+        }
+
+    def initial(self, question):
+        return {
+            "single": "single" if question["single"] else "multiple",
+            "shuffle_answers": question["shuffle_answers"],
+        }
+
+    def row_fields(self):
+        return {
+            "text": text_area(_("Choice")),
+            "fraction": fraction_field(),
+            "feedback": feedback_field(),
+        }
+
+    # -- GIFT ------------------------------------------------------------------------
+    def gift_matches(self, spec):
+        return "~" in spec
+
+    def gift_read(self, reader, section, offset):
+        answers = []
+        for answer, at in reader.split(section, offset, "~="):
+            if answer.startswith("="):
+                fraction, body = 100.0, answer[1:]
+            else:
+                fraction, body = reader.weight(reader.unmarked(answer, "~"), at, 0.0)
+            answers.append(reader.answer(body, fraction=fraction))
+        # Moodle: without a "=" answer, several answers may be chosen.
+        return {"single": "=" in section, "answers": answers}
+
+    def gift_write(self, writer):
+        rows = []
+        for answer in writer.question["answers"]:
+            fraction = answer["fraction"]
+            if fraction == 100 and writer.question["single"]:
+                marker = "="
+            elif fraction == 0 and not answer["text"].startswith("%"):
+                marker = "~"
+            else:
+                marker = f"~%{format_number(fraction)}%"
+            rows.append(marker + writer.text(answer["text"]) + writer.feedback(answer["feedback"]))
+        return writer.lines("{", rows)
+
+    # -- Moodle XML ------------------------------------------------------------------
+    def xml_read(self, reader):
+        answers = [
+            {
+                "text": reader.rich(answer),
+                "fraction": reader.fraction(answer),
+                "feedback": reader.rich(answer.find("feedback")),
+            }
+            for answer in reader.element.findall("answer")
+        ]
+        return {
+            "single": reader.flag("single", "true"),
+            "shuffle_answers": reader.flag("shuffleanswers", "false"),
+            "answers": answers,
+        }
+
+    def xml_write(self, writer):
+        question = writer.question
+        return (
+            writer.element("single", writer.yes_no(question["single"]))
+            + writer.element("shuffleanswers", writer.yes_no(question["shuffle_answers"]))
+            + writer.element("answernumbering", "abc")
+            + writer.element("showstandardinstruction", "0")
+            + writer.combined_feedback()
+            + "".join(writer.answer(a, a["text"], writer.format) for a in question["answers"])
+        )
+
+
+TYPE = Multichoice()

@@ -1,0 +1,174 @@
+"""Numerical: learners type a number, accepted within a tolerance.
+
+Answers have a value, a tolerance (± around it, 0 when not given) and a
+fraction (0 to 100 %, at least one at 100 %); the best answer whose interval
+holds the response counts (Moodle's qtype_numerical, without units). A
+response is a number or a numeric string ("3.14", or "3,14").
+"""
+
+from django import forms
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.fields import ANSWER_TEXT_MAX, format_number, is_number
+from quizzes.qtypes.base import (
+    QuestionType,
+    answer_error,
+    check_accepted_answers,
+    decimal_input,
+    feedback_field,
+    filled,
+    fraction_field,
+    grade_number,
+    reset_unused,
+)
+
+# Moodle's answer for "any other number".
+CATCH_ALL = ("", "*")
+
+
+class Numerical(QuestionType):
+    name = "numerical"
+    label = _("Numerical")
+    summary = _("Learners type a number, accepted within a tolerance.")
+    answer_fields = ("value", "tolerance", "fraction", "feedback")
+    blank_rows = 2
+    row_label = _("Answer")
+    add_label = _("Add an answer")
+    help_text = _(
+        "An answer matches a number within its tolerance: 3.14 ± 0.01 accepts "
+        "3.13 to 3.15. At least one answer at 100 %."
+    )
+    gift_order = 10
+
+    def validate(self, question, errors):
+        rows = filled(question["answers"])
+        reset_unused(rows, self.answer_fields)
+        for index, answer in rows:
+            if answer["value"] is None:
+                answer_error(errors, index, "value", _("Enter the expected number."), "required")
+            if answer["tolerance"] is None:
+                answer["tolerance"] = 0.0
+        check_accepted_answers(errors, rows, _("Give at least one expected number."))
+
+    # -- learners ----------------------------------------------------------------------
+    response_schema = {
+        "oneOf": [
+            {"type": "number", "description": "numerical"},
+            {"type": "string", "description": "numerical: a number as typed (“3,14”)"},
+        ]
+    }
+    response_message = _("Give a number.")
+
+    def response_fits(self, question, response):
+        return is_number(response) or (
+            isinstance(response, str) and len(response) <= ANSWER_TEXT_MAX
+        )
+
+    # -- grading -----------------------------------------------------------------------
+    def grade(self, question, response):
+        return grade_number(question, response)
+
+    def right_answer(self, question):
+        best = max(question["answers"], key=lambda answer: answer["fraction"])
+        return gettext_now("The correct answer is: %(answer)s") % {
+            "answer": format_number(best["value"])
+        }
+
+    # -- editor ------------------------------------------------------------------------
+    def row_fields(self):
+        return {
+            "value": forms.CharField(
+                label=_("Expected number"), required=False, widget=decimal_input()
+            ),
+            "tolerance": forms.CharField(
+                label=_("Tolerance (±)"), required=False, widget=decimal_input()
+            ),
+            "fraction": fraction_field(),
+            "feedback": feedback_field(),
+        }
+
+    # -- GIFT ------------------------------------------------------------------------
+    def gift_matches(self, spec):
+        return spec.startswith("#")
+
+    def gift_read(self, reader, section, offset):
+        start = section.index("#") + 1
+        section, offset = section[start:], offset + start
+        other = section.find("~")
+        if other != -1:
+            # "~#feedback": Moodle's answer for any other number, which OpenQuizz has not.
+            if section[other:].strip("~ \n#"):
+                reader.warn(
+                    _("the feedback for any other number (~#...) is not supported: dropped")
+                )
+            section = section[:other]
+        answers = []
+        for answer, at in reader.split(section, offset, "="):
+            fraction, body = reader.weight(reader.unmarked(answer, "="), at, 100.0)
+            spec, _hash, feedback = body.partition("#")
+            spec = spec.strip()
+            if spec.find("..") > 0:
+                low, high = (reader.number_in(part, at) for part in spec.split("..", 1))
+                value, tolerance = (low + high) / 2, (high - low) / 2
+            elif spec.find(":") > 0:
+                value, tolerance = (reader.number_in(part, at) for part in spec.split(":", 1))
+            else:
+                value, tolerance = reader.number_in(spec, at), 0
+            answers.append(
+                {
+                    "value": float(value),
+                    "tolerance": float(tolerance),
+                    "fraction": fraction,
+                    "feedback": reader.text(feedback),
+                }
+            )
+        return {"answers": answers}
+
+    def gift_write(self, writer):
+        rows = [
+            f"={writer.weighted(answer)}{format_number(answer['value'])}"
+            f":{format_number(answer['tolerance'] or 0)}{writer.feedback(answer['feedback'])}"
+            for answer in writer.question["answers"]
+        ]
+        return writer.lines("{#", rows)
+
+    # -- Moodle XML ------------------------------------------------------------------
+    def xml_read(self, reader):
+        answers = []
+        for answer in reader.element.findall("answer"):
+            if reader.text_of(answer) in CATCH_ALL:
+                reader.warn(_("the answer for any other number (*) is not supported: dropped"))
+                continue
+            answers.append(
+                {
+                    "value": reader.number_in(reader.text_of(answer), "answer"),
+                    "tolerance": reader.number_in(answer.findtext("tolerance", "0"), "tolerance"),
+                    "fraction": reader.fraction(answer),
+                    "feedback": reader.rich(answer.find("feedback")),
+                }
+            )
+        if reader.element.find("units/unit") is not None:
+            reader.warn(_("units are not supported: ignored"))
+        return {"answers": answers}
+
+    def xml_write(self, writer):
+        answers = "".join(
+            writer.answer(
+                answer,
+                format_number(answer["value"]),
+                "moodle",
+                f"      <tolerance>{format_number(answer['tolerance'] or 0)}</tolerance>\n",
+            )
+            for answer in writer.question["answers"]
+        )
+        return (
+            answers
+            + writer.element("unitgradingtype", "0")
+            + writer.element("unitpenalty", "0.1000000")
+            + writer.element("showunits", "3")
+            + writer.element("unitsleft", "0")
+        )
+
+
+TYPE = Numerical()

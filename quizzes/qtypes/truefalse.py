@@ -1,0 +1,167 @@
+"""True/false: learners say whether a statement is true.
+
+The question has exactly two answers, "true" and "false", one at 100 % and
+the other at 0 %, each with its feedback (Moodle's qtype_truefalse). A
+response is a boolean.
+"""
+
+from django import forms
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.fields import ANSWER_FIELDS, defaults, error
+from quizzes.qtypes.base import QuestionType, answer_error, feedback_field, filled, reset_unused
+
+TRUE_WORDS = ("T", "TRUE")
+GIFT_WORDS = ("T", "TRUE", "F", "FALSE")
+
+
+def truefalse_answers(correct, feedback_true="", feedback_false=""):
+    """The two answers of a truefalse question whose right answer is `correct`."""
+    blank = defaults(ANSWER_FIELDS)
+    return [
+        {**blank, "text": "true", "fraction": 100.0 if correct else 0.0, "feedback": feedback_true},
+        {
+            **blank,
+            "text": "false",
+            "fraction": 0.0 if correct else 100.0,
+            "feedback": feedback_false,
+        },
+    ]
+
+
+def true_and_false(question):
+    """(the "true" answer, the "false" answer) of a valid question."""
+    true, false = sorted(question["answers"], key=lambda answer: answer["text"] != "true")
+    return true, false
+
+
+class TrueFalse(QuestionType):
+    name = "truefalse"
+    label = _("True/false")
+    summary = _("Learners say whether a statement is true or false.")
+    answer_fields = ("text", "fraction", "feedback")
+    xml_penalty = "1.0000000"
+    gift_order = 50
+    # Answer fields shown by the form's own inputs: index 0 is "true", 1 is "false".
+    ANSWER_INPUTS = {(0, "feedback"): "feedback_true", (1, "feedback"): "feedback_false"}
+
+    def validate(self, question, errors):
+        rows = filled(question["answers"])
+        reset_unused(rows, self.answer_fields)
+        for index, answer in rows:
+            answer["text"] = answer["text"].lower()
+            if answer["text"] not in ("true", "false"):
+                answer_error(errors, index, "text", _("Write “true” or “false”."), "truefalse_text")
+        if errors.has("answers"):
+            return
+        if sorted(answer["text"] for _index, answer in rows) != ["false", "true"]:
+            message = _("A true/false question has exactly two answers, “true” and “false”.")
+            errors.add("answers", error(message, "truefalse_answers"))
+        elif sorted(answer["fraction"] for _index, answer in rows) != [0, 100]:
+            message = _("Give 100 % to the right answer and 0 % to the other one.")
+            errors.add("answers", error(message, "truefalse_fractions"))
+
+    # -- learners ----------------------------------------------------------------------
+    response_schema = {"type": "boolean", "description": "truefalse"}
+    response_message = _("Give true or false.")
+
+    def response_fits(self, question, response):
+        return isinstance(response, bool)
+
+    def read_response(self, post, name, view):
+        return {"true": True, "false": False}.get(post.get(name))
+
+    # -- grading -----------------------------------------------------------------------
+    def grade(self, question, response):
+        if not isinstance(response, bool):
+            return 0, []
+        word = "true" if response else "false"
+        chosen = [answer for answer in question["answers"] if answer["text"] == word]
+        return sum(answer["fraction"] for answer in chosen), chosen
+
+    def right_answer(self, question):
+        true, _false = true_and_false(question)
+        shown = gettext_now("True") if true["fraction"] == 100 else gettext_now("False")
+        return gettext_now("The correct answer is: %(answer)s") % {"answer": shown}
+
+    # -- editor ------------------------------------------------------------------------
+    def form_fields(self):
+        return {
+            "correct": forms.TypedChoiceField(
+                label=_("Correct answer"),
+                choices=[("true", _("True")), ("false", _("False"))],
+                coerce=lambda value: value == "true",
+                initial="true",
+                widget=forms.RadioSelect,
+            ),
+            "feedback_true": feedback_field(_("Feedback for the answer “True”")),
+            "feedback_false": feedback_field(_("Feedback for the answer “False”")),
+        }
+
+    def initial(self, question):
+        by_text = {answer["text"]: answer for answer in question["answers"]}
+        true, false = by_text.get("true", {}), by_text.get("false", {})
+        return {
+            "correct": "true" if true.get("fraction", 100) >= 100 else "false",
+            "feedback_true": true.get("feedback", ""),
+            "feedback_false": false.get("feedback", ""),
+        }
+
+    def from_form(self, cleaned):
+        return {}
+
+    def form_answers(self, cleaned):
+        return truefalse_answers(
+            cleaned["correct"], cleaned["feedback_true"], cleaned["feedback_false"]
+        )
+
+    def form_field_of_answer(self, index, field):
+        return self.ANSWER_INPUTS.get((index, field))
+
+    # -- GIFT ------------------------------------------------------------------------
+    def gift_matches(self, spec):
+        return spec.split("#", 1)[0].strip() in GIFT_WORDS
+
+    def gift_read(self, reader, section, offset):
+        word, wrong, right = [*section.strip().split("#", 2), "", ""][:3]
+        correct = word.strip() in TRUE_WORDS
+        right, wrong = reader.text(right), reader.text(wrong)
+        feedback_true, feedback_false = (right, wrong) if correct else (wrong, right)
+        return {"answers": truefalse_answers(correct, feedback_true, feedback_false)}
+
+    def gift_write(self, writer):
+        true, false = true_and_false(writer.question)
+        correct = true["fraction"] == 100
+        right, wrong = (true, false) if correct else (false, true)
+        feedbacks = ""
+        if wrong["feedback"] or right["feedback"]:
+            feedbacks = "#" + writer.text(wrong["feedback"])
+        if right["feedback"]:
+            feedbacks += "#" + writer.text(right["feedback"])
+        word = "TRUE" if correct else "FALSE"
+        return "{" + word + feedbacks + writer.general_feedback("", "") + "}"
+
+    # -- Moodle XML ------------------------------------------------------------------
+    def xml_read(self, reader):
+        correct, feedback = None, {"true": "", "false": ""}
+        for index, answer in enumerate(reader.element.findall("answer")):
+            word = reader.text_of(answer)
+            if word not in feedback:
+                # Old Moodle files wrote the answers in the teacher's language, true first.
+                word = "true" if index == 0 else "false"
+            right = reader.fraction(answer) == 100
+            correct = right if word == "true" else not right
+            feedback[word] = reader.rich(answer.find("feedback"))
+        if correct is None:
+            raise reader.error(_("a true/false question needs its answers “true” and “false”"))
+        return {"answers": truefalse_answers(correct, feedback["true"], feedback["false"])}
+
+    def xml_write(self, writer):
+        return "".join(
+            writer.answer(answer, answer["text"], "moodle")
+            for answer in true_and_false(writer.question)
+        )
+
+
+TYPE = TrueFalse()
