@@ -1,4 +1,4 @@
-"""sessions_mw: a causally consistent MongoDB session per request (DESIGN.md §4).
+"""sessions_mw: a causally consistent MongoDB session per request (see README.md).
 
 Public API: sessions_mw.middleware.MongoSessionMiddleware,
 `request.mongo_session`, sessions_mw.decorators.non_transactional and

@@ -32,7 +32,7 @@ DEFAULTS = {
     "READ_PREFERENCE": "primary",
     "MAX_COMMIT_TIME_MS": None,
     "CAUSAL_TOKEN_HEADER": "X-Causal-Token",
-    # Not in DESIGN.md's list: how long a causal token is honoured (seconds)
+    # Beyond the settings the README lists: how long a causal token is honoured (seconds)
     # and which DATABASES alias the middleware binds its session to.
     "CAUSAL_TOKEN_MAX_AGE": 24 * 60 * 60,
     "DATABASE": "default",

@@ -1,6 +1,6 @@
 """MongoSessionMiddleware: a causally consistent ClientSession per request.
 
-Request flow (DESIGN.md §4):
+Request flow (README.md explains each step):
 
     __call__   RequestScope.open: start_session on the backend's MongoClient,
                bind it to the connection, advance it to the client's causal token

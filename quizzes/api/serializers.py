@@ -31,7 +31,7 @@ from quizzes.fields import (
 )
 from quizzes.models import QuestionType
 from quizzes.operations import question_data
-from quizzes.qtypes import registry
+from quizzes.qtypes import cloze, registry
 from quizzes.rendering import render
 
 # How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
@@ -256,10 +256,8 @@ class ChoiceSerializer(serializers.Serializer):
 
 class ClozePartSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(
-        choices=["shortanswer", "numerical", "multichoice", "multiresponse"]
-    )
-    display = serializers.ChoiceField(choices=["inline", "vertical", "horizontal"])
+    kind = serializers.ChoiceField(choices=cloze.PART_KINDS)
+    display = serializers.ChoiceField(choices=cloze.PART_DISPLAYS)
     shuffle = serializers.BooleanField()
     choices = ChoiceSerializer(many=True, help_text=_("multichoice and multiresponse only."))
 

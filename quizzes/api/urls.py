@@ -1,4 +1,4 @@
-"""/api/v1/ endpoints (DESIGN.md §6). Object ids in URLs are ObjectId hex strings.
+"""/api/v1/ endpoints (docs/architecture.md, "The HTTP surface"). Object ids in URLs are ObjectId hex strings.
 
 Routes are matched by `[0-9a-f]{24}` ids, so any other id is a 404 before a
 view runs. Further endpoints are appended to `urlpatterns`.

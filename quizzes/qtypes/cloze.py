@@ -20,6 +20,8 @@ from quizzes.qtypes import cloze_syntax
 from quizzes.qtypes.base import QuestionType, is_choice_id
 
 CHOICE_KINDS = ("multichoice", "multiresponse")
+PART_KINDS = ("shortanswer", "numerical", *CHOICE_KINDS)
+PART_DISPLAYS = ("inline", "vertical", "horizontal")
 
 
 def placeholder(number):
