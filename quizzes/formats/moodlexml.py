@@ -164,6 +164,17 @@ class XmlQuestion:
     def fraction(self, answer):
         return self.number_in(answer.get("fraction", "0"), "fraction")
 
+    def graded_answers(self, text=None):
+        """Each <answer>'s text (read by `text`, else as a rich text), fraction and feedback."""
+        return [
+            {
+                "text": (text or self.rich)(answer),
+                "fraction": self.fraction(answer),
+                "feedback": self.rich(answer.find("feedback")),
+            }
+            for answer in self.element.findall("answer")
+        ]
+
     def common(self):
         """The fields every question type has."""
         return {

@@ -186,18 +186,10 @@ class Multichoice(QuestionType):
 
     # -- Moodle XML ------------------------------------------------------------------
     def xml_read(self, reader):
-        answers = [
-            {
-                "text": reader.rich(answer),
-                "fraction": reader.fraction(answer),
-                "feedback": reader.rich(answer.find("feedback")),
-            }
-            for answer in reader.element.findall("answer")
-        ]
         return {
             "single": reader.flag("single", "true"),
             "shuffle_answers": reader.flag("shuffleanswers", "false"),
-            "answers": answers,
+            "answers": reader.graded_answers(),
         }
 
     def xml_write(self, writer):

@@ -115,14 +115,7 @@ class ShortAnswer(QuestionType):
 
     # -- Moodle XML ------------------------------------------------------------------
     def xml_read(self, reader):
-        answers = [
-            {
-                "text": reader.text_of(answer),
-                "fraction": reader.fraction(answer),
-                "feedback": reader.rich(answer.find("feedback")),
-            }
-            for answer in reader.element.findall("answer")
-        ]
+        answers = reader.graded_answers(text=reader.text_of)
         return {"case_sensitive": reader.flag("usecase", "0"), "answers": answers}
 
     def xml_write(self, writer):
