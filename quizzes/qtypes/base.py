@@ -126,6 +126,10 @@ class QuestionType:
         (a function shuffling a list in place) is given when answers are to be shuffled."""
         return {}
 
+    def preview(self, text, render):
+        """The question text as learners will see it, for the editor's preview."""
+        return render(text)
+
     # -- grading -----------------------------------------------------------------------
     def grade(self, question, response):
         """(percentage earned, [answers chosen or matched]) for an answered response.

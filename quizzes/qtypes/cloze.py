@@ -96,6 +96,16 @@ class Cloze(QuestionType):
             ],
         }
 
+    def preview(self, text, render):
+        """The text with its gaps as learners get them, or what is wrong with a gap."""
+        try:
+            view = self.learner_view({"text": text})
+        except cloze_syntax.ClozeError as failure:
+            return format_html(
+                '<p class="errorlist" role="alert">{}</p>{}', failure.message, render(text)
+            )
+        return self.learner_context(view, "preview", None, render)["text_html"]
+
     response_schema = {
         "type": "object",
         "additionalProperties": {
@@ -137,6 +147,7 @@ class Cloze(QuestionType):
                 part, sub_name(name, part["id"]), given.get(str(part["id"])), choices
             )
             html = html.replace(placeholder(part["id"]), widget, 1)
+        html = f'<div class="cloze-text">{html}</div>'
         return {"text_html": mark_safe(html)}  # noqa: S308 - rendered, sanitised text and format_html widgets
 
     def widget(self, part, name, value, choices):

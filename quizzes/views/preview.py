@@ -111,7 +111,12 @@ def quiz_preview(request, quiz_id):
 @require_POST
 def markdown_preview(request):
     """The HTML a text will show as: POST `field` (the name of the field holding the text),
-    that field, and optionally `text_format`."""
+    that field, and optionally `text_format` and `qtype` (a question's text, as its type shows it)."""
     text = request.POST.get(request.POST.get("field", "text"), "")
-    html = render_text(text, request.POST.get("text_format", "markdown"))
+    text_format = request.POST.get("text_format", "markdown")
+    qtype = registry.TYPES.get(request.POST.get("qtype"))
+    if qtype is None:
+        html = render_text(text, text_format)
+    else:
+        html = qtype.preview(text, lambda part: render_text(part, text_format))
     return render(request, "quizzes/_markdown_preview.html", {"html": html})
