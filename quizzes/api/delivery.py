@@ -13,8 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from quizzes import operations
+from quizzes.access import published_quizzes
 from quizzes.api.pagination import QuizCursorPagination
-from quizzes.api.permissions import published_quizzes
 from quizzes.api.schema import IF_MATCH, reads
 from quizzes.api.serializers import (
     AttemptResultSerializer,

@@ -20,8 +20,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quizzes.access import manageable_quizzes
 from quizzes.api.exceptions import PROBLEM_CONTENT_TYPE, PayloadTooLarge
-from quizzes.api.permissions import manageable_quizzes
 from quizzes.api.serializers import ProblemSerializer, QuizSerializer
 from quizzes.formats import FORMATS, FormatError
 from quizzes.formats.store import create_quizzes

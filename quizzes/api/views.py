@@ -20,9 +20,9 @@ from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.response import Response
 
 from quizzes import operations
+from quizzes.access import manageable_quizzes
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
-from quizzes.api.permissions import manageable_quizzes
 from quizzes.api.schema import changes, deletes, reads
 from quizzes.api.serializers import (
     OBJECT_ID,

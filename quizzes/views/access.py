@@ -1,25 +1,18 @@
-"""Who may see which quiz: the one place that says it.
+"""The quiz or question a teacher's view works on, or a 404.
 
-Teachers see their own quizzes, staff see everyone's. Anything else is a 404,
-never a 403: another teacher's quiz does not exist as far as you can tell.
+Which quizzes a user may see is decided in quizzes.access, for the UI and the
+API alike; these only look one up in them.
 """
 
 from django.shortcuts import get_object_or_404
 
-from quizzes.models import Question, Quiz
-
-
-def quizzes_for(user):
-    """The quizzes `user` may see and change."""
-    quizzes = Quiz.objects.select_related("owner")
-    if user.is_staff:
-        return quizzes.all()
-    return quizzes.filter(owner=user)
+from quizzes.access import manageable_quizzes
+from quizzes.models import Question
 
 
 def get_quiz(user, quiz_id):
     """The quiz `quiz_id` if `user` may see it; Http404 otherwise."""
-    return get_object_or_404(quizzes_for(user), pk=quiz_id)
+    return get_object_or_404(manageable_quizzes(user), pk=quiz_id)
 
 
 def get_question(quiz, question_id):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from quizzes import operations
+from quizzes.access import manageable_quizzes
 from quizzes.forms import VersionForm
 from quizzes.qtypes import registry
-from quizzes.views.access import get_quiz, quizzes_for
+from quizzes.views.access import get_quiz
 from sessions_mw import on_commit
 
 CONFLICT = _(
@@ -38,7 +39,7 @@ def success(request, message):
 
 def render_editor(request, quiz, status=200):
     """The quiz editor page, read fresh from the database."""
-    quiz = quizzes_for(request.user).get(pk=quiz.pk)
+    quiz = manageable_quizzes(request.user).get(pk=quiz.pk)
     questions = list(quiz.questions.order_by("position", "id"))
     context = {
         "quiz": quiz,

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from quizzes.access import manageable_quizzes
 from quizzes.forms import DashboardFilterForm
-from quizzes.views.access import quizzes_for
 
 PAGE_SIZE = 20
 
@@ -16,7 +16,7 @@ PAGE_SIZE = 20
 @require_GET
 def dashboard(request):
     form = DashboardFilterForm(request.GET)
-    quizzes = quizzes_for(request.user)
+    quizzes = manageable_quizzes(request.user)
     form.is_valid()  # an invalid filter is shown with its error and not applied
     search = form.cleaned_data.get("q", "").strip()
     status = form.cleaned_data.get("status")
