@@ -20,6 +20,15 @@ category's `info` the quiz description. Types OpenQuizz does not have
 (calculated, ddwtos...) are skipped with a warning, or refused when strict. Moodle's combined feedback, penalties, hints, units and
 embedded files have no place in OpenQuizz and are left out.
 
+Moodle's export calls each type by the name OpenQuizz gives it ("matching",
+"cloze", "description"); the type's `xml_names` are the other names Moodle
+reads ("match", "multianswer"). A cloze (Moodle's multianswer) keeps its
+sub-questions in its question text and has no <defaultgrade>: its grade is
+the sum of the sub-questions' weights (see `quizzes.qtypes.cloze`). Moodle
+1.9's <image> and <image_base64> are read as Moodle reads them: an <img>
+of the file at the end of the question text (the file itself is not
+imported).
+
 The file is parsed incrementally with defusedxml: no DTD, no entity
 declaration (the "billion laughs" bomb), no external entity is accepted.
 """
@@ -34,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.fields import NUMBER_RE, format_number
 from quizzes.formats.base import Format, FormatError
-from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text
+from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text, default_name
 from quizzes.qtypes import registry
 
 CHUNK_BYTES = 64 * 1024
@@ -50,6 +59,8 @@ TO_MOODLE_FORMAT = {"moodle": "moodle_auto_format", "html": "html", "plain": "pl
 # Moodle's own default when a text has no format attribute.
 MOODLE_DEFAULT_FORMAT = "html"
 NOT_XML_CHARACTERS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What Moodle's clean_param(PARAM_FILE) strips from the file name of an old <image>.
+NOT_IN_FILE_NAMES = re.compile("[\x00-\x1f\x7f&<>\"`|':\\\\/]")
 
 
 # -- reading ------------------------------------------------------------------
@@ -132,6 +143,30 @@ class XmlQuestion:
         self.number = number
         self.quiz = quiz
         self.text_format = format_of(element.find("questiontext"), MOODLE_DEFAULT_FORMAT)
+        self.text = text_of(element.find("questiontext")) + self.old_image()
+
+    def old_image(self):
+        """What Moodle appends to the text for a Moodle 1.9 <image> with <image_base64>: an <img>.
+
+        Moodle stores the file and points to it; OpenQuizz keeps the <img> as
+        Moodle shows it (the file is not imported: `has_files` says so).
+        """
+        name = self.element.findtext("image") or ""
+        if not (name and self.element.findtext("image_base64")):
+            return ""
+        name = NOT_IN_FILE_NAMES.sub("", name.replace("/", "_"))
+        name = "" if name in (".", "..") else name
+        return f' <img src="@@PLUGINFILE@@/{name}" />'
+
+    def has_files(self):
+        """Whether the question embeds files (<file>, or a Moodle 1.9 <image_base64>)."""
+        element = self.element
+        return element.find(".//file") is not None or bool(self.old_image())
+
+    @staticmethod
+    def default_name(text):
+        """The name Moodle gives a question without one, from `text`."""
+        return default_name(text)
 
     def warn(self, message):
         self.quiz.warn(message, self.line, self.number)
@@ -179,7 +214,7 @@ class XmlQuestion:
         """The fields every question type has."""
         return {
             "name": text_of(self.element.find("name")),
-            "text": text_of(self.element.find("questiontext")),
+            "text": self.text,
             "text_format": self.text_format,
             "general_feedback": self.rich(self.element.find("generalfeedback")),
             "points": self.number_in(self.setting("defaultgrade", "1"), "defaultgrade"),
@@ -203,7 +238,7 @@ def read_element(element, line, quiz):
         quiz.skip(qtype or "?", line, number)
         return
     question = XmlQuestion(element, line, number, quiz)
-    if element.find(".//file") is not None:
+    if question.has_files():
         question.warn(_("embedded files (images...) are not imported"))
     quiz.add_question(
         {"type": known.name, **question.common(), **known.xml_read(question)}, line, number
@@ -273,29 +308,42 @@ def rich_element(tag, text, text_format, indent, extra="", attributes=""):
 
 
 class QuestionWriter:
-    """Writes one question the way Moodle's XML export does."""
+    """Writes one question the way Moodle's XML export does.
+
+    The type's `xml_write(writer)` gives the elements after the common ones;
+    it may call `leave_out_defaultgrade()` when the question's grade follows
+    from its text, as Moodle's export does for a cloze.
+    """
 
     def __init__(self, question):
         self.question = question
         self.format = question["text_format"]
+        self.defaultgrade = True
 
     rich = staticmethod(rich_element)
     text_element = staticmethod(text_element)
 
+    def leave_out_defaultgrade(self):
+        """Write no <defaultgrade> for this question."""
+        self.defaultgrade = False
+
     def write(self, position):
         question = self.question
         qtype = registry.of(question)
-        xml_name = qtype.xml_names[0] if qtype.xml_names else qtype.name
+        # First, so that the type can leave <defaultgrade> out of what comes before.
+        elements = qtype.xml_write(self)
+        grade = question["points"]
         return (
             f"<!-- question: {position}  -->\n"
-            f'  <question type="{xml_name}">\n'
+            # Moodle's export names each type as OpenQuizz does ("matching", "cloze").
+            f'  <question type="{qtype.name}">\n'
             f"    <name>\n{text_element(question['name'], 3)}    </name>\n"
             + rich_element("questiontext", question["text"], self.format, 2)
             + rich_element("generalfeedback", question["general_feedback"], self.format, 2)
-            + f"    <defaultgrade>{question['points']:.7f}</defaultgrade>\n"
-            f"    <penalty>{qtype.xml_penalty}</penalty>\n"
+            + (f"    <defaultgrade>{grade:.7f}</defaultgrade>\n" if self.defaultgrade else "")
+            + f"    <penalty>{qtype.xml_penalty}</penalty>\n"
             "    <hidden>0</hidden>\n"
-            "    <idnumber></idnumber>\n" + qtype.xml_write(self) + "  </question>\n\n"
+            "    <idnumber></idnumber>\n" + elements + "  </question>\n\n"
         )
 
     @staticmethod

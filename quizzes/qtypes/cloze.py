@@ -217,7 +217,32 @@ class Cloze(QuestionType):
 
     # -- Moodle XML: the text holds everything, as Moodle writes it ----------------------
     def xml_read(self, reader):
-        return {"answers": []}
+        """What Moodle's import_multianswer makes of a question besides its text.
+
+        The grade is the sum of the sub-questions' weights (Moodle ignores
+        <defaultgrade>; one is read when present, since only a cloze whose
+        points differ from that sum has one: see xml_write). A question
+        without a name is named from its text with each code shown as {#n}.
+        """
+        fields = {"answers": []}
+        try:
+            subs = cloze_syntax.parse(reader.text)
+        except cloze_syntax.ClozeError:
+            return fields  # validation refuses the question and says why, as Moodle's import
+        if reader.setting("defaultgrade", None) is None:
+            fields["points"] = cloze_syntax.total_weight(subs)
+        if not reader.text_of(reader.element.find("name")):
+            fields["name"] = reader.default_name(learner_text(reader.text, subs))
+        return fields
+
+    def xml_write(self, writer):
+        # Moodle writes no <defaultgrade> for a cloze: it is the sum of the weights. Points set
+        # apart from that sum keep theirs (Moodle ignores it) so that OpenQuizz reads them back.
+        question = writer.question
+        if question["points"] == cloze_syntax.total_weight(self.subquestions(question)):
+            writer.leave_out_defaultgrade()
+        return ""
+
 
 
 TYPE = Cloze()
