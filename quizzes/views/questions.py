@@ -73,7 +73,7 @@ def show_question_form(request, quiz, editor, question=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_add(request, quiz_id, qtype):
+def add_question(request, quiz_id, qtype):
     quiz = get_quiz(request.user, quiz_id)
     if qtype not in registry.TYPES:
         raise Http404
@@ -86,7 +86,7 @@ def question_add(request, quiz_id, qtype):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_edit(request, quiz_id, question_id):
+def edit_question(request, quiz_id, question_id):
     quiz = get_quiz(request.user, quiz_id)
     question = get_question(quiz, question_id)
 
@@ -97,7 +97,7 @@ def question_edit(request, quiz_id, question_id):
 
 
 @quiz_action()
-def question_duplicate(request, quiz, data, question_id):
+def duplicate_question(request, quiz, data, question_id):
     copy = operations.duplicate_question(
         get_question(quiz, question_id), expected_version=data["version"]
     )
@@ -107,8 +107,8 @@ def question_duplicate(request, quiz, data, question_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_delete(request, quiz_id, question_id):
-    """GET: ask to confirm. POST: delete."""
+def confirm_question_delete(request, quiz_id, question_id):
+    """GET: the page asking to confirm. Its form posts back here, and delete_question deletes."""
     if request.method == "POST":
         return delete_question(request, quiz_id, question_id=question_id)
     quiz = get_quiz(request.user, quiz_id)
@@ -138,17 +138,17 @@ def move(request, quiz, data, question_id, step):
 
 
 @quiz_action()
-def question_move_up(request, quiz, data, question_id):
+def move_question_up(request, quiz, data, question_id):
     return move(request, quiz, data, question_id, -1)
 
 
 @quiz_action()
-def question_move_down(request, quiz, data, question_id):
+def move_question_down(request, quiz, data, question_id):
     return move(request, quiz, data, question_id, 1)
 
 
 @quiz_action(ReorderForm)
-def question_reorder(request, quiz, data):
+def reorder_questions(request, quiz, data):
     """Save the order of a drag and drop: every question id of the quiz, once each."""
     operations.reorder_questions(quiz, data["order"], expected_version=data["version"])
     success(request, _("New order saved."))

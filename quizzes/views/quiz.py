@@ -33,7 +33,7 @@ def show_quiz_form(request, form, quiz=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quiz_create(request):
+def create_quiz(request):
     if request.method == "GET":
         return show_quiz_form(request, QuizForm())
     form = QuizForm(request.POST)
@@ -59,7 +59,7 @@ def quiz_editor(request, quiz_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quiz_edit(request, quiz_id):
+def edit_quiz_settings(request, quiz_id):
     quiz = get_quiz(request.user, quiz_id)
     if request.method == "GET":
         return show_quiz_form(request, QuizEditForm(initial=QuizForm.initial_for(quiz)), quiz)
@@ -84,8 +84,8 @@ def quiz_edit(request, quiz_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quiz_delete(request, quiz_id):
-    """GET: ask to confirm. POST: delete the quiz with its questions and attempts."""
+def confirm_quiz_delete(request, quiz_id):
+    """GET: the page asking to confirm. Its form posts back here, and delete_quiz deletes."""
     if request.method == "POST":
         return delete_quiz(request, quiz_id)
     return render(request, "quizzes/quiz_delete.html", {"quiz": get_quiz(request.user, quiz_id)})
@@ -93,6 +93,7 @@ def quiz_delete(request, quiz_id):
 
 @quiz_action()
 def delete_quiz(request, quiz, data):
+    """Delete the quiz with its questions and attempts."""
     operations.delete_quiz(quiz, expected_version=data["version"])
     success(request, _("Quiz “%(title)s” deleted.") % {"title": quiz})
     return redirect("dashboard")
@@ -100,14 +101,14 @@ def delete_quiz(request, quiz, data):
 
 @login_required
 @require_POST
-def quiz_duplicate(request, quiz_id):
+def duplicate_quiz(request, quiz_id):
     copy = operations.duplicate_quiz(get_quiz(request.user, quiz_id), owner=request.user)
     success(request, _("Copy created: you are now editing “%(title)s”.") % {"title": copy})
     return redirect("quiz_editor", copy.pk)
 
 
 @quiz_action(StatusForm)
-def quiz_status(request, quiz, data):
+def set_quiz_status(request, quiz, data):
     operations.set_status(quiz, data["status"], expected_version=data["version"])
     success(request, STATUS_DONE[data["status"]])
     return redirect("quiz_editor", quiz.pk)

@@ -98,7 +98,9 @@ def import_and_redirect(request, result):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quiz_import(request):
+def preview_import(request):
+    """GET: the upload form. POST: show what the file holds, writing nothing (import_previewed
+    imports it once confirmed), or with "Import now" import it at once."""
     if request.method == "GET":
         return show_form(request, ImportForm())
     form = ImportForm(request.POST, request.FILES)
@@ -129,7 +131,8 @@ def quiz_import(request):
 
 @login_required
 @require_POST
-def quiz_import_confirm(request):
+def import_previewed(request):
+    """Import the file of a preview the teacher confirmed, carried back in its signed field."""
     try:
         data, filename, format_name, strict = unsign_preview(
             request, request.POST.get("payload", "")
@@ -148,7 +151,7 @@ def quiz_import_confirm(request):
 
 @login_required
 @require_GET
-def quiz_export(request, quiz_id, format_name):
+def export_quiz(request, quiz_id, format_name):
     quiz = get_quiz(request.user, quiz_id)
     if format_name not in FORMATS:
         raise Http404
