@@ -18,8 +18,9 @@ question: the block becomes "_____" in the text. Text formats are written
 `\\\\` for a backslash.
 
 A block without an answer block is Moodle's "description": text with nothing
-to answer. Types GIFT cannot write (cloze) are left out of an export with a
-comment, as Moodle does.
+to answer, no points, no general feedback (`::name::[format]text`, written
+back the same way). Types GIFT cannot write (cloze) are left out of an
+export with a comment, as Moodle does.
 """
 
 import re
@@ -323,6 +324,12 @@ class QuestionWriter:
         )
 
 
+def writable(question):
+    """Whether GIFT can write `question` (not a cloze: Moodle's GIFT has no syntax for it)."""
+    qtype = registry.of(question)
+    return qtype.gift_order is not None or qtype.gift_bare_text
+
+
 def write(quizzes):
     """One quiz as a GIFT file (UTF-8): its tags as a category, then its questions."""
     (quiz,) = quizzes
@@ -331,10 +338,10 @@ def write(quizzes):
         parts.append(f"{CATEGORY} {category_path(quiz['tags'])}\n\n")
     for position, question in enumerate(quiz["questions"], 1):
         parts.append(f"// question: {position}  name: {comment(question['name'])}\n")
-        qtype = registry.of(question)
-        if qtype.gift_order is None and not qtype.gift_bare_text:
+        if not writable(question):
             # As Moodle's GIFT export: a type GIFT cannot write is left out, with a note.
-            parts.append(f"// {qtype.name} questions cannot be written in GIFT: left out\n\n")
+            name = registry.of(question).name
+            parts.append(f"// {name} questions cannot be written in GIFT: left out\n\n")
             continue
         parts.append(QuestionWriter(question).write() + "\n")
     return "".join(parts).encode("utf-8")

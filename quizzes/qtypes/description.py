@@ -16,7 +16,7 @@ class Description(QuestionType):
     summary = _("Text shown between questions, with nothing to answer.")
     scored = False
     no_answers_message = _("A description has no answers.")
-    xml_penalty = "0"
+    xml_penalty = "0.0000000"  # as Moodle's export writes it (from its database's decimal)
     gift_bare_text = True
 
     def json_schema(self):
@@ -34,6 +34,10 @@ class Description(QuestionType):
         return None
 
     def gift_write(self, writer):
+        # As Moodle's export: the name and the text, no answer block; GIFT has no place for
+        # the general feedback, which Moodle leaves out too. (Moodle also leaves out the blank
+        # line after the question, so that its own import runs the description into the next
+        # question; the GIFT writer keeps it.)
         return ""
 
 
