@@ -71,7 +71,8 @@ def sign_preview(request, result, data, filename, strict):
 
 
 def unsign_preview(request, value):
-    """(data, filename, format, strict) of a signed preview; signing.BadSignature if forged."""
+    """(data, filename, format, strict) of a signed preview; signing.BadSignature if forged,
+    expired (SignatureExpired) or another user's."""
     preview = signing.loads(value, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
     if preview["user"] != str(request.user.pk):
         raise signing.BadSignature("another user's preview")
@@ -137,8 +138,7 @@ def import_previewed(request):
         data, filename, format_name, strict = unsign_preview(
             request, request.POST.get("payload", "")
         )
-        result = parse(data, format=format_name, filename=filename, strict=strict)
-    except (signing.BadSignature, FormatError, ValueError, KeyError, zlib.error):
+    except signing.BadSignature:  # SignatureExpired is one too
         messages.error(
             request,
             _(
@@ -146,6 +146,9 @@ def import_previewed(request):
             ),
         )
         return show_form(request, ImportForm(), status=400)
+    # The file parsed when it was previewed and the signature proves it is that file:
+    # anything raised now is a bug, not an expired preview.
+    result = parse(data, format=format_name, filename=filename, strict=strict)
     return import_and_redirect(request, result)
 
 
