@@ -9,7 +9,6 @@ A writer turns a list of such quizzes into bytes.
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
@@ -117,14 +116,6 @@ def checked_quiz(data, questions, line=None):
 
 
 # -- text helpers ---------------------------------------------------------------
-def format_number(number):
-    """A float as the shortest plain decimal that reads back the same (no exponent)."""
-    if float(number).is_integer():
-        return str(int(number))
-    text = format(Decimal(repr(float(number))), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def decode_text(data):
     """Bytes (UTF-8, BOM or not) or str as str with "\\n" line ends, or a FormatError."""
     if isinstance(data, bytes):
