@@ -3,12 +3,12 @@
 import pytest
 
 from quizzes.formats import FORMATS, FormatError, detect, parse, write
-from quizzes.tests.fixtures.samples import every_type_quiz, fixture
+from quizzes.tests.fixtures.samples import as_written, every_type_quiz, fixture
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_export_import_export_is_identical(name):
-    first, _content_type, extension = write(every_type_quiz(), name)
+    first, _content_type, extension = write(as_written(every_type_quiz(), name), name)
     result = parse(first, format=name, filename=f"Every type{extension}")
     assert result.warnings == []
     second = write(result.quizzes, name)[0]
@@ -17,7 +17,7 @@ def test_export_import_export_is_identical(name):
 
 @pytest.mark.parametrize("name", ["gift", "moodlexml"])
 def test_moodle_formats_carry_the_questions_tags_and_title(name):
-    quiz = every_type_quiz()
+    quiz = as_written(every_type_quiz(), name)
     _content, _type, extension = write(quiz, name)
     (imported,) = parse(write(quiz, name)[0], filename=f"Every type{extension}").quizzes
     assert (imported["title"], imported["tags"]) == (quiz["title"], quiz["tags"])
