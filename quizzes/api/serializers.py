@@ -294,10 +294,12 @@ class LearnerQuestionSerializer(serializers.Serializer):
     )
 
     def to_representation(self, question):
+        view = scoring.learner_view(question_data(question))
+        # The text as learners get it: a cloze's codes, which hold its key, are placeholders.
         view = {
             "id": str(question.pk),
-            **scoring.learner_view(question_data(question)),
-            "text_html": render(question.text, question.text_format),
+            **view,
+            "text_html": render(view["text"], view["text_format"]),
         }
         return super().to_representation(view)
 
@@ -347,7 +349,7 @@ class AttemptSubmissionSerializer(CommandSerializer):
     type takes (quizzes.qtypes); its worth is scoring's business.
     """
 
-    responses = serializers.DictField(child=ResponseField(), allow_empty=True)
+    responses = serializers.DictField(child=ResponseField(allow_null=True), allow_empty=True)
 
     def validate_responses(self, responses):
         questions = self.context["questions"]
