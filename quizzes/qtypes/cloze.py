@@ -43,6 +43,8 @@ def sub_name(name, number):
 
 
 def fits_sub(response):
+    if response is None:  # a gap left blank
+        return True
     if isinstance(response, list):
         return len(response) <= ANSWERS_MAX and all(map(is_choice_id, response))
     return is_number(response) or (isinstance(response, str) and len(response) <= ANSWER_TEXT_MAX)
@@ -109,14 +111,15 @@ class Cloze(QuestionType):
     response_schema = {
         "type": "object",
         "additionalProperties": {
+            "nullable": True,
             "oneOf": [
                 {"type": "string"},
                 {"type": "number"},
                 {"type": "array", "items": {"type": "integer"}},
-            ]
+            ],
         },
         "description": "cloze: sub-question number → its response (text, number, "
-        "choice id, or list of choice ids)",
+        "choice id, or list of choice ids; null when left blank)",
     }
     response_message = _("Give an object mapping sub-question numbers to responses.")
 
@@ -126,6 +129,12 @@ class Cloze(QuestionType):
             and len(response) <= ANSWERS_MAX
             and all(is_choice_id(key) and fits_sub(value) for key, value in response.items())
         )
+
+    def is_unanswered(self, response):
+        """Unanswered when every gap is: {"1": "", "2": null} says nothing more than {}."""
+        if isinstance(response, dict):
+            return all(map(super().is_unanswered, response.values()))
+        return super().is_unanswered(response)
 
     def read_response(self, post, name, view):
         response = {}
@@ -242,7 +251,6 @@ class Cloze(QuestionType):
         if question["points"] == cloze_syntax.total_weight(self.subquestions(question)):
             writer.leave_out_defaultgrade()
         return ""
-
 
 
 TYPE = Cloze()
