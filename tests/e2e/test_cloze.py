@@ -244,3 +244,66 @@ def test_cloze_preview_by_keyboard(page, screenshot, teacher, teacher_password, 
     screenshot("results-phone")
     assert_no_overflow(page)
     assert_accessible(page, "on the graded preview at phone size")
+
+
+def assert_within_width(locator):
+    """The element's box lies inside the viewport's width."""
+    box = locator.bounding_box()
+    width = locator.page.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+
+
+def test_cloze_and_description_editors(page, screenshot, teacher, teacher_password, make_quiz):
+    quiz = make_quiz("Planets, gap by gap")
+    log_in(page, teacher.username, teacher_password)
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+
+        # The cloze editor: its syntax help is shown in full, within the page.
+        page.goto(f"/quizzes/{quiz.pk}/questions/add/cloze/")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "New question: Cloze (embedded answers)"
+        )
+        help_text = page.locator(".syntax-help")
+        expect(help_text).to_contain_text("Write each gap in the text as {weight:TYPE:answers}.")
+        expect(help_text).to_contain_text("{1:SHORTANSWER:=Paris#Right!~%50%paris}")
+        assert_within_width(help_text)
+        screenshot(f"cloze-editor-{size}")
+        assert_no_overflow(page)
+        assert_accessible(page, f"on the cloze editor at {size} size")
+
+        # Its preview shows the gaps as learners get them.
+        page.get_by_label("Question text").fill(CLOZE_TEXT)
+        page.get_by_role("button", name="Preview Question text").click()
+        preview = page.locator("#id_text_preview")
+        expect(preview.get_by_label("Gap 1", exact=True)).to_be_visible()
+        expect(preview.get_by_role("group", name="Gap 6", exact=True)).to_be_visible()
+        screenshot(f"cloze-editor-preview-{size}")
+        assert_no_overflow(page)
+        assert_accessible(page, f"on the cloze editor's preview at {size} size")
+
+        # The description editor: no points.
+        page.goto(f"/quizzes/{quiz.pk}/questions/add/description/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("New question: Description")
+        expect(page.get_by_label("Points")).to_have_count(0)
+        screenshot(f"description-editor-{size}")
+        assert_no_overflow(page)
+        assert_accessible(page, f"on the description editor at {size} size")
+
+    # Both save, and the quiz's editor lists them.
+    page.set_viewport_size(DESKTOP)
+    page.get_by_label("Question name").fill("Before you start")
+    page.get_by_label("Question text").fill("Answer each gap in the text below.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".message-success")).to_have_text("Question “Before you start” saved.")
+    page.goto(f"/quizzes/{quiz.pk}/questions/add/cloze/")
+    page.get_by_label("Question name").fill("The planets, gap by gap")
+    page.get_by_label("Question text").fill(CLOZE_TEXT)
+    page.get_by_label("Points").fill("6")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".message-success")).to_have_text(
+        "Question “The planets, gap by gap” saved."
+    )
+    expect(page.locator(".question-item .question-name")).to_have_count(2)
+    screenshot("editor-with-both")
+    assert_accessible(page, "on the quiz editor")
