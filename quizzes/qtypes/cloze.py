@@ -10,6 +10,8 @@ numbers ("1", "2"...) to the sub-question's response: a text, a number, a
 choice id, or a list of choice ids.
 """
 
+import re
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as gettext_now
@@ -27,6 +29,9 @@ PART_DISPLAYS = ("inline", "vertical", "horizontal")
 def placeholder(number):
     """What stands for sub-question `number` in the text learners get (as Moodle's {#1})."""
     return f"{{#{number}}}"
+
+
+PLACEHOLDER = re.compile(r"\{#([0-9]+)\}")
 
 
 def learner_text(text, subs):
@@ -147,15 +152,19 @@ class Cloze(QuestionType):
 
     def learner_context(self, view, name, response, render, shuffle=None):
         given = response if isinstance(response, dict) else {}
-        html = str(render(view["text"]))
+        widgets = {}
         for part in view["parts"]:
             choices = list(part["choices"])
             if shuffle and part["shuffle"]:
                 shuffle(choices)
-            widget = self.widget(
+            widgets[str(part["id"])] = self.widget(
                 part, sub_name(name, part["id"]), given.get(str(part["id"])), choices
             )
-            html = html.replace(placeholder(part["id"]), widget, 1)
+        # One pass over the rendered text, each gap at its placeholder's first place: a choice
+        # that reads "{#2}" stays text, since the widgets are not searched again.
+        html = PLACEHOLDER.sub(
+            lambda found: widgets.pop(found[1], found[0]), str(render(view["text"]))
+        )
         html = f'<div class="cloze-text">{html}</div>'
         return {"text_html": mark_safe(html)}  # noqa: S308 - rendered, sanitised text and format_html widgets
 
