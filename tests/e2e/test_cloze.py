@@ -307,3 +307,30 @@ def test_cloze_and_description_editors(page, screenshot, teacher, teacher_passwo
     expect(page.locator(".question-item .question-name")).to_have_count(2)
     screenshot("editor-with-both")
     assert_accessible(page, "on the quiz editor")
+
+
+LONG_CHOICES = (
+    "Pick {1:MCH:=a fairly long choice that has to wrap on the narrow screen of a phone~short~"
+    "Pneumonoultramicroscopicsilicovolcanoconiosis} then "
+    "{1:MC:=an option of a drop-down list that is longer than a phone is wide, by far~b} and "
+    "{1:MCV:=a vertical choice that is long too, and wraps over two or three lines on a phone~b}"
+)
+
+# Each control and choice of the cloze text that sticks out of the text's box.
+STICKING_OUT = """() => {
+  const text = document.querySelector(".cloze-text").getBoundingClientRect();
+  return [...document.querySelectorAll(".cloze-text :is(input, select, label)")]
+    .filter(el => el.getBoundingClientRect().right > text.right + 0.5)
+    .map(el => el.outerHTML.slice(0, 80));
+}"""
+
+
+def test_cloze_long_choices_on_a_phone(page, screenshot, teacher, teacher_password, make_quiz):
+    quiz = make_quiz("Long choices", [{"type": "cloze", "name": "Long", "text": LONG_CHOICES}])
+    log_in(page, teacher.username, teacher_password)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/quizzes/{quiz.pk}/preview/")
+    expect(page.get_by_label("Gap 2", exact=True)).to_be_visible()
+    screenshot("long-choices-phone")
+    assert_no_overflow(page)
+    assert page.evaluate(STICKING_OUT) == []  # the card clips what sticks out: none may
