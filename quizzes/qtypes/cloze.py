@@ -111,7 +111,9 @@ class Cloze(QuestionType):
             return format_html(
                 '<p class="errorlist" role="alert">{}</p>{}', failure.message, render(text)
             )
-        return self.learner_context(view, "preview", None, render)["text_html"]
+        # Disabled: the preview sits inside the editor's form, which must not send its gaps.
+        html = self.learner_context(view, "preview", None, render)["text_html"]
+        return format_html("<fieldset disabled>{}</fieldset>", html)
 
     response_schema = {
         "type": "object",
@@ -229,7 +231,9 @@ class Cloze(QuestionType):
 
     def right_answer(self, question):
         shown = "; ".join(
-            f"{sub.number}: {cloze_syntax.right_answer(sub)}" for sub in self.subquestions(question)
+            gettext_now("Gap %(number)s: %(answer)s")
+            % {"number": sub.number, "answer": cloze_syntax.right_answer(sub)}
+            for sub in self.subquestions(question)
         )
         return gettext_now("The correct answers are: %(answers)s") % {"answers": shown}
 

@@ -91,7 +91,7 @@ def test_cloze_grading_is_the_weighted_mean_of_its_gaps(response, points, state,
     # Weights 1, 2, 1 of 4 points: the numerical gap is worth 2 points.
     grade = scoring.grade_question(cloze(), response)
     assert (grade.points, grade.state, grade.feedback) == (points, state, feedback)
-    assert grade.right_answer == "The correct answers are: 1: France; 2: 2.1; 3: Seine"
+    assert grade.right_answer == "The correct answers are: Gap 1: France; Gap 2: 2.1; Gap 3: Seine"
 
 
 def test_the_cloze_response_is_read_from_its_gap_inputs():

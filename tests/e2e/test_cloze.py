@@ -226,7 +226,7 @@ def test_cloze_preview_by_keyboard(page, screenshot, teacher, teacher_password, 
         ]
     )
     expect(cloze.locator(".right-answer")).to_have_text(
-        "The correct answers are: 1: Mercury; 2: 3; 3: Moon; 4: Saturn; 5: red; 6: Jupiter, Saturn"
+        "The correct answers are: Gap 1: Mercury; Gap 2: 3; Gap 3: Moon; Gap 4: Saturn; Gap 5: red; Gap 6: Jupiter, Saturn"
     )
     # The answers given stay in their gaps, read-only.
     expect(page.get_by_label("Gap 1")).to_have_value("1")

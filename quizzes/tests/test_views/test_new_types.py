@@ -256,8 +256,8 @@ def test_the_graded_cloze_shows_points_feedback_and_the_right_answers(
     for feedback in ("Fb-venus", "Fb-moon", "Fb-three", "Fb-jupiter", "Fb-red"):
         assert feedback not in cloze, feedback
     assert (
-        "The correct answers are: 1: Mercury; 2: Moonkey; 3: 3; 4: Saturn; 5: red; "
-        "6: Jupiter, Saturn"
+        "The correct answers are: Gap 1: Mercury; Gap 2: Moonkey; Gap 3: 3; Gap 4: Saturn; Gap 5: red; "
+        "Gap 6: Jupiter, Saturn"
     ) in cloze
     assert "1 / 1 pt" in header(star)
     for description in (intro, interlude):
@@ -375,7 +375,7 @@ def test_hostile_answers_and_responses_are_inert_once_graded(hostile_cloze, owne
     # The learner's own text is kept, escaped, in its box.
     assert 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in page
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in page
-    assert "The correct answers are: 1: &lt;script&gt;" in page
+    assert "The correct answers are: Gap 1: &lt;script&gt;" in page
 
 
 def test_operations_store_the_hostile_cloze_as_written(hostile_cloze):
