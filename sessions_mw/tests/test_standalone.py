@@ -6,10 +6,10 @@ no test imports), and, when the tests run alone, a check of what was imported.
 
 import ast
 import re
+import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 import sessions_mw
@@ -94,11 +94,24 @@ def _conftests_outside_the_package(config):
     ]
 
 
+def run_alone(test_id):
+    """Run one test of this package as sessions_mw runs alone (README, "Running its tests")."""
+    command = [
+        sys.executable, "-m", "pytest", test_id, "-q", "-p", "no:cacheprovider",
+        "-p", "sessions_mw.tests.plugin", f"--ds={STANDALONE_SETTINGS}",
+        f"--confcutdir={PACKAGE_DIR}", f"--rootdir={PACKAGE_DIR}",
+    ]  # fmt: skip
+    return subprocess.run(command, cwd=PACKAGE_DIR.parent, capture_output=True, text=True)
+
+
 def test_run_alone_imports_no_project_module(request):
     if settings.SETTINGS_MODULE != STANDALONE_SETTINGS:
-        pytest.skip("runs inside a project (its settings are in use)")
-    if outside := _conftests_outside_the_package(request.config):
-        pytest.skip(f"a conftest outside sessions_mw was loaded: {outside} (see --confcutdir)")
+        # Inside a project: check the standalone run itself, in a process of its own.
+        result = run_alone(f"{Path(__file__).relative_to(PACKAGE_DIR.parent)}::{request.node.name}")
+        assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
+        return
+    outside = _conftests_outside_the_package(request.config)
+    assert outside == [], f"a conftest outside sessions_mw was loaded: {outside} (see --confcutdir)"
 
     imported = sorted(name for name in sys.modules if _is_project(name))
 
