@@ -64,7 +64,7 @@ class QuestionType:
     grades = POSITIVE_GRADES  # the grade menu of its answer rows
 
     # -- Moodle XML -----------------------------------------------------------------
-    xml_names = ()  # Moodle's names of the type, when not `name`
+    xml_names = ()  # other names Moodle reads for the type (it writes `name`)
     xml_penalty = "0.3333333"
 
     @property
