@@ -14,7 +14,7 @@ import re
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error, is_number
@@ -172,7 +172,7 @@ class Cloze(QuestionType):
 
     def widget(self, part, name, value, choices):
         """The HTML input of one sub-question, holding the learner's `value`."""
-        label = gettext_now("Gap %(number)s") % {"number": part["id"]}
+        label = gettext("Gap %(number)s") % {"number": part["id"]}
         if part["kind"] == "multichoice" and part["display"] == "inline":
             options = format_html_join(
                 "",
@@ -187,7 +187,7 @@ class Cloze(QuestionType):
                 '<option value="">{}</option>{}</select>',
                 name,
                 label,
-                gettext_now("Choose…"),
+                gettext("Choose…"),
                 options,
             )
         if part["kind"] in CHOICE_KINDS:
@@ -231,11 +231,11 @@ class Cloze(QuestionType):
 
     def right_answer(self, question):
         shown = "; ".join(
-            gettext_now("Gap %(number)s: %(answer)s")
+            gettext("Gap %(number)s: %(answer)s")
             % {"number": sub.number, "answer": cloze_syntax.right_answer(sub)}
             for sub in self.subquestions(question)
         )
-        return gettext_now("The correct answers are: %(answers)s") % {"answers": shown}
+        return gettext("The correct answers are: %(answers)s") % {"answers": shown}
 
     # -- Moodle XML: the text holds everything, as Moodle writes it ----------------------
     def xml_read(self, reader):

@@ -5,7 +5,7 @@ No answers; an answered essay is graded 0 points and waits for the teacher
 A response is a string.
 """
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import TEXT_MAX
@@ -26,7 +26,7 @@ class Essay(QuestionType):
 
     @property
     def response_message(self):
-        return gettext_now("Give a text of at most %(limit)s characters.") % {"limit": TEXT_MAX}
+        return gettext("Give a text of at most %(limit)s characters.") % {"limit": TEXT_MAX}
 
     def response_fits(self, question, response):
         return isinstance(response, str) and len(response) <= TEXT_MAX

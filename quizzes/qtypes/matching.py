@@ -8,7 +8,7 @@ option's text.
 """
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error
@@ -144,7 +144,7 @@ class Matching(QuestionType):
         shown = ", ".join(
             f"{answer['text']} → {answer['match']}" for _i, answer in stems(question["answers"])
         )
-        return gettext_now("The correct answer is: %(answer)s") % {"answer": shown}
+        return gettext("The correct answer is: %(answer)s") % {"answer": shown}
 
     # -- editor ------------------------------------------------------------------------
     def form_fields(self):

@@ -8,7 +8,7 @@ chosen.
 """
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWERS_MAX, error, format_number
@@ -124,11 +124,9 @@ class Multichoice(QuestionType):
         answers = question["answers"]
         if not question["single"]:
             right = [answer["text"] for answer in answers if answer["fraction"] > 0]
-            return gettext_now("The correct answers are: %(answers)s") % {
-                "answers": ", ".join(right)
-            }
+            return gettext("The correct answers are: %(answers)s") % {"answers": ", ".join(right)}
         best = max(answers, key=lambda answer: answer["fraction"])
-        return gettext_now("The correct answer is: %(answer)s") % {"answer": best["text"]}
+        return gettext("The correct answer is: %(answer)s") % {"answer": best["text"]}
 
     # -- editor ------------------------------------------------------------------------
     def form_fields(self):

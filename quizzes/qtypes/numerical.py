@@ -7,7 +7,7 @@ response is a number or a numeric string ("3.14", or "3,14").
 """
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, format_number, is_number
@@ -71,7 +71,7 @@ class Numerical(QuestionType):
 
     def right_answer(self, question):
         best = max(question["answers"], key=lambda answer: answer["fraction"])
-        return gettext_now("The correct answer is: %(answer)s") % {
+        return gettext("The correct answer is: %(answer)s") % {
             "answer": format_number(best["value"])
         }
 

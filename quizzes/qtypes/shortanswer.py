@@ -7,7 +7,7 @@ case matters. A response is a string.
 """
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX
@@ -52,9 +52,7 @@ class ShortAnswer(QuestionType):
 
     @property
     def response_message(self):
-        return gettext_now("Give a text of at most %(limit)s characters.") % {
-            "limit": ANSWER_TEXT_MAX
-        }
+        return gettext("Give a text of at most %(limit)s characters.") % {"limit": ANSWER_TEXT_MAX}
 
     def response_fits(self, question, response):
         return isinstance(response, str) and len(response) <= ANSWER_TEXT_MAX
@@ -73,7 +71,7 @@ class ShortAnswer(QuestionType):
 
     def right_answer(self, question):
         best = max(question["answers"], key=lambda answer: answer["fraction"])
-        return gettext_now("The correct answer is: %(answer)s") % {"answer": best["text"]}
+        return gettext("The correct answer is: %(answer)s") % {"answer": best["text"]}
 
     # -- editor ------------------------------------------------------------------------
     def form_fields(self):

@@ -6,7 +6,7 @@ response is a boolean.
 """
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_FIELDS, defaults, error
@@ -82,8 +82,8 @@ class TrueFalse(QuestionType):
 
     def right_answer(self, question):
         true, _false = true_and_false(question)
-        shown = gettext_now("True") if true["fraction"] == 100 else gettext_now("False")
-        return gettext_now("The correct answer is: %(answer)s") % {"answer": shown}
+        shown = gettext("True") if true["fraction"] == 100 else gettext("False")
+        return gettext("The correct answer is: %(answer)s") % {"answer": shown}
 
     # -- editor ------------------------------------------------------------------------
     def form_fields(self):
