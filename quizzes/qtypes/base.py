@@ -15,10 +15,12 @@ type's extra fields, and "answers": a list of dicts with the fields of
 import math
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import (
     ANSWER_FIELDS,
+    ANSWER_TEXT_MAX,
     FRACTION_RANGE,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
@@ -106,11 +108,18 @@ class QuestionType:
         return {}
 
     response_schema = {"type": "string", "description": "a text"}  # OpenAPI 3.0; None: none
-    response_message = _("Give a text.")
+    response_max_length = ANSWER_TEXT_MAX  # of a text response
+
+    @property
+    def response_message(self):
+        """What to write when a response does not fit (see `response_fits`)."""
+        return gettext("Give a text of at most %(limit)s characters.") % {
+            "limit": self.response_max_length
+        }
 
     def response_fits(self, question, response):
         """Whether `response` (not None) has the shape of a response to `question`."""
-        return isinstance(response, str)
+        return isinstance(response, str) and len(response) <= self.response_max_length
 
     def is_unanswered(self, response):
         if isinstance(response, str):

@@ -5,7 +5,6 @@ No answers; an answered essay is graded 0 points and waits for the teacher
 A response is a string.
 """
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import TEXT_MAX
@@ -23,13 +22,7 @@ class Essay(QuestionType):
     no_answers_message = _("An essay question has no answers to fill in.")
 
     response_schema = {"type": "string", "description": "essay: the learner's text"}
-
-    @property
-    def response_message(self):
-        return gettext("Give a text of at most %(limit)s characters.") % {"limit": TEXT_MAX}
-
-    def response_fits(self, question, response):
-        return isinstance(response, str) and len(response) <= TEXT_MAX
+    response_max_length = TEXT_MAX
 
     def gift_matches(self, spec):
         return not spec

@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.fields import ANSWER_TEXT_MAX
 from quizzes.qtypes.base import (
     QuestionType,
     best_of,
@@ -49,13 +48,6 @@ class ShortAnswer(QuestionType):
 
     # -- learners ----------------------------------------------------------------------
     response_schema = {"type": "string", "description": "shortanswer: the learner's words"}
-
-    @property
-    def response_message(self):
-        return gettext("Give a text of at most %(limit)s characters.") % {"limit": ANSWER_TEXT_MAX}
-
-    def response_fits(self, question, response):
-        return isinstance(response, str) and len(response) <= ANSWER_TEXT_MAX
 
     # -- grading -----------------------------------------------------------------------
     def grade(self, question, response):
