@@ -84,8 +84,9 @@ def attempt_statistics(totals, question_rows, questions):
 
 
 def question_statistics(question_id, name, kind, row):
-    row = row or {"answered": 0, "graded": 0, "correct": 0}
     qtype = registry.get(kind)
+    if not row or not qtype.scored:  # a description is shown, never answered
+        row = {"answered": 0, "graded": 0, "correct": 0}
     graded = row["graded"] if qtype.scored and not qtype.manual else 0
     return {
         "question": str(question_id),
