@@ -257,6 +257,13 @@ class QuestionForm(VersionForm):
     )
 
     qtype = None  # the question type (quizzes.qtypes), set by form_class()
+    SYNTAX_HELP_ID = "syntax-help"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.qtype.help_text and self.qtype.row_fields() is None:
+            # The type's help is about the text itself (cloze): read with the text box.
+            self.fields["text"].widget.attrs["aria-describedby"] = self.SYNTAX_HELP_ID
 
     @classmethod
     def initial_for(cls, question):
@@ -287,7 +294,8 @@ def form_class(qtype):
     """The editing form of questions of type `qtype` (a quizzes.qtypes type)."""
     attrs = {"qtype": qtype, **qtype.form_fields()}
     if not qtype.scored:
-        attrs["points"] = None  # nothing to score: no points to give
+        # Nothing to answer: no points to give, no feedback after an answer.
+        attrs.update(points=None, general_feedback=None)
     return type(f"{qtype.name.title()}Form", (QuestionForm,), attrs)
 
 

@@ -23,3 +23,19 @@ def test_a_cloze_error_names_the_gap_in_the_preview(owner_client):
 def test_other_texts_preview_as_markdown(owner_client):
     assert "<strong>bold</strong>" in preview(owner_client, "**bold** {1:SA:=a}", qtype="essay")
     assert "<em>it</em>" in preview(owner_client, "*it*", qtype="no-such-type")
+
+
+def add_form(client, quiz, qtype):
+    return client.get(reverse("question_add", args=[quiz.pk, qtype])).content.decode()
+
+
+def test_the_cloze_text_box_is_described_by_the_syntax_help(quiz, owner_client):
+    page = add_form(owner_client, quiz, "cloze")
+    assert 'aria-describedby="syntax-help"' in page
+    assert '<p class="muted syntax-help" id="syntax-help">' in page
+
+
+def test_a_description_asks_for_no_points_and_no_feedback(quiz, owner_client):
+    page = add_form(owner_client, quiz, "description")
+    assert 'name="points"' not in page and 'name="general_feedback"' not in page
+    assert 'name="text"' in page and "syntax-help" not in page
