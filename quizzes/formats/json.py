@@ -23,16 +23,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from quizzes.fields import (
-    ANSWER_FIELDS,
-    ANSWERS_MAX,
-    OPTION_FIELDS,
-    QUESTION_EXTRAS,
-    QUESTION_FIELDS,
-    QUIZ_FIELDS,
-    TAG_MAX,
-    TAGS_MAX,
-)
+from quizzes import fields
 from quizzes.formats.base import (
     Format,
     FormatError,
@@ -132,13 +123,14 @@ def write(quizzes):
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def properties(fields):
-    return {name: field.json_schema() for name, field in fields.items()}
+def properties(declared):
+    """The JSON-schema properties of declared fields ({name: Field})."""
+    return {name: field.json_schema() for name, field in declared.items()}
 
 
 def schema():
     """The JSON Schema of an OpenQuizz JSON file, from the declarations it follows."""
-    tags = {"type": "string", "minLength": 1, "maxLength": TAG_MAX}
+    tags = {"type": "string", "minLength": 1, "maxLength": fields.TAG_MAX}
     question_types = {
         "allOf": [
             {
@@ -171,17 +163,17 @@ def schema():
                 "required": ["title"],
                 "additionalProperties": False,
                 "properties": {
-                    **properties(QUIZ_FIELDS),
+                    **properties(fields.QUIZ_FIELDS),
                     "tags": {
                         "type": "array",
-                        "maxItems": TAGS_MAX,
+                        "maxItems": fields.TAGS_MAX,
                         "uniqueItems": True,
                         "items": tags,
                     },
                     "options": {
                         "type": "object",
                         "additionalProperties": False,
-                        "properties": properties(OPTION_FIELDS),
+                        "properties": properties(fields.OPTION_FIELDS),
                     },
                     "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}},
                 },
@@ -192,13 +184,13 @@ def schema():
                 "additionalProperties": False,
                 "properties": {
                     "type": {"enum": list(registry.TYPES)},
-                    **properties(QUESTION_FIELDS),
+                    **properties(fields.QUESTION_FIELDS),
                     # Whether a question has points, and how many, is its type's rule.
                     "points": {"type": "number"},
-                    **properties(QUESTION_EXTRAS),
+                    **properties(fields.QUESTION_EXTRAS),
                     "answers": {
                         "type": "array",
-                        "maxItems": ANSWERS_MAX,
+                        "maxItems": fields.ANSWERS_MAX,
                         "items": {"$ref": "#/$defs/answer"},
                     },
                 },
@@ -208,7 +200,7 @@ def schema():
                 "type": "object",
                 "additionalProperties": False,
                 "description": "Which fields an answer uses depends on its question's type.",
-                "properties": properties(ANSWER_FIELDS),
+                "properties": properties(fields.ANSWER_FIELDS),
             },
         },
     }
