@@ -11,6 +11,7 @@ choice id, or a list of choice ids.
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -43,6 +44,13 @@ def learner_text(text, subs):
     return "".join([*pieces, text[end:]])
 
 
+@lru_cache(maxsize=1024)
+def parsed(text):
+    """The sub-questions of a cloze text, read once per text: grading an attempt asks for
+    them several times per question (the grade, the right answer, the learner view)."""
+    return tuple(cloze_syntax.parse(text))
+
+
 def sub_name(name, number):
     return f"{name}-{number}"
 
@@ -71,7 +79,7 @@ class Cloze(QuestionType):
     no_answers_message = _("A cloze question keeps its answers in its text.")
 
     def subquestions(self, question):
-        return cloze_syntax.parse(question["text"])
+        return parsed(question["text"])
 
     def validate(self, question, errors):
         super().validate(question, errors)
