@@ -321,6 +321,9 @@ ANSWER_TEXT_MAX = 2_000
 ANSWERS_MAX = 100
 POINTS_MAX = 1000
 TIME_LIMIT_MAX = 24 * 60
+IDNUMBER_MAX = 100
+HINTS_MAX = 20
+CATEGORY_NAME_MAX = 255
 
 FRACTION_RANGE = ("fraction_range", _("Enter a grade from %(min)s to %(max)s %%."))
 
@@ -347,6 +350,14 @@ QUESTION_FIELDS = declared(
         range_error=("range", _("Give between 0 (excluded) and %(max)s points.")),
     ),
     Field("general_feedback", "text", _("general feedback"), default="", max_length=FEEDBACK_MAX),
+    Field(
+        "idnumber",
+        "text",
+        _("ID number"),
+        default="",
+        max_length=IDNUMBER_MAX,
+        help_text=_("An identifier of your own, as Moodle's ID number."),
+    ),
 )
 # Fields some question types add (each type lists those it uses, see quizzes.qtypes).
 QUESTION_EXTRAS = declared(
@@ -404,6 +415,13 @@ ANSWER_FIELDS = declared(
         max_length=ANSWER_TEXT_MAX,
         help_text=_("matching: the answer that goes with this stem (`text`)."),
     ),
+)
+# A hint shown to the learner after a wrong try (Moodle's <hint>).
+HINT_FIELDS = declared(
+    Field("text", "text", _("hint"), default="", max_length=FEEDBACK_MAX),
+    Field("text_format", "choice", _("text format"), default=TextFormat.HTML, choices=TextFormat),
+    Field("show_num_correct", "bool", _("show the number of right answers"), default=False),
+    Field("clear_wrong", "bool", _("clear wrong answers"), default=False),
 )
 QUIZ_FIELDS = declared(
     Field("title", "text", _("title"), required=True, max_length=TITLE_MAX),
