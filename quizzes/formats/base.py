@@ -47,11 +47,15 @@ class ParseResult:
     """The quizzes found in a file, and what was left out of them.
 
     `warnings` are sentences for the teacher; `skipped` counts the questions
-    left out, by reason (e.g. "unsupported type cloze").
+    left out, by reason (e.g. "unsupported type cloze"). `categories` maps each
+    category path the file declares (a tuple of names under Moodle's "top") to
+    its {"description", "description_format", "idnumber"}; each question
+    names its own path in `question["category"]`.
     """
 
     format: str
     quizzes: list = field(default_factory=list)
+    categories: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
 
