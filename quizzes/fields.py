@@ -60,6 +60,27 @@ class TextFormat(models.TextChoices):
     MOODLE = "moodle", _("Moodle auto-format")
 
 
+class AnswerNumbering(models.TextChoices):
+    """How multiple-choice answers are numbered (Moodle's answernumbering)."""
+
+    LOWER = "abc", _("a., b., c., ...")
+    UPPER = "ABCD", _("A., B., C., ...")
+    DIGITS = "123", _("1., 2., 3., ...")
+    ROMAN_LOWER = "iii", _("i., ii., iii., ...")
+    ROMAN_UPPER = "IIII", _("I., II., III., ...")
+    NONE = "none", _("No numbering")
+
+
+class ResponseFormat(models.TextChoices):
+    """What an essay's learner writes in (Moodle's responseformat)."""
+
+    EDITOR = "editor", _("HTML editor")
+    EDITOR_FILE_PICKER = "editorfilepicker", _("HTML editor with file picker")
+    PLAIN = "plain", _("Plain text")
+    MONOSPACED = "monospaced", _("Plain text, monospaced font")
+    NO_INLINE = "noinline", _("No online text")
+
+
 # -- errors -----------------------------------------------------------------------
 class FieldError(Exception):
     """One value cannot be used; `error` is the ValidationError to report.
@@ -80,11 +101,20 @@ def error(message, code, **params):
 class Errors:
     """Collects field errors and raises them together as one ValidationError."""
 
-    def __init__(self):
+    def __init__(self, lenient=False):
         self.by_field = {}
+        self.lenient = lenient
+        self.warnings = []  # messages of the errors `tolerate` let through
 
     def add(self, field, err):
         self.by_field.setdefault(field, []).append(err)
+
+    def tolerate(self, field, err):
+        """An error Moodle's importer lets through: only a warning when `lenient`."""
+        if self.lenient:
+            self.warnings.extend(err.messages)
+        else:
+            self.add(field, err)
 
     def parse(self, name, parser, value):
         """`parser(value)`, or None after recording under `name` the FieldError it raised."""
@@ -218,6 +248,9 @@ class Field:
     range_error: tuple | None = None
     # False: the bounds are the widest any rule allows; narrower rules check them.
     check_bounds: bool = True
+    # A text format that, when not given, is its question's `text_format` (so stored
+    # data always says the format of each text).
+    follows_text_format: bool = False
 
     # -- rules --------------------------------------------------------------------
     def parse(self, value):
@@ -296,12 +329,17 @@ class Field:
                 return models.CharField(max_length=self.max_length, **common)
             return models.TextField(**common)
         if self.kind == "choice":
-            return models.CharField(max_length=10, choices=self.choices.choices, **common)
+            longest = max(map(len, self.choices.values))
+            return models.CharField(
+                max_length=max(10, longest), choices=self.choices.choices, **common
+            )
         if self.kind == "bool":
             return models.BooleanField(**common)
         if self.nullable:
             common.update(null=True, blank=True)
         if self.kind == "integer":
+            if self.minimum is not None and self.minimum < 0:
+                return models.IntegerField(**common)
             return models.PositiveIntegerField(**common)
         return models.FloatField(**common)
 
@@ -324,6 +362,33 @@ TIME_LIMIT_MAX = 24 * 60
 IDNUMBER_MAX = 100
 HINTS_MAX = 20
 CATEGORY_NAME_MAX = 255
+# Moodle's default penalty for each wrong try (its question table's default).
+PENALTY_DEFAULT = 0.3333333
+ESSAY_LINES_MAX = 100
+ATTACHMENTS_MAX = 100  # Moodle's menu stops at 3; -1 means unlimited
+WORD_LIMIT_MAX = 100_000
+
+
+def format_field(name, label):
+    """The text format of one of a question's texts: its question's unless given."""
+    return Field(
+        name,
+        "choice",
+        label,
+        default=TextFormat.MARKDOWN,
+        choices=TextFormat,
+        help_text=_("When not given, the question's text format."),
+        follows_text_format=True,
+    )
+
+
+def feedback_fields(name, label):
+    """A feedback text and its format (`<name>_format`)."""
+    return (
+        Field(name, "text", label, default="", max_length=FEEDBACK_MAX),
+        format_field(f"{name}_format", _("its text format")),
+    )
+
 
 FRACTION_RANGE = ("fraction_range", _("Enter a grade from %(min)s to %(max)s %%."))
 
@@ -350,6 +415,16 @@ QUESTION_FIELDS = declared(
         range_error=("range", _("Give between 0 (excluded) and %(max)s points.")),
     ),
     Field("general_feedback", "text", _("general feedback"), default="", max_length=FEEDBACK_MAX),
+    format_field("general_feedback_format", _("general feedback format")),
+    Field(
+        "penalty",
+        "number",
+        _("penalty"),
+        default=PENALTY_DEFAULT,
+        minimum=0,
+        maximum=1,
+        help_text=_("Share of the points lost for each wrong try (0 to 1), as Moodle's penalty."),
+    ),
     Field(
         "idnumber",
         "text",
@@ -376,6 +451,99 @@ QUESTION_EXTRAS = declared(
         default=False,
         help_text=_("shortanswer: whether letter case matters."),
     ),
+    # multichoice, matching and cloze: Moodle's combined feedback.
+    *feedback_fields("correct_feedback", _("feedback for any correct response")),
+    *feedback_fields(
+        "partially_correct_feedback", _("feedback for any partially correct response")
+    ),
+    *feedback_fields("incorrect_feedback", _("feedback for any incorrect response")),
+    Field(
+        "show_num_correct",
+        "bool",
+        _("show the number of correct responses"),
+        default=False,
+        help_text=_("Once graded, tell learners how many of their choices were right."),
+    ),
+    Field(
+        "answer_numbering",
+        "choice",
+        _("number the choices?"),
+        default=AnswerNumbering.LOWER,
+        choices=AnswerNumbering,
+    ),
+    # essay: Moodle's response options.
+    Field(
+        "response_format",
+        "choice",
+        _("response format"),
+        default=ResponseFormat.EDITOR,
+        choices=ResponseFormat,
+    ),
+    Field(
+        "response_required",
+        "bool",
+        _("require text"),
+        default=True,
+        help_text=_("essay: whether learners must write a text (else attachments may do)."),
+    ),
+    Field(
+        "response_field_lines",
+        "integer",
+        _("input box size (lines)"),
+        default=15,
+        minimum=1,
+        maximum=ESSAY_LINES_MAX,
+    ),
+    Field(
+        "attachments",
+        "integer",
+        _("allow attachments"),
+        default=0,
+        minimum=-1,
+        maximum=ATTACHMENTS_MAX,
+        help_text=_("essay: how many files learners may attach; -1 for unlimited."),
+    ),
+    Field(
+        "attachments_required",
+        "integer",
+        _("require attachments"),
+        default=0,
+        minimum=0,
+        maximum=ATTACHMENTS_MAX,
+    ),
+    Field(
+        "min_word_limit",
+        "integer",
+        _("minimum word limit"),
+        nullable=True,
+        minimum=1,
+        maximum=WORD_LIMIT_MAX,
+    ),
+    Field(
+        "max_word_limit",
+        "integer",
+        _("maximum word limit"),
+        nullable=True,
+        minimum=1,
+        maximum=WORD_LIMIT_MAX,
+    ),
+    Field(
+        "grader_info",
+        "text",
+        _("information for graders"),
+        default="",
+        max_length=TEXT_MAX,
+    ),
+    format_field("grader_info_format", _("information for graders format")),
+    Field(
+        "response_template",
+        "text",
+        _("response template"),
+        default="",
+        max_length=TEXT_MAX,
+        help_text=_("essay: text the response box starts with."),
+    ),
+    format_field("response_template_format", _("response template format")),
 )
 ANSWER_FIELDS = declared(
     Field("text", "text", _("text"), default="", max_length=ANSWER_TEXT_MAX),
@@ -415,11 +583,13 @@ ANSWER_FIELDS = declared(
         max_length=ANSWER_TEXT_MAX,
         help_text=_("matching: the answer that goes with this stem (`text`)."),
     ),
+    format_field("text_format", _("text format")),
+    format_field("feedback_format", _("feedback format")),
 )
 # A hint shown to the learner after a wrong try (Moodle's <hint>).
 HINT_FIELDS = declared(
     Field("text", "text", _("hint"), default="", max_length=FEEDBACK_MAX),
-    Field("text_format", "choice", _("text format"), default=TextFormat.HTML, choices=TextFormat),
+    format_field("text_format", _("text format")),
     Field("show_num_correct", "bool", _("show the number of right answers"), default=False),
     Field("clear_wrong", "bool", _("clear wrong answers"), default=False),
 )
@@ -459,10 +629,42 @@ OPTION_FIELDS = declared(
 
 
 def defaults(fields):
-    """{name: default} of declared fields that may be left out (not the required ones)."""
-    return {name: field.default for name, field in fields.items() if not field.required}
+    """{name: default} of declared fields that may be left out (not the required ones,
+    nor the text formats that follow the question's: see `Field.follows_text_format`)."""
+    return {
+        name: field.default
+        for name, field in fields.items()
+        if not (field.required or field.follows_text_format)
+    }
+
+
+def following_formats(fields):
+    """Names of the text formats among `fields` that follow the question's text format."""
+    return [name for name, field in fields.items() if field.follows_text_format]
 
 
 def tags_field(**options):
     """The model field of a list of tags."""
     return ArrayField(models.CharField(max_length=TAG_MAX), default=list, blank=True, **options)
+
+
+# A category of a teacher's question bank.
+CATEGORY_FIELDS = declared(
+    Field("name", "text", _("name"), required=True, max_length=CATEGORY_NAME_MAX),
+    Field("description", "text", _("description"), default="", max_length=TEXT_MAX),
+    Field(
+        "description_format",
+        "choice",
+        _("description format"),
+        default=TextFormat.MARKDOWN,
+        choices=TextFormat,
+    ),
+    Field(
+        "idnumber",
+        "text",
+        _("ID number"),
+        default="",
+        max_length=IDNUMBER_MAX,
+        help_text=_("An identifier of your own, as Moodle's ID number."),
+    ),
+)

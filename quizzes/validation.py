@@ -43,6 +43,10 @@ from django.utils.translation import gettext_lazy as _
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
+    CATEGORY_FIELDS,
+    CATEGORY_NAME_MAX,
+    HINT_FIELDS,
+    HINTS_MAX,
     OPTION_FIELDS,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
@@ -51,8 +55,10 @@ from quizzes.fields import (
     TAGS_MAX,
     Errors,
     FieldError,
+    TextFormat,
     defaults,
     error,
+    following_formats,
 )
 from quizzes.qtypes import registry
 from quizzes.qtypes.base import is_blank
@@ -60,12 +66,24 @@ from quizzes.qtypes.base import is_blank
 QUESTION_DEFAULTS = {
     **defaults(QUESTION_FIELDS),
     **defaults(QUESTION_EXTRAS),
+    "tags": [],
+    "hints": [],
     "answers": [],
 }
 ANSWER_DEFAULTS = defaults(ANSWER_FIELDS)
+# Text formats that are the question's text format unless given.
+QUESTION_FORMATS = following_formats({**QUESTION_FIELDS, **QUESTION_EXTRAS})
 QUIZ_DEFAULTS = {**defaults(QUIZ_FIELDS), "tags": [], "options": {}}
 OPTIONS_DEFAULTS = defaults(OPTION_FIELDS)
-QUESTION_KEYS = {"type", *QUESTION_FIELDS, *QUESTION_EXTRAS, "answers"}
+QUESTION_KEYS = {
+    "type",
+    *QUESTION_FIELDS,
+    *QUESTION_EXTRAS,
+    "tags",
+    "hints",
+    "answers",
+    "category",
+}
 QUIZ_KEYS = {*QUIZ_FIELDS, "tags", "options", "questions"}
 
 
@@ -80,6 +98,11 @@ def with_defaults(data, defaults):
     return {**defaults, **{key: value for key, value in data.items() if value is not None}}
 
 
+def with_formats(data, names, text_format):
+    """`data` where the text formats `names` not given are `text_format`."""
+    return {**data, **{name: text_format for name in names if data.get(name) is None}}
+
+
 def required_missing(data, fields, errors):
     for field in fields:
         if data.get(field) is None:
@@ -91,31 +114,46 @@ def require_object(data, message):
         raise ValidationError({NON_FIELD_ERRORS: [error(message, "object")]})
 
 
-# -- answers ------------------------------------------------------------------
-def clean_answers(raw, errors):
-    """Parse each answer row's fields; row errors go under `answers[i].field`."""
+# -- answers and hints ---------------------------------------------------------
+ROWS = {
+    # key: (declared fields, at most, "too many" message, "not an object" message)
+    "answers": (
+        ANSWER_FIELDS,
+        ANSWERS_MAX,
+        _("Give at most %(limit)s answers."),
+        _("Answer %(number)s is not a valid answer."),
+    ),
+    "hints": (
+        HINT_FIELDS,
+        HINTS_MAX,
+        _("Give at most %(limit)s hints."),
+        _("Hint %(number)s is not a valid hint."),
+    ),
+}
+
+
+def clean_rows(key, raw, errors, text_format=TextFormat.MARKDOWN):
+    """Parse each row's fields of a question's `key` list ("answers", "hints");
+    row errors go under `key[i].field`. A row's text formats not given are the
+    question's `text_format`."""
+    declared, limit, too_many, not_object = ROWS[key]
     if not isinstance(raw, list | tuple):
-        errors.add("answers", FieldError("list").error)
+        errors.add(key, FieldError("list").error)
         return []
-    if len(raw) > ANSWERS_MAX:
-        errors.add(
-            "answers",
-            error(_("Give at most %(limit)s answers."), "too_many", limit=ANSWERS_MAX),
-        )
+    if len(raw) > limit:
+        errors.add(key, error(too_many, "too_many", limit=limit))
         return []
-    answers = []
+    rows = []
     for index, row in enumerate(raw):
         if not isinstance(row, dict):
-            errors.add(
-                "answers",
-                error(_("Answer %(number)s is not a valid answer."), "object", number=index + 1),
-            )
+            errors.add(key, error(not_object, "object", number=index + 1))
             continue
-        prefix = f"answers[{index}]."
-        check_keys(row, ANSWER_DEFAULTS, errors, prefix)
-        row = with_defaults(row, ANSWER_DEFAULTS)
-        answers.append(errors.parse_fields(row, ANSWER_FIELDS, prefix))
-    return answers
+        prefix = f"{key}[{index}]."
+        check_keys(row, declared, errors, prefix)
+        row = with_defaults(row, defaults(declared))
+        row = with_formats(row, following_formats(declared), text_format)
+        rows.append(errors.parse_fields(row, declared, prefix))
+    return rows
 
 
 # -- questions ----------------------------------------------------------------
@@ -125,24 +163,58 @@ def parse_type(value):
     return value.strip()
 
 
-def clean_question(data):
-    """Return the normalised question data, or raise ValidationError."""
+def parse_category(value):
+    """A category path: the names under Moodle's "top", outermost first, as a tuple."""
+    if not isinstance(value, list | tuple):
+        raise FieldError("list")
+    names = []
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise FieldError("category", _("Each category must have a name."))
+        if len(name.strip()) > CATEGORY_NAME_MAX:
+            raise FieldError("too_long", limit=CATEGORY_NAME_MAX, length=len(name.strip()))
+        names.append(name.strip())
+    return tuple(names)
+
+
+def clean_question(data, warnings=None):
+    """Return the normalised question data, or raise ValidationError.
+
+    With a `warnings` list, the rules Moodle's editing form enforces but its
+    importer does not (grade sets that do not add up, an essay's attachment
+    and word-limit options) are appended to it as messages instead of
+    refusing the question: importers pass one, the editor and the API do not.
+    """
     require_object(data, _("A question must be a set of named fields."))
-    errors = Errors()
+    errors = Errors(lenient=warnings is not None)
     check_keys(data, QUESTION_KEYS, errors)
     required_missing(data, ("type", "name", "text"), errors)
     raw = with_defaults(data, QUESTION_DEFAULTS)
     qtype = raw.get("type") and errors.parse("type", parse_type, raw["type"])
+    text_format = errors.parse(
+        "text_format", QUESTION_FIELDS["text_format"].parse, raw["text_format"]
+    )
+    raw = with_formats(raw, QUESTION_FORMATS, text_format or TextFormat.MARKDOWN)
+    errors.by_field.pop("text_format", None)  # parsed again with the other fields
     question = {"type": qtype, **errors.parse_fields(raw, QUESTION_FIELDS)}
     if qtype and not registry.get(qtype).scored:
         errors.by_field.pop("points", None)
         question["points"] = 0.0  # nothing to answer, nothing to score
     question.update(errors.parse_fields(raw, QUESTION_EXTRAS))
-    question["answers"] = clean_answers(raw["answers"], errors)
+    question["tags"] = errors.parse("tags", parse_tags, raw["tags"])
+    hints = clean_rows("hints", raw["hints"], errors, text_format or TextFormat.MARKDOWN)
+    question["hints"] = [hint for hint in hints if hint.get("text")]  # Moodle drops empty ones
+    if "category" in raw:
+        question["category"] = errors.parse("category", parse_category, raw["category"])
+    question["answers"] = clean_rows(
+        "answers", raw["answers"], errors, text_format or TextFormat.MARKDOWN
+    )
     # A type's rules read the answers and its fields: only check them once those parsed.
     if qtype and not (errors.has("answers") or any(map(errors.has, QUESTION_EXTRAS))):
         registry.get(qtype).validate(question, errors)
     errors.raise_if_any()
+    if warnings is not None:
+        warnings.extend(errors.warnings)
     question["answers"] = [answer for answer in question["answers"] if not is_blank(answer)]
     return question
 
@@ -199,3 +271,15 @@ def clean_quiz(data):
     quiz["options"] = clean_options(raw["options"], errors)
     errors.raise_if_any()
     return quiz
+
+
+# -- categories ---------------------------------------------------------------
+def clean_category(data):
+    """Return the normalised category data (name, description, format, idnumber)."""
+    require_object(data, _("A category must be a set of named fields."))
+    errors = Errors()
+    check_keys(data, CATEGORY_FIELDS, errors)
+    required_missing(data, ("name",), errors)
+    category = errors.parse_fields(with_defaults(data, defaults(CATEGORY_FIELDS)), CATEGORY_FIELDS)
+    errors.raise_if_any()
+    return category

@@ -130,7 +130,18 @@ def properties(declared):
 
 def schema():
     """The JSON Schema of an OpenQuizz JSON file, from the declarations it follows."""
-    tags = {"type": "string", "minLength": 1, "maxLength": fields.TAG_MAX}
+    tag_list = {
+        "type": "array",
+        "maxItems": fields.TAGS_MAX,
+        "uniqueItems": True,
+        "items": {"type": "string", "minLength": 1, "maxLength": fields.TAG_MAX},
+    }
+    category_path = {
+        "type": "array",
+        "description": "The question's category: the names of the categories along its "
+        'path, outermost first (Moodle\'s $course$/top/A/B is ["A", "B"]).',
+        "items": {"type": "string", "minLength": 1, "maxLength": fields.CATEGORY_NAME_MAX},
+    }
     question_types = {
         "allOf": [
             {
@@ -164,12 +175,7 @@ def schema():
                 "additionalProperties": False,
                 "properties": {
                     **properties(fields.QUIZ_FIELDS),
-                    "tags": {
-                        "type": "array",
-                        "maxItems": fields.TAGS_MAX,
-                        "uniqueItems": True,
-                        "items": tags,
-                    },
+                    "tags": tag_list,
                     "options": {
                         "type": "object",
                         "additionalProperties": False,
@@ -188,6 +194,13 @@ def schema():
                     # Whether a question has points, and how many, is its type's rule.
                     "points": {"type": "number"},
                     **properties(fields.QUESTION_EXTRAS),
+                    "tags": tag_list,
+                    "hints": {
+                        "type": "array",
+                        "maxItems": fields.HINTS_MAX,
+                        "items": {"$ref": "#/$defs/hint"},
+                    },
+                    "category": category_path,
                     "answers": {
                         "type": "array",
                         "maxItems": fields.ANSWERS_MAX,
@@ -201,6 +214,12 @@ def schema():
                 "additionalProperties": False,
                 "description": "Which fields an answer uses depends on its question's type.",
                 "properties": properties(fields.ANSWER_FIELDS),
+            },
+            "hint": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "A hint shown after a wrong try (Moodle's interactive mode).",
+                "properties": properties(fields.HINT_FIELDS),
             },
         },
     }

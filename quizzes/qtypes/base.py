@@ -39,6 +39,17 @@ POSITIVE_GRADES = (
     "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333",
     "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0",
 )  # fmt: skip
+# Moodle's feedback for any correct, partially correct and incorrect response.
+COMBINED_FEEDBACK = (
+    "correct_feedback",
+    "correct_feedback_format",
+    "partially_correct_feedback",
+    "partially_correct_feedback_format",
+    "incorrect_feedback",
+    "incorrect_feedback_format",
+    "show_num_correct",
+)
+CATCH_ALL = "*"  # a numerical answer's text when it accepts any number
 NEGATIVE_GRADES = tuple(f"-{grade}" for grade in reversed(POSITIVE_GRADES[:-1]))
 
 
@@ -222,10 +233,13 @@ def filled(answers):
 
 
 def reset_unused(rows, used):
-    """Set the answer fields outside `used` to their defaults, so nothing stale is stored."""
+    """Set the answer fields outside `used` to their defaults, so nothing stale is stored.
+
+    Text formats stay: they are the question's unless given (quizzes.validation).
+    """
     for _index, answer in rows:
         for name, field in ANSWER_FIELDS.items():
-            if name not in used:
+            if name not in used and not field.follows_text_format:
                 answer[name] = field.default
 
 
@@ -251,8 +265,9 @@ def check_texts(errors, rows):
 
 
 def check_one_full_mark(errors, rows):
+    # Moodle's editing form asks for it; its importer takes the question as it is.
     if not any(at_full_marks(answer["fraction"]) for _index, answer in rows):
-        errors.add(
+        errors.tolerate(
             "answers", error(_("Give at least one answer a grade of 100 %."), "no_full_mark")
         )
 
@@ -263,7 +278,7 @@ def check_accepted_answers(errors, rows, none_message):
     if not rows:
         errors.add("answers", error(none_message, "too_few"))
     elif not errors.has("answers"):
-        check_one_full_mark(errors, rows)
+        check_one_full_mark(errors, [(i, a) for i, a in rows if not is_catch_all(a)] or rows)
 
 
 # -- responses and grading helpers ----------------------------------------------------
@@ -324,16 +339,27 @@ def best_of(matching_answers):
     return (0, []) if best is None else (best["fraction"], [best])
 
 
+def is_catch_all(answer):
+    """Moodle's numerical answer "*": any number no other answer matches."""
+    return answer.get("value") is None and answer.get("text") == CATCH_ALL
+
+
 def grade_number(question, response):
-    """Numerical grading: the best answer whose value ± tolerance holds the response."""
+    """Numerical grading: the best answer whose value ± tolerance holds the response,
+    else the catch-all answer "*" when there is one."""
     number = number_or_none(response)
     if number is None:
         return 0, []
-    return best_of(
+    answers = question["answers"]
+    fraction, chosen = best_of(
         answer
-        for answer in question["answers"]
-        if within_tolerance(number, answer["value"], answer["tolerance"] or 0)
+        for answer in answers
+        if not is_catch_all(answer)
+        and within_tolerance(number, answer["value"], answer["tolerance"] or 0)
     )
+    if chosen:
+        return fraction, chosen
+    return best_of(answer for answer in answers if is_catch_all(answer))
 
 
 # -- editor helpers --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error, is_number
 from quizzes.qtypes import cloze_syntax
-from quizzes.qtypes.base import QuestionType, is_choice_id
+from quizzes.qtypes.base import COMBINED_FEEDBACK, QuestionType, is_choice_id
 
 CHOICE_KINDS = ("multichoice", "multiresponse")
 PART_KINDS = ("shortanswer", "numerical", *CHOICE_KINDS)
@@ -68,6 +68,7 @@ class Cloze(QuestionType):
     label = _("Cloze (embedded answers)")
     summary = _("Learners fill in gaps and choose from lists inside the text.")
     xml_names = ("multianswer",)
+    extra_fields = COMBINED_FEEDBACK
     help_text = _(
         "Write each gap in the text as {weight:TYPE:answers}. TYPE is SHORTANSWER (SA), "
         "SHORTANSWER_C (SAC, case sensitive), NUMERICAL (NM), MULTICHOICE (MC, a list), "
@@ -254,7 +255,7 @@ class Cloze(QuestionType):
         points differ from that sum has one: see xml_write). A question
         without a name is named from its text with each code shown as {#n}.
         """
-        fields = {"answers": []}
+        fields = {**reader.combined_feedback(), "answers": []}
         try:
             subs = cloze_syntax.parse(reader.text)
         except cloze_syntax.ClozeError:
@@ -271,7 +272,8 @@ class Cloze(QuestionType):
         question = writer.question
         if question["points"] == cloze_syntax.total_weight(self.subquestions(question)):
             writer.leave_out_defaultgrade()
-        return ""
+        # Moodle has no combined feedback for a cloze: written only when there is some.
+        return writer.combined_feedback() if writer.has_combined_feedback() else ""
 
 
 TYPE = Cloze()

@@ -7,8 +7,10 @@ A response is a string.
 
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.fields import TEXT_MAX
+from quizzes.fields import TEXT_MAX, ResponseFormat, error
 from quizzes.qtypes.base import QuestionType
+
+UNLIMITED = -1  # attachments: as many as learners like
 
 
 class Essay(QuestionType):
@@ -19,7 +21,41 @@ class Essay(QuestionType):
     xml_penalty = "0.0000000"
     gift_order = 0  # an empty answer block
 
+    extra_fields = (
+        "response_format",
+        "response_required",
+        "response_field_lines",
+        "attachments",
+        "attachments_required",
+        "min_word_limit",
+        "max_word_limit",
+        "grader_info",
+        "grader_info_format",
+        "response_template",
+        "response_template_format",
+    )
+
     no_answers_message = _("An essay question has no answers to fill in.")
+
+    def validate(self, question, errors):
+        super().validate(question, errors)
+        # Moodle's editing form checks these (qtype_essay_edit_form::validation);
+        # its importer takes the options as they are.
+        allowed, required = question["attachments"], question["attachments_required"]
+        if question["response_format"] == ResponseFormat.NO_INLINE:
+            if not allowed:
+                message = _("Without an online text, learners must be allowed attachments.")
+                errors.tolerate("attachments", error(message, "must_attach"))
+            if not required:
+                message = _("Without an online text, learners must be required to attach files.")
+                errors.tolerate("attachments_required", error(message, "must_require"))
+        if allowed != UNLIMITED and required > allowed:
+            message = _("Require at most as many attachments as you allow.")
+            errors.tolerate("attachments_required", error(message, "require_fewer"))
+        low, high = question["min_word_limit"], question["max_word_limit"]
+        if low is not None and high is not None and low > high:
+            message = _("The minimum word limit cannot be greater than the maximum.")
+            errors.tolerate("min_word_limit", error(message, "word_limits"))
 
     response_schema = {"type": "string", "description": "essay: the learner's text"}
     response_max_length = TEXT_MAX
@@ -27,15 +63,52 @@ class Essay(QuestionType):
     def gift_matches(self, spec):
         return not spec
 
+    # -- Moodle XML ------------------------------------------------------------------
+    def xml_read(self, reader):
+        element = reader.element
+        if reader.integer("maxbytes", "0"):
+            reader.warn(_("the largest attachment size is not supported: left out"))
+        if (reader.setting("filetypeslist", "") or "").strip():
+            reader.warn(_("the accepted file types are not supported: left out"))
+        return {
+            "response_format": reader.setting("responseformat", "editor").strip() or "editor",
+            "response_required": reader.flag("responserequired", "1"),
+            "response_field_lines": reader.integer("responsefieldlines", "15"),
+            "attachments": reader.integer("attachments", "0"),
+            "attachments_required": reader.integer("attachmentsrequired", "0"),
+            # 0 or empty: no limit (Moodle's minwordenabled / maxwordenabled).
+            "min_word_limit": reader.integer("minwordlimit", "") or None,
+            "max_word_limit": reader.integer("maxwordlimit", "") or None,
+            **reader.formatted(element.find("graderinfo"), "grader_info"),
+            **reader.formatted(element.find("responsetemplate"), "response_template"),
+            "answers": [],
+        }
+
     def xml_write(self, writer):
+        question = writer.question
+
+        def limit(value):
+            return "" if value is None else value
+
         return (
-            writer.element("responseformat", "editor")
-            + writer.element("responserequired", "1")
-            + writer.element("responsefieldlines", "15")
-            + writer.element("attachments", "0")
-            + writer.element("attachmentsrequired", "0")
-            + writer.rich("graderinfo", "", "html", 2)
-            + writer.rich("responsetemplate", "", "html", 2)
+            writer.element("responseformat", question.get("response_format", "editor"))
+            + writer.element("responserequired", int(question.get("response_required", True)))
+            + writer.element("responsefieldlines", question.get("response_field_lines", 15))
+            + writer.element("minwordlimit", limit(question.get("min_word_limit")))
+            + writer.element("maxwordlimit", limit(question.get("max_word_limit")))
+            + writer.element("attachments", question.get("attachments", 0))
+            + writer.element("attachmentsrequired", question.get("attachments_required", 0))
+            + writer.element("maxbytes", 0)
+            + writer.element("filetypeslist", "")
+            + writer.rich(
+                "graderinfo", question.get("grader_info", ""), writer.format_of("grader_info"), 2
+            )
+            + writer.rich(
+                "responsetemplate",
+                question.get("response_template", ""),
+                writer.format_of("response_template"),
+                2,
+            )
         )
 
 

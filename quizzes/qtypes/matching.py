@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error
 from quizzes.qtypes.base import (
+    COMBINED_FEEDBACK,
     QuestionType,
     answer_error,
     checkbox,
@@ -38,8 +39,8 @@ class Matching(QuestionType):
     name = "matching"
     label = _("Matching")
     summary = _("Learners match each question with its answer from a list.")
-    extra_fields = ("shuffle_answers",)
-    answer_fields = ("text", "match", "feedback")
+    extra_fields = ("shuffle_answers", *COMBINED_FEEDBACK)
+    answer_fields = ("text", "match", "feedback", "text_format", "feedback_format")
     blank_rows = 4
     row_label = _("Pair")
     add_label = _("Add a pair")
@@ -186,15 +187,19 @@ class Matching(QuestionType):
         for pair in reader.element.findall("subquestion"):
             stem, match = reader.rich(pair), reader.text_of(pair.find("answer"))
             if stem or match:
-                answers.append({"text": stem, "match": match})
-        return {"shuffle_answers": reader.flag("shuffleanswers", "1"), "answers": answers}
+                answers.append({"text": stem, "text_format": reader.format(pair), "match": match})
+        return {
+            "shuffle_answers": reader.flag("shuffleanswers", "1"),
+            **reader.combined_feedback(),
+            "answers": answers,
+        }
 
     def xml_write(self, writer):
         pairs = "".join(
             writer.rich(
                 "subquestion",
                 answer["text"],
-                writer.format,
+                writer.format_of("text", answer),
                 2,
                 f"      <answer>\n{writer.text_element(answer['match'], 4)}      </answer>\n",
             )

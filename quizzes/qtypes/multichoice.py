@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWERS_MAX, error, format_number
 from quizzes.qtypes.base import (
+    COMBINED_FEEDBACK,
     FRACTION_TOLERANCE,
     NEGATIVE_GRADES,
     POSITIVE_GRADES,
@@ -35,8 +36,13 @@ class Multichoice(QuestionType):
     name = "multichoice"
     label = _("Multiple choice")
     summary = _("Learners pick one or several answers from a list.")
-    extra_fields = ("single", "shuffle_answers")
-    answer_fields = ("text", "fraction", "feedback")
+    extra_fields = (
+        "single",
+        "shuffle_answers",
+        "answer_numbering",
+        *COMBINED_FEEDBACK,
+    )
+    answer_fields = ("text", "fraction", "feedback", "text_format", "feedback_format")
     blank_rows = 4
     row_label = _("Choice")
     add_label = _("Add a choice")
@@ -65,7 +71,8 @@ class Multichoice(QuestionType):
                 message = _(
                     "The positive grades must add up to 100 %% (they add up to %(total)s %%)."
                 )
-                errors.add("answers", error(message, "sum", total=round(total, 2)))
+                # Moodle's form refuses it, its importer does not (its multichoice_19).
+                errors.tolerate("answers", error(message, "sum", total=round(total, 2)))
 
     # -- learners ----------------------------------------------------------------------
     def learner_view(self, question):
@@ -184,9 +191,14 @@ class Multichoice(QuestionType):
 
     # -- Moodle XML ------------------------------------------------------------------
     def xml_read(self, reader):
+        if reader.setting("showstandardinstruction", "0").strip() not in ("", "0"):
+            reader.warn(_("the standard instruction (“Select one:”...) is not shown: left out"))
         return {
             "single": reader.flag("single", "true"),
             "shuffle_answers": reader.flag("shuffleanswers", "false"),
+            # An empty <answernumbering> (some Moodle 1.8 files) is Moodle's default.
+            "answer_numbering": reader.setting("answernumbering", "").strip() or "abc",
+            **reader.combined_feedback(),
             "answers": reader.graded_answers(),
         }
 
@@ -195,10 +207,10 @@ class Multichoice(QuestionType):
         return (
             writer.element("single", writer.yes_no(question["single"]))
             + writer.element("shuffleanswers", writer.yes_no(question["shuffle_answers"]))
-            + writer.element("answernumbering", "abc")
+            + writer.element("answernumbering", question.get("answer_numbering", "abc"))
             + writer.element("showstandardinstruction", "0")
             + writer.combined_feedback()
-            + "".join(writer.answer(a, a["text"], writer.format) for a in question["answers"])
+            + "".join(writer.answer(answer) for answer in question["answers"])
         )
 
 

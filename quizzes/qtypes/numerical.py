@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, format_number, is_number
 from quizzes.qtypes.base import (
+    CATCH_ALL,
     QuestionType,
     answer_error,
     check_accepted_answers,
@@ -20,18 +21,16 @@ from quizzes.qtypes.base import (
     filled,
     fraction_field,
     grade_number,
+    is_catch_all,
     reset_unused,
 )
-
-# Moodle's answer for "any other number".
-CATCH_ALL = ("", "*")
 
 
 class Numerical(QuestionType):
     name = "numerical"
     label = _("Numerical")
     summary = _("Learners type a number, accepted within a tolerance.")
-    answer_fields = ("value", "tolerance", "fraction", "feedback")
+    answer_fields = ("value", "tolerance", "fraction", "feedback", "feedback_format")
     blank_rows = 2
     row_label = _("Answer")
     add_label = _("Add an answer")
@@ -43,8 +42,13 @@ class Numerical(QuestionType):
 
     def validate(self, question, errors):
         rows = filled(question["answers"])
+        catch_all = [index for index, answer in rows if answer["text"].strip() == CATCH_ALL]
         reset_unused(rows, self.answer_fields)
         for index, answer in rows:
+            if index in catch_all:
+                # Moodle's "*": any number the other answers do not match.
+                answer.update(text=CATCH_ALL, value=None, tolerance=0.0)
+                continue
             if answer["value"] is None:
                 answer_error(errors, index, "value", _("Enter the expected number."), "required")
             if answer["tolerance"] is None:
@@ -70,7 +74,8 @@ class Numerical(QuestionType):
         return grade_number(question, response)
 
     def right_answer(self, question):
-        best = max(question["answers"], key=lambda answer: answer["fraction"])
+        numbers = [answer for answer in question["answers"] if not is_catch_all(answer)]
+        best = max(numbers, key=lambda answer: answer["fraction"])
         return gettext("The correct answer is: %(answer)s") % {
             "answer": format_number(best["value"])
         }
@@ -137,18 +142,27 @@ class Numerical(QuestionType):
     def xml_read(self, reader):
         answers = []
         for answer in reader.element.findall("answer"):
-            if reader.text_of(answer) in CATCH_ALL:
-                reader.warn(_("the answer for any other number (*) is not supported: dropped"))
+            text = reader.text_of(answer)
+            if not text:
+                reader.warn(_("an answer without a number is left out, as Moodle does"))
                 continue
-            answers.append(
-                {
-                    "value": reader.number_in(reader.text_of(answer), "answer"),
-                    "tolerance": reader.number_in(answer.findtext("tolerance", "0"), "tolerance"),
-                    "fraction": reader.fraction(answer),
-                    "feedback": reader.rich(answer.find("feedback")),
-                }
-            )
-        if reader.element.find("units/unit") is not None:
+            read = {
+                "text_format": reader.format(answer),
+                "fraction": reader.fraction(answer),
+                **reader.answer_feedback(answer),
+            }
+            if text == CATCH_ALL:
+                read.update(text=CATCH_ALL, value=None, tolerance=None)
+            else:
+                tolerance = (answer.findtext("tolerance") or "").strip() or "0"
+                read.update(
+                    value=reader.number_in(text, "answer"),
+                    tolerance=reader.number_in(tolerance, "tolerance"),
+                )
+            answers.append(read)
+        if reader.element.find("units/unit") is not None or reader.text_of(
+            reader.element.find("instructions")
+        ):
             reader.warn(_("units are not supported: ignored"))
         return {"answers": answers}
 
@@ -156,9 +170,8 @@ class Numerical(QuestionType):
         answers = "".join(
             writer.answer(
                 answer,
-                format_number(answer["value"]),
-                "moodle",
-                f"      <tolerance>{format_number(answer['tolerance'] or 0)}</tolerance>\n",
+                CATCH_ALL if is_catch_all(answer) else format_number(answer["value"]),
+                extra=f"      <tolerance>{format_number(answer['tolerance'] or 0)}</tolerance>\n",
             )
             for answer in writer.question["answers"]
         )

@@ -30,7 +30,7 @@ class ShortAnswer(QuestionType):
     label = _("Short answer")
     summary = _("Learners type a word or a short phrase.")
     extra_fields = ("case_sensitive",)
-    answer_fields = ("text", "fraction", "feedback")
+    answer_fields = ("text", "fraction", "feedback", "text_format", "feedback_format")
     blank_rows = 3
     row_label = _("Answer")
     add_label = _("Add an answer")
@@ -111,7 +111,7 @@ class ShortAnswer(QuestionType):
     def xml_write(self, writer):
         question = writer.question
         return writer.element("usecase", int(question["case_sensitive"])) + "".join(
-            writer.answer(answer, answer["text"], "moodle") for answer in question["answers"]
+            writer.answer(answer) for answer in question["answers"]
         )
 
 

@@ -40,7 +40,7 @@ class TrueFalse(QuestionType):
     name = "truefalse"
     label = _("True/false")
     summary = _("Learners say whether a statement is true or false.")
-    answer_fields = ("text", "fraction", "feedback")
+    answer_fields = ("text", "fraction", "feedback", "text_format", "feedback_format")
     xml_penalty = "1.0000000"
     gift_order = 50
     # Answer fields shown by the form's own inputs: index 0 is "true", 1 is "false".
@@ -144,24 +144,24 @@ class TrueFalse(QuestionType):
 
     # -- Moodle XML ------------------------------------------------------------------
     def xml_read(self, reader):
-        correct, feedback = None, {"true": "", "false": ""}
+        correct, read = None, {}
         for index, answer in enumerate(reader.element.findall("answer")):
             word = reader.text_of(answer)
-            if word not in feedback:
+            if word not in ("true", "false"):
                 # Old Moodle files wrote the answers in the teacher's language, true first.
                 word = "true" if index == 0 else "false"
             right = reader.fraction(answer) == 100
             correct = right if word == "true" else not right
-            feedback[word] = reader.rich(answer.find("feedback"))
+            read[word] = {"text_format": reader.format(answer), **reader.answer_feedback(answer)}
         if correct is None:
             raise reader.error(_("a true/false question needs its answers “true” and “false”"))
-        return {"answers": truefalse_answers(correct, feedback["true"], feedback["false"])}
+        answers = truefalse_answers(correct)
+        for answer in answers:
+            answer.update(read.get(answer["text"], {}))
+        return {"answers": answers}
 
     def xml_write(self, writer):
-        return "".join(
-            writer.answer(answer, answer["text"], "moodle")
-            for answer in true_and_false(writer.question)
-        )
+        return "".join(writer.answer(answer) for answer in true_and_false(writer.question))
 
 
 TYPE = TrueFalse()

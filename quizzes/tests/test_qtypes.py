@@ -135,3 +135,31 @@ def test_a_description_refuses_answers():
     with pytest.raises(Exception) as caught:
         cleaned("description", answers=[{"text": "A", "fraction": 100}])
     assert caught.value.message_dict == {"answers": ["A description has no answers."]}
+
+
+# -- numerical: Moodle's catch-all answer "*" ---------------------------------------
+def numerical_with_catch_all():
+    return cleaned(
+        "numerical",
+        answers=[
+            {"value": 10, "tolerance": 1, "fraction": 100},
+            {"value": 10, "tolerance": 5, "fraction": 50},
+            {"text": "*", "fraction": 0, "feedback": "Any other number"},
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("response", "fraction", "feedback"),
+    [("10.5", 100, ""), (14, 50, ""), ("99", 0, "Any other number"), ("abc", 0, None)],
+)
+def test_numerical_catch_all_takes_any_number_no_other_answer_matches(response, fraction, feedback):
+    question = numerical_with_catch_all()
+    earned, chosen = registry.get("numerical").grade(question, response)
+    assert earned == fraction
+    assert [answer["feedback"] for answer in chosen] == ([] if feedback is None else [feedback])
+
+
+def test_numerical_right_answer_is_never_the_catch_all():
+    question = numerical_with_catch_all()
+    assert "10" in registry.get("numerical").right_answer(question)

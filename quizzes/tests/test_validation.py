@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from quizzes.fields import ANSWER_FIELDS as DECLARED_ANSWER_FIELDS
 from quizzes.qtypes.truefalse import truefalse_answers
-from quizzes.validation import ANSWER_DEFAULTS, QUESTION_KEYS, clean_question, clean_quiz
+from quizzes.validation import QUESTION_KEYS, clean_question, clean_quiz
 
 
 def answer(text="", fraction=0, **fields):
@@ -54,7 +55,7 @@ def test_valid_question_of_every_type_is_normalised(kind):
         False,
     )
     for row in cleaned["answers"]:
-        assert set(row) == set(ANSWER_DEFAULTS)
+        assert set(row) == set(ANSWER_FIELDS)
         assert isinstance(row["fraction"], float)
 
 
@@ -409,7 +410,7 @@ def test_garbage_in_any_question_field(kind, field, value):
     assert error_fields(clean_question, question(kind, **{field: value})) <= {field, "answers"}
 
 
-ANSWER_FIELDS = list(ANSWER_DEFAULTS)
+ANSWER_FIELDS = list(DECLARED_ANSWER_FIELDS)
 
 
 @pytest.mark.parametrize("kind", [k for k in VALID if k != "essay"])
@@ -566,3 +567,143 @@ def test_garbage_as_a_whole_quiz(value):
 )
 def test_non_finite_numbers_never_pass(value):
     assert codes_of(question(points=value))["points"] == ["number"]
+
+
+# -- Moodle's per-question fields ------------------------------------------------
+def test_moodle_fields_have_moodles_defaults():
+    cleaned = clean_question(question("multichoice"))
+    assert cleaned["penalty"] == 0.3333333
+    assert (cleaned["idnumber"], cleaned["tags"], cleaned["hints"]) == ("", [], [])
+    assert cleaned["answer_numbering"] == "abc"
+    assert cleaned["show_num_correct"] is False
+    assert cleaned["correct_feedback"] == cleaned["incorrect_feedback"] == ""
+    assert "category" not in cleaned
+    essay = clean_question(question("essay"))
+    assert essay["response_format"] == "editor"
+    assert essay["response_required"] is True
+    assert (essay["response_field_lines"], essay["attachments"]) == (15, 0)
+    assert (essay["min_word_limit"], essay["max_word_limit"]) == (None, None)
+
+
+def test_every_text_format_not_given_is_the_questions():
+    cleaned = clean_question(
+        question(
+            text_format="html",
+            answers=[answer("4", 100, feedback_format="plain"), answer("5", 0)],
+            hints=[{"text": "Think"}],
+        )
+    )
+    formats = [name for name in cleaned if name.endswith("_format") and name != "response_format"]
+    assert {cleaned[name] for name in formats} == {"html"}
+    assert [(a["text_format"], a["feedback_format"]) for a in cleaned["answers"]] == [
+        ("html", "plain"),
+        ("html", "html"),
+    ]
+    assert cleaned["hints"] == [
+        {"text": "Think", "text_format": "html", "show_num_correct": False, "clear_wrong": False}
+    ]
+    given = clean_question(question(general_feedback_format="moodle"))
+    assert (given["text_format"], given["general_feedback_format"]) == ("markdown", "moodle")
+
+
+def test_tags_hints_and_category_are_cleaned():
+    cleaned = clean_question(
+        question(
+            tags="a, b,a",
+            hints=[{"text": " One ", "clear_wrong": True}, {"text": ""}],
+            category=["A ", "B"],
+            idnumber=" q1 ",
+        )
+    )
+    assert cleaned["tags"] == ["a", "b"]
+    assert [hint["text"] for hint in cleaned["hints"]] == ["One"]
+    assert cleaned["category"] == ("A", "B")
+    assert cleaned["idnumber"] == "q1"
+    assert clean_question(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"penalty": 1.5}, "penalty"),
+        ({"penalty": -0.1}, "penalty"),
+        ({"answer_numbering": "xyz"}, "answer_numbering"),
+        ({"tags": ["x" * 51]}, "tags"),
+        ({"hints": [{"text": "a"}] * 21}, "hints"),
+        ({"hints": [{"txt": "a"}]}, "hints[0].txt"),
+        ({"hints": [{"text": "a", "clear_wrong": "yes"}]}, "hints[0].clear_wrong"),
+        ({"category": ["A", ""]}, "category"),
+        ({"category": "A/B"}, "category"),
+        ({"idnumber": "x" * 101}, "idnumber"),
+        ({"correct_feedback_format": "rtf"}, "correct_feedback_format"),
+    ],
+)
+def test_moodle_field_errors(fields, field):
+    assert field in errors_of(question(**fields))
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"response_format": "word"}, "response_format"),
+        ({"response_field_lines": 0}, "response_field_lines"),
+        ({"attachments": -2}, "attachments"),
+        ({"min_word_limit": 0}, "min_word_limit"),
+        ({"max_word_limit": 1.5}, "max_word_limit"),
+    ],
+)
+def test_essay_option_errors(fields, field):
+    assert field in errors_of(question("essay", **fields))
+
+
+def test_essay_options_are_kept():
+    options = {
+        "response_format": "monospaced",
+        "response_required": False,
+        "response_field_lines": 10,
+        "attachments": -1,
+        "attachments_required": 2,
+        "min_word_limit": 10,
+        "max_word_limit": 100,
+        "grader_info": "Look for X",
+        "grader_info_format": "plain",
+        "response_template": "Dear ...",
+    }
+    cleaned = clean_question(question("essay", **options))
+    assert {name: cleaned[name] for name in options} == options
+    assert cleaned["response_template_format"] == "markdown"
+
+
+# -- what Moodle's form refuses and its importer takes -----------------------------
+LENIENT = [
+    (question("multichoice", single=False, answers=[answer("a", 50), answer("b", 30)]), "sum"),
+    (question("multichoice", answers=[answer("a", 50), answer("b", 0)]), "no_full_mark"),
+    (question("shortanswer", answers=[answer("a", 50)]), "no_full_mark"),
+    (question("essay", attachments=1, attachments_required=2), "require_fewer"),
+    (question("essay", response_format="noinline"), "must_attach"),
+    (question("essay", min_word_limit=50, max_word_limit=10), "word_limits"),
+]
+
+
+@pytest.mark.parametrize(("data", "code"), LENIENT)
+def test_the_editor_refuses_what_an_importer_takes_with_a_warning(data, code):
+    assert any(code in codes for codes in codes_of(data).values())
+    warnings = []
+    cleaned = clean_question(data, warnings=warnings)
+    assert cleaned["type"] == data["type"]
+    assert warnings and all(isinstance(warning, str) for warning in warnings)
+
+
+def test_an_importer_still_gets_the_errors_moodle_refuses_too():
+    with pytest.raises(ValidationError):
+        clean_question(question("multichoice", answers=[answer("a", 100)]), warnings=[])
+
+
+# -- numerical: Moodle's "*" for any other number -----------------------------------
+def test_numerical_catch_all_answer_is_kept_with_no_value():
+    rows = [{"value": 3, "fraction": 100}, {"text": " * ", "fraction": 10, "feedback": "No"}]
+    cleaned = clean_question(question("numerical", answers=rows))
+    catch_all = cleaned["answers"][1]
+    assert (catch_all["text"], catch_all["value"], catch_all["fraction"]) == ("*", None, 10)
+    assert cleaned["answers"][0]["text"] == ""
+    assert clean_question(cleaned) == cleaned
