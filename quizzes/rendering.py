@@ -1,9 +1,12 @@
-"""Teachers' text to safe HTML: Markdown (or HTML, or plain text) then a sanitiser.
+"""Teachers' text to safe HTML: Markdown (or HTML, plain text, Moodle's auto-format)
+then a sanitiser.
 
 Everything a teacher or an import wrote goes through `render` before it is
 shown: whatever the source format, the result passes nh3's allow-list, so no
 script, event handler, style, or `javascript:` URL survives.
 """
+
+import re
 
 import nh3
 from django.utils.html import escape, linebreaks
@@ -11,7 +14,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
@@ -23,6 +26,8 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# The only class kept: the one Moodle's auto-format wraps its text in.
+ALLOWED_CLASSES = {"div": {"text_to_html"}}
 
 # Raw HTML inside Markdown is allowed through to the sanitiser, which decides.
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
@@ -34,8 +39,30 @@ def sanitize(html):
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        allowed_classes=ALLOWED_CLASSES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+PRE_BLOCK = re.compile(r"(<pre\b.*?</pre\s*>)", re.IGNORECASE | re.DOTALL)
+SPACE_BETWEEN_TAGS = re.compile(r">\s+<")
+NEWLINE_BEFORE_TAG = re.compile(r"[\n\r]<")
+NEWLINE_AFTER_TAG = re.compile(r">[\n\r]")
+
+
+def moodle_to_html(text):
+    """Moodle's auto-format as its `text_to_html` makes it HTML: HTML is kept, line
+    breaks become <br>, except around tags, and whitespace between tags goes.
+
+    Unlike Moodle, a <pre> block is left as written: its line breaks show already,
+    and its indentation is the point of it.
+    """
+    pieces = PRE_BLOCK.split(text)
+    for index in range(0, len(pieces), 2):  # outside <pre>
+        piece = SPACE_BETWEEN_TAGS.sub("><", pieces[index])
+        piece = NEWLINE_AFTER_TAG.sub("> ", NEWLINE_BEFORE_TAG.sub(" <", piece))
+        pieces[index] = piece.replace("\r\n", "\n").replace("\n", "<br />\n")
+    return '<div class="text_to_html">' + "".join(pieces) + "</div>"
 
 
 def render(text, text_format="markdown"):
@@ -44,7 +71,9 @@ def render(text, text_format="markdown"):
         return mark_safe("")
     if text_format == "html":
         html = text
-    elif text_format in ("plain", "moodle"):
+    elif text_format == "moodle":
+        html = moodle_to_html(text)
+    elif text_format == "plain":
         html = linebreaks(escape(text))
     else:
         html = _markdown.render(text)

@@ -18,6 +18,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from quizzes import rendering
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWER_TEXT_MAX,
@@ -279,6 +280,24 @@ def check_accepted_answers(errors, rows, none_message):
         errors.add("answers", error(none_message, "too_few"))
     elif not errors.has("answers"):
         check_one_full_mark(errors, [(i, a) for i, a in rows if not is_catch_all(a)] or rows)
+
+
+# -- learners: answers in their own text format ----------------------------------
+def shown_answer(question, index, answer):
+    """A learner's view of one answer's text: {"id", "text"}, and its "text_format"
+    when it is not the question's (a Moodle answer may be HTML in a Markdown question)."""
+    shown = {"id": index, "text": answer["text"]}
+    text_format = answer.get("text_format")
+    if text_format and text_format != question.get("text_format"):
+        shown["text_format"] = text_format
+    return shown
+
+
+def render_shown(render, shown):
+    """HTML of an answer of `shown_answer`: `render` renders in the question's format."""
+    if "text_format" in shown:
+        return rendering.render(shown["text"], shown["text_format"])
+    return render(shown["text"])
 
 
 # -- responses and grading helpers ----------------------------------------------------

@@ -20,7 +20,9 @@ from quizzes.qtypes.base import (
     choice_id,
     filled,
     is_choice_id,
+    render_shown,
     reset_unused,
+    shown_answer,
     text_area,
 )
 
@@ -84,7 +86,7 @@ class Matching(QuestionType):
         answers = question["answers"]
         return {
             "shuffle_answers": question["shuffle_answers"],
-            "stems": [{"id": i, "text": answer["text"]} for i, answer in stems(answers)],
+            "stems": [shown_answer(question, i, answer) for i, answer in stems(answers)],
             "options": sorted({answer["match"] for answer in answers if answer["match"]}),
         }
 
@@ -113,7 +115,7 @@ class Matching(QuestionType):
         given = response if isinstance(response, dict) else {}
         items = [
             {
-                "html": render(stem["text"]),
+                "html": render_shown(render, stem),
                 "name": stem_name(name, stem["id"]),
                 "selected": given.get(str(stem["id"]), ""),
             }

@@ -27,7 +27,9 @@ from quizzes.qtypes.base import (
     filled,
     fraction_field,
     is_choice_id,
+    render_shown,
     reset_unused,
+    shown_answer,
     text_area,
 )
 
@@ -80,7 +82,7 @@ class Multichoice(QuestionType):
             "single": question["single"],
             "shuffle_answers": question["shuffle_answers"],
             "choices": [
-                {"id": i, "text": answer["text"]} for i, answer in enumerate(question["answers"])
+                shown_answer(question, i, answer) for i, answer in enumerate(question["answers"])
             ],
         }
 
@@ -108,7 +110,7 @@ class Multichoice(QuestionType):
         values = response if isinstance(response, list) else [response]
         chosen = {str(value) for value in values if value is not None}
         choices = [
-            {"id": c["id"], "html": render(c["text"]), "checked": str(c["id"]) in chosen}
+            {"id": c["id"], "html": render_shown(render, c), "checked": str(c["id"]) in chosen}
             for c in view["choices"]
         ]
         if shuffle and view["shuffle_answers"]:
