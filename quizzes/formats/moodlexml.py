@@ -2,23 +2,41 @@
 
     <quiz>
       <question type="category"><category><text>$course$/top/Maths</text></category>
-        <info format="html"><text>...</text></info></question>
+        <info format="html"><text>...</text></info><idnumber>...</idnumber></question>
       <question type="multichoice">
         <name><text>...</text></name>
         <questiontext format="html"><text><![CDATA[<p>...</p>]]></text></questiontext>
         <generalfeedback format="html"><text>...</text></generalfeedback>
-        <defaultgrade>1.0000000</defaultgrade>
-        <single>true</single> <shuffleanswers>true</shuffleanswers>
+        <defaultgrade>1.0000000</defaultgrade> <penalty>0.3333333</penalty>
+        <hidden>0</hidden> <idnumber>...</idnumber>
+        <single>true</single> <shuffleanswers>true</shuffleanswers> ...
         <answer fraction="100" format="html"><text>...</text>
           <feedback format="html"><text>...</text></feedback></answer>
+        <hint format="html"><text>...</text><shownumcorrect/><clearwrong/></hint>
+        <tags><tag><text>...</text></tag></tags>
       </question>
     </quiz>
 
 Each question type (`quizzes.qtypes`) reads and writes its own elements;
-this module keeps what all share. Categories become tags and the first
-category's `info` the quiz description. Types OpenQuizz does not have
-(calculated, ddwtos...) are skipped with a warning, or refused when strict. Moodle's combined feedback, penalties, hints, units and
-embedded files have no place in OpenQuizz and are left out.
+this module keeps what all share: the header of a question (name, texts,
+default grade, penalty, ID number), its hints and tags, the combined
+feedback of the types that have it, and the categories.
+
+Categories: a `<question type="category">` puts the questions after it in
+that category. Its path (`$course$/top/A/B`) becomes the tuple of names
+under Moodle's "top" (("A", "B")), each question's `category`;
+`ParseResult.categories` holds, parents first, every category the file
+names (its parents included) with its description, format and ID number.
+The file is still one quiz, titled after the file. The writer does the
+reverse: a category element each time the category changes, as Moodle's
+export does, and the categories no question is in at the end.
+
+Every text keeps its own format (`format=`): an answer, a feedback, a hint
+may be written in another format than the question text, as in Moodle.
+Types OpenQuizz does not have (calculated, ddwtos...) are skipped with a
+warning, or refused when strict; what OpenQuizz cannot carry (units,
+embedded files, an essay's file limits...) is left out with a warning that
+names the question and its line.
 
 Moodle's export calls each type by the name OpenQuizz gives it ("matching",
 "cloze", "description"); the type's `xml_names` are the other names Moodle
@@ -39,11 +57,12 @@ from xml.parsers.expat import ErrorString
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from quizzes.fields import NUMBER_RE, format_number
+from quizzes.fields import CATEGORY_NAME_MAX, NUMBER_RE, PENALTY_DEFAULT, format_number
 from quizzes.formats.base import Format, FormatError
-from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text, default_name
+from quizzes.formats.moodle import MoodleQuiz, category_names, category_path, default_name
 from quizzes.qtypes import registry
 
 CHUNK_BYTES = 64 * 1024
@@ -58,6 +77,13 @@ TO_MOODLE_FORMAT = {"moodle": "moodle_auto_format", "html": "html", "plain": "pl
                     "markdown": "markdown"}  # fmt: skip
 # Moodle's own default when a text has no format attribute.
 MOODLE_DEFAULT_FORMAT = "html"
+# A category without <info> has Moodle's auto-format (its import_category).
+CATEGORY_DEFAULT_FORMAT = "moodle"
+COMBINED_FEEDBACK_ELEMENTS = (
+    ("correct_feedback", "correctfeedback"),
+    ("partially_correct_feedback", "partiallycorrectfeedback"),
+    ("incorrect_feedback", "incorrectfeedback"),
+)
 NOT_XML_CHARACTERS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # What Moodle's clean_param(PARAM_FILE) strips from the file name of an old <image>.
 NOT_IN_FILE_NAMES = re.compile("[\x00-\x1f\x7f&<>\"`|':\\\\/]")
@@ -134,14 +160,27 @@ def format_of(node, default):
     return FROM_MOODLE_FORMAT.get(name.strip(), MOODLE_DEFAULT_FORMAT)
 
 
+def has_hints(qtype):
+    """Whether Moodle keeps hints for the type: not for an essay (graded by hand) nor a
+    description (nothing to answer), as its importer reads none for them."""
+    return qtype.scored and not qtype.manual
+
+
+def has_hint_parts(qtype):
+    """Whether the type's hints may show the number correct and clear wrong answers: those
+    of the types with combined feedback (Moodle's question_hint_with_parts)."""
+    return "show_num_correct" in qtype.extra_fields
+
+
 class XmlQuestion:
     """One <question> element being read, with where it is for error messages."""
 
-    def __init__(self, element, line, number, quiz):
+    def __init__(self, element, line, number, quiz, qtype=None):
         self.element = element
         self.line = line
         self.number = number
         self.quiz = quiz
+        self.qtype = qtype
         self.text_format = format_of(element.find("questiontext"), MOODLE_DEFAULT_FORMAT)
         self.text = text_of(element.find("questiontext")) + self.old_image()
 
@@ -172,9 +211,16 @@ class XmlQuestion:
         self.quiz.warn(message, self.line, self.number)
 
     def rich(self, node):
-        """The text of a text element, rewritten in the question's text format."""
-        text_format = format_of(node, self.text_format)
-        return convert_text(text_of(node), text_format, self.text_format)
+        """The text of a text element (its format: `format(node)`)."""
+        return text_of(node)
+
+    def format(self, node):
+        """The format of a text element; the question text's when it names none, as Moodle."""
+        return format_of(node, self.text_format)
+
+    def formatted(self, node, name):
+        """{name: text, name_format: format} of a text element."""
+        return {name: text_of(node), f"{name}_format": self.format(node)}
 
     text_of = staticmethod(text_of)
 
@@ -196,52 +242,200 @@ class XmlQuestion:
             )
         return float(text)
 
+    def integer(self, path, default):
+        """A whole-number setting; None when the element is empty (Moodle's "not set")."""
+        text = self.setting(path, default)
+        if text is None or not text.strip():
+            return None
+        number = self.number_in(text, path)
+        if not number.is_integer():
+            raise self.error(
+                _("%(what)s: “%(value)s” is not a whole number")
+                % {"what": path, "value": text.strip()}
+            )
+        return int(number)
+
     def fraction(self, answer):
         return self.number_in(answer.get("fraction", "0"), "fraction")
 
+    def answer_feedback(self, answer):
+        """The feedback of an <answer> and its format."""
+        return self.formatted(answer.find("feedback"), "feedback")
+
     def graded_answers(self, text=None):
-        """Each <answer>'s text (read by `text`, else as a rich text), fraction and feedback."""
+        """Each <answer>'s text (read by `text`, else as a rich text) and format, fraction
+        and feedback."""
         return [
             {
                 "text": (text or self.rich)(answer),
+                "text_format": self.format(answer),
                 "fraction": self.fraction(answer),
-                "feedback": self.rich(answer.find("feedback")),
+                **self.answer_feedback(answer),
             }
             for answer in self.element.findall("answer")
         ]
 
+    def combined_feedback(self):
+        """Moodle's feedback for any correct, partially correct and incorrect response, and
+        whether to show the number of correct responses (an empty <shownumcorrect/>)."""
+        fields = {}
+        for name, tag in COMBINED_FEEDBACK_ELEMENTS:
+            fields.update(self.formatted(self.element.find(tag), name))
+        shown = self.element.find("shownumcorrect") is not None
+        old = self.setting("correctresponsesfeedback", None)  # Moodle 2.0's name
+        if old is not None:
+            shown = old.strip() not in ("", "0", "false")
+        fields["show_num_correct"] = shown
+        return fields
+
+    def hints(self):
+        """The <hint>s, as Moodle's import_hints reads them for the question's type."""
+        hints = []
+        parts = self.qtype is None or has_hint_parts(self.qtype)
+        for hint in self.element.findall("hint"):
+            if hint.find("hintcontent") is not None:  # Moodle 2.0's hints
+                content = hint.find("hintcontent")
+                read = {
+                    "text": text_of(content),
+                    "text_format": self.format(content),
+                    "show_num_correct": self.yes(hint.findtext("statenumberofcorrectresponses")),
+                    "clear_wrong": self.yes(hint.findtext("clearincorrectresponses")),
+                }
+                options = hint.findtext("showfeedbacktoresponses") or ""
+            else:
+                read = {
+                    "text": text_of(hint),
+                    "text_format": self.format(hint),
+                    "show_num_correct": hint.find("shownumcorrect") is not None,
+                    "clear_wrong": hint.find("clearwrong") is not None,
+                }
+                options = hint.findtext("options") or ""
+            if not parts and (read["show_num_correct"] or read["clear_wrong"]):
+                self.warn(
+                    _(
+                        "a hint's options (show the number of correct responses, clear wrong "
+                        "responses) apply to questions with several parts only: left out"
+                    )
+                )
+                read.update(show_num_correct=False, clear_wrong=False)
+            if options.strip() not in ("", "0"):
+                self.warn(_("a hint's other options are not supported: left out"))
+            hints.append(read)
+        return hints
+
+    @staticmethod
+    def yes(value):
+        return (value or "").strip() not in ("", "0", "false")
+
+    def tags(self):
+        """The question's tags: <tags>, then Moodle's course tags (<coursetags>)."""
+        tags = [text_of(tag) for tag in self.element.findall("tags/tag")]
+        course_tags = [text_of(tag) for tag in self.element.findall("coursetags/tag")]
+        if course_tags:
+            self.warn(_("course tags are imported as the question's tags"))
+        return [tag for tag in tags + course_tags if tag]
+
+    def penalty(self):
+        penalty = self.number_in(self.setting("penalty", str(PENALTY_DEFAULT)), "penalty")
+        if abs(penalty - PENALTY_DEFAULT) < 0.005:  # Moodle's fix of old files' rounding
+            penalty = PENALTY_DEFAULT
+        return penalty
+
     def common(self):
         """The fields every question type has."""
-        return {
-            "name": text_of(self.element.find("name")),
+        element = self.element
+        general_feedback = element.find("generalfeedback")
+        fields = {
+            # Without HTML tags, as Moodle's clean_question_name (PARAM_TEXT).
+            "name": strip_tags(text_of(element.find("name"))).strip(),
             "text": self.text,
             "text_format": self.text_format,
-            "general_feedback": self.rich(self.element.find("generalfeedback")),
+            "general_feedback": text_of(general_feedback),
+            "general_feedback_format": self.format(general_feedback),
             "points": self.number_in(self.setting("defaultgrade", "1"), "defaultgrade"),
+            "penalty": self.penalty(),
+            "idnumber": (element.findtext("idnumber") or "").strip(),
+            "tags": self.tags(),
         }
+        if self.qtype is None or has_hints(self.qtype):
+            fields["hints"] = self.hints()
+        elif element.find("hint") is not None:
+            self.warn(_("Moodle keeps no hints for this type of question: left out"))
+        if self.flag("hidden", "0"):
+            self.warn(_("the question is hidden in Moodle: imported as a visible question"))
+        return fields
 
 
-def read_element(element, line, quiz):
+class Categories:
+    """The categories of a file being read: the current one, and all those named so far."""
+
+    def __init__(self, quiz):
+        self.quiz = quiz
+        self.current = ()
+        self.declared = quiz.result.categories
+
+    def read(self, element, line):
+        """Make the category of a <question type="category"> the current one."""
+        names = []
+        for name in category_names(text_of(element.find("category"))):
+            if len(name) > CATEGORY_NAME_MAX:
+                self.quiz.warn(
+                    _("the category name “%(name)s” is cut to %(limit)s characters")
+                    % {"name": name, "limit": CATEGORY_NAME_MAX},
+                    line,
+                )
+                name = name[:CATEGORY_NAME_MAX].strip()
+            names.append(name)
+        path = tuple(names)
+        for depth in range(1, len(path)):
+            self.declared.setdefault(path[:depth], blank_category())
+        if path:
+            info = element.find("info")
+            described = {
+                "description": text_of(info),
+                "description_format": (
+                    CATEGORY_DEFAULT_FORMAT if info is None else format_of(info, "html")
+                ),
+                "idnumber": (element.findtext("idnumber") or "").strip(),
+            }
+            known = self.declared.get(path)
+            # As Moodle, a category named again keeps what it was first given.
+            if known is None or known == blank_category():
+                self.declared[path] = described
+            self.quiz.last_category = path[-1]
+        self.current = path
+
+
+def blank_category():
+    return {"description": "", "description_format": CATEGORY_DEFAULT_FORMAT, "idnumber": ""}
+
+
+def read_element(element, line, quiz, categories):
     """Add what one child of <quiz> holds to the quiz being built."""
     if element.tag != "question":
         quiz.warn(_("<%(tag)s> is not a question: ignored") % {"tag": element.tag}, line)
         return
     qtype = element.get("type", "").strip()
     if qtype == "category":
-        info = element.find("info")
-        description = convert_text(text_of(info), format_of(info, "moodle"), "markdown")
-        quiz.add_category(text_of(element.find("category")), line, description)
+        categories.read(element, line)
         return
     number = quiz.next_number()
     known = registry.by_xml_name(qtype)
     if known is None:
         quiz.skip(qtype or "?", line, number)
         return
-    question = XmlQuestion(element, line, number, quiz)
+    question = XmlQuestion(element, line, number, quiz, known)
     if question.has_files():
         question.warn(_("embedded files (images...) are not imported"))
     quiz.add_question(
-        {"type": known.name, **question.common(), **known.xml_read(question)}, line, number
+        {
+            "type": known.name,
+            **question.common(),
+            **known.xml_read(question),
+            "category": categories.current,
+        },
+        line,
+        number,
     )
 
 
@@ -269,6 +463,7 @@ def parse(data, filename=None, strict=False, progress=None):
     if isinstance(data, str):
         data = data.encode("utf-8")
     quiz = MoodleQuiz("moodlexml", filename, strict)
+    categories = Categories(quiz)
     target = QuestionElements()
     parser = DefusedXMLParser(target=target, forbid_dtd=True)
     target.parser = parser
@@ -276,7 +471,7 @@ def parse(data, filename=None, strict=False, progress=None):
         for start in range(0, len(data), CHUNK_BYTES):
             parser.feed(data[start : start + CHUNK_BYTES])
             for element, line in target.take():
-                read_element(element, line, quiz)
+                read_element(element, line, quiz, categories)
             if progress:
                 progress(min((start + CHUNK_BYTES) / len(data), 1.0))
         parser.close()
@@ -294,6 +489,12 @@ def xml_text(text):
     return text
 
 
+def escaped(text):
+    """A value Moodle writes escaped rather than in CDATA (an ID number)."""
+    text = NOT_XML_CHARACTERS.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def text_element(text, indent):
     return f"{'  ' * indent}<text>{xml_text(text)}</text>\n"
 
@@ -305,6 +506,11 @@ def rich_element(tag, text, text_format, indent, extra="", attributes=""):
         f'{pad}<{tag}{attributes} format="{TO_MOODLE_FORMAT[text_format]}">\n'
         f"{text_element(text, indent + 1)}{extra}{pad}</{tag}>\n"
     )
+
+
+def number(value):
+    """A decimal as Moodle's database gives it: seven decimals."""
+    return f"{value:.7f}"
 
 
 class QuestionWriter:
@@ -327,23 +533,37 @@ class QuestionWriter:
         """Write no <defaultgrade> for this question."""
         self.defaultgrade = False
 
+    def format_of(self, name, data=None):
+        """The format of the text `name` of the question (or of `data`): the question's
+        text format when it has none of its own."""
+        data = self.question if data is None else data
+        return data.get(f"{name}_format") or self.format
+
     def write(self, position):
         question = self.question
         qtype = registry.of(question)
         # First, so that the type can leave <defaultgrade> out of what comes before.
         elements = qtype.xml_write(self)
-        grade = question["points"]
+        general_format = self.format_of("general_feedback")
         return (
             f"<!-- question: {position}  -->\n"
             # Moodle's export names each type as OpenQuizz does ("matching", "cloze").
             f'  <question type="{qtype.name}">\n'
             f"    <name>\n{text_element(question['name'], 3)}    </name>\n"
             + rich_element("questiontext", question["text"], self.format, 2)
-            + rich_element("generalfeedback", question["general_feedback"], self.format, 2)
-            + (f"    <defaultgrade>{grade:.7f}</defaultgrade>\n" if self.defaultgrade else "")
-            + f"    <penalty>{qtype.xml_penalty}</penalty>\n"
+            + rich_element("generalfeedback", question["general_feedback"], general_format, 2)
+            + (
+                f"    <defaultgrade>{number(question['points'])}</defaultgrade>\n"
+                if self.defaultgrade
+                else ""
+            )
+            + f"    <penalty>{number(question.get('penalty', PENALTY_DEFAULT))}</penalty>\n"
             "    <hidden>0</hidden>\n"
-            "    <idnumber></idnumber>\n" + elements + "  </question>\n\n"
+            f"    <idnumber>{escaped(question.get('idnumber', ''))}</idnumber>\n"
+            + elements
+            + self.hints()
+            + self.tags()
+            + "  </question>\n\n"
         )
 
     @staticmethod
@@ -351,15 +571,56 @@ class QuestionWriter:
         """A one-line element of a question's settings."""
         return f"    <{tag}>{value}</{tag}>\n"
 
-    def answer(self, answer, text, text_format, extra=""):
-        feedback = rich_element("feedback", answer["feedback"], self.format, 3)
+    def answer(self, answer, text=None, text_format=None, extra=""):
+        """An <answer>: its text (the answer's own unless given) in its format, fraction,
+        feedback, then `extra` elements."""
+        feedback = rich_element(
+            "feedback", answer["feedback"], self.format_of("feedback", answer), 3
+        )
         fraction = f' fraction="{format_number(answer["fraction"])}"'
-        return rich_element("answer", text, text_format, 2, feedback + extra, fraction)
+        return rich_element(
+            "answer",
+            answer["text"] if text is None else text,
+            text_format or self.format_of("text", answer),
+            2,
+            feedback + extra,
+            fraction,
+        )
 
     def combined_feedback(self):
+        """Moodle's feedback for any correct, partially correct and incorrect response."""
+        question = self.question
         return "".join(
-            rich_element(tag, "", self.format, 2)
-            for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+            rich_element(tag, question.get(name, ""), self.format_of(name), 2)
+            for name, tag in COMBINED_FEEDBACK_ELEMENTS
+        ) + ("    <shownumcorrect/>\n" if question.get("show_num_correct") else "")
+
+    def has_combined_feedback(self):
+        question = self.question
+        return question.get("show_num_correct") or any(
+            question.get(name) for name, _tag in COMBINED_FEEDBACK_ELEMENTS
+        )
+
+    def hints(self):
+        """The <hint>s, as Moodle's write_hint."""
+        return "".join(
+            f'    <hint format="{TO_MOODLE_FORMAT[self.format_of("text", hint)]}">\n'
+            f"{text_element(hint['text'], 3)}"
+            + ("      <shownumcorrect/>\n" if hint.get("show_num_correct") else "")
+            + ("      <clearwrong/>\n" if hint.get("clear_wrong") else "")
+            + "    </hint>\n"
+            for hint in self.question.get("hints", ())
+        )
+
+    def tags(self):
+        """The <tags>, as Moodle writes them (each <text> followed by a line break)."""
+        tags = self.question.get("tags") or ()
+        if not tags:
+            return ""
+        return (
+            "    <tags>\n"
+            + "".join(f"      <tag>{text_element(tag, 0)}</tag>\n" for tag in tags)
+            + "    </tags>\n"
         )
 
     @staticmethod
@@ -367,28 +628,65 @@ class QuestionWriter:
         return "true" if value else "false"
 
 
-def category(quiz):
-    """The category question that carries the quiz's tags and description."""
+def category_element(path, category):
+    """The category question Moodle writes before the questions of a category."""
+    category = category or blank_category()
     return (
         "<!-- question: 0  -->\n"
         '  <question type="category">\n'
-        f"    <category>\n{text_element(category_path(quiz['tags']), 3)}    </category>\n"
-        + rich_element("info", quiz["description"], "markdown", 2)
-        + "    <idnumber></idnumber>\n"
+        f"    <category>\n{text_element(category_path(path), 3)}    </category>\n"
+        + rich_element("info", category["description"], category["description_format"], 2)
+        + f"    <idnumber>{escaped(category['idnumber'])}</idnumber>\n"
         "  </question>\n\n"
     )
+
+
+class CategoryWriter:
+    """Writes the category elements of a quiz, as Moodle's export switches categories."""
+
+    def __init__(self, categories):
+        self.categories = categories
+        self.written = set()
+        self.current = None
+
+    def switch(self, path):
+        """The elements that make `path` the current category ("" when it already is).
+
+        Its parents not written yet come first, so that their descriptions are kept.
+        """
+        if path == self.current:
+            return ""
+        self.current = path
+        if not path and not self.written:
+            return ""  # questions outside any category, before any category
+        parts = [
+            self.write(path[:depth])
+            for depth in range(1, len(path))
+            if path[:depth] in self.categories and path[:depth] not in self.written
+        ]
+        parts.append(self.write(path))
+        return "".join(parts)
+
+    def write(self, path):
+        self.written.add(path)
+        return category_element(path, self.categories.get(path))
+
+    def rest(self):
+        """The categories no question was written in (empty ones are kept too)."""
+        return "".join(self.write(path) for path in self.categories if path not in self.written)
 
 
 def write(quizzes):
     """One quiz as a Moodle XML file (UTF-8)."""
     (quiz,) = quizzes
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n']
-    if quiz["tags"] or quiz["description"]:
-        parts.append(category(quiz))
-    parts.extend(
-        QuestionWriter(question).write(position)
-        for position, question in enumerate(quiz["questions"], 1)
+    categories = CategoryWriter(
+        {tuple(path): info for path, info in quiz.get("categories", {}).items()}
     )
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n']
+    for position, question in enumerate(quiz["questions"], 1):
+        parts.append(categories.switch(tuple(question.get("category") or ())))
+        parts.append(QuestionWriter(question).write(position))
+    parts.append(categories.rest())
     parts.append("</quiz>\n")
     return "".join(parts).encode("utf-8")
 

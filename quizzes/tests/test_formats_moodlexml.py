@@ -45,10 +45,24 @@ def test_one_quiz_named_after_the_file_with_every_supported_question(biology):
     ]  # fmt: skip
 
 
-def test_category_becomes_tags_and_its_info_the_description(biology):
+def test_category_is_each_questions_and_the_files_not_the_quizs_tags(biology):
     quiz = biology.quizzes[0]
-    assert quiz["tags"] == ["Default for BIO101", "Cells"]
-    assert quiz["description"] == "Questions about the cell, for the first term."
+    assert (quiz["tags"], quiz["description"]) == ([], "")
+    assert biology.categories == {
+        ("Default for BIO101",): {
+            "description": "",
+            "description_format": "moodle",
+            "idnumber": "",
+        },
+        ("Default for BIO101", "Cells"): {
+            "description": "<p>Questions about the cell, for the first term.</p>",
+            "description_format": "html",
+            "idnumber": "",
+        },
+    }
+    assert {question["category"] for question in quiz["questions"]} == {
+        ("Default for BIO101", "Cells")
+    }
 
 
 def test_name_questiontext_cdata_html_and_defaultgrade(by_name):
@@ -142,11 +156,10 @@ def test_numerical_tolerance_and_several_answers(biology, by_name):
     assert answers(by_name["Chromosomes"], "value", "tolerance", "fraction", "feedback") == [
         (46, 0, 100, "<p>23 pairs.</p>"),
         (23, 0.5, 50, "<p>That is the number of pairs.</p>"),
+        (None, 0, 0, "<p>Count them again.</p>"),
     ]
-    assert (
-        "question 5 (line 178): the answer for any other number (*) is not supported: dropped"
-        in biology.warnings
-    )
+    assert by_name["Chromosomes"]["answers"][2]["text"] == "*"
+    assert not [warning for warning in biology.warnings if "question 5 " in warning]
 
 
 def test_matching_subquestions_and_a_distractor(by_name):
@@ -189,17 +202,20 @@ def test_text_formats(moodle_format, text_format):
     assert question["text_format"] == text_format
 
 
-def test_html_feedback_of_a_plain_question_loses_its_tags():
+def test_each_answer_and_feedback_keeps_its_own_format():
     body = (
         '<questiontext format="moodle_auto_format"><text>2 + 2?</text></questiontext>'
-        '<answer fraction="100"><text>4</text>'
+        '<answer fraction="100" format="plain_text"><text>4</text>'
         '<feedback format="html"><text><![CDATA[<p>Yes &amp; well done</p>]]></text></feedback>'
         "</answer>"
+        '<answer fraction="0"><text>5</text><feedback><text>No</text></feedback></answer>'
     )
-    question = parse(xml_question(body, "shortanswer"), format="moodlexml").quizzes[0]["questions"][
-        0
+    result = parse(xml_question(body, "shortanswer"), format="moodlexml")
+    question = result.quizzes[0]["questions"][0]
+    assert answers(question, "text", "text_format", "feedback", "feedback_format") == [
+        ("4", "plain", "<p>Yes &amp; well done</p>", "html"),
+        ("5", "moodle", "No", "moodle"),  # none given: the question text's, as Moodle
     ]
-    assert question["answers"][0]["feedback"] == "Yes & well done"
 
 
 def test_embedded_files_and_units_are_left_out_with_warnings():
@@ -275,19 +291,34 @@ def test_invalid_question_names_its_number_and_line():
 
 # -- writing ------------------------------------------------------------------
 def test_writer_writes_what_moodle_writes():
-    content, content_type, extension = write(every_type_quiz(), "moodlexml")
+    quiz = every_type_quiz()
+    quiz["categories"] = {("geography",): {"description": "Places", "description_format": "plain",
+                                           "idnumber": "geo"}}  # fmt: skip
+    for question in quiz["questions"]:
+        question["category"] = ("geography", "maths/numbers")
+    content, content_type, extension = write([quiz], "moodlexml")
     text = content.decode()
     assert (content_type, extension) == ("application/xml", ".xml")
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n<!-- question: 0  -->')
+    assert text.startswith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n<!-- question: 0  -->\n'
+        '  <question type="category">\n    <category>\n      <text>$course$/top/geography</text>\n'
+        '    </category>\n    <info format="plain_text">\n      <text>Places</text>\n'
+        "    </info>\n    <idnumber>geo</idnumber>\n  </question>\n\n<!-- question: 0  -->"
+    )
     assert "      <text>$course$/top/geography/maths//numbers</text>\n" in text
     assert '  <question type="multichoice">\n    <name>\n      <text>Capital</text>\n' in text
     assert '    <questiontext format="markdown">\n' in text
     assert "    <defaultgrade>2.0000000</defaultgrade>\n" in text
-    assert '    <answer fraction="33.33333" format="moodle_auto_format">\n' in text
+    assert '    <answer fraction="33.33333" format="plain_text">\n' in text
     assert "      <text><![CDATA[<p>The sky is <b>green</b>.</p>]]></text>\n" in text
     assert "      <tolerance>0.005</tolerance>\n" in text
     assert "    <usecase>0</usecase>\n" in text
     assert '    <subquestion format="moodle_auto_format">\n      <text></text>\n' in text
+
+
+def test_questions_outside_any_category_get_no_category_element():
+    text = write([every_type_quiz()], "moodlexml")[0].decode()
+    assert 'type="category"' not in text
 
 
 def test_old_category_without_text_element():
@@ -296,4 +327,4 @@ def test_old_category_without_text_element():
         '<question type="essay"><name><text>E</text></name>'
         "<questiontext><text>Why?</text></questiontext></question></quiz>"
     )
-    assert parse(data).quizzes[0]["tags"] == ["Old bank"]
+    assert parse(data).quizzes[0]["questions"][0]["category"] == ("Old bank",)
