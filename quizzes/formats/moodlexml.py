@@ -561,7 +561,7 @@ class QuestionWriter:
             "    <hidden>0</hidden>\n"
             f"    <idnumber>{escaped(question.get('idnumber', ''))}</idnumber>\n"
             + elements
-            + self.hints()
+            + self.hints(qtype)
             + self.tags()
             + "  </question>\n\n"
         )
@@ -601,13 +601,15 @@ class QuestionWriter:
             question.get(name) for name, _tag in COMBINED_FEEDBACK_ELEMENTS
         )
 
-    def hints(self):
-        """The <hint>s, as Moodle's write_hint."""
+    def hints(self, qtype):
+        """The <hint>s, as Moodle's write_hint: their options only for the types whose hints
+        have them (Moodle's question_hint_with_parts)."""
+        parts = has_hint_parts(qtype)
         return "".join(
             f'    <hint format="{TO_MOODLE_FORMAT[self.format_of("text", hint)]}">\n'
             f"{text_element(hint['text'], 3)}"
-            + ("      <shownumcorrect/>\n" if hint.get("show_num_correct") else "")
-            + ("      <clearwrong/>\n" if hint.get("clear_wrong") else "")
+            + ("      <shownumcorrect/>\n" if parts and hint.get("show_num_correct") else "")
+            + ("      <clearwrong/>\n" if parts and hint.get("clear_wrong") else "")
             + "    </hint>\n"
             for hint in self.question.get("hints", ())
         )

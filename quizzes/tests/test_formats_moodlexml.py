@@ -1,9 +1,12 @@
 """Moodle XML: each element of a real Moodle 4 export, read as a teacher sees it in Moodle."""
 
+import re
+
 import pytest
 
 from quizzes.formats import FormatError, parse, write
 from quizzes.tests.fixtures.samples import every_type_quiz, fixture
+from quizzes.validation import clean_question
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
 
@@ -328,3 +331,143 @@ def test_old_category_without_text_element():
         "<questiontext><text>Why?</text></questiontext></question></quiz>"
     )
     assert parse(data).quizzes[0]["questions"][0]["category"] == ("Old bank",)
+
+
+# -- lossless: every field the bank keeps, written and read back ----------------
+CATEGORIES = {
+    ("Biology",): {"description": "<p>Life</p>", "description_format": "html", "idnumber": "bio"},
+    ("Biology", "Cells/tissues"): {
+        "description": "Cells *and* tissues",
+        "description_format": "markdown",
+        "idnumber": "bio-cells",
+    },
+    ("Biology", "Empty"): {"description": "", "description_format": "plain", "idnumber": ""},
+    ("Maths",): {"description": "Numbers", "description_format": "moodle", "idnumber": "m & n"},
+}
+HINTS = [
+    {"text": "<p>Think</p>", "text_format": "html", "show_num_correct": True, "clear_wrong": False},
+    {"text": "Again", "text_format": "plain", "show_num_correct": False, "clear_wrong": True},
+]
+COMBINED = {
+    "correct_feedback": "<b>Right</b>", "correct_feedback_format": "html",
+    "partially_correct_feedback": "*Partly*", "partially_correct_feedback_format": "markdown",
+    "incorrect_feedback": "Wrong & sorry", "incorrect_feedback_format": "plain",
+    "show_num_correct": True,
+}  # fmt: skip
+COMMON = {
+    "text_format": "html", "general_feedback": "See *page 3*.",
+    "general_feedback_format": "markdown", "penalty": 0.5, "idnumber": "id <1>",
+    "tags": ["cells", "first term"],
+}  # fmt: skip
+
+
+def every_field_quiz():
+    questions = [
+        {
+            **COMMON, **COMBINED, "type": "multichoice", "name": "Organelles",
+            "text": "<p>Which have membranes?</p>", "points": 3, "single": False,
+            "shuffle_answers": False, "answer_numbering": "IIII", "hints": HINTS,
+            "category": ("Biology", "Cells/tissues"),
+            "answers": [
+                {"text": "Nucleus", "text_format": "plain", "fraction": 50,
+                 "feedback": "**Yes**", "feedback_format": "markdown"},
+                {"text": "<i>Lysosome</i>", "text_format": "html", "fraction": 50},
+                {"text": "Ribosome", "text_format": "moodle", "fraction": -100,
+                 "feedback": "No", "feedback_format": "plain"},
+            ],
+        },
+        {
+            **COMMON, "type": "truefalse", "name": "Walls", "text": "Plants have walls.",
+            "penalty": 1, "hints": [{"text": "Again", "text_format": "plain"}],
+            "category": ("Biology",),
+            "answers": [
+                {"text": "true", "text_format": "moodle", "fraction": 100, "feedback": "<p>Yes</p>",
+                 "feedback_format": "html"},
+                {"text": "false", "text_format": "plain", "fraction": 0, "feedback": "No",
+                 "feedback_format": "moodle"},
+            ],
+        },
+        {
+            **COMMON, "type": "shortanswer", "name": "DNA", "text": "Spell DNA out.",
+            "case_sensitive": True, "category": ("Biology",),
+            "answers": [
+                {"text": "Deoxyribonucleic acid", "text_format": "plain", "fraction": 100,
+                 "feedback": "Well done", "feedback_format": "markdown"},
+                {"text": "*", "text_format": "moodle", "fraction": 0, "feedback": "<p>No</p>",
+                 "feedback_format": "html"},
+            ],
+        },
+        {
+            **COMMON, "type": "numerical", "name": "Chromosomes", "text": "How many?",
+            "category": (),
+            "answers": [
+                {"value": 46, "tolerance": 0, "fraction": 100, "feedback": "Right",
+                 "feedback_format": "plain"},
+                {"value": 23, "tolerance": 0.5, "fraction": 50, "feedback": "<p>Pairs</p>",
+                 "feedback_format": "html"},
+                {"text": "*", "fraction": 0, "feedback": "Count *again*",
+                 "feedback_format": "markdown"},
+            ],
+        },
+        {
+            **COMMON, **COMBINED, "type": "matching", "name": "Roles", "text": "Match.",
+            "shuffle_answers": False, "hints": HINTS, "category": ("Maths",),
+            "answers": [
+                {"text": "<p>Nucleus</p>", "text_format": "html", "match": "DNA"},
+                {"text": "Ribosome", "text_format": "plain", "match": "Proteins"},
+                {"text": "", "match": "Starch"},
+            ],
+        },
+        {
+            **COMMON, "type": "essay", "name": "Osmosis", "text": "Explain osmosis.",
+            "penalty": 0, "response_format": "plain", "response_required": False,
+            "response_field_lines": 25, "attachments": -1, "attachments_required": 2,
+            "min_word_limit": 50, "max_word_limit": 300,
+            "grader_info": "<p>Look for <b>gradient</b></p>", "grader_info_format": "html",
+            "response_template": "Osmosis is ...", "response_template_format": "plain",
+            "category": ("Maths",),
+        },
+        {
+            **COMMON, "type": "description", "name": "Part 2", "text": "<p>Now cells.</p>",
+            "penalty": 0, "category": ("Biology", "Cells/tissues"),
+        },
+        {
+            **COMMON, **COMBINED, "type": "cloze", "name": "Capitals",
+            "text": "<p>{1:SA:=Paris#Yes} and {2:MC:Milano~=Roma}</p>", "points": 4,
+            "hints": HINTS, "category": ("Biology", "Cells/tissues"),
+        },
+    ]  # fmt: skip
+    return {
+        "title": "Every field",
+        "categories": CATEGORIES,
+        "questions": [clean_question(question) for question in questions],
+    }
+
+
+def test_every_field_survives_a_round_trip():
+    quiz = every_field_quiz()
+    content = write([quiz], "moodlexml")[0]
+    result = parse(content, format="moodlexml", filename="Every field.xml")
+    assert result.warnings == []
+    assert result.quizzes[0]["questions"] == quiz["questions"]
+    assert result.categories == CATEGORIES
+    order = list(result.categories)
+    assert all(order.index(path[:-1]) < order.index(path) for path in order if len(path) > 1)
+    again = write([{**result.quizzes[0], "categories": result.categories}], "moodlexml")[0]
+    assert again == content
+
+
+def test_categories_are_written_as_moodle_switches_them():
+    text = write([every_field_quiz()], "moodlexml")[0].decode()
+    paths = re.findall(r"<category>\n      <text>(.*)</text>", text)
+    assert paths == [
+        "$course$/top/Biology", "$course$/top/Biology/Cells//tissues", "$course$/top/Biology",
+        "$course$/top", "$course$/top/Maths", "$course$/top/Biology/Cells//tissues",
+        "$course$/top/Biology/Empty",
+    ]  # fmt: skip
+    assert "    <idnumber>m &amp; n</idnumber>\n" in text
+    assert "    <idnumber>id &lt;1&gt;</idnumber>\n" in text
+    assert (
+        "    <tags>\n      <tag><text>cells</text>\n</tag>\n"
+        "      <tag><text>first term</text>\n</tag>\n    </tags>\n"
+    ) in text
