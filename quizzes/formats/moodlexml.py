@@ -84,6 +84,19 @@ COMBINED_FEEDBACK_ELEMENTS = (
     ("partially_correct_feedback", "partiallycorrectfeedback"),
     ("incorrect_feedback", "incorrectfeedback"),
 )
+# The elements of the questions of Moodle's core types (format.php), old ones included: an
+# element of another (a plugin's) is left out with a warning. Moodle's importer ignores an
+# element of another type (a <usecase> in a multichoice), as here.
+MOODLE_ELEMENTS = frozenset((
+    "name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
+    "hint", "tags", "coursetags", "image", "image_base64", "single", "shuffleanswers",
+    "answernumbering", "showstandardinstruction", "correctfeedback",
+    "partiallycorrectfeedback", "incorrectfeedback", "shownumcorrect",
+    "correctresponsesfeedback", "answer", "usecase", "units", "unitgradingtype", "unitpenalty",
+    "showunits", "unitsleft", "instructions", "subquestion", "responseformat",
+    "responserequired", "responsefieldlines", "minwordlimit", "maxwordlimit", "attachments",
+    "attachmentsrequired", "maxbytes", "filetypeslist", "graderinfo", "responsetemplate"
+))  # fmt: skip
 NOT_XML_CHARACTERS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # What Moodle's clean_param(PARAM_FILE) strips from the file name of an old <image>.
 NOT_IN_FILE_NAMES = re.compile("[\x00-\x1f\x7f&<>\"`|':\\\\/]")
@@ -363,6 +376,12 @@ class XmlQuestion:
             self.warn(_("Moodle keeps no hints for this type of question: left out"))
         if self.flag("hidden", "0"):
             self.warn(_("the question is hidden in Moodle: imported as a visible question"))
+        unknown = sorted({child.tag for child in element} - MOODLE_ELEMENTS)
+        if unknown:
+            self.warn(
+                _("%(elements)s: not a part of Moodle's question types, left out")
+                % {"elements": ", ".join(f"<{tag}>" for tag in unknown)}
+            )
         return fields
 
 

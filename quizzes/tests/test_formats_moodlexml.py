@@ -471,3 +471,68 @@ def test_categories_are_written_as_moodle_switches_them():
         "    <tags>\n      <tag><text>cells</text>\n</tag>\n"
         "      <tag><text>first term</text>\n</tag>\n    </tags>\n"
     ) in text
+
+
+def test_what_openquizz_cannot_carry_is_said_with_the_question_and_its_line():
+    body = (
+        '<questiontext format="html"><text>Why?</text></questiontext><hidden>1</hidden>'
+        "<coursetags><tag><text>c</text></tag></coursetags>"
+        "<hint><text>H</text><shownumcorrect/></hint>"
+        "<maxbytes>1024</maxbytes><filetypeslist>.pdf</filetypeslist>"
+        "<plugin_setting>1</plugin_setting><another>x</another>"
+    )
+    result = parse(xml_question(body, "essay"), format="moodlexml")
+    question = result.quizzes[0]["questions"][0]
+    assert (question["tags"], question["hints"]) == (["c"], [])
+    assert result.warnings == [
+        "question 1 (line 3): course tags are imported as the question's tags",
+        "question 1 (line 3): Moodle keeps no hints for this type of question: left out",
+        "question 1 (line 3): the question is hidden in Moodle: imported as a visible question",
+        "question 1 (line 3): <another>, <plugin_setting>: not a part of Moodle's question "
+        "types, left out",
+        "question 1 (line 3): the largest attachment size is not supported: left out",
+        "question 1 (line 3): the accepted file types are not supported: left out",
+    ]
+
+
+def test_numerical_units_and_an_answer_without_a_number():
+    body = (
+        '<questiontext format="html"><text>How far?</text></questiontext>'
+        '<answer fraction="100"><text>1.5</text><tolerance>0.1</tolerance></answer>'
+        '<answer fraction="0"><text></text></answer>'
+        '<instructions format="html"><text>In metres</text></instructions>'
+    )
+    result = parse(xml_question(body, "numerical"), format="moodlexml")
+    assert len(result.quizzes[0]["questions"][0]["answers"]) == 1
+    assert result.warnings == [
+        "question 1 (line 3): an answer without a number is left out, as Moodle does",
+        "question 1 (line 3): units are not supported: ignored",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hint", "show", "clear"),
+    [
+        ("<hint><hintcontent><text>H</text></hintcontent>"
+         "<statenumberofcorrectresponses>1</statenumberofcorrectresponses>"
+         "<clearincorrectresponses>0</clearincorrectresponses></hint>", True, False),
+        ("<hint format='plain_text'><text>H</text><clearwrong/></hint>", False, True),
+    ],
+)  # fmt: skip
+def test_hints_of_moodle_2_0_and_now(hint, show, clear):
+    body = (
+        '<questiontext format="html"><text>Pick</text></questiontext><single>false</single>'
+        '<answer fraction="50"><text>a</text></answer><answer fraction="50"><text>b</text></answer>'
+        + hint
+    )
+    question = parse(xml_question(body), format="moodlexml").quizzes[0]["questions"][0]
+    ((text, show_num_correct, clear_wrong),) = [
+        (h["text"], h["show_num_correct"], h["clear_wrong"]) for h in question["hints"]
+    ]
+    assert (text, show_num_correct, clear_wrong) == ("H", show, clear)
+
+
+def test_penalty_of_old_files_is_rounded_as_moodle_does():
+    body = '<questiontext format="html"><text>Why?</text></questiontext><penalty>0.33</penalty>'
+    question = parse(xml_question(body, "essay"), format="moodlexml").quizzes[0]["questions"][0]
+    assert question["penalty"] == 0.3333333
