@@ -52,6 +52,7 @@ declaration (the "billion laughs" bomb), no external entity is accepted.
 """
 
 import re
+from html import escape
 from xml.etree.ElementTree import TreeBuilder
 from xml.parsers.expat import ErrorString
 
@@ -509,9 +510,9 @@ def xml_text(text):
 
 
 def escaped(text):
-    """A value Moodle writes escaped rather than in CDATA (an ID number)."""
+    """A value Moodle writes escaped rather than in CDATA: an ID number (htmlspecialchars)."""
     text = NOT_XML_CHARACTERS.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 def text_element(text, indent):
