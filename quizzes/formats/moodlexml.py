@@ -61,7 +61,15 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from quizzes.fields import CATEGORY_NAME_MAX, NUMBER_RE, PENALTY_DEFAULT, format_number
+from quizzes.fields import (
+    CATEGORY_NAME_MAX,
+    HINTS_MAX,
+    NUMBER_RE,
+    PENALTY_DEFAULT,
+    TAG_MAX,
+    TAGS_MAX,
+    format_number,
+)
 from quizzes.formats.base import Format, FormatError
 from quizzes.formats.moodle import MoodleQuiz, category_names, category_path, default_name
 from quizzes.qtypes import registry
@@ -335,7 +343,12 @@ class XmlQuestion:
             if options.strip() not in ("", "0"):
                 self.warn(_("a hint's other options are not supported: left out"))
             hints.append(read)
-        return hints
+        if len(hints) > HINTS_MAX:
+            self.warn(
+                _("a question keeps at most %(limit)s hints: the others are left out")
+                % {"limit": HINTS_MAX}
+            )
+        return hints[:HINTS_MAX]
 
     @staticmethod
     def yes(value):
@@ -347,7 +360,22 @@ class XmlQuestion:
         course_tags = [text_of(tag) for tag in self.element.findall("coursetags/tag")]
         if course_tags:
             self.warn(_("course tags are imported as the question's tags"))
-        return [tag for tag in tags + course_tags if tag]
+        kept = []
+        for tag in tags + course_tags:
+            if len(tag) > TAG_MAX:  # Moodle cuts its tags to 50 characters too
+                self.warn(
+                    _("the tag “%(tag)s” is cut to %(limit)s characters")
+                    % {"tag": tag, "limit": TAG_MAX}
+                )
+                tag = tag[:TAG_MAX].strip()
+            if tag and tag not in kept:
+                kept.append(tag)
+        if len(kept) > TAGS_MAX:
+            self.warn(
+                _("a question keeps at most %(limit)s tags: %(left)s left out")
+                % {"limit": TAGS_MAX, "left": ", ".join(kept[TAGS_MAX:])}
+            )
+        return kept[:TAGS_MAX]
 
     def penalty(self):
         penalty = self.number_in(self.setting("penalty", str(PENALTY_DEFAULT)), "penalty")

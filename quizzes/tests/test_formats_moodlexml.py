@@ -536,3 +536,23 @@ def test_penalty_of_old_files_is_rounded_as_moodle_does():
     body = '<questiontext format="html"><text>Why?</text></questiontext><penalty>0.33</penalty>'
     question = parse(xml_question(body, "essay"), format="moodlexml").quizzes[0]["questions"][0]
     assert question["penalty"] == 0.3333333
+
+
+def test_tags_and_hints_beyond_what_a_question_keeps_are_cut_with_a_warning():
+    tags = "".join(f"<tag><text>t{n}</text></tag>" for n in range(22))
+    long_tag = "x" * 60
+    hints = "<hint><text>h</text></hint>" * 21
+    body = (
+        '<questiontext format="html"><text>Q</text></questiontext>'
+        f'<answer fraction="100"><text>a</text></answer>'
+        f"<tags><tag><text>{long_tag}</text></tag>{tags}<tag><text>t0</text></tag></tags>{hints}"
+    )
+    result = parse(xml_question(body, "shortanswer"), format="moodlexml")
+    question = result.quizzes[0]["questions"][0]
+    assert question["tags"] == ["x" * 50, *(f"t{n}" for n in range(19))]
+    assert len(question["hints"]) == 20
+    assert result.warnings == [
+        f"question 1 (line 3): the tag “{long_tag}” is cut to 50 characters",
+        "question 1 (line 3): a question keeps at most 20 tags: t19, t20, t21 left out",
+        "question 1 (line 3): a question keeps at most 20 hints: the others are left out",
+    ]
