@@ -84,7 +84,7 @@ QUESTION_KEYS = {
     "answers",
     "category",
 }
-QUIZ_KEYS = {*QUIZ_FIELDS, "tags", "options", "questions"}
+QUIZ_KEYS = {*QUIZ_FIELDS, "tags", "options", "questions", "categories"}
 
 
 def check_keys(data, known, errors, prefix=""):
@@ -253,8 +253,8 @@ def clean_options(value, errors):
 def clean_quiz(data):
     """Return the normalised quiz data (without questions), or raise ValidationError.
 
-    A "questions" key is accepted and left out: callers clean each question
-    with `clean_question`.
+    "questions" and "categories" keys are accepted and left out: callers clean
+    each question with `clean_question`, and keep the categories a file declares.
     """
     require_object(data, _("A quiz must be a set of named fields."))
     errors = Errors()
@@ -274,6 +274,41 @@ def clean_quiz(data):
 
 
 # -- categories ---------------------------------------------------------------
+CATEGORY_INFO = {name: field for name, field in CATEGORY_FIELDS.items() if name != "name"}
+
+
+def clean_categories(value):
+    """The categories a file declares, {path: {"description", "description_format",
+    "idnumber"}} with parents first, from that or from a list of
+    {"path": [names], ...}; or raise ValidationError."""
+    rows = (
+        [{"path": path, **(info or {})} for path, info in value.items()]
+        if isinstance(value, dict)
+        else value
+    )
+    errors = Errors()
+    if not isinstance(rows, list | tuple):
+        errors.add("categories", FieldError("list").error)
+        rows = []
+    categories = {}
+    for index, row in enumerate(rows):
+        prefix = f"categories[{index}]."
+        if not isinstance(row, dict):
+            errors.add("categories", FieldError("object").error)
+            continue
+        check_keys(row, {"path", *CATEGORY_INFO}, errors, prefix)
+        path = errors.parse(prefix + "path", parse_category, row.get("path"))
+        info = errors.parse_fields(
+            with_defaults(row, defaults(CATEGORY_INFO)), CATEGORY_INFO, prefix
+        )
+        if path:
+            for depth in range(1, len(path)):
+                categories.setdefault(path[:depth], defaults(CATEGORY_INFO))
+            categories[path] = info
+    errors.raise_if_any()
+    return categories
+
+
 def clean_category(data):
     """Return the normalised category data (name, description, format, idnumber)."""
     require_object(data, _("A category must be a set of named fields."))

@@ -42,15 +42,31 @@ class FormatError(Exception):
         return f"{prefix}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """One entry of the import report: something of the file left out, or taken
+    differently than written, and where (`question`: its 1-based number in the
+    file, `line`: 1-based; None when the note is about the file)."""
+
+    message: str
+    question: int | None = None
+    line: int | None = None
+
+    def __str__(self):
+        return str(FormatError(self.message, line=self.line, question=self.question))
+
+
 @dataclass
 class ParseResult:
-    """The quizzes found in a file, and what was left out of them.
+    """The quizzes found in a file, its categories, and what was left out of them.
 
-    `warnings` are sentences for the teacher; `skipped` counts the questions
-    left out, by reason (e.g. "unsupported type cloze"). `categories` maps each
-    category path the file declares (a tuple of names under Moodle's "top") to
-    its {"description", "description_format", "idnumber"}; each question
-    names its own path in `question["category"]`.
+    `warnings` are sentences for the teacher ("question 3 (line 12): ..."),
+    `notes` the same as `Note`s (number and line apart, for the preview);
+    `skipped` counts the questions left out, by reason (e.g. "unsupported
+    type cloze"). `categories` maps each category path the file declares (a
+    tuple of names under Moodle's "top", parents first) to its
+    {"description", "description_format", "idnumber"}; each question names
+    its own path in `question["category"]` (() for none).
     """
 
     format: str
@@ -58,10 +74,25 @@ class ParseResult:
     categories: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    notes: list = field(default_factory=list)
+
+    def warn(self, message, line=None, question=None):
+        """Add a note to the import report."""
+        note = Note(str(message), question=question, line=line)
+        self.notes.append(note)
+        self.warnings.append(str(note))
 
     @property
     def question_count(self):
         return sum(len(quiz["questions"]) for quiz in self.quizzes)
+
+    @property
+    def skipped_count(self):
+        return sum(self.skipped.values())
+
+    def notes_of(self, number):
+        """The notes about question `number` of the file."""
+        return [note for note in self.notes if note.question == number]
 
     def types(self):
         """How many questions of each type, most frequent first."""
@@ -101,10 +132,14 @@ def describe(error):
     return "; ".join(parts)
 
 
-def checked_question(data, number, line=None):
-    """`clean_question(data)`, its errors raised as a FormatError naming the question."""
+def checked_question(data, number, line=None, warnings=None):
+    """`clean_question(data)`, its errors raised as a FormatError naming the question.
+
+    With a `warnings` list, what Moodle's importer takes but its editing form
+    refuses is taken, with a message added to the list (see clean_question).
+    """
     try:
-        return clean_question(data)
+        return clean_question(data, warnings=warnings)
     except ValidationError as error:
         raise FormatError(describe(error), line=line, question=number) from None
 

@@ -3,24 +3,33 @@
 A file is a sequence of blocks separated by blank lines; lines starting with
 `//` are comments. A block is a `$CATEGORY: path` line, or one question::
 
+    // [id:idnumber] [tag:a tag] [tag:another]
     ::name::[format]text{answers####general feedback}
 
 The answer block decides the type, each question type (`quizzes.qtypes`)
-recognising and reading its own: empty is an essay; `#...` numerical; any
-`~` multiple choice (`=` right, `~` wrong, `~%50%` weighted; no `=` means
+recognising and reading its own: empty is an essay; `#...` numerical (`~#`
+gives the feedback for any other number: Moodle's `*` answer); any `~`
+multiple choice (`=` right, `~` wrong, `~%50%` weighted; no `=` means
 several answers may be right); `=a -> b` pairs matching; `T`, `TRUE`, `F`,
 `FALSE` true/false (`{T#feedback if wrong#feedback if right}`); otherwise
 short answer (`=` accepted answers, `%n%` weights, `*` wildcard). Each answer
 may end with `#feedback`. Text after the answer block makes a missing-word
-question: the block becomes "_____" in the text. Text formats are written
-`[html]`, `[moodle]` (the default), `[plain]`, `[markdown]`; `\\~ \\= \\#
-\\{ \\} \\:` stand for the characters themselves, `\\n` for a new line and
-`\\\\` for a backslash.
+question: the block becomes "_____" in the text. Each text (question text,
+answer, feedback, general feedback) may start with its format, `[html]`,
+`[moodle]` (the default of the question text; the others default to the
+question text's), `[plain]` or `[markdown]`; `\\~ \\= \\# \\{ \\} \\:`
+stand for the characters themselves, `\\n` for a new line and `\\\\` for a
+backslash. Lines are kept as written (only a whole text is trimmed), so
+indented code in a `<pre>` keeps its indentation. The comments of a question
+give its ID number (`[id:...]`) and tags (`[tag:...]`), `]` written `\\]`.
 
 A block without an answer block is Moodle's "description": text with nothing
 to answer, no points, no general feedback (`::name::[format]text`, written
 back the same way). Types GIFT cannot write (cloze) are left out of an
-export with a comment, as Moodle does.
+export with a comment, as Moodle does. A category's ID number and
+description, which Moodle's GIFT does not carry, are written as `// [id:...]`
+and `// [info:...]` comments of its `$CATEGORY:` block, which Moodle ignores
+and OpenQuizz reads back.
 """
 
 import re
@@ -32,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.fields import NUMBER_RE, format_number
 from quizzes.formats.base import Format, FormatError, decode_text
-from quizzes.formats.moodle import MoodleQuiz, category_path, convert_text
+from quizzes.formats.moodle import MoodleQuiz, category_path
 from quizzes.qtypes import registry
 
 DEFAULT_FORMAT = "moodle"
@@ -68,12 +77,33 @@ def restore(text):
 
 
 # -- reading ------------------------------------------------------------------
+# Moodle's extract_idnumber_and_tags_from_comment: any characters but control
+# characters (and, in a tag, < > `), `]` written `\]`.
+ID_COMMENT = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+TAG_COMMENT = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
+INFO_COMMENT = re.compile(r"\[info:((?:\\\]|[^\]\x00-\x1f\x7f])*)\]")
+
+
+def unbracket(text):
+    return text.replace("\\]", "]")
+
+
+def idnumber_and_tags(comments):
+    """(ID number, [tags]) declared in a question's comments, as Moodle reads them."""
+    found = ID_COMMENT.search(comments)
+    idnumber = unbracket(found.group(1).strip()) if found else ""
+    tags = [unbracket(tag.strip()) for tag in TAG_COMMENT.findall(comments)]
+    return idnumber, [tag for tag in tags if tag]
+
+
 @dataclass
 class Block:
-    """The (protected) text of one block and the file line its first character is on."""
+    """The (protected) text of one block, the file line its first character is on,
+    and the comment lines of the block."""
 
     text: str
     line: int
+    comments: str = ""
 
     def line_at(self, offset):
         return self.line + self.text.count("\n", 0, offset)
@@ -82,33 +112,36 @@ class Block:
         """The rest of the block from `offset`, leading blanks skipped."""
         rest = self.text[offset:]
         stripped = rest.lstrip()
-        return Block(stripped, self.line_at(offset + len(rest) - len(stripped)))
+        return Block(stripped, self.line_at(offset + len(rest) - len(stripped)), self.comments)
 
 
 def blocks(text, progress=None):
-    """The blocks of a GIFT text: lines trimmed, comment lines kept blank (for line numbers)."""
-    lines, first, offset = [], None, 0
+    """The blocks of a GIFT text, lines kept as written (Moodle trims only the whole
+    text); comment lines are collected apart, and blank in the text (for line numbers)."""
+    lines, comments, first, offset = [], [], None, 0
     for number, line in enumerate(text.split("\n"), 1):
         offset += len(line) + 1
         stripped = line.strip()
         if not stripped:
             if first is not None:
-                yield Block(protect("\n".join(lines)), first)
+                yield Block(protect("\n".join(lines).strip()), first, "\n".join(comments))
                 if progress:
                     progress(min(offset / len(text), 1.0))
-            lines, first = [], None
+            lines, comments, first = [], [], None
         elif stripped.startswith("//"):
+            comments.append(stripped)
             if first is not None:
                 lines.append("")
         else:
             first = first or number
-            lines.append(stripped)
+            lines.append(line)
     if first is not None:
-        yield Block(protect("\n".join(lines)), first)
+        yield Block(protect("\n".join(lines).strip()), first, "\n".join(comments))
 
 
 def with_format(raw, default):
     """(text, format) of a protected text that may start with a [format] marker."""
+    raw = raw.strip()
     if raw.startswith("["):
         end = raw.find("]")
         if raw[1:end] in TEXT_FORMATS:
@@ -128,15 +161,24 @@ class Question:
     def warn(self, message):
         self.quiz.warn(message, self.block.line, self.number)
 
+    def rich(self, raw):
+        """(text, format) of a protected answer or feedback text: its own format, if it
+        starts with one, else the question text's."""
+        return with_format(raw, self.text_format)
+
     def text(self, raw):
-        """A protected answer or feedback text, in the question's text format."""
-        text, text_format = with_format(raw.strip(), self.text_format)
-        return convert_text(text, text_format, self.text_format)
+        return self.rich(raw)[0]
+
+    def feedback(self, raw):
+        """The "feedback" and "feedback_format" of an answer from its protected text."""
+        text, text_format = self.rich(raw)
+        return {"feedback": text, "feedback_format": text_format}
 
     def answer(self, body, **fields):
         """An answer "text#feedback"."""
         text, _hash, feedback = body.partition("#")
-        return {"text": self.text(text), "feedback": self.text(feedback), **fields}
+        text, text_format = self.rich(text)
+        return {"text": text, "text_format": text_format, **self.feedback(feedback), **fields}
 
     def error(self, message, offset):
         return FormatError(message, line=self.block.line_at(offset), question=self.number)
@@ -191,8 +233,9 @@ def question_type(section):
     return next(qtype for qtype in registry.gift_types() if qtype.gift_matches(spec))
 
 
-def answer_block(block, number, start):
-    """(start, end) offsets of the one {...} of a question, or None when it has none."""
+def answer_block(block, number, start, quiz):
+    """(start, end) offsets of the answer block {...} of a question (the first "{" and
+    the first "}", as Moodle takes them), or None when it has none."""
     text = block.text
     opening, closing = text.find("{", start), text.find("}", start)
     if opening == -1 and closing == -1:
@@ -212,15 +255,16 @@ def answer_block(block, number, start):
     for char, start in (("{", opening + 1), ("}", closing + 1)):
         extra = text.find(char, start)
         if extra != -1:
-            raise FormatError(
+            quiz.warn(
                 _(
-                    "a second “%(char)s”: a question has one answer block {…} "
-                    "(write \\%(char)s for a brace in a text)"
+                    "a second “%(char)s”: a question has one answer block {…}; the rest "
+                    "is kept in the text, as Moodle does (write \\%(char)s for a brace)"
                 )
                 % {"char": char},
-                line=block.line_at(extra),
-                question=number,
+                block.line_at(extra),
+                number,
             )
+            break
     return opening, closing
 
 
@@ -233,10 +277,12 @@ def read_question(block, quiz):
             start = 2
         else:
             name, start = restore(text[2:end]).strip(), end + 2
-    braces = answer_block(block, number, start)
+    idnumber, tags = idnumber_and_tags(block.comments)
+    common = {"name": name, "idnumber": idnumber, "tags": tags}
+    braces = answer_block(block, number, start, quiz)
     if braces is None:
-        question_text, text_format = with_format(text[start:].strip(), DEFAULT_FORMAT)
-        data = {"type": registry.gift_bare_text().name, "name": name, "text": question_text}
+        question_text, text_format = with_format(text[start:], DEFAULT_FORMAT)
+        data = {"type": registry.gift_bare_text().name, "text": question_text, **common}
         quiz.add_question({**data, "text_format": text_format}, block.line, number)
         return
     opening, closing = braces
@@ -245,19 +291,34 @@ def read_question(block, quiz):
     section, general_feedback = text[opening + 1 : closing], ""
     if (at := section.rfind(GENERAL_FEEDBACK)) != -1:
         section, general_feedback = section[:at], section[at + len(GENERAL_FEEDBACK) :]
-    question_text, text_format = with_format(question_text.strip(), DEFAULT_FORMAT)
+    question_text, text_format = with_format(question_text, DEFAULT_FORMAT)
     question = Question(block, number, text_format, quiz)
     qtype = question_type(section)
-    fields = qtype.gift_read(question, section, opening + 1)
+    general_feedback, general_feedback_format = question.rich(general_feedback)
     data = {
         "type": qtype.name,
-        "name": name,
         "text": question_text,
         "text_format": text_format,
-        "general_feedback": question.text(general_feedback),
-        **fields,
+        "general_feedback": general_feedback,
+        "general_feedback_format": general_feedback_format,
+        **common,
+        **qtype.gift_read(question, section, opening + 1),
     }
     quiz.add_question(data, block.line, number)
+
+
+def read_category(block, quiz):
+    """A `$CATEGORY:` line: the category of the next questions; the rest of its block."""
+    line_end = block.text.find("\n")
+    line_end = len(block.text) if line_end == -1 else line_end
+    info = {}
+    if found := ID_COMMENT.search(block.comments):
+        info["idnumber"] = unbracket(found.group(1).strip())
+    if found := INFO_COMMENT.search(block.comments):
+        description = protect(unbracket(found.group(1)))
+        info["description"], info["description_format"] = with_format(description, "moodle")
+    quiz.declare_category(restore(block.text[len(CATEGORY) : line_end]), block.line, **info)
+    return block.after(line_end)
 
 
 def parse(data, filename=None, strict=False, progress=None):
@@ -265,10 +326,7 @@ def parse(data, filename=None, strict=False, progress=None):
     quiz = MoodleQuiz("gift", filename, strict)
     for block in blocks(decode_text(data), progress):
         if block.text.startswith(CATEGORY):
-            line_end = block.text.find("\n")
-            line_end = len(block.text) if line_end == -1 else line_end
-            quiz.add_category(restore(block.text[len(CATEGORY) : line_end]), block.line)
-            block = block.after(line_end)
+            block = read_category(block, quiz)
             if not block.text:
                 continue
         read_question(block, quiz)
@@ -281,13 +339,21 @@ def escape(text):
 
 
 def text_in(text, text_format, default):
-    """A text, escaped, with a [format] marker unless it reads right without one."""
+    """A text, escaped, with a [format] marker when it is not in `default` (as Moodle's
+    write_questiontext), or when it would read as one."""
+    if not text:
+        return ""
     marker = f"[{text_format}]" if text_format != default or text.startswith("[") else ""
     return marker + escape(text)
 
 
 def comment(text):
     return " ".join(text.split())
+
+
+def bracketed(text):
+    """A text inside a [id:...] or [tag:...] comment, as Moodle writes it."""
+    return comment(text).replace("]", "\\]")
 
 
 class QuestionWriter:
@@ -297,15 +363,25 @@ class QuestionWriter:
         self.question = question
         self.format = question["text_format"]
 
-    def text(self, text):
-        return text_in(text, self.format, self.format)
+    def text(self, text, text_format=None):
+        """An answer or feedback text, with its format marker unless it is the question's."""
+        return text_in(text, text_format or self.format, self.format)
 
-    def feedback(self, text):
-        return "#" + self.text(text) if text else ""
+    def feedback(self, text, text_format=None):
+        return "#" + self.text(text, text_format) if text else ""
+
+    def answer_text(self, answer):
+        return self.text(answer["text"], answer.get("text_format"))
+
+    def answer_feedback(self, answer, always=False):
+        """ "#feedback", "" when there is none (unless `always`, as Moodle writes some types)."""
+        text = self.text(answer["feedback"], answer.get("feedback_format"))
+        return "#" + text if text or always else ""
 
     def general_feedback(self, indent="\t", end="\n"):
-        text = self.question["general_feedback"]
-        return f"{indent}{GENERAL_FEEDBACK}{self.text(text)}{end}" if text else ""
+        question = self.question
+        text = self.text(question["general_feedback"], question.get("general_feedback_format"))
+        return f"{indent}{GENERAL_FEEDBACK}{text}{end}" if text else ""
 
     escape = staticmethod(escape)
 
@@ -317,6 +393,11 @@ class QuestionWriter:
     def weighted(self, answer):
         fraction = answer["fraction"]
         return "" if fraction == 100 else f"%{format_number(fraction)}%"
+
+    @staticmethod
+    def weight(answer):
+        """ "%100%": the weight Moodle writes before every short answer and number."""
+        return f"%{format_number(answer['fraction'])}%"
 
     def lines(self, opening, rows):
         return (
@@ -330,20 +411,67 @@ def writable(question):
     return qtype.gift_order is not None or qtype.gift_bare_text
 
 
+def id_and_tags(question):
+    """Moodle's comment line of a question's ID number and tags ("" when it has none)."""
+    bits = []
+    if question.get("idnumber"):
+        bits.append(f"[id:{bracketed(question['idnumber'])}]")
+    bits += [f"[tag:{bracketed(tag)}]" for tag in question.get("tags") or ()]
+    return "// " + " ".join(bits) + "\n" if bits else ""
+
+
+def category_block(path, info):
+    """The block Moodle writes to switch to the category at `path`, with what it does not
+    write (ID number, description) as comments it ignores."""
+    moodle_path = category_path(path)
+    lines = [f"// question: 0  name: Switch category to {comment(moodle_path)}\n"]
+    info = info or {}
+    if info.get("idnumber"):
+        lines.append(f"// [id:{bracketed(info['idnumber'])}]\n")
+    if info.get("description"):
+        description = text_in(info["description"], info.get("description_format"), "moodle")
+        lines.append("// [info:" + description.replace("]", "\\]") + "]\n")
+    return "".join(lines) + f"{CATEGORY} {moodle_path}\n\n"
+
+
+class CategorySwitches:
+    """The category blocks of an export: one whenever the category changes, after those
+    of its parents not written yet that have an ID number or a description."""
+
+    def __init__(self, categories):
+        self.categories = categories or {}
+        self.current = ()
+        self.written = set()
+
+    def switch(self, path):
+        if path == self.current:
+            return ""
+        self.current = path
+        blocks = []
+        for depth in range(1, len(path)):
+            parent = path[:depth]
+            info = self.categories.get(parent) or {}
+            if parent not in self.written and (info.get("idnumber") or info.get("description")):
+                blocks.append(category_block(parent, info))
+                self.written.add(parent)
+        self.written.add(path)
+        return "".join(blocks) + category_block(path, self.categories.get(path))
+
+
 def write(quizzes):
-    """One quiz as a GIFT file (UTF-8): its tags as a category, then its questions."""
+    """One quiz as a GIFT file (UTF-8): its questions, each category switch before them."""
     (quiz,) = quizzes
     parts = [f"// {comment(quiz['title'])}\n\n"]
-    if quiz["tags"]:
-        parts.append(f"{CATEGORY} {category_path(quiz['tags'])}\n\n")
+    categories = CategorySwitches(quiz.get("categories"))
     for position, question in enumerate(quiz["questions"], 1):
+        parts.append(categories.switch(tuple(question.get("category") or ())))
         parts.append(f"// question: {position}  name: {comment(question['name'])}\n")
         if not writable(question):
             # As Moodle's GIFT export: a type GIFT cannot write is left out, with a note.
             name = registry.of(question).name
             parts.append(f"// {name} questions cannot be written in GIFT: left out\n\n")
             continue
-        parts.append(QuestionWriter(question).write() + "\n")
+        parts.append(id_and_tags(question) + QuestionWriter(question).write() + "\n")
     return "".join(parts).encode("utf-8")
 
 

@@ -20,6 +20,7 @@ from json.decoder import JSONObject
 from json.scanner import py_make_scanner
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -31,8 +32,10 @@ from quizzes.formats.base import (
     checked_question,
     checked_quiz,
     decode_text,
+    describe,
 )
 from quizzes.qtypes import registry
+from quizzes.validation import clean_categories
 
 FORMAT_VERSION = 1
 GENERATOR = "OpenQuizz"
@@ -111,14 +114,32 @@ def parse(data, filename=None, strict=False, progress=None):
         for question in quiz.get("questions", []):
             number += 1
             questions.append(checked_question(question, number, line_of(question)))
-        result.quizzes.append(checked_quiz(quiz, questions, line_of(quiz)))
+        checked = checked_quiz(quiz, questions, line_of(quiz))
+        if "categories" in quiz:
+            try:
+                checked["categories"] = clean_categories(quiz["categories"])
+            except ValidationError as error:
+                raise FormatError(
+                    _("quiz: %(errors)s") % {"errors": describe(error)}, line_of(quiz)
+                ) from None
+            result.categories.update(checked["categories"])
+        result.quizzes.append(checked)
         if progress:
             progress(index / len(quizzes))
     return result
 
 
+def written(quiz):
+    """A quiz as JSON holds it: its categories (if any) as a list, each with its path."""
+    if "categories" not in quiz:
+        return quiz
+    categories = [{"path": list(path), **info} for path, info in quiz["categories"].items()]
+    return {**quiz, "categories": categories}
+
+
 def write(quizzes):
     """The quizzes as one OpenQuizz JSON document (UTF-8, indented)."""
+    quizzes = [written(quiz) for quiz in quizzes]
     document = {"format_version": FORMAT_VERSION, "generator": GENERATOR, "quizzes": quizzes}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -182,6 +203,23 @@ def schema():
                         "properties": properties(fields.OPTION_FIELDS),
                     },
                     "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}},
+                    "categories": {
+                        "type": "array",
+                        "description": "The categories of the questions, parents first.",
+                        "items": {
+                            "type": "object",
+                            "required": ["path"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "path": category_path,
+                                **{
+                                    name: field.json_schema()
+                                    for name, field in fields.CATEGORY_FIELDS.items()
+                                    if name != "name"
+                                },
+                            },
+                        },
+                    },
                 },
             },
             "question": {

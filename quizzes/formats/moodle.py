@@ -1,14 +1,18 @@
-"""What GIFT and Moodle XML share: one file is one quiz, categories are tags.
+"""What GIFT and Moodle XML share: one file is one quiz, and a tree of categories.
 
-Moodle files hold a question bank, not a quiz: questions grouped in
-categories. OpenQuizz reads one file as one quiz:
+Moodle files hold a question bank: questions grouped in nested categories.
+OpenQuizz reads one file as one quiz of all its questions, and as the
+categories they go in:
 
-- its title is the file name (without extension), else the last category's
-  name, else "Imported questions";
+- the quiz's title is the file name (without extension), else the last
+  category's name, else "Imported questions";
 - every category on a `$CATEGORY:` line or in a `<question type="category">`
-  becomes a tag: each name along its path, without Moodle's context prefix
-  (`$course$`, `$system$`...) and its "top" category. Writers do the reverse:
-  the tags become one category path, `$course$/top/tag1/tag2`.
+  is a path: the names along it without Moodle's context prefix (`$course$`,
+  `$system$`...) and its "top" category (`$course$/top/A/B` is ("A", "B")).
+  The ParseResult's `categories` lists them (parents first), each question's
+  "category" is the one it was in (() before any). Writers do the reverse.
+- what a question has that OpenQuizz cannot keep, or keeps differently, is a
+  note of the import report naming the question and its line.
 """
 
 import re
@@ -18,7 +22,7 @@ from pathlib import PurePath
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
-from quizzes.fields import TAG_MAX, TAGS_MAX, TITLE_MAX
+from quizzes.fields import CATEGORY_NAME_MAX, TITLE_MAX
 from quizzes.formats.base import FormatError, ParseResult, checked_question, checked_quiz
 
 CONTEXT_PREFIX = re.compile(r"^\$[a-z0-9]+\$/?")
@@ -37,9 +41,14 @@ def category_names(path):
     return [name for name in names if name]
 
 
-def category_path(tags):
-    """The Moodle category path that stands for a quiz's tags."""
-    return "/".join(["$course$", TOP_CATEGORY, *(tag.replace("/", "//") for tag in tags)])
+def category_path(names):
+    """The Moodle category path of a category (the names along its path, outermost first)."""
+    return "/".join(["$course$", TOP_CATEGORY, *(name.replace("/", "//") for name in names)])
+
+
+def blank_category(description_format="moodle"):
+    """What is known of a category only named: Moodle's auto-format for its description."""
+    return {"description": "", "description_format": description_format, "idnumber": ""}
 
 
 def default_name(text):
@@ -70,18 +79,18 @@ def convert_text(text, text_format, wanted_format):
 class MoodleQuiz:
     """Builds the one quiz of a GIFT or Moodle XML file, question by question.
 
-    Each question is cleaned on arrival (errors name its number and line);
-    a question of a type OpenQuizz does not have is skipped with a warning,
-    or refused when `strict`.
+    Each question is cleaned on arrival (errors name its number and line),
+    leniently as Moodle's importer is (what its editing form would refuse is
+    a note of the report); a question of a type OpenQuizz does not have is
+    skipped with a note, or refused when `strict`.
     """
 
     def __init__(self, format_name, filename=None, strict=False):
         self.result = ParseResult(format=format_name)
         self.filename = filename
         self.strict = strict
-        self.tags = []
+        self.category = ()  # of the questions read next
         self.last_category = None
-        self.description = ""
         self.questions = []
         self.count = 0
 
@@ -91,32 +100,33 @@ class MoodleQuiz:
         return self.count
 
     def warn(self, message, line=None, question=None):
-        self.result.warnings.append(str(FormatError(message, line=line, question=question)))
+        self.result.warn(message, line, question)
 
-    def add_category(self, path, line=None, description=""):
-        names = category_names(path)
-        if names:
-            self.last_category = names[-1]
-        for name in names:
-            if len(name) > TAG_MAX:
+    def declare_category(self, path, line=None, **info):
+        """Make the category at Moodle path `path` the current one, declaring it (and
+        its parents) with `info` ({"description", "description_format", "idnumber"})."""
+        names = []
+        for name in category_names(path):
+            if len(name) > CATEGORY_NAME_MAX:
                 self.warn(
-                    _("the category name “%(name)s” is cut to %(limit)s characters as a tag")
-                    % {"name": name, "limit": TAG_MAX},
+                    _("the category name “%(name)s” is cut to %(limit)s characters")
+                    % {"name": name, "limit": CATEGORY_NAME_MAX},
                     line,
                 )
-                name = name[:TAG_MAX].strip()
-            if name in self.tags:
-                continue
-            if len(self.tags) == TAGS_MAX:
-                self.warn(
-                    _("a quiz has at most %(limit)s tags: the category “%(name)s” is left out")
-                    % {"limit": TAGS_MAX, "name": name},
-                    line,
-                )
-                continue
-            self.tags.append(name)
-        if description and not self.description:
-            self.description = description
+                name = name[:CATEGORY_NAME_MAX].strip()
+            names.append(name)
+        path = tuple(names)
+        declared = self.result.categories
+        for depth in range(1, len(path)):
+            declared.setdefault(path[:depth], blank_category())
+        if path:
+            described = {**blank_category(), **info}
+            # As Moodle, a category named again keeps what it was first given.
+            if declared.get(path, blank_category()) == blank_category():
+                declared[path] = described
+            self.last_category = path[-1]
+        self.category = path
+        return path
 
     def skip(self, qtype, line, number):
         """Leave out a question of type `qtype`, which OpenQuizz does not have."""
@@ -137,7 +147,14 @@ class MoodleQuiz:
                 _("the name is cut to %(limit)s characters") % {"limit": TITLE_MAX}, line, number
             )
             data["name"] = data["name"][:TITLE_MAX]
-        self.questions.append(checked_question(data, number, line))
+        data.setdefault("category", self.category)
+        lenient = []
+        question = checked_question(data, number, line, warnings=lenient)
+        for message in lenient:
+            self.warn(
+                _("%(rule)s Imported as Moodle imports it.") % {"rule": message}, line, number
+            )
+        self.questions.append(question)
 
     def title(self):
         stem = PurePath(self.filename or "").stem.strip()
@@ -148,11 +165,11 @@ class MoodleQuiz:
     def finish(self):
         """The ParseResult with this file's quiz; a FormatError when it has no question."""
         if not self.questions:
-            skipped = sum(self.result.skipped.values())
             raise FormatError(
                 _("the file holds no question OpenQuizz can import (%(skipped)s skipped)")
-                % {"skipped": skipped}
+                % {"skipped": self.result.skipped_count}
             )
-        quiz = {"title": self.title(), "description": self.description, "tags": self.tags}
-        self.result.quizzes.append(checked_quiz(quiz, self.questions))
+        quiz = checked_quiz({"title": self.title()}, self.questions)
+        quiz["categories"] = self.result.categories
+        self.result.quizzes.append(quiz)
         return self.result

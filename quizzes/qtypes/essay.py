@@ -63,6 +63,10 @@ class Essay(QuestionType):
     def gift_matches(self, spec):
         return not spec
 
+    def gift_read(self, reader, section, offset):
+        # Moodle's GIFT import: the essay options' defaults, its texts in HTML.
+        return {"answers": [], "grader_info_format": "html", "response_template_format": "html"}
+
     # -- Moodle XML ------------------------------------------------------------------
     def xml_read(self, reader):
         element = reader.element

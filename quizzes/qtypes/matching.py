@@ -173,12 +173,13 @@ class Matching(QuestionType):
             stem, arrow, match = reader.unmarked(answer, "=").partition("->")
             if not arrow:
                 raise reader.error(_("write each matching pair as “=question -> answer”"), at)
-            answers.append({"text": reader.text(stem), "match": reader.plain(match)})
+            text, text_format = reader.rich(stem)
+            answers.append({"text": text, "text_format": text_format, "match": reader.plain(match)})
         return {"answers": answers}
 
     def gift_write(self, writer):
         rows = [
-            f"={writer.text(answer['text'])} -> {writer.escape(answer['match'])}"
+            f"={writer.answer_text(answer)} -> {writer.escape(answer['match'])}"
             for answer in writer.question["answers"]
         ]
         return writer.lines("{", rows)

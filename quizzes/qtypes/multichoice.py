@@ -188,7 +188,7 @@ class Multichoice(QuestionType):
                 marker = "~"
             else:
                 marker = f"~%{format_number(fraction)}%"
-            rows.append(marker + writer.text(answer["text"]) + writer.feedback(answer["feedback"]))
+            rows.append(marker + writer.answer_text(answer) + writer.answer_feedback(answer))
         return writer.lines("{", rows)
 
     # -- Moodle XML ------------------------------------------------------------------

@@ -101,18 +101,22 @@ class Numerical(QuestionType):
         start = section.index("#") + 1
         section, offset = section[start:], offset + start
         other = section.find("~")
+        catch_all = None
         if other != -1:
-            # "~#feedback": Moodle's answer for any other number, which OpenQuizz has not.
-            if section[other:].strip("~ \n#"):
-                reader.warn(
-                    _("the feedback for any other number (~#...) is not supported: dropped")
-                )
+            # "~#feedback": Moodle's answer "*", for any other number, at 0 %.
+            _marker, _hash, feedback = section[other:].partition("#")
+            catch_all = {"text": CATCH_ALL, "fraction": 0.0, **reader.feedback(feedback)}
             section = section[:other]
         answers = []
         for answer, at in reader.split(section, offset, "="):
             fraction, body = reader.weight(reader.unmarked(answer, "="), at, 100.0)
             spec, _hash, feedback = body.partition("#")
             spec = spec.strip()
+            if reader.plain(spec) == CATCH_ALL:
+                answers.append(
+                    {"text": CATCH_ALL, "fraction": fraction, **reader.feedback(feedback)}
+                )
+                continue
             if spec.find("..") > 0:
                 low, high = (reader.number_in(part, at) for part in spec.split("..", 1))
                 value, tolerance = (low + high) / 2, (high - low) / 2
@@ -125,17 +129,26 @@ class Numerical(QuestionType):
                     "value": float(value),
                     "tolerance": float(tolerance),
                     "fraction": fraction,
-                    "feedback": reader.text(feedback),
+                    **reader.feedback(feedback),
                 }
             )
-        return {"answers": answers}
+        return {"answers": answers + ([catch_all] if catch_all else [])}
 
     def gift_write(self, writer):
-        rows = [
-            f"={writer.weighted(answer)}{format_number(answer['value'])}"
-            f":{format_number(answer['tolerance'] or 0)}{writer.feedback(answer['feedback'])}"
-            for answer in writer.question["answers"]
-        ]
+        # As Moodle: each number with its weight and a "#"; "*" as "~#feedback" (at any
+        # other grade than 0 %, as "=%50%*#feedback", which Moodle reads as "*" too).
+        rows = []
+        for answer in writer.question["answers"]:
+            feedback = writer.answer_feedback(answer, always=True)
+            if is_catch_all(answer) and not answer["fraction"]:
+                rows.append(f"~{feedback}")
+            elif is_catch_all(answer):
+                rows.append(f"={writer.weight(answer)}{CATCH_ALL}{feedback}")
+            else:
+                number = (
+                    f"{format_number(answer['value'])}:{format_number(answer['tolerance'] or 0)}"
+                )
+                rows.append(f"={writer.weight(answer)}{number}{feedback}")
         return writer.lines("{#", rows)
 
     # -- Moodle XML ------------------------------------------------------------------

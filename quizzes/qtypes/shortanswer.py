@@ -89,18 +89,17 @@ class ShortAnswer(QuestionType):
         answers = []
         for answer, at in reader.split(section, offset, "="):
             fraction, body = reader.weight(reader.unmarked(answer, "="), at, 100.0)
-            answers.append(reader.answer(body, fraction=fraction))
+            # Moodle keeps an accepted answer's words, not the format it was written in.
+            answers.append(reader.answer(body, fraction=fraction, text_format=reader.text_format))
         return {"answers": answers}
 
     def gift_write(self, writer):
-        rows = []
-        for answer in writer.question["answers"]:
-            weight = writer.weighted(answer)
-            if not weight and answer["text"].startswith("%"):
-                weight = "%100%"
-            rows.append(
-                f"={weight}{writer.text(answer['text'])}{writer.feedback(answer['feedback'])}"
-            )
+        # As Moodle: every answer with its weight and a "#", feedback or not.
+        rows = [
+            f"={writer.weight(answer)}{writer.escape(answer['text'])}"
+            f"{writer.answer_feedback(answer, always=True)}"
+            for answer in writer.question["answers"]
+        ]
         return writer.lines("{", rows)
 
     # -- Moodle XML ------------------------------------------------------------------

@@ -126,9 +126,13 @@ class TrueFalse(QuestionType):
     def gift_read(self, reader, section, offset):
         word, wrong, right = [*section.strip().split("#", 2), "", ""][:3]
         correct = word.strip() in TRUE_WORDS
-        right, wrong = reader.text(right), reader.text(wrong)
+        right, wrong = reader.feedback(right), reader.feedback(wrong)
         feedback_true, feedback_false = (right, wrong) if correct else (wrong, right)
-        return {"answers": truefalse_answers(correct, feedback_true, feedback_false)}
+        answers = truefalse_answers(correct)
+        answers[0].update(feedback_true)
+        answers[1].update(feedback_false)
+        # Moodle's GIFT import gives a true/false question a penalty of 1: one try.
+        return {"penalty": 1.0, "answers": answers}
 
     def gift_write(self, writer):
         true, false = true_and_false(writer.question)
@@ -136,9 +140,9 @@ class TrueFalse(QuestionType):
         right, wrong = (true, false) if correct else (false, true)
         feedbacks = ""
         if wrong["feedback"] or right["feedback"]:
-            feedbacks = "#" + writer.text(wrong["feedback"])
+            feedbacks = writer.answer_feedback(wrong, always=True)
         if right["feedback"]:
-            feedbacks += "#" + writer.text(right["feedback"])
+            feedbacks += writer.answer_feedback(right)
         word = "TRUE" if correct else "FALSE"
         return "{" + word + feedbacks + writer.general_feedback("", "") + "}"
 

@@ -175,12 +175,14 @@ def test_numerical_several_weighted_answers_with_feedback():
     ]
 
 
-def test_numerical_feedback_for_any_other_number_is_dropped_with_a_warning():
+def test_numerical_feedback_for_any_other_number_is_moodles_catch_all_answer():
     result = parse("Number from 1 to 5? {#3:2~#Completely wrong}", format="gift")
-    assert answers(result.quizzes[0]["questions"][0], "value", "tolerance") == [(3, 2)]
-    assert result.warnings == [
-        "question 1 (line 1): the feedback for any other number (~#...) is not supported: dropped"
+    question = result.quizzes[0]["questions"][0]
+    assert answers(question, "text", "value", "tolerance", "fraction", "feedback") == [
+        ("", 3, 2, 100, ""),
+        ("*", None, 0, 0, "Completely wrong"),
     ]
+    assert result.warnings == []
 
 
 # -- matching and essay -------------------------------------------------------
@@ -202,14 +204,28 @@ def test_essay_has_empty_braces():
 
 
 # -- categories, formats, escapes, comments, encodings ------------------------
-def test_categories_become_tags_and_name_the_quiz():
+def test_categories_are_each_questions_and_the_last_names_the_quiz():
     text = (
         "// question: 0  name: Switch category to $course$/top/Default for Maths\n"
         "$CATEGORY: $course$/top/Default for Maths/Algebra\n\n"
         "1 + 1 {=2 ~3}\n\n$CATEGORY: $course$/top/Geometry\n\nSides of a square? {#4}\n"
     )
-    quiz = parse(text, format="gift").quizzes[0]
-    assert quiz["tags"] == ["Default for Maths", "Algebra", "Geometry"]
+    result = parse(text, format="gift")
+    quiz = result.quizzes[0]
+    assert quiz["tags"] == []
+    assert [question["category"] for question in quiz["questions"]] == [
+        ("Default for Maths", "Algebra"),
+        ("Geometry",),
+    ]
+    blank = {"description": "", "description_format": "moodle", "idnumber": ""}
+    assert result.categories == {
+        ("Default for Maths",): blank,
+        ("Default for Maths", "Algebra"): blank,
+        ("Geometry",): blank,
+    }
+    assert list(result.categories) == [
+        ("Default for Maths",), ("Default for Maths", "Algebra"), ("Geometry",),
+    ]  # fmt: skip
     assert quiz["title"] == "Geometry"
     assert parse(text, format="gift", filename="chapter 3.gift").quizzes[0]["title"] == "chapter 3"
     assert len(quiz["questions"]) == 2
@@ -217,7 +233,7 @@ def test_categories_become_tags_and_name_the_quiz():
 
 def test_category_on_the_line_before_a_question():
     quiz = parse("$CATEGORY: Revision\n::Q::1 + 1 {=2 ~3}", format="gift").quizzes[0]
-    assert quiz["tags"] == ["Revision"]
+    assert quiz["questions"][0]["category"] == ("Revision",)
     assert quiz["questions"][0]["name"] == "Q"
 
 
@@ -233,11 +249,17 @@ def test_default_text_format_is_moodle_and_unknown_markers_are_text():
     assert only("[a, b] is a list {T}")["text"] == "[a, b] is a list"
 
 
-def test_answers_in_another_format_are_rewritten_for_the_question():
+def test_answers_and_feedback_keep_their_own_format():
     question = only("Colour? {=yellow # right ~red # [html]wrong, <b>it's</b> yellow}")
-    assert question["answers"][1]["feedback"] == "wrong, it's yellow"
+    assert answers(question, "feedback", "feedback_format")[1] == (
+        "wrong, <b>it's</b> yellow",
+        "html",
+    )
     question = only("[html]Colour? {=[plain]a < b # [moodle]x & y ~c}")
-    assert answers(question, "text", "feedback")[0] == ("a &lt; b", "x &amp; y")
+    assert answers(question, "text", "text_format", "feedback", "feedback_format") == [
+        ("a < b", "plain", "x & y", "moodle"),
+        ("c", "html", "", "html"),
+    ]
 
 
 def test_escaped_control_characters_and_new_lines():
@@ -299,9 +321,11 @@ def test_unclosed_brace_names_its_line():
 
 def test_closing_brace_without_opening_and_second_block():
     assert error_of("Q } {=a ~b}").line == 1
-    error = error_of("::Q::\nSet {1, 2}\nhas {=2 ~3}")
-    assert error.line == 3
-    assert "a second “{”" in error.message
+    # As Moodle: the first {...} is the answer block, the rest is text.
+    result = parse("::Q::\nWhat is {=2 ~3}\nin {1, 2}?", format="gift")
+    assert result.quizzes[0]["questions"][0]["text"] == "What is _____\nin {1, 2}?"
+    (warning,) = result.warnings
+    assert warning.startswith("question 1 (line 3): a second “{”")
 
 
 @pytest.mark.parametrize("weight", ["%abc%", "%5O%", "%%", "%50,5%"])
@@ -331,11 +355,20 @@ def test_numerical_that_is_not_a_number():
 
 
 def test_invalid_question_is_reported_with_its_number_and_line():
-    error = error_of("::A::1 + 1 {=2 ~3}\n\n::B::\nPick one {~a ~b}")
+    error = error_of("::A::1 + 1 {=2 ~3}\n\n::B::\nPick one {~%150%a ~b}")
     assert str(error) == (
-        "question 2 (line 3): answers: The positive grades must add up to 100 % "
-        "(they add up to 0 %)."
+        "question 2 (line 3): answers[0].fraction: Enter a grade from -100 to 100 %."
     )
+
+
+def test_grades_moodle_imports_are_imported_with_a_warning():
+    result = parse("::A::1 + 1 {=2 ~3}\n\n::B::\nPick one {~a ~b}", format="gift")
+    assert len(result.quizzes[0]["questions"]) == 2
+    assert result.warnings == [
+        "question 2 (line 3): The positive grades must add up to 100 % (they add up to 0 %). "
+        "Imported as Moodle imports it."
+    ]
+    assert [(note.question, note.line) for note in result.notes] == [(2, 3)]
 
 
 def test_file_that_is_not_utf8():
@@ -352,7 +385,7 @@ def test_file_without_questions():
 def test_moodle_export_reads_as_in_moodle():
     result = parse(fixture("moodle4_biology.gift"), filename="moodle4_biology.gift")
     (quiz,) = result.quizzes
-    assert quiz["tags"] == ["Default for BIO101", "Cells"]
+    assert list(result.categories) == [("Default for BIO101",), ("Default for BIO101", "Cells")]
     assert dict(result.types()) == {
         "multichoice": 2, "truefalse": 1, "shortanswer": 1, "numerical": 1, "matching": 1,
         "essay": 1, "description": 1,
@@ -373,7 +406,7 @@ def test_moodle_export_reads_as_in_moodle():
         ("false", 0, "<p>No: they do have one.</p>"),
     ]
     assert answers(by_name["Chromosomes"], "value", "tolerance", "fraction") == [
-        (46, 0, 100), (23, 0.5, 50),
+        (46, 0, 100), (23, 0.5, 50), (None, 0, 0),
     ]  # fmt: skip
     assert by_name["Membrane-bound organelles"]["single"] is False
     assert by_name["Welcome"]["type"] == "description"
@@ -382,7 +415,10 @@ def test_moodle_export_reads_as_in_moodle():
 
 # -- writing ------------------------------------------------------------------
 def test_writer_output_reads_in_moodle_syntax():
-    content, content_type, extension = write(every_type_quiz(), "gift")
+    quiz = every_type_quiz()
+    for question in quiz["questions"]:
+        question["category"] = ("geography", "maths/numbers")
+    content, content_type, extension = write(quiz, "gift")
     text = content.decode()
     assert (content_type, extension) == ("text/plain; charset=utf-8", ".gift")
     assert "$CATEGORY: $course$/top/geography/maths//numbers\n" in text
@@ -393,7 +429,7 @@ def test_writer_output_reads_in_moodle_syntax():
     assert (
         "::Sky::[html]<p>The sky is <b>green</b>.</p>{FALSE#Look up.#Right\\: it is blue." in text
     )
-    assert "\t=%33.33333%3:0#" not in text and "\t=%33.33333%3:0\n" in text
+    assert "\t=%33.33333%3:0#\n" in text  # Moodle writes the "#" of an empty feedback
     assert "\t= -> Berlin\n" in text
     assert "a \\\\ backslash, a \\~ tilde, a\\: colon.{####Any honest answer.}" in text
 
