@@ -465,14 +465,18 @@ def write(quizzes):
     categories = CategorySwitches(quiz.get("categories"))
     for position, question in enumerate(quiz["questions"], 1):
         parts.append(categories.switch(tuple(question.get("category") or ())))
-        parts.append(f"// question: {position}  name: {comment(question['name'])}\n")
-        if not writable(question):
-            # As Moodle's GIFT export: a type GIFT cannot write is left out, with a note.
-            name = registry.of(question).name
-            parts.append(f"// {name} questions cannot be written in GIFT: left out\n\n")
-            continue
-        parts.append(id_and_tags(question) + QuestionWriter(question).write() + "\n")
+        parts.append(write_question(question, position))
     return "".join(parts).encode("utf-8")
+
+
+def write_question(question, number):
+    """One question as Moodle's writequestion writes it (`number` stands for its id)."""
+    head = f"// question: {number}  name: {comment(question['name'])}\n"
+    if not writable(question):
+        # As Moodle's GIFT export: a type GIFT cannot write is left out, with a note.
+        name = registry.of(question).name
+        return head + f"// {name} questions cannot be written in GIFT: left out\n\n"
+    return head + id_and_tags(question) + QuestionWriter(question).write() + "\n"
 
 
 FORMAT = Format(
