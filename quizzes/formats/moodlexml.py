@@ -62,7 +62,6 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from quizzes.fields import (
-    CATEGORY_NAME_MAX,
     HINTS_MAX,
     NUMBER_RE,
     PENALTY_DEFAULT,
@@ -71,7 +70,7 @@ from quizzes.fields import (
     format_number,
 )
 from quizzes.formats.base import Format, FormatError
-from quizzes.formats.moodle import MoodleQuiz, category_names, category_path, default_name
+from quizzes.formats.moodle import MoodleQuiz, blank_category, category_path, default_name
 from quizzes.qtypes import registry
 
 CHUNK_BYTES = 64 * 1024
@@ -414,58 +413,27 @@ class XmlQuestion:
         return fields
 
 
-class Categories:
-    """The categories of a file being read: the current one, and all those named so far."""
-
-    def __init__(self, quiz):
-        self.quiz = quiz
-        self.current = ()
-        self.declared = quiz.result.categories
-
-    def read(self, element, line):
-        """Make the category of a <question type="category"> the current one."""
-        names = []
-        for name in category_names(text_of(element.find("category"))):
-            if len(name) > CATEGORY_NAME_MAX:
-                self.quiz.warn(
-                    _("the category name “%(name)s” is cut to %(limit)s characters")
-                    % {"name": name, "limit": CATEGORY_NAME_MAX},
-                    line,
-                )
-                name = name[:CATEGORY_NAME_MAX].strip()
-            names.append(name)
-        path = tuple(names)
-        for depth in range(1, len(path)):
-            self.declared.setdefault(path[:depth], blank_category())
-        if path:
-            info = element.find("info")
-            described = {
-                "description": text_of(info),
-                "description_format": (
-                    CATEGORY_DEFAULT_FORMAT if info is None else format_of(info, "html")
-                ),
-                "idnumber": (element.findtext("idnumber") or "").strip(),
-            }
-            known = self.declared.get(path)
-            # As Moodle, a category named again keeps what it was first given.
-            if known is None or known == blank_category():
-                self.declared[path] = described
-            self.quiz.last_category = path[-1]
-        self.current = path
+def read_category(element, line, quiz):
+    """Make the category of a <question type="category"> the current one."""
+    info = element.find("info")
+    quiz.declare_category(
+        text_of(element.find("category")),
+        line,
+        description=text_of(info),
+        # No <info>: Moodle's auto-format; an <info> without format: html (its import_category).
+        description_format=CATEGORY_DEFAULT_FORMAT if info is None else format_of(info, "html"),
+        idnumber=(element.findtext("idnumber") or "").strip(),
+    )
 
 
-def blank_category():
-    return {"description": "", "description_format": CATEGORY_DEFAULT_FORMAT, "idnumber": ""}
-
-
-def read_element(element, line, quiz, categories):
+def read_element(element, line, quiz):
     """Add what one child of <quiz> holds to the quiz being built."""
     if element.tag != "question":
         quiz.warn(_("<%(tag)s> is not a question: ignored") % {"tag": element.tag}, line)
         return
     qtype = element.get("type", "").strip()
     if qtype == "category":
-        categories.read(element, line)
+        read_category(element, line, quiz)
         return
     number = quiz.next_number()
     known = registry.by_xml_name(qtype)
@@ -476,14 +444,7 @@ def read_element(element, line, quiz, categories):
     if question.has_files():
         question.warn(_("embedded files (images...) are not imported"))
     quiz.add_question(
-        {
-            "type": known.name,
-            **question.common(),
-            **known.xml_read(question),
-            "category": categories.current,
-        },
-        line,
-        number,
+        {"type": known.name, **question.common(), **known.xml_read(question)}, line, number
     )
 
 
@@ -511,7 +472,6 @@ def parse(data, filename=None, strict=False, progress=None):
     if isinstance(data, str):
         data = data.encode("utf-8")
     quiz = MoodleQuiz("moodlexml", filename, strict)
-    categories = Categories(quiz)
     target = QuestionElements()
     parser = DefusedXMLParser(target=target, forbid_dtd=True)
     target.parser = parser
@@ -519,7 +479,7 @@ def parse(data, filename=None, strict=False, progress=None):
         for start in range(0, len(data), CHUNK_BYTES):
             parser.feed(data[start : start + CHUNK_BYTES])
             for element, line in target.take():
-                read_element(element, line, quiz, categories)
+                read_element(element, line, quiz)
             if progress:
                 progress(min((start + CHUNK_BYTES) / len(data), 1.0))
         parser.close()

@@ -225,4 +225,6 @@ def test_openquizz_to_gift_and_back(text_format):
                  text_format=text_format),
         question("description", "Outro", "The end.", text_format=text_format),
     )  # fmt: skip
-    assert read(write(quiz, "gift")[0], "gift") == quiz["questions"]
+    assert read(write(quiz, "gift")[0], "gift") == [
+        {**question, "category": ()} for question in quiz["questions"]
+    ]

@@ -16,13 +16,12 @@ def test_export_import_export_is_identical(name):
 
 
 @pytest.mark.parametrize("name", ["gift", "moodlexml"])
-def test_moodle_formats_carry_the_questions_tags_and_title(name):
+def test_moodle_formats_carry_the_questions_and_title(name):
     quiz = as_written(every_type_quiz(), name)
     _content, _type, extension = write(quiz, name)
     (imported,) = parse(write(quiz, name)[0], filename=f"Every type{extension}").quizzes
-    # Moodle XML carries categories, no longer the quiz's tags (each question's category).
-    tags = [] if name == "moodlexml" else quiz["tags"]
-    assert (imported["title"], imported["tags"]) == (quiz["title"], tags)
+    # Moodle files carry categories (each question's), no longer the quiz's tags.
+    assert (imported["title"], imported["tags"]) == (quiz["title"], [])
     assert [q["name"] for q in imported["questions"]] == [q["name"] for q in quiz["questions"]]
     assert [q["answers"] for q in imported["questions"]] == [
         q["answers"] for q in quiz["questions"]
