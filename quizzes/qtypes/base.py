@@ -79,7 +79,6 @@ class QuestionType:
 
     # -- Moodle XML -----------------------------------------------------------------
     xml_names = ()  # other names Moodle reads for the type (it writes `name`)
-    xml_penalty = "0.3333333"
 
     @property
     def template(self):

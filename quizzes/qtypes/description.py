@@ -16,7 +16,6 @@ class Description(QuestionType):
     summary = _("Text shown between questions, with nothing to answer.")
     scored = False
     no_answers_message = _("A description has no answers.")
-    xml_penalty = "0.0000000"  # as Moodle's export writes it (from its database's decimal)
     gift_bare_text = True
 
     def json_schema(self):

@@ -18,7 +18,6 @@ class Essay(QuestionType):
     label = _("Essay")
     summary = _("Learners write a free text, which you grade yourself.")
     manual = True
-    xml_penalty = "0.0000000"
     gift_order = 0  # an empty answer block
 
     extra_fields = (

@@ -41,7 +41,6 @@ class TrueFalse(QuestionType):
     label = _("True/false")
     summary = _("Learners say whether a statement is true or false.")
     answer_fields = ("text", "fraction", "feedback", "text_format", "feedback_format")
-    xml_penalty = "1.0000000"
     gift_order = 50
     # Answer fields shown by the form's own inputs: index 0 is "true", 1 is "false".
     ANSWER_INPUTS = {(0, "feedback"): "feedback_true", (1, "feedback"): "feedback_false"}
