@@ -22,7 +22,7 @@ from pathlib import PurePath
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
-from quizzes.fields import CATEGORY_NAME_MAX, TITLE_MAX
+from quizzes.fields import CATEGORY_NAME_MAX, IDNUMBER_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 from quizzes.formats.base import FormatError, ParseResult, checked_question, checked_quiz
 
 CONTEXT_PREFIX = re.compile(r"^\$[a-z0-9]+\$/?")
@@ -148,6 +148,7 @@ class MoodleQuiz:
             )
             data["name"] = data["name"][:TITLE_MAX]
         data.setdefault("category", self.category)
+        self.fit_tags_and_idnumber(data, line, number)
         lenient = []
         question = checked_question(data, number, line, warnings=lenient)
         for message in lenient:
@@ -155,6 +156,43 @@ class MoodleQuiz:
                 _("%(rule)s Imported as Moodle imports it.") % {"rule": message}, line, number
             )
         self.questions.append(question)
+
+    def fit_tags_and_idnumber(self, data, line, number):
+        """Moodle's tags and ID numbers may be longer, or more, than OpenQuizz keeps: they
+        are cut, with a note, rather than refusing the question."""
+        idnumber = data.get("idnumber")
+        if isinstance(idnumber, str) and len(idnumber.strip()) > IDNUMBER_MAX:
+            self.warn(
+                _("the ID number is cut to %(limit)s characters") % {"limit": IDNUMBER_MAX},
+                line,
+                number,
+            )
+            data["idnumber"] = idnumber.strip()[:IDNUMBER_MAX]
+        tags = data.get("tags")
+        if not isinstance(tags, list | tuple):
+            return
+        kept = []
+        for tag in tags:
+            tag = tag.strip() if isinstance(tag, str) else tag
+            if isinstance(tag, str) and len(tag) > TAG_MAX:
+                self.warn(
+                    _("the tag “%(tag)s” is cut to %(limit)s characters")
+                    % {"tag": tag, "limit": TAG_MAX},
+                    line,
+                    number,
+                )
+                tag = tag[:TAG_MAX].strip()
+            if tag and tag not in kept:
+                kept.append(tag)
+        if len(kept) > TAGS_MAX:
+            self.warn(
+                _("a question keeps at most %(limit)s tags: %(left)s left out")
+                % {"limit": TAGS_MAX, "left": ", ".join(kept[TAGS_MAX:])},
+                line,
+                number,
+            )
+            kept = kept[:TAGS_MAX]
+        data["tags"] = kept
 
     def title(self):
         stem = PurePath(self.filename or "").stem.strip()

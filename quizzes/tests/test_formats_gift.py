@@ -437,3 +437,66 @@ def test_writer_output_reads_in_moodle_syntax():
 def test_escape_and_protect_are_inverse():
     text = "a \\ b ~ c = d # e { f } g : h\nnew line"
     assert gift.restore(gift.protect(gift.escape(text))) == text
+
+
+# -- Moodle's question bank: ID numbers, tags, categories ----------------------
+def test_id_number_and_tags_are_read_from_the_comments_and_written_back():
+    question = only(
+        "// question: 3  name: Q\n// [id:Q-1] [tag:easy] [tag:a\\]b]\n::Q::1+1? {=2 ~3}"
+    )
+    assert (question["idnumber"], question["tags"]) == ("Q-1", ["easy", "a]b"])
+    text = write({"title": "T", "questions": [question]}, "gift")[0].decode()
+    assert "// question: 1  name: Q\n// [id:Q-1] [tag:easy] [tag:a\\]b]\n::Q::" in text
+
+
+def test_tags_and_id_numbers_longer_than_openquizz_keeps_are_cut_with_a_note():
+    tags = " ".join(f"[tag:t{number}]" for number in range(25))
+    result = parse(f"// [id:{'i' * 120}] [tag:{'x' * 60}] {tags}\n::Q::1+1? {{=2 ~3}}", "gift")
+    question = result.quizzes[0]["questions"][0]
+    assert question["idnumber"] == "i" * 100
+    assert question["tags"][0] == "x" * 50 and len(question["tags"]) == 20
+    assert [note.question for note in result.notes] == [1, 1, 1]
+    assert "at most 20 tags: t19, t20, t21, t22, t23, t24 left out" in result.warnings[2]
+
+
+def test_a_categorys_id_number_and_description_go_out_and_back_as_comments():
+    categories = {
+        ("Maths",): {"description": "", "description_format": "moodle", "idnumber": ""},
+        ("Maths", "Algebra"): {
+            "description": "<b>Sets]</b>: {1, 2}\nand more",
+            "description_format": "html",
+            "idnumber": "ALG]1",
+        },
+    }
+    question = only("::Q::1+1? {=2 ~3}")
+    quiz = {"title": "T", "categories": categories, "questions": [
+        {**question, "category": ("Maths", "Algebra")},
+        {**question, "category": ()},
+    ]}  # fmt: skip
+    text = write(quiz, "gift")[0].decode()
+    assert (
+        "// question: 0  name: Switch category to $course$/top/Maths/Algebra\n"
+        "// [id:ALG\\]1]\n"
+        "// [info:[html\\]<b>Sets\\]</b>\\: \\{1, 2\\}\\nand more]\n"
+        "$CATEGORY: $course$/top/Maths/Algebra\n\n"
+    ) in text
+    assert "$CATEGORY: $course$/top\n\n// question: 2  name: Q\n" in text
+    result = parse(text, format="gift")
+    assert result.categories == categories
+    assert [q["category"] for q in result.quizzes[0]["questions"]] == [("Maths", "Algebra"), ()]
+
+
+def test_moodle_contexts_and_top_are_not_categories():
+    result = parse("$CATEGORY: $system$/top/A//B/C\n\n::Q::1+1? {=2 ~3}", format="gift")
+    assert list(result.categories) == [("A/B",), ("A/B", "C")]
+    assert result.quizzes[0]["questions"][0]["category"] == ("A/B", "C")
+    result = parse("$CATEGORY: $course$/top\n\n::Q::1+1? {=2 ~3}", format="gift")
+    assert (result.categories, result.quizzes[0]["questions"][0]["category"]) == ({}, ())
+
+
+def test_lines_are_kept_as_written():
+    question = only("::Q::[html]Code:\n<pre>\n    if x:\n        y()\n</pre>\n{}")
+    assert question["text"] == "Code:\n<pre>\n    if x:\n        y()\n</pre>"
+    text = write({"title": "T", "questions": [question]}, "gift")[0].decode()
+    assert "::Q::[html]Code\\:\\n<pre>\\n    if x\\:\\n        y()\\n</pre>{}" in text
+    assert only(text) == question
