@@ -10,10 +10,22 @@ valid.
 Question data (also what quizzes.formats parse to and write from)::
 
     {"type": "multichoice", "name": "...", "text": "...", "text_format": "markdown",
-     "points": 1.0, "general_feedback": "", "single": True, "shuffle_answers": True,
-     "case_sensitive": False,
-     "answers": [{"text": "...", "fraction": 100.0, "feedback": "",
-                  "value": None, "tolerance": None, "match": ""}, ...]}
+     "points": 1.0, "general_feedback": "", "general_feedback_format": "markdown",
+     "penalty": 0.3333333, "idnumber": "", "tags": ["..."],
+     "hints": [{"text": "...", "text_format": "markdown", "show_num_correct": False,
+                "clear_wrong": False}, ...],
+     <every field of fields.QUESTION_EXTRAS: "single", "shuffle_answers",
+      "answer_numbering", "correct_feedback" and its "_format", ..., the essay's
+      "response_format", "attachments", ...>,
+     "answers": [{"text": "...", "text_format": "markdown", "fraction": 100.0,
+                  "feedback": "", "feedback_format": "markdown",
+                  "value": None, "tolerance": None, "match": ""}, ...],
+     "category": ("A", "B")}   # only when given: the names of its category's path
+
+Every text format not given (an answer's, a feedback's, a hint's) is the
+question's `text_format`, so cleaned data always says the format of each text.
+A numerical answer whose text is "*" (value None) is Moodle's answer for any
+other number.
 
 Quiz data::
 
