@@ -249,8 +249,8 @@ class XmlQuestion:
         return self.element.findtext(path, default)
 
     def flag(self, path, default):
-        """A yes/no setting: "false", "0" and "" are no, anything else yes."""
-        return self.setting(path, default).strip() not in ("", "0", "false")
+        """A yes/no setting (see `yes`)."""
+        return self.yes(self.setting(path, default))
 
     def error(self, message):
         return FormatError(message, line=self.line, question=self.number)
@@ -305,7 +305,7 @@ class XmlQuestion:
         shown = self.element.find("shownumcorrect") is not None
         old = self.setting("correctresponsesfeedback", None)  # Moodle 2.0's name
         if old is not None:
-            shown = old.strip() not in ("", "0", "false")
+            shown = self.yes(old)
         fields["show_num_correct"] = shown
         return fields
 
@@ -351,6 +351,7 @@ class XmlQuestion:
 
     @staticmethod
     def yes(value):
+        """Moodle's reading of a yes/no value: "false", "0" and "" are no, anything else yes."""
         return (value or "").strip() not in ("", "0", "false")
 
     def tags(self):
