@@ -66,7 +66,9 @@ class ParseResult:
     type cloze"). `categories` maps each category path the file declares (a
     tuple of names under Moodle's "top", parents first) to its
     {"description", "description_format", "idnumber"}; each question names
-    its own path in `question["category"]` (() for none).
+    its own path in `question["category"]` (() for none). `origins` holds the
+    (number, line) in the file of each question kept, in the order of the
+    quizzes' questions, so that a preview can show each question's notes.
     """
 
     format: str
@@ -75,6 +77,7 @@ class ParseResult:
     warnings: list = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     notes: list = field(default_factory=list)
+    origins: list = field(default_factory=list)
 
     def warn(self, message, line=None, question=None):
         """Add a note to the import report."""
@@ -93,6 +96,19 @@ class ParseResult:
     def notes_of(self, number):
         """The notes about question `number` of the file."""
         return [note for note in self.notes if note.question == number]
+
+    def report(self):
+        """[(question data or None, number, line, [notes])] of the file's questions: those
+        kept, then the file's other notes (skipped questions, the file's own) by line."""
+        numbers = {number for number, _line in self.origins}
+        questions = [q for quiz in self.quizzes for q in quiz["questions"]]
+        kept = [
+            (question, number, line, self.notes_of(number))
+            for question, (number, line) in zip(questions, self.origins, strict=False)
+        ]
+        others = [note for note in self.notes if note.question not in numbers]
+        others.sort(key=lambda note: (note.line or 0, note.question or 0))
+        return kept + [(None, note.question, note.line, [note]) for note in others]
 
     def types(self):
         """How many questions of each type, most frequent first."""

@@ -114,6 +114,7 @@ def parse(data, filename=None, strict=False, progress=None):
         for question in quiz.get("questions", []):
             number += 1
             questions.append(checked_question(question, number, line_of(question)))
+            result.origins.append((number, line_of(question)))
         checked = checked_quiz(quiz, questions, line_of(quiz))
         if "categories" in quiz:
             try:

@@ -156,6 +156,7 @@ class MoodleQuiz:
                 _("%(rule)s Imported as Moodle imports it.") % {"rule": message}, line, number
             )
         self.questions.append(question)
+        self.result.origins.append((number, line))
 
     def fit_tags_and_idnumber(self, data, line, number):
         """Moodle's tags and ID numbers may be longer, or more, than OpenQuizz keeps: they

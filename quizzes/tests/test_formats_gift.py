@@ -500,3 +500,17 @@ def test_lines_are_kept_as_written():
     text = write({"title": "T", "questions": [question]}, "gift")[0].decode()
     assert "::Q::[html]Code\\:\\n<pre>\\n    if x\\:\\n        y()\\n</pre>{}" in text
     assert only(text) == question
+
+
+def test_the_import_report_lists_each_question_with_its_notes():
+    result = parse(
+        "::A::1 + 1 {=2 ~3}\n\n// [tag:" + "t" * 60 + "]\n::B::\nPick one {~a ~b}\n\n::C::x {T}",
+        format="gift",
+    )
+    assert result.origins == [(1, 1), (2, 4), (3, 7)]
+    report = result.report()
+    assert [(question["name"], number, line) for question, number, line, _ in report] == [
+        ("A", 1, 1), ("B", 2, 4), ("C", 3, 7),
+    ]  # fmt: skip
+    assert [len(notes) for *_rest, notes in report] == [0, 2, 0]
+    assert len(result.warnings) == 2 and result.skipped_count == 0
