@@ -252,6 +252,19 @@ class XmlQuestion:
         """A yes/no setting (see `yes`)."""
         return self.yes(self.setting(path, default))
 
+    def choice(self, path, choices):
+        """A setting among `choices` (TextChoices); Moodle's default (the first) when it is
+        empty, and with a warning when it is none of them (a plugin's, say)."""
+        value = (self.setting(path, "") or "").strip()
+        default = choices.values[0]
+        if value and value not in choices.values:
+            self.warn(
+                _("<%(element)s> “%(value)s” is not supported: “%(default)s” instead")
+                % {"element": path, "value": value, "default": default}
+            )
+            return default
+        return value or default
+
     def error(self, message):
         return FormatError(message, line=self.line, question=self.number)
 

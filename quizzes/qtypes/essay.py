@@ -74,7 +74,7 @@ class Essay(QuestionType):
         if (reader.setting("filetypeslist", "") or "").strip():
             reader.warn(_("the accepted file types are not supported: left out"))
         return {
-            "response_format": reader.setting("responseformat", "editor").strip() or "editor",
+            "response_format": reader.choice("responseformat", ResponseFormat),
             "response_required": reader.flag("responserequired", "1"),
             "response_field_lines": reader.integer("responsefieldlines", "15"),
             "attachments": reader.integer("attachments", "0"),

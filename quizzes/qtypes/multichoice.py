@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.fields import ANSWERS_MAX, error, format_number
+from quizzes.fields import ANSWERS_MAX, AnswerNumbering, error, format_number
 from quizzes.qtypes.base import (
     COMBINED_FEEDBACK,
     FRACTION_TOLERANCE,
@@ -199,7 +199,7 @@ class Multichoice(QuestionType):
             "single": reader.flag("single", "true"),
             "shuffle_answers": reader.flag("shuffleanswers", "false"),
             # An empty <answernumbering> (some Moodle 1.8 files) is Moodle's default.
-            "answer_numbering": reader.setting("answernumbering", "").strip() or "abc",
+            "answer_numbering": reader.choice("answernumbering", AnswerNumbering),
             **reader.combined_feedback(),
             "answers": reader.graded_answers(),
         }

@@ -556,3 +556,31 @@ def test_tags_and_hints_beyond_what_a_question_keeps_are_cut_with_a_warning():
         "question 1 (line 3): a question keeps at most 20 tags: t19, t20, t21 left out",
         "question 1 (line 3): a question keeps at most 20 hints: the others are left out",
     ]
+
+
+NOT_SUPPORTED = "question 1 (line 3): <%s> “%s” is not supported: “%s” instead"
+
+
+@pytest.mark.parametrize(
+    ("qtype", "setting", "field", "expected", "warnings"),
+    [
+        ("multichoice", "<answernumbering></answernumbering>", "answer_numbering", "abc", []),
+        ("multichoice", "<answernumbering>ABCD</answernumbering>", "answer_numbering", "ABCD",
+         []),
+        ("multichoice", "<answernumbering>greek</answernumbering>", "answer_numbering", "abc",
+         [NOT_SUPPORTED % ("answernumbering", "greek", "abc")]),
+        ("essay", "<responseformat>noinline</responseformat><attachments>1</attachments>"
+         "<attachmentsrequired>1</attachmentsrequired>", "response_format", "noinline", []),
+        ("essay", "<responseformat>audio</responseformat>", "response_format", "editor",
+         [NOT_SUPPORTED % ("responseformat", "audio", "editor")]),
+    ],
+)  # fmt: skip
+def test_settings_of_no_known_value_take_moodles_default_with_a_warning(
+    qtype, setting, field, expected, warnings
+):
+    body = '<questiontext format="html"><text>Q</text></questiontext>' + setting
+    if qtype == "multichoice":
+        body += '<answer fraction="100"><text>a</text></answer><answer><text>b</text></answer>'
+    result = parse(xml_question(body, qtype), format="moodlexml")
+    assert result.quizzes[0]["questions"][0][field] == expected
+    assert result.warnings == warnings
