@@ -584,3 +584,21 @@ def test_settings_of_no_known_value_take_moodles_default_with_a_warning(
     result = parse(xml_question(body, qtype), format="moodlexml")
     assert result.quizzes[0]["questions"][0][field] == expected
     assert result.warnings == warnings
+
+
+@pytest.mark.parametrize(
+    "qtype", ["calculated", "calculatedsimple", "calculatedmulti", "ddwtos", "gapselect"]
+)
+def test_types_moodle_has_and_openquizz_not_are_skipped_and_counted(qtype):
+    data = (
+        f'{HEADER}<question type="{qtype}"><name><text>X</text></name>'
+        "<questiontext><text>Q</text></questiontext></question>\n"
+        '<question type="essay"><name><text>E</text></name>'
+        "<questiontext><text>Why?</text></questiontext></question></quiz>"
+    )
+    result = parse(data, format="moodlexml")
+    assert result.question_count == 1
+    assert dict(result.skipped) == {f"unsupported type {qtype}": 1}
+    assert result.warnings == [
+        f"question 1 (line 3): the question type “{qtype}” is not supported: skipped"
+    ]
