@@ -65,8 +65,6 @@ from quizzes.fields import (
     HINTS_MAX,
     NUMBER_RE,
     PENALTY_DEFAULT,
-    TAG_MAX,
-    TAGS_MAX,
     format_number,
 )
 from quizzes.formats.base import Format, FormatError
@@ -373,22 +371,8 @@ class XmlQuestion:
         course_tags = [text_of(tag) for tag in self.element.findall("coursetags/tag")]
         if course_tags:
             self.warn(_("course tags are imported as the question's tags"))
-        kept = []
-        for tag in tags + course_tags:
-            if len(tag) > TAG_MAX:  # Moodle cuts its tags to 50 characters too
-                self.warn(
-                    _("the tag “%(tag)s” is cut to %(limit)s characters")
-                    % {"tag": tag, "limit": TAG_MAX}
-                )
-                tag = tag[:TAG_MAX].strip()
-            if tag and tag not in kept:
-                kept.append(tag)
-        if len(kept) > TAGS_MAX:
-            self.warn(
-                _("a question keeps at most %(limit)s tags: %(left)s left out")
-                % {"limit": TAGS_MAX, "left": ", ".join(kept[TAGS_MAX:])}
-            )
-        return kept[:TAGS_MAX]
+        # Too long or too many: cut by MoodleQuiz.add_question, with a note.
+        return [tag for tag in tags + course_tags if tag]
 
     def penalty(self):
         penalty = self.number_in(self.setting("penalty", str(PENALTY_DEFAULT)), "penalty")

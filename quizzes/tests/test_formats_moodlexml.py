@@ -552,9 +552,9 @@ def test_tags_and_hints_beyond_what_a_question_keeps_are_cut_with_a_warning():
     assert question["tags"] == ["x" * 50, *(f"t{n}" for n in range(19))]
     assert len(question["hints"]) == 20
     assert result.warnings == [
+        "question 1 (line 3): a question keeps at most 20 hints: the others are left out",
         f"question 1 (line 3): the tag “{long_tag}” is cut to 50 characters",
         "question 1 (line 3): a question keeps at most 20 tags: t19, t20, t21 left out",
-        "question 1 (line 3): a question keeps at most 20 hints: the others are left out",
     ]
 
 
