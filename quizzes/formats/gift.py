@@ -184,16 +184,25 @@ class Question:
         return FormatError(message, line=self.block.line_at(offset), question=self.number)
 
     def weight(self, body, offset, default):
-        """(fraction, rest of the answer) for an answer that may start with %weight%."""
+        """(fraction, rest of the answer) for an answer that may start with %weight%.
+
+        What is not a number between the % signs is no weight: as in Moodle, the
+        answer has its default grade and keeps that text, with a note.
+        """
         match = WEIGHT.match(body)
         if not match:
             return default, body
         if not NUMBER_RE.fullmatch(match.group(1)):
-            raise self.error(
-                _("“%(weight)s” is not a weight: write a percentage such as %%50%% or %%-25%%")
+            self.quiz.warn(
+                _(
+                    "“%(weight)s” is not a weight (write a percentage such as %%50%% or "
+                    "%%-25%%): it is kept in the answer's text, as Moodle does"
+                )
                 % {"weight": restore(match.group(0))},
-                offset,
+                self.block.line_at(offset),
+                self.number,
             )
+            return default, body
         return float(match.group(1)), body[match.end() :]
 
     def number_in(self, raw, offset):

@@ -273,8 +273,18 @@ def check_one_full_mark(errors, rows):
 
 
 def check_accepted_answers(errors, rows, none_message):
-    """Answers graded 0 to 100 %, at least one of them (else `none_message`) at 100 %."""
-    check_fraction_range(errors, rows, 0, 100)
+    """Answers graded 0 to 100 %, at least one of them (else `none_message`) at 100 %.
+
+    A negative grade (down to -100 %), which Moodle's form does not offer but its
+    importer takes, is tolerated (see quizzes.fields.Errors.tolerate); scoring counts
+    a response at no less than 0.
+    """
+    check_fraction_range(errors, rows, -100, 100)
+    code, message = FRACTION_RANGE
+    for index, answer in rows:
+        if answer["fraction"] < 0 and not errors.has(f"answers[{index}]"):
+            failure = error(message, code, min=0, max=100)
+            errors.tolerate(f"answers[{index}].fraction", failure)
     if not rows:
         errors.add("answers", error(none_message, "too_few"))
     elif not errors.has("answers"):

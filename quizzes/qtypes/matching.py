@@ -67,13 +67,11 @@ class Matching(QuestionType):
                 answer_error(errors, index, field, message, "required")
             stem = " ".join(answer["text"].split()).casefold()
             if stem and stem in first_row_of_stem:
-                answer_error(
-                    errors,
-                    index,
-                    "text",
-                    _("This question is already asked in row %(number)s."),
-                    "duplicate",
-                    number=first_row_of_stem[stem] + 1,
+                # Moodle takes the same question twice: an importer may too.
+                message = _("This question is already asked in row %(number)s.")
+                number = first_row_of_stem[stem] + 1
+                errors.tolerate(
+                    f"answers[{index}].text", error(message, "duplicate", number=number)
                 )
             first_row_of_stem.setdefault(stem, index)
         pairs = [answer for _index, answer in rows if answer["text"] and answer["match"]]

@@ -329,10 +329,13 @@ def test_closing_brace_without_opening_and_second_block():
 
 
 @pytest.mark.parametrize("weight", ["%abc%", "%5O%", "%%", "%50,5%"])
-def test_bad_weight_names_the_line(weight):
-    error = error_of(f"::Q::Pick one {{\n=right\n~{weight}wrong\n}}")
-    assert (error.line, error.question) == (3, 1)
-    assert weight in error.message
+def test_what_is_not_a_weight_is_text_as_in_moodle_with_a_note(weight):
+    result = parse(f"::Q::Pick one {{\n=right\n~{weight}wrong\n}}", format="gift")
+    question = result.quizzes[0]["questions"][0]
+    assert answers(question, "text", "fraction")[1] == (f"{weight}wrong", 0)
+    (note,) = result.notes
+    assert (note.line, note.question) == (3, 1)
+    assert weight in note.message
 
 
 def test_weight_out_of_range_is_refused_by_validation():

@@ -679,6 +679,11 @@ LENIENT = [
     (question("multichoice", single=False, answers=[answer("a", 50), answer("b", 30)]), "sum"),
     (question("multichoice", answers=[answer("a", 50), answer("b", 0)]), "no_full_mark"),
     (question("shortanswer", answers=[answer("a", 50)]), "no_full_mark"),
+    (question("shortanswer", answers=[answer("a", 100), answer("b", -50)]), "fraction_range"),
+    (
+        question("matching", answers=[{"text": "A", "match": "1"}, {"text": "A", "match": "2"}]),
+        "duplicate",
+    ),
     (question("essay", attachments=1, attachments_required=2), "require_fewer"),
     (question("essay", response_format="noinline"), "must_attach"),
     (question("essay", min_word_limit=50, max_word_limit=10), "word_limits"),
