@@ -292,7 +292,8 @@ class Field:
         `exclusiveMinimum` say what type lists and numbers say in JSON Schema)."""
         kinds = {"text": "string", "number": "number", "integer": "integer", "bool": "boolean"}
         if self.kind == "choice":
-            schema = {"enum": list(self.choices.values)}
+            # OpenAPI tools name an enum by its values and type: one enum per choice set.
+            schema = {"enum": list(self.choices.values), **({"type": "string"} if openapi else {})}
         elif self.nullable and not openapi:
             schema = {"type": [kinds[self.kind], "null"]}
         else:
@@ -470,6 +471,7 @@ QUESTION_EXTRAS = declared(
         _("number the choices?"),
         default=AnswerNumbering.LOWER,
         choices=AnswerNumbering,
+        help_text=_("multichoice: how the choices are numbered, as Moodle's answernumbering."),
     ),
     # essay: Moodle's response options.
     Field(
@@ -478,6 +480,7 @@ QUESTION_EXTRAS = declared(
         _("response format"),
         default=ResponseFormat.EDITOR,
         choices=ResponseFormat,
+        help_text=_("essay: what learners write their response in."),
     ),
     Field(
         "response_required",
