@@ -209,4 +209,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every text and feedback format field shares one enum component.
+    "ENUM_NAME_OVERRIDES": {"TextFormatEnum": "quizzes.fields.TextFormat.values"},
 }

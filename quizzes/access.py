@@ -1,12 +1,17 @@
-"""Who may see which quiz: the one place that says it, for the teachers' UI and the API.
+"""Who may see which quiz and which part of a bank: the one place that says it,
+for the teachers' UI and the API.
 
 Teachers see and change their own quizzes, staff everyone's. Another teacher's
 quiz is left out of the querysets views look objects up in, so every URL
 naming it answers 404, never 403: as far as you can tell it does not exist,
 the same as an id nobody uses. Learners see published quizzes only.
+
+A question bank is its owner's alone (staff included: banks are not shared
+yet). Categories being filled by an import (`Category.staging`) and their
+questions are invisible to everyone until the import finishes.
 """
 
-from quizzes.models import Quiz, QuizStatus
+from quizzes.models import Category, Question, Quiz, QuizStatus
 
 
 def manageable_quizzes(user):
@@ -18,3 +23,13 @@ def manageable_quizzes(user):
 def published_quizzes():
     """The quizzes anyone may take."""
     return Quiz.objects.filter(status=QuizStatus.PUBLISHED)
+
+
+def bank_categories(user):
+    """The categories of `user`'s bank that may be seen."""
+    return Category.objects.filter(owner=user, staging=None)
+
+
+def bank_questions(user):
+    """The questions of `user`'s bank that may be seen (not those of a staged import)."""
+    return Question.objects.filter(owner=user, category__in=bank_categories(user).values("pk"))

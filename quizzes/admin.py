@@ -1,9 +1,9 @@
 """Django admin for quizzes, questions and attempts: find and inspect, change little.
 
-Content is written through quizzes.operations only (versions, positions and
-counters depend on it), so here a quiz can only be handed to another owner or
-deleted, both through quizzes.operations; questions and attempts are
-read-only. Teachers edit content in the teachers' UI.
+Content is written through quizzes.operations and quizzes.bank only
+(versions, slots and counters depend on it), so here a quiz can only be handed to another owner or
+deleted, both through quizzes.operations; categories, questions and
+attempts are read-only. Teachers edit content in the teachers' UI.
 """
 
 from django.contrib import admin
@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from quizzes import operations
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Category, Question, Quiz
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,13 +58,13 @@ class QuizAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(ReadOnlyAdmin):
-    list_display = ("name", "quiz", "type", "position", "points", "updated_at")
+    list_display = ("name", "owner", "category", "type", "points", "version", "updated_at")
     list_filter = ("type", "text_format", "updated_at")
-    search_fields = ("name", "text", "quiz__title")
-    list_select_related = ("quiz",)
+    search_fields = ("name", "text", "owner__username", "category__name")
+    list_select_related = ("owner", "category")
     fields = (
-        "quiz", "position", "type", "name", "text", "text_format", "points",
-        "general_feedback", "single", "shuffle_answers", "case_sensitive", "answer_table",
+        "owner", "category", "type", "name", "idnumber", "tags", "text", "text_format",
+        "points", "general_feedback", "version", "answer_table",
     )  # fmt: skip
 
     @admin.display(description=_("answers"))
@@ -85,6 +85,13 @@ class QuestionAdmin(ReadOnlyAdmin):
             "</thead><tbody>{}</tbody></table>",
             _("text"), _("match"), _("number"), _("grade"), _("feedback"), rows,
         )  # fmt: skip
+
+
+@admin.register(Category)
+class CategoryAdmin(ReadOnlyAdmin):
+    list_display = ("name", "owner", "parent", "idnumber", "updated_at")
+    search_fields = ("name", "idnumber", "owner__username")
+    list_select_related = ("owner", "parent")
 
 
 @admin.register(Attempt)

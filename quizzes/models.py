@@ -1,13 +1,15 @@
-"""Quizzes, their questions and learners' attempts.
+"""A teacher's question bank, the quizzes built from it, and learners' attempts.
 
-A `Quiz` is one document; its `Question`s live in their own collection (a quiz
-can hold thousands) with their answers embedded; an `Attempt` records one
-learner's graded submission.
+The bank is a tree of `Category`s holding `Question`s (answers and hints
+embedded); every edit of a question adds an immutable `QuestionVersion`. A
+`Quiz` is one document whose ordered `slots` name bank questions (or draw
+them at random from a category), so reordering a quiz writes one document.
+An `Attempt` records one learner's graded submission.
 
-`Quiz.version` is the optimistic-concurrency counter: every change to a quiz
-or to any of its questions goes through `quizzes.operations`, which bumps it
-inside the request's transaction. The API exposes it as the ETag; forms carry
-it in a hidden field.
+`Quiz.version` is the optimistic-concurrency counter of a quiz's settings
+and slots; `Question.version` that of one question. Both change only through
+`quizzes.operations`, inside the request's transaction. The API exposes them
+as ETags; forms carry them in a hidden field.
 """
 
 from django.conf import settings
@@ -22,6 +24,8 @@ from django_mongodb_backend.models import EmbeddedModel
 
 from quizzes.fields import (
     ANSWER_FIELDS,
+    CATEGORY_FIELDS,
+    HINT_FIELDS,
     OPTION_FIELDS,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
@@ -47,6 +51,24 @@ class QuizOptions(EmbeddedModel):
     pass_mark = OPTION_FIELDS["pass_mark"].model_field()
 
 
+class Slot(EmbeddedModel):
+    """One place of a quiz: a fixed bank question, or `count` questions drawn
+    at random from `category` (and its subcategories with
+    `include_subcategories`), as Moodle's random questions. `uid` identifies
+    the slot; `points` overrides the question's own points when set."""
+
+    uid = ObjectIdField()
+    question = ObjectIdField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    category = ObjectIdField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    include_subcategories = models.BooleanField(default=False)
+
+    @property
+    def is_random(self):
+        return self.question is None
+
+
 class Quiz(models.Model):
     title = QUIZ_FIELDS["title"].model_field()
     description = QUIZ_FIELDS["description"].model_field(help_text=_("Markdown"))
@@ -56,6 +78,9 @@ class Quiz(models.Model):
     tags = tags_field()
     status = QUIZ_FIELDS["status"].model_field()
     options = EmbeddedModelField(QuizOptions, default=QuizOptions)
+    slots = EmbeddedModelArrayField(Slot, default=list, blank=True)
+    # Where questions created from this quiz's editor go (a category named after it).
+    category = ObjectIdField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -77,6 +102,12 @@ class Quiz(models.Model):
         return self.title
 
 
+def declare(model, declared):
+    """Add a model field for each Field of `declared` (see quizzes.fields) to `model`."""
+    for name, field in declared.items():
+        model.add_to_class(name, field.model_field())
+
+
 class Answer(EmbeddedModel):
     """One answer row; which fields matter is its question type's business (quizzes.qtypes).
 
@@ -84,39 +115,115 @@ class Answer(EmbeddedModel):
     learner who gave this answer.
     """
 
-    text = ANSWER_FIELDS["text"].model_field()
-    fraction = ANSWER_FIELDS["fraction"].model_field()
-    feedback = ANSWER_FIELDS["feedback"].model_field()
-    value = ANSWER_FIELDS["value"].model_field()
-    tolerance = ANSWER_FIELDS["tolerance"].model_field()
-    match = ANSWER_FIELDS["match"].model_field()
+
+declare(Answer, ANSWER_FIELDS)
+
+
+class Hint(EmbeddedModel):
+    """A hint shown after a wrong try, as Moodle's <hint>."""
+
+
+declare(Hint, HINT_FIELDS)
+
+
+class Category(models.Model):
+    """A folder of a teacher's question bank; categories nest (`parent`).
+
+    Siblings are ordered by `position`. `staging` is set while a large import
+    fills the category batch by batch: a staged category, its subcategories
+    and their questions are invisible to every reader until the import's last
+    small transaction clears it (quizzes.bank).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="categories"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0)
+    staging = ObjectIdField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name", "id"]
+        indexes = [
+            models.Index(fields=["owner", "parent", "position"], name="category_owner_parent"),
+            models.Index(fields=["staging"], name="category_staging"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+declare(Category, CATEGORY_FIELDS)
 
 
 class Question(models.Model):
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveIntegerField(default=0)
+    """A question of a teacher's bank, with its current content.
+
+    The content fields (declared in quizzes.fields) always equal those of the
+    latest `QuestionVersion`; `version` is that version's number, the
+    question's ETag. Quizzes use questions through their slots.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
     type = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
-    name = QUESTION_FIELDS["name"].model_field()
-    text = QUESTION_FIELDS["text"].model_field()
-    text_format = QUESTION_FIELDS["text_format"].model_field()
-    points = QUESTION_FIELDS["points"].model_field()
-    general_feedback = QUESTION_FIELDS["general_feedback"].model_field()
-    # The fields some types add (each type lists those it uses).
-    single = QUESTION_EXTRAS["single"].model_field()
-    shuffle_answers = QUESTION_EXTRAS["shuffle_answers"].model_field()
-    case_sensitive = QUESTION_EXTRAS["case_sensitive"].model_field()
+    tags = tags_field()
     answers = EmbeddedModelArrayField(Answer, default=list, blank=True)
+    hints = EmbeddedModelArrayField(Hint, default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["position", "id"]
-        indexes = [models.Index(fields=["quiz", "position"], name="question_quiz_position")]
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["category", "-updated_at"], name="question_category_updated"),
+            models.Index(fields=["owner", "-updated_at"], name="question_owner_updated"),
+            models.Index(fields=["tags"], name="question_tags"),
+        ]
 
     def __str__(self):
         return self.name
+
+
+declare(Question, QUESTION_FIELDS)
+declare(Question, QUESTION_EXTRAS)
+
+
+class QuestionVersion(models.Model):
+    """One immutable state of a question: its content (`data`, the plain data of
+    quizzes.validation), who wrote it and when. Version 1 is the question as
+    created; each edit adds the next number in the edit's transaction."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question version")
+        verbose_name_plural = _("question versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="question_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} v{self.number}"
 
 
 class QuestionResult(EmbeddedModel):

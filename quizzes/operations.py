@@ -1,75 +1,168 @@
-"""Every change to quizzes and questions, as one function each.
+"""Every change to quizzes, their slots and attempts, as one function each.
 
-Views, the API, the importers and the commands change content only through
-these functions, so that the rules hold everywhere:
+Views, the API, the importers and the commands change quizzes only through
+these functions (and the bank through `quizzes.bank`), so that the rules
+hold everywhere:
 
 - content is checked by `quizzes.validation` before anything is written;
-- every change bumps `Quiz.version` (and `updated_at`) exactly once; passing
-  `expected_version` makes the change conditional: when the stored version
-  differs, `VersionConflict` is raised and nothing is written;
+- every change of a quiz's settings or slots bumps `Quiz.version` (and
+  `updated_at`) exactly once; passing `expected_version` makes the change
+  conditional: when the stored version differs, `VersionConflict` is raised
+  and nothing is written;
+- a quiz's questions are bank questions named by its slots (embedded in the
+  quiz document): reordering, adding and removing write that one document.
+  A draft quiz shows each question's latest version;
 - a change that touches several documents does so in the caller's
   transaction. Requests get one from sessions_mw's middleware; commands open
   one explicitly. These functions never commit on their own.
 
-Questions are kept at positions 0..n-1 in quiz order; `Quiz.question_count`
-is maintained here so that listing quizzes costs no extra query.
+The v1 API's `quizzes/{id}/questions/` act on the fixed slots: adding a
+question there creates it in the quiz's category of the bank (a category
+named after the quiz), deleting it removes the slot and keeps the question.
 """
 
-from django.db import connection
-from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from pymongo import UpdateOne
+import random
 
-from quizzes import fields
-from quizzes.models import Answer, Attempt, Question, QuestionResult, Quiz, QuizOptions, QuizStatus
+from bson import ObjectId
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from quizzes import bank, fields
+from quizzes.bank import VersionConflict, question_data, save_slots
+from quizzes.models import (
+    Attempt,
+    Category,
+    Question,
+    QuestionResult,
+    Quiz,
+    QuizOptions,
+    QuizStatus,
+    Slot,
+)
 from quizzes.scoring import grade_attempt
 from quizzes.validation import clean_question, clean_quiz
 
-# The stored fields, as quizzes.fields declares them.
-QUESTION_FIELDS = ("type", *fields.QUESTION_FIELDS, *fields.QUESTION_EXTRAS)
-ANSWER_FIELDS = tuple(fields.ANSWER_FIELDS)
+__all__ = ["VersionConflict", "question_data"]
+
 QUIZ_FIELDS = ("title", "description", "tags", "status")
 OPTION_FIELDS = tuple(fields.OPTION_FIELDS)
-
-
-class VersionConflict(Exception):
-    """The quiz changed since the client read it; `current` is its version now."""
-
-    def __init__(self, current):
-        super().__init__(f"the quiz is at version {current}")
-        self.current = current
+# A quiz holds at most this many slots (an import with more goes to the bank only).
+SLOTS_MAX = 2000
 
 
 class OrderMismatch(ValueError):
-    """A new question order does not name each question of the quiz exactly once."""
+    """A new order does not name each question (or slot) of the quiz exactly once."""
 
 
-# -- conversions between models and plain data --------------------------------
-def question_data(question):
-    data = {field: getattr(question, field) for field in QUESTION_FIELDS}
-    data["answers"] = [
-        {field: getattr(answer, field) for field in ANSWER_FIELDS} for answer in question.answers
-    ]
-    return data
+class SlotError(ValueError):
+    """A slot that cannot be added: the question is already in the quiz, the quiz is full..."""
+
+
+# -- reading a quiz -------------------------------------------------------------
+def fixed_questions(quiz):
+    """{question id: Question} of the quiz's fixed slots (one query)."""
+    ids = [slot.question for slot in quiz.slots if slot.question is not None]
+    return Question.objects.in_bulk(ids) if ids else {}
+
+
+def quiz_questions(quiz):
+    """The quiz's fixed questions in slot order, with each slot's points override applied
+    and `position`, the question's 0-based place among them (the v1 API shows it)."""
+    found = fixed_questions(quiz)
+    questions = []
+    for slot in quiz.slots:
+        question = found.get(slot.question)
+        if question is not None:
+            if slot.points is not None:
+                question.points = slot.points
+            question.position = len(questions)
+            questions.append(question)
+    return questions
+
+
+def quiz_entries(quiz):
+    """[(slot, Question or None)] in order: None stands for a random slot."""
+    found = fixed_questions(quiz)
+    return [(slot, found.get(slot.question)) for slot in quiz.slots]
+
+
+def random_slots(quiz):
+    """[(slot, Category or None)] of the quiz's random slots, in order (one query)."""
+    slots = [slot for slot in quiz.slots if slot.question is None]
+    categories = Category.objects.in_bulk([slot.category for slot in slots]) if slots else {}
+    return [(slot, categories.get(slot.category)) for slot in slots]
+
+
+def random_pool(quiz, slot):
+    """The bank questions a random slot draws from (not those fixed in the quiz)."""
+    category = Category.objects.filter(pk=slot.category, staging=None).first()
+    if category is None:
+        return Question.objects.none()
+    ids = bank.subtree_ids(category) if slot.include_subcategories else [category.pk]
+    fixed = [s.question for s in quiz.slots if s.question is not None]
+    return Question.objects.filter(category__in=ids).exclude(pk__in=fixed).order_by("id")
+
+
+def drawn_questions(quiz, shown=(), rng=None):
+    """The questions a learner gets, in order: fixed slots, and for each random slot
+    `count` questions of its pool (a pool question drawn once per quiz).
+
+    The draw prefers the questions `shown` (ids: those the learner saw or
+    answered), so that grading a submission grades what was shown; the rest
+    of a slot is drawn with `rng` (default: a fresh random generator).
+    """
+    rng = rng or random.SystemRandom()
+    answered = {str(pk) for pk in shown}
+    found = fixed_questions(quiz)
+    drawn, taken = [], set()
+    for slot in quiz.slots:
+        if slot.question is not None:
+            question = found.get(slot.question)
+            if question is not None:
+                if slot.points is not None:
+                    question.points = slot.points
+                drawn.append(question)
+            continue
+        pool = [q for q in random_pool(quiz, slot) if q.pk not in taken]
+        chosen = [q for q in pool if str(q.pk) in answered][: slot.count]
+        others = [q for q in pool if q not in chosen]
+        chosen += rng.sample(others, min(len(others), slot.count - len(chosen)))
+        for question in chosen:
+            if slot.points is not None:
+                question.points = slot.points
+        taken.update(q.pk for q in chosen)
+        drawn.extend(chosen)
+    return drawn
+
+
+def answerable_questions(quiz):
+    """Every question a learner of the quiz may get: the fixed ones and the random pools'."""
+    questions = quiz_questions(quiz)
+    seen = {question.pk for question in questions}
+    for slot in quiz.slots:
+        if slot.question is None:
+            pool = [q for q in random_pool(quiz, slot) if q.pk not in seen]
+            seen.update(q.pk for q in pool)
+            questions.extend(pool)
+    return questions
 
 
 def quiz_data(quiz, questions=None):
-    """The plain data of a quiz with its questions in order (see quizzes.validation)."""
+    """The plain data of a quiz with its questions in order (see quizzes.validation).
+
+    Each question carries its bank `category` path, and "categories" holds
+    the {path: description and ID number} of those categories: writers of
+    Moodle formats use them.
+    """
     data = {field: getattr(quiz, field) for field in QUIZ_FIELDS}
     data["tags"] = list(quiz.tags)
     data["options"] = {field: getattr(quiz.options, field) for field in OPTION_FIELDS}
     if questions is None:
-        questions = quiz.questions.order_by("position", "id")
-    data["questions"] = [question_data(question) for question in questions]
+        questions = quiz_questions(quiz)
+    data["questions"], categories = bank.with_categories(questions)
+    if categories:
+        data["categories"] = categories
     return data
-
-
-def _apply_question(question, data):
-    for field in QUESTION_FIELDS:
-        setattr(question, field, data[field])
-    question.answers = [Answer(**{f: a[f] for f in ANSWER_FIELDS}) for a in data["answers"]]
-    return question
 
 
 def _apply_quiz(quiz, data):
@@ -79,40 +172,59 @@ def _apply_quiz(quiz, data):
     return quiz
 
 
-# -- version ------------------------------------------------------------------
 def bump_version(quiz, expected_version=None, **changes):
-    """Increment the quiz version, applying `changes` (F expressions allowed) at once.
-
-    One round trip; raises VersionConflict when `expected_version` is stale.
-    """
-    matching = Quiz.objects.filter(pk=quiz.pk)
-    if expected_version is not None:
-        matching = matching.filter(version=expected_version)
-    updated = matching.update(version=F("version") + 1, updated_at=timezone.now(), **changes)
-    if not updated:
-        current = Quiz.objects.filter(pk=quiz.pk).values_list("version", flat=True).first()
-        raise VersionConflict(current)
+    """Increment the quiz version, applying `changes` (F expressions allowed) at once."""
+    bank.conditional_bump(Quiz, quiz, expected_version, **changes)
     quiz.refresh_from_db(fields=["version", "updated_at", "question_count", "status"])
     return quiz
 
 
+def fixed_slot(question, points=None):
+    return Slot(uid=ObjectId(), question=question.pk, points=points)
+
+
 # -- quizzes ------------------------------------------------------------------
-def create_quiz(owner, data, questions=()):
-    """Create a quiz and its questions (one bulk insert); returns the Quiz."""
+def quiz_category(quiz):
+    """The bank category where questions created from this quiz go (made on first use)."""
+    category = Category.objects.filter(pk=quiz.category).first() if quiz.category else None
+    if category is None:
+        category = bank.default_category(quiz.owner, quiz.title)
+        Quiz.objects.filter(pk=quiz.pk).update(category=category.pk)
+        quiz.category = category.pk
+    return category
+
+
+def create_quiz(owner, data, questions=(), author=None, categories=None):
+    """Create a quiz; `questions` (plain data) go into the bank and become its slots.
+
+    They go into `categories[i]` when given, else into a category named
+    after the quiz. Two inserts for the questions whatever their number.
+    """
     cleaned = clean_quiz(data)
     cleaned_questions = [clean_question(q) for q in questions]
+    if len(cleaned_questions) > SLOTS_MAX:
+        raise SlotError(too_many_slots(len(cleaned_questions)))
     quiz = _apply_quiz(Quiz(owner=owner), cleaned)
-    quiz.question_count = len(cleaned_questions)
+    if cleaned_questions and categories is None:
+        category = bank.default_category(owner, quiz.title)
+        quiz.category = category.pk
+        categories = [category] * len(cleaned_questions)
+    created = bank.create_questions(owner, categories or [], cleaned_questions, author or owner)
+    quiz.slots = [fixed_slot(question) for question in created]
+    quiz.question_count = len(created)
     quiz.save()
-    Question.objects.bulk_create(
-        _apply_question(Question(quiz=quiz, position=position), q)
-        for position, q in enumerate(cleaned_questions)
-    )
     return quiz
 
 
+def too_many_slots(count):
+    return _(
+        "A quiz holds at most %(limit)s questions; this one would have %(count)s. "
+        "Import into the bank only, then build smaller quizzes from it."
+    ) % {"limit": SLOTS_MAX, "count": count}
+
+
 def update_quiz(quiz, data, expected_version=None):
-    """Replace the quiz's metadata and options (not its questions)."""
+    """Replace the quiz's metadata and options (not its slots)."""
     cleaned = clean_quiz({**quiz_data(quiz, questions=()), **data})
     _apply_quiz(quiz, cleaned)
     bump_version(
@@ -131,96 +243,157 @@ def set_status(quiz, status, expected_version=None):
 
 
 def delete_quiz(quiz, expected_version=None):
-    """Delete the quiz with its questions and attempts."""
+    """Delete the quiz and its attempts; its questions stay in the bank."""
     if expected_version is not None and expected_version != quiz.version:
         raise VersionConflict(quiz.version)
-    Question.objects.filter(quiz=quiz).delete()
     quiz.attempts.all().delete()
     quiz.delete()
 
 
 def duplicate_quiz(quiz, owner):
-    """A draft copy of `quiz` and all its questions, owned by `owner`."""
-    data = quiz_data(quiz)
+    """A draft copy of `quiz` with the same slots, owned by `owner`.
+
+    The copy uses the same bank questions; for another owner (staff copying a
+    teacher's quiz) the questions are copied into that owner's bank, since a
+    quiz only uses its owner's questions.
+    """
+    data = quiz_data(quiz, questions=())
     data["title"] = _("%(title)s (copy)") % {"title": data["title"]}
     data["title"] = data["title"][: Quiz._meta.get_field("title").max_length]
     data["status"] = QuizStatus.DRAFT
-    return create_quiz(owner, data, data.pop("questions"))
+    if owner != quiz.owner:
+        return create_quiz(owner, data, [question_data(q) for q in quiz_questions(quiz)])
+    copy = _apply_quiz(Quiz(owner=owner, category=quiz.category), clean_quiz(data))
+    copy.slots = [Slot(**{**slot_fields(slot), "uid": ObjectId()}) for slot in quiz.slots]
+    copy.question_count = quiz.question_count
+    copy.save()
+    return copy
 
 
-# -- questions ----------------------------------------------------------------
-def add_question(quiz, data, expected_version=None, position=None):
-    """Append a question (or insert it at `position`); returns the Question."""
-    cleaned = clean_question(data)
-    count = quiz.question_count
-    if position is None or position >= count:
-        position = count
-    else:
-        Question.objects.filter(quiz=quiz, position__gte=position).update(
-            position=F("position") + 1
-        )
-    bump_version(quiz, expected_version, question_count=F("question_count") + 1)
-    question = _apply_question(Question(quiz=quiz, position=position), cleaned)
-    question.save()
-    return question
+def slot_fields(slot):
+    return {field.name: getattr(slot, field.name) for field in Slot._meta.concrete_fields}
 
 
-def update_question(question, data, expected_version=None):
-    cleaned = clean_question({**question_data(question), **data})
-    bump_version(question.quiz, expected_version)
-    _apply_question(question, cleaned).save()
-    return question
+# -- slots ---------------------------------------------------------------------
+def insert_slots(quiz, new_slots, expected_version=None, position=None):
+    """Put `new_slots` at `position` (None: at the end) of the quiz; one update."""
+    slots = list(quiz.slots)
+    if len(slots) + len(new_slots) > SLOTS_MAX:
+        raise SlotError(too_many_slots(len(slots) + len(new_slots)))
+    position = len(slots) if position is None else max(0, min(position, len(slots)))
+    return save_slots(quiz, slots[:position] + list(new_slots) + slots[position:], expected_version)
 
 
-def delete_question(question, expected_version=None):
-    quiz = question.quiz
-    bump_version(quiz, expected_version, question_count=F("question_count") - 1)
-    Question.objects.filter(quiz=quiz, position__gt=question.position).update(
-        position=F("position") - 1
+def add_slots(quiz, questions, expected_version=None, position=None):
+    """Add fixed slots for bank `questions` (each at most once in a quiz)."""
+    present = {slot.question for slot in quiz.slots}
+    repeated = [question.name for question in questions if question.pk in present]
+    if repeated:
+        raise SlotError(_("Already in this quiz: %(names)s.") % {"names": ", ".join(repeated[:5])})
+    return insert_slots(quiz, [fixed_slot(q) for q in questions], expected_version, position)
+
+
+def add_random_slot(quiz, category, count, include_subcategories=False, expected_version=None):
+    """Add a slot drawing `count` questions at random from `category`."""
+    slot = Slot(
+        uid=ObjectId(),
+        category=category.pk,
+        count=count,
+        include_subcategories=include_subcategories,
     )
-    question.delete()
+    insert_slots(quiz, [slot], expected_version)
+    return slot
 
 
-def duplicate_question(question, expected_version=None):
-    """Insert a copy right after `question`; returns the copy."""
-    data = question_data(question)
-    data["name"] = _("%(name)s (copy)") % {"name": data["name"]}
-    data["name"] = data["name"][: Question._meta.get_field("name").max_length]
-    return add_question(question.quiz, data, expected_version, position=question.position + 1)
+def find_slot(quiz, uid):
+    """The quiz's slot `uid` (an ObjectId or its hex), or None."""
+    return next((slot for slot in quiz.slots if str(slot.uid) == str(uid)), None)
+
+
+def remove_slot(quiz, uid, expected_version=None):
+    """Take slot `uid` out of the quiz; its question stays in the bank."""
+    save_slots(quiz, [slot for slot in quiz.slots if str(slot.uid) != str(uid)], expected_version)
+
+
+def set_slot_points(quiz, uid, points, expected_version=None):
+    """Override (or with None, stop overriding) the points of slot `uid`."""
+    for slot in quiz.slots:
+        if str(slot.uid) == str(uid):
+            slot.points = points
+    return save_slots(quiz, list(quiz.slots), expected_version)
+
+
+def reorder_slots(quiz, ordered_uids, expected_version=None):
+    """Put the quiz's slots in the order of `ordered_uids`: one update of one document."""
+    by_uid = {str(slot.uid): slot for slot in quiz.slots}
+    wanted = [str(uid) for uid in ordered_uids]
+    if len(wanted) != len(by_uid) or set(wanted) != set(by_uid):
+        raise OrderMismatch(_("The new order must list every slot of the quiz exactly once."))
+    return save_slots(quiz, [by_uid[uid] for uid in wanted], expected_version)
 
 
 def reorder_questions(quiz, ordered_ids, expected_version=None):
-    """Put the quiz's questions in the order of `ordered_ids` (one bulk write)."""
-    by_id = {str(pk): pk for pk in Question.objects.filter(quiz=quiz).values_list("pk", flat=True)}
+    """Put the quiz's fixed questions in the order of `ordered_ids` (random slots stay put)."""
+    fixed = [slot for slot in quiz.slots if slot.question is not None]
+    by_question = {str(slot.question): slot for slot in fixed}
     wanted = [str(pk) for pk in ordered_ids]
-    if len(wanted) != len(by_id) or set(wanted) != set(by_id):
+    if len(wanted) != len(by_question) or set(wanted) != set(by_question):
         raise OrderMismatch(_("The new order must list every question of the quiz exactly once."))
+    reordered = iter(by_question[pk] for pk in wanted)
+    slots = [next(reordered) if slot.question is not None else slot for slot in quiz.slots]
+    return save_slots(quiz, slots, expected_version)
+
+
+# -- questions through a quiz (the v1 API and the quiz editor) ----------------------
+def add_question(quiz, data, expected_version=None, position=None, author=None):
+    """Create a question in the quiz's bank category and add it as a slot; returns it."""
+    cleaned = clean_question(data)
+    question = bank.create_question(quiz.owner, quiz_category(quiz), cleaned, author or quiz.owner)
+    insert_slots(quiz, [fixed_slot(question)], expected_version, position)
+    return question
+
+
+def update_question(quiz, question, data, expected_version=None, author=None):
+    """Edit a question of the quiz (a new version in the bank); the quiz's version moves too."""
+    cleaned = clean_question({**question_data(question), **data})
     bump_version(quiz, expected_version)
-    if not wanted:
-        return
-    collection = connection.get_collection(Question._meta.db_table)
-    collection.bulk_write(
-        [
-            UpdateOne({"_id": by_id[pk]}, {"$set": {"position": position}})
-            for position, pk in enumerate(wanted)
-        ],
-        ordered=False,
-        session=connection.session,
+    return bank.update_question(question, cleaned, author or quiz.owner)
+
+
+def delete_question(quiz, question, expected_version=None):
+    """Take the question out of the quiz; it stays in the bank."""
+    save_slots(
+        quiz, [slot for slot in quiz.slots if slot.question != question.pk], expected_version
     )
+
+
+def duplicate_question(quiz, question, expected_version=None, author=None):
+    """Insert a copy of the question (a new bank question) right after it; returns the copy."""
+    data = question_data(question)
+    data["name"] = _("%(name)s (copy)") % {"name": data["name"]}
+    data["name"] = data["name"][: Question._meta.get_field("name").max_length]
+    copy = bank.create_question(quiz.owner, question.category, data, author or quiz.owner)
+    position = next(
+        (i + 1 for i, slot in enumerate(quiz.slots) if slot.question == question.pk), None
+    )
+    insert_slots(quiz, [fixed_slot(copy)], expected_version, position)
+    return copy
 
 
 # -- attempts -----------------------------------------------------------------
 def record_attempt(quiz, responses, user=None, client_info=None):
     """Grade `responses` ({question id: response}) and store them as an Attempt.
 
-    Graded against the quiz's questions as they are now (quizzes.scoring);
+    Graded against the quiz's questions as they are now (quizzes.scoring),
+    a random slot's draw being the questions of its pool the learner answered
+    (see `drawn_questions`);
     counts the attempt in Quiz.attempt_count with an F() update, so
     concurrent attempts lose no count. Attempts leave the quiz's version
     alone: its content did not change. The returned Attempt carries the full
     AttemptGrade as `grade` (per-question feedback lists and general
     feedback, which the Attempt does not store).
     """
-    questions = quiz.questions.order_by("position", "id")
+    questions = drawn_questions(quiz, responses)  # the ids answered
     grade = grade_attempt(
         [(str(question.pk), question_data(question)) for question in questions],
         responses,

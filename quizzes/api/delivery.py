@@ -65,8 +65,8 @@ class PublishedQuizViewSet(ObjectIdLookupMixin, mixins.ListModelMixin, viewsets.
         quiz = self.get_object()
         expected_version(request, quiz)
         shapes = {
-            str(pk): {"type": kind, "single": single}
-            for pk, kind, single in quiz.questions.values_list("pk", "type", "single")
+            str(question.pk): {"type": question.type, "single": question.single}
+            for question in operations.answerable_questions(quiz)
         }
         body = read_body(request, AttemptSubmissionSerializer, {"questions": shapes})
         attempt = operations.record_attempt(

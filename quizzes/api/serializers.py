@@ -15,10 +15,12 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.settings import api_settings
 
-from quizzes import scoring
+from quizzes import operations, scoring
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
+    HINT_FIELDS,
+    HINTS_MAX,
     OPTION_FIELDS,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
@@ -27,7 +29,6 @@ from quizzes.fields import (
     TAGS_MAX,
     TITLE_MAX,
     QuizStatus,
-    TextFormat,
 )
 from quizzes.models import QuestionType
 from quizzes.operations import question_data
@@ -104,10 +105,17 @@ def declared_fields(fields, **options):
     return {name: declared_field(field, **options) for name, field in fields.items()}
 
 
+def tags_field():
+    return serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX), max_length=TAGS_MAX, required=False
+    )
+
+
 # -- questions -------------------------------------------------------------------
 AnswerSerializer = type(
     "AnswerSerializer", (serializers.Serializer,), declared_fields(ANSWER_FIELDS)
 )
+HintSerializer = type("HintSerializer", (serializers.Serializer,), declared_fields(HINT_FIELDS))
 
 
 QuestionSerializer = type(
@@ -122,7 +130,9 @@ QuestionSerializer = type(
         "type": serializers.ChoiceField(choices=QuestionType.choices),
         **declared_fields(QUESTION_FIELDS),
         **declared_fields(QUESTION_EXTRAS),
+        "tags": tags_field(),
         "answers": AnswerSerializer(many=True, required=False, max_length=ANSWERS_MAX),
+        "hints": HintSerializer(many=True, required=False, max_length=HINTS_MAX),
     },
 )
 
@@ -139,9 +149,7 @@ class QuizSerializer(ContentSerializer):
     id = serializers.CharField(read_only=True)
     title = declared_field(QUIZ_FIELDS["title"])
     description = declared_field(QUIZ_FIELDS["description"])
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=TAG_MAX), max_length=TAGS_MAX, required=False
-    )
+    tags = tags_field()
     status = declared_field(
         QUIZ_FIELDS["status"],
         read_only=True,
@@ -165,7 +173,7 @@ class QuizDetailSerializer(QuizSerializer):
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, quiz):
-        return QuestionSerializer(quiz.questions.order_by("position", "id"), many=True).data
+        return QuestionSerializer(operations.quiz_questions(quiz), many=True).data
 
 
 class QuizFilterSerializer(serializers.Serializer):
@@ -269,7 +277,7 @@ class LearnerQuestionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=QuestionType.choices)
     name = serializers.CharField()
     text = serializers.CharField()
-    text_format = serializers.ChoiceField(choices=TextFormat.choices)
+    text_format = declared_field(QUESTION_FIELDS["text_format"])
     text_html = serializers.CharField(help_text=_("`text` rendered to sanitised HTML."))
     points = serializers.FloatField()
     single = serializers.BooleanField(required=False, help_text=_("multichoice only."))
@@ -325,8 +333,7 @@ class PublishedQuizDetailSerializer(PublishedQuizSerializer):
 
     @extend_schema_field(LearnerQuestionSerializer(many=True))
     def get_questions(self, quiz):
-        questions = quiz.questions.order_by("position", "id")
-        return LearnerQuestionSerializer(questions, many=True).data
+        return LearnerQuestionSerializer(operations.drawn_questions(quiz), many=True).data
 
 
 @extend_schema_field(

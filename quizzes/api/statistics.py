@@ -7,7 +7,7 @@ attempts; `attempt_statistics` shapes the result and is pure.
 
 from django.db import connection
 
-from quizzes import scoring
+from quizzes import operations, scoring
 from quizzes.models import Attempt
 from quizzes.qtypes import registry
 
@@ -57,8 +57,8 @@ def read_attempt_statistics(quiz):
         ],
         session=session,
     )
-    questions = quiz.questions.order_by("position", "id").values_list("pk", "name", "type")
-    return attempt_statistics(totals, list(per_question), list(questions))
+    questions = [(q.pk, q.name, q.type) for q in operations.answerable_questions(quiz)]
+    return attempt_statistics(totals, list(per_question), questions)
 
 
 def attempt_statistics(totals, question_rows, questions):

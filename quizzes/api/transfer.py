@@ -92,7 +92,7 @@ class QuizImportView(FileFormatParameter, APIView):
             raise PayloadTooLarge(str(error)) from None
         except FormatError as error:
             raise ValidationError({"file": [f"{upload.name}: {error}"]}) from None
-        quizzes = create_quizzes(request.user, result.quizzes)
+        quizzes = create_quizzes(request.user, result.quizzes, result.categories)
         body = {
             "quizzes": QuizSerializer(quizzes, many=True).data,
             "warnings": result.warnings,

@@ -38,7 +38,7 @@ from quizzes.api.serializers import (
 from quizzes.api.statistics import read_attempt_statistics
 from quizzes.api.throttles import TokenThrottle
 from quizzes.api.versions import etag, expected_version
-from quizzes.models import QuizStatus
+from quizzes.models import Question, QuizStatus
 
 
 @extend_schema(tags=["auth"])
@@ -243,7 +243,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     partial_update=changes(
         "Change some fields of a question", QuestionSerializer, QuestionSerializer
     ),
-    destroy=deletes("Delete a question"),
+    destroy=deletes("Remove a question from the quiz (it stays in the question bank)"),
 )
 class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     """A quiz's questions. Their ETag is the quiz's version: any change to the quiz bumps it."""
@@ -256,26 +256,25 @@ class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         return get_object_or_404(manageable_quizzes(self.request.user), pk=self.kwargs["quiz_id"])
 
     def get_queryset(self):
-        return self.quiz.questions.order_by("position", "id")
-
-    def get_object(self):
-        question = super().get_object()
-        # Operations bump the version on this very object, for the ETag.
-        question.quiz = self.quiz
-        return question
+        fixed = [slot.question for slot in self.quiz.slots if slot.question is not None]
+        return Question.objects.filter(pk__in=fixed)
 
     def question_response(self, question, status_code=status.HTTP_200_OK, location=None):
+        fixed = [slot.question for slot in self.quiz.slots if slot.question is not None]
+        question.position = fixed.index(question.pk)
         response = Response(QuestionSerializer(question).data, status_code)
-        return with_etag(response, question.quiz, location)
+        return with_etag(response, self.quiz, location)
 
     def list(self, request, quiz_id=None):
-        questions = QuestionSerializer(self.get_queryset(), many=True).data
+        questions = QuestionSerializer(operations.quiz_questions(self.quiz), many=True).data
         return with_etag(Response(questions), self.quiz)
 
     def create(self, request, quiz_id=None):
         quiz = self.quiz
         version = expected_version(request, quiz)
-        question = operations.add_question(quiz, read_body(request, QuestionSerializer), version)
+        question = operations.add_question(
+            quiz, read_body(request, QuestionSerializer), version, author=request.user
+        )
         location = reverse("api:question-detail", kwargs={"quiz_id": quiz.pk, "id": question.pk})
         return self.question_response(question, status.HTTP_201_CREATED, location)
 
@@ -284,18 +283,19 @@ class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     def update(self, request, quiz_id=None, id=None):
         question = self.get_object()
-        version = expected_version(request, question.quiz)
+        version = expected_version(request, self.quiz)
         data = full_replacement(QuestionSerializer, read_body(request, QuestionSerializer))
-        operations.update_question(question, data, version)
+        operations.update_question(self.quiz, question, data, version, author=request.user)
         return self.question_response(question)
 
     def partial_update(self, request, quiz_id=None, id=None):
         question = self.get_object()
-        version = expected_version(request, question.quiz)
-        operations.update_question(question, read_body(request, QuestionSerializer), version)
+        version = expected_version(request, self.quiz)
+        data = read_body(request, QuestionSerializer)
+        operations.update_question(self.quiz, question, data, version, author=request.user)
         return self.question_response(question)
 
     def destroy(self, request, quiz_id=None, id=None):
         question = self.get_object()
-        operations.delete_question(question, expected_version(request, question.quiz))
+        operations.delete_question(self.quiz, question, expected_version(request, self.quiz))
         return Response(status=status.HTTP_204_NO_CONTENT)

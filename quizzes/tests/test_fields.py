@@ -3,8 +3,12 @@
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from quizzes.bank import ANSWER_FIELDS as STORED_ANSWER_FIELDS
+from quizzes.bank import HINT_FIELDS as STORED_HINT_FIELDS
+from quizzes.bank import QUESTION_FIELDS as STORED_QUESTION_FIELDS
 from quizzes.fields import (
     ANSWER_FIELDS,
+    HINT_FIELDS,
     OPTION_FIELDS,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
@@ -12,15 +16,14 @@ from quizzes.fields import (
     FieldError,
 )
 from quizzes.formats import json as json_format
-from quizzes.models import Answer, Question, Quiz, QuizOptions
-from quizzes.operations import ANSWER_FIELDS as STORED_ANSWER_FIELDS
+from quizzes.models import Answer, Hint, Question, Quiz, QuizOptions
 from quizzes.operations import OPTION_FIELDS as STORED_OPTION_FIELDS
-from quizzes.operations import QUESTION_FIELDS as STORED_QUESTION_FIELDS
 
 DECLARED = [
     (Question, "Question", "question", QUESTION_FIELDS),
     (Question, "Question", "question", QUESTION_EXTRAS),
     (Answer, "Answer", "answer", ANSWER_FIELDS),
+    (Hint, "Hint", "hint", HINT_FIELDS),
     (Quiz, "Quiz", "quiz", QUIZ_FIELDS),
     (QuizOptions, "QuizOptions", None, OPTION_FIELDS),
 ]
@@ -72,6 +75,7 @@ def test_the_json_schema_says_what_is_declared(model, component, definition, fie
 def test_operations_store_every_declared_field():
     assert set(STORED_QUESTION_FIELDS) == {"type", *QUESTION_FIELDS, *QUESTION_EXTRAS}
     assert set(STORED_ANSWER_FIELDS) == set(ANSWER_FIELDS)
+    assert set(STORED_HINT_FIELDS) == set(HINT_FIELDS)
     assert set(STORED_OPTION_FIELDS) == set(OPTION_FIELDS)
 
 

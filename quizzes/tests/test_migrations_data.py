@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from quizzes.models import Question, Quiz
+from quizzes.models import Category, Question, QuestionVersion, Quiz
 from quizzes.operations import question_data
 from quizzes.scoring import grade_question
 
@@ -66,3 +66,67 @@ def test_questions_stored_before_the_type_registry_read_and_grade_the_same():
     assert (data["type"], data["points"], data["case_sensitive"]) == ("shortanswer", 2.0, False)
     grade = grade_question(data, " paris ")
     assert (grade.points, grade.feedback) == (2.0, ["Yes"])
+
+
+BEFORE_BANK = ("quizzes", "0002_question_types_from_the_registry")
+
+
+def bank_migration():
+    from importlib import import_module
+
+    return import_module("quizzes.migrations.0003_question_bank").quizzes_into_the_bank
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiz_owned_questions_move_into_the_bank_keeping_their_ids_and_order():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
+    migrate(BEFORE_BANK)
+    try:
+        owner = get_user_model().objects.create(username="before-bank")
+        quizzes = connection.get_collection(Quiz._meta.db_table)
+        questions = connection.get_collection(Question._meta.db_table)
+        quiz_id = quizzes.insert_one(
+            OLD_QUIZ | {"owner_id": owner.pk, "title": "Geography", "question_count": 2}
+        ).inserted_id
+        # Stored out of order: the quiz's order is the questions' positions.
+        second = questions.insert_one(
+            OLD_QUESTION | {"quiz_id": quiz_id, "position": 1, "name": "Second"}
+        ).inserted_id
+        first = questions.insert_one(
+            OLD_QUESTION | {"quiz_id": quiz_id, "position": 0, "name": "First"}
+        ).inserted_id
+        empty_id = quizzes.insert_one(
+            OLD_QUIZ | {"owner_id": owner.pk, "title": "Empty", "question_count": 0}
+        ).inserted_id
+    finally:
+        migrate(latest)
+    quiz = Quiz.objects.get(pk=quiz_id)
+    assert [slot.question for slot in quiz.slots] == [first, second]
+    assert quiz.question_count == 2
+    stored = Question.objects.get(pk=first)
+    assert (stored.owner_id, stored.category.name, stored.version) == (owner.pk, "Geography", 1)
+    assert stored.category_id == quiz.category
+    version = QuestionVersion.objects.get(question=stored)
+    assert (version.number, version.data["name"], version.data["points"]) == (1, "First", 2.0)
+    assert question_data(stored)["answers"][0]["text"] == "Paris"
+    assert Quiz.objects.get(pk=empty_id).slots == []
+    raw = connection.get_collection(Question._meta.db_table).find_one({"_id": first})
+    assert "quiz_id" not in raw and "position" not in raw
+
+    # Run again (an interrupted migration is run again): nothing is made twice.
+    before = (Category.objects.count(), QuestionVersion.objects.count())
+    connection.get_collection(Quiz._meta.db_table).update_one(
+        {"_id": quiz_id}, {"$unset": {"slots": ""}}
+    )
+    connection.get_collection(Question._meta.db_table).update_many(
+        {"_id": {"$in": [first, second]}}, {"$set": {"quiz_id": quiz_id}}
+    )
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    bank_migration()(None, editor)
+    assert (Category.objects.count(), QuestionVersion.objects.count()) == before
+    assert len(Quiz.objects.get(pk=quiz_id).slots) == 2

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from quizzes.formats import parse, write
-from quizzes.models import Question, Quiz
+from quizzes.models import Category, Question, Quiz
 from quizzes.operations import create_quiz, quiz_data
 from quizzes.tests.fixtures.plugin import token_client
 from quizzes.tests.fixtures.samples import as_written, every_type_quiz, fixture
@@ -35,9 +35,14 @@ def test_import_a_moodle_xml_file(teacher, api):
     body = response.json()
     (quiz,) = body["quizzes"]
     assert (quiz["title"], quiz["question_count"], quiz["owner"]) == ("Cells", 8, "teacher")
-    assert quiz["tags"] == ["Default for BIO101", "Cells"]
+    assert quiz["tags"] == []
     assert body["skipped"] == {"unsupported type ddwtos": 1}
-    assert len(body["warnings"]) == 2
+    assert len(body["warnings"]) == 1
+    # The file's categories, nested, with the description it gives.
+    cells = Category.objects.get(name="Cells", owner=teacher)
+    assert cells.parent.name == "Default for BIO101"
+    assert cells.description == "<p>Questions about the cell, for the first term.</p>"
+    assert Question.objects.filter(category=cells).count() == 8
     assert Quiz.objects.get().owner == teacher
 
 

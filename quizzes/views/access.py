@@ -4,6 +4,7 @@ Which quizzes a user may see is decided in quizzes.access, for the UI and the
 API alike; these only look one up in them.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from quizzes.access import manageable_quizzes
@@ -16,5 +17,7 @@ def get_quiz(user, quiz_id):
 
 
 def get_question(quiz, question_id):
-    """The question `question_id` of `quiz`; Http404 when it belongs elsewhere."""
-    return get_object_or_404(Question, pk=question_id, quiz=quiz)
+    """The question of one of `quiz`'s fixed slots; Http404 for any other id."""
+    if not any(str(slot.question) == str(question_id) for slot in quiz.slots):
+        raise Http404
+    return get_object_or_404(Question, pk=question_id)

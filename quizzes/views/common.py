@@ -40,10 +40,11 @@ def success(request, message):
 def render_editor(request, quiz, status=200):
     """The quiz editor page, read fresh from the database."""
     quiz = manageable_quizzes(request.user).get(pk=quiz.pk)
-    questions = list(quiz.questions.order_by("position", "id"))
+    questions = operations.quiz_questions(quiz)
     context = {
         "quiz": quiz,
         "questions": questions,
+        "random_slots": operations.random_slots(quiz),
         "total_points": sum(question.points for question in questions),
         "question_types": [
             (qtype.name, qtype.label, qtype.summary) for qtype in registry.TYPES.values()

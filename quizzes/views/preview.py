@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quizzes import scoring
-from quizzes.operations import question_data
+from quizzes.operations import drawn_questions, question_data
 from quizzes.qtypes import registry
 from quizzes.rendering import render as render_text
 from quizzes.views.access import get_quiz
@@ -45,6 +45,7 @@ class LearnerQuestion:
         view = scoring.learner_view(data)
         self.qtype = registry.of(view)
         self.number = number
+        self.question_id = question_id
         self.name = field_name(question_id)
         self.points = view["points"]
         self.response = response
@@ -77,7 +78,9 @@ def quiz_preview(request, quiz_id):
     """GET: the quiz as a learner gets it. POST: the graded attempt, which is not stored."""
     quiz = get_quiz(request.user, quiz_id)
     options = quiz.options
-    questions = [(str(q.pk), question_data(q)) for q in quiz.questions.order_by("position", "id")]
+    # A random slot's draw is made on GET; the POST grades the questions that were shown.
+    shown = request.POST.getlist("shown") if request.method == "POST" else ()
+    questions = [(str(q.pk), question_data(q)) for q in drawn_questions(quiz, shown)]
     context = {"quiz": quiz}
     if request.method == "GET":
         shuffle = random.SystemRandom().shuffle

@@ -79,7 +79,9 @@ def add_question(request, quiz_id, qtype):
         raise Http404
 
     def save(data, expected_version):
-        return operations.add_question(quiz, data, expected_version=expected_version)
+        return operations.add_question(
+            quiz, data, expected_version=expected_version, author=request.user
+        )
 
     return question_form(request, quiz, qtype, save)
 
@@ -91,7 +93,9 @@ def edit_question(request, quiz_id, question_id):
     question = get_question(quiz, question_id)
 
     def save(data, expected_version):
-        return operations.update_question(question, data, expected_version=expected_version)
+        return operations.update_question(
+            quiz, question, data, expected_version=expected_version, author=request.user
+        )
 
     return question_form(request, quiz, question.type, save, question)
 
@@ -99,7 +103,7 @@ def edit_question(request, quiz_id, question_id):
 @quiz_action()
 def duplicate_question(request, quiz, data, question_id):
     copy = operations.duplicate_question(
-        get_question(quiz, question_id), expected_version=data["version"]
+        quiz, get_question(quiz, question_id), expected_version=data["version"], author=request.user
     )
     success(request, _("Question duplicated as “%(name)s”.") % {"name": copy})
     return redirect(editor_url(quiz, copy))
@@ -119,15 +123,19 @@ def confirm_question_delete(request, quiz_id, question_id):
 @quiz_action()
 def delete_question(request, quiz, data, question_id):
     question = get_question(quiz, question_id)
-    operations.delete_question(question, expected_version=data["version"])
-    success(request, _("Question “%(name)s” deleted.") % {"name": question})
+    operations.delete_question(quiz, question, expected_version=data["version"])
+    success(
+        request,
+        _("Question “%(name)s” removed from the quiz; it stays in your question bank.")
+        % {"name": question},
+    )
     return redirect(editor_url(quiz))
 
 
 def move(request, quiz, data, question_id, step):
     """Move a question `step` places (-1: up, 1: down); past either end, nothing happens."""
     question = get_question(quiz, question_id)
-    order = list(quiz.questions.order_by("position", "id").values_list("pk", flat=True))
+    order = [slot.question for slot in quiz.slots if slot.question is not None]
     index = order.index(question.pk)
     target = index + step
     if 0 <= target < len(order):

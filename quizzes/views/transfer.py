@@ -82,7 +82,7 @@ def unsign_preview(request, value):
 
 def import_and_redirect(request, result):
     """Create the parsed quizzes; go to the quiz (or the dashboard when there are several)."""
-    quizzes = create_quizzes(request.user, result.quizzes)
+    quizzes = create_quizzes(request.user, result.quizzes, result.categories)
     success(
         request,
         ngettext(

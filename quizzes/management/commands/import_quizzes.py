@@ -126,7 +126,7 @@ class Command(BaseCommand):
             return parse(data, format=format, filename=path.name, strict=strict, progress=progress)
 
     def save(self, user, result):
-        return run_in_transaction(lambda: create_quizzes(user, result.quizzes))
+        return run_in_transaction(lambda: create_quizzes(user, result.quizzes, result.categories))
 
     def report(self, path, result, quizzes, dry_run):
         summary = {

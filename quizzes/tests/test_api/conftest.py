@@ -11,7 +11,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from quizzes import operations
-from quizzes.models import Question
+from quizzes.tests.fixtures.plugin import questions_of
 
 PROBLEM = "application/problem+json"
 SECRET = "SECRET"
@@ -124,7 +124,7 @@ def published(secret_quiz):
 
 def question_ids(quiz):
     """{QUESTIONS key: question id} of `secret_quiz` (or of `published`)."""
-    ids = Question.objects.filter(quiz=quiz).order_by("position").values_list("pk", flat=True)
+    ids = [question.pk for question in questions_of(quiz)]
     return dict(zip(QUESTIONS, (str(pk) for pk in ids), strict=True))
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from quizzes import operations
 from quizzes.models import Attempt, Quiz
-from quizzes.tests.fixtures.plugin import token_client, version_snapshot
+from quizzes.tests.fixtures.plugin import question_named, token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
     NUMERICAL_VALUE,
     QUESTIONS,
@@ -75,9 +75,9 @@ def test_what_each_type_shows(anonymous, published):
 
 
 def test_unsafe_html_is_sanitised_in_the_learner_view(anonymous, published):
-    question = published.questions.get(name="Essay")
+    question = question_named(published, "Essay")
     operations.update_question(
-        question, {"text": "<script>alert(1)</script>Hi", "text_format": "html"}
+        published, question, {"text": "<script>alert(1)</script>Hi", "text_format": "html"}
     )
     body = anonymous.get(f"/api/v1/published/{published.pk}/").json()
     essay = next(q for q in body["questions"] if q["name"] == "Essay")

@@ -63,8 +63,10 @@ def test_retrieve_includes_every_question_in_order_with_ids(api, secret_quiz):
     assert [q["id"] for q in questions] == list(question_ids(secret_quiz).values())
     assert questions[0]["answers"][0] == {
         "text": "4",
+        "text_format": "markdown",
         "fraction": 100.0,
         "feedback": "SECRET right",
+        "feedback_format": "markdown",
         "value": None,
         "tolerance": None,
         "match": "",
@@ -116,13 +118,13 @@ def test_read_only_fields_are_refused_not_ignored(api, secret_quiz, field, value
     assert Quiz.objects.get(pk=secret_quiz.pk).version == 1
 
 
-def test_delete_removes_the_quiz_its_questions_and_attempts(api, published):
+def test_delete_removes_the_quiz_and_its_attempts_not_its_questions(api, published):
     other = operations.create_quiz(published.owner, {"title": "Keep"}, [QUESTIONS["essay"]])
     operations.record_attempt(published, {})
     response = api.delete(quiz_url(published))
     assert response.status_code == 204
     assert list(Quiz.objects.values_list("pk", flat=True)) == [other.pk]
-    assert list(Question.objects.values_list("quiz_id", flat=True)) == [other.pk]
+    assert Question.objects.count() == len(QUESTIONS) + 1, "the questions stay in the bank"
     assert Attempt.objects.count() == 0
     assert_problem(api.get(quiz_url(published)), 404, "not_found")
 
@@ -162,9 +164,11 @@ def test_duplicate_makes_a_draft_copy_owned_by_the_caller(api, published, staff)
     assert response["Location"] == f"/api/v1/quizzes/{copy['id']}/"
     assert (copy["title"], copy["status"], copy["version"]) == ("Everything (copy)", "draft", 1)
     assert [q["name"] for q in copy["questions"]] == [q["name"] for q in QUESTIONS.values()]
-    assert copy["questions"][0]["id"] not in question_ids(published).values()
+    # The copy uses the same bank questions; another owner's copy gets copies of them.
+    assert [q["id"] for q in copy["questions"]] == list(question_ids(published).values())
     staff_copy = token_client(staff).post(quiz_url(published, "duplicate/")).json()
     assert staff_copy["owner"] == "staff"
+    assert staff_copy["questions"][0]["id"] not in question_ids(published).values()
 
 
 def test_publish_and_unpublish(api, secret_quiz):

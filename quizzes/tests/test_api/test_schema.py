@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from quizzes import operations
-from quizzes.models import Question
+from quizzes.tests.fixtures.plugin import questions_of
 from quizzes.tests.test_api.conftest import QUESTIONS
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_swagger_ui_is_served_with_local_assets(anonymous):
 @pytest.mark.parametrize("path", sorted(OPERATIONS))
 def test_no_method_is_a_server_error_on_any_path(api, secret_quiz, path):
     """What schemathesis' bounded run does not try: every method, documented or not."""
-    question = Question.objects.filter(quiz=secret_quiz).first()
+    question = questions_of(secret_quiz)[0]
     url = path.format(
         id=question.pk if "quiz_id" in path else secret_quiz.pk, quiz_id=secret_quiz.pk
     )
@@ -162,7 +162,7 @@ def with_real_ids(case, teacher):
         return
     quiz = operations.create_quiz(teacher, {"title": "Fuzzed"}, list(QUESTIONS.values()))
     operations.set_status(quiz, "published")
-    question = Question.objects.filter(quiz=quiz).first()
+    question = questions_of(quiz)[0]
     # {quiz_id} then names the quiz, and {id} its question; {id} alone, the quiz.
     real = {"quiz_id": quiz.pk, "id": question.pk if "quiz_id" in case.path_parameters else quiz.pk}
     case.path_parameters = {name: str(real[name]) for name in case.path_parameters}

@@ -8,8 +8,6 @@ in these tests) are the project's shared ones (quizzes/tests/fixtures/plugin.py)
 
 import pytest
 
-from quizzes.models import Question
-
 QUESTIONS = [
     {
         "type": "multichoice",
@@ -73,10 +71,6 @@ def quiz(make_quiz, teacher):
     return make_quiz(
         "Astronomy", QUESTIONS, owner=teacher, description="About *stars*.", tags=["science"]
     )
-
-
-def questions_of(quiz):
-    return list(Question.objects.filter(quiz=quiz).order_by("position"))
 
 
 # -- what the UI's forms POST ----------------------------------------------------------

@@ -13,8 +13,7 @@ import pytest
 from django.utils.html import escape
 
 from quizzes import operations
-from quizzes.models import Question
-from quizzes.tests.fixtures.plugin import db_snapshot, token_client
+from quizzes.tests.fixtures.plugin import db_snapshot, question_named, questions_of, token_client
 from quizzes.tests.test_views.test_xss import active_content
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +82,7 @@ def planets_quiz(make_quiz):
 @pytest.fixture
 def planets_ids(planets_quiz):
     """{question name: id} of `planets_quiz`."""
-    return {q.name: str(q.pk) for q in Question.objects.filter(quiz=planets_quiz)}
+    return {q.name: str(q.pk) for q in questions_of(planets_quiz)}
 
 
 # -- the editor --------------------------------------------------------------------------
@@ -109,7 +108,7 @@ def test_a_description_saves_with_no_points(planets_quiz, owner_client):
     body = form_body(planets_quiz.version, name="Context", text="Read *this*.", points="5")
     response = owner_client.post(add_url(planets_quiz, "description"), body)
     assert response.status_code == 302, response.content
-    stored = Question.objects.get(quiz=planets_quiz, name="Context")
+    stored = question_named(planets_quiz, "Context")
     assert (stored.type, stored.text, stored.points, stored.answers) == (
         "description",
         "Read *this*.",
@@ -162,7 +161,7 @@ def test_a_valid_cloze_saves(planets_quiz, owner_client):
     body = form_body(planets_quiz.version, name="Gaps", text=CLOZE_TEXT, points="7")
     response = owner_client.post(add_url(planets_quiz, "cloze"), body)
     assert response.status_code == 302, response.content
-    stored = Question.objects.get(quiz=planets_quiz, name="Gaps")
+    stored = question_named(planets_quiz, "Gaps")
     assert (stored.type, stored.text, stored.points, stored.answers) == (
         "cloze",
         CLOZE_TEXT,
@@ -313,7 +312,7 @@ def test_a_choice_that_looks_like_a_placeholder_stays_text(make_quiz, owner_clie
         [{"type": "cloze", "name": "B", "text": "Pick {1:MC:=a {\\#2\\}~b} then {1:SA:=x}."}],
     )
     page = owner_client.get(preview_url(quiz)).content.decode()
-    question = Question.objects.get(quiz=quiz)
+    (question,) = questions_of(quiz)
     assert '<option value="0">a {#2}</option>' in page
     assert re.search(rf'then <input type="text" name="q-{question.pk}-2"', page)
 
@@ -337,7 +336,7 @@ def hostile_cloze(make_quiz):
         "Hostile",
         [{"type": "cloze", "name": "H", "text": HOSTILE_TEXT, "general_feedback": BREAKOUT}],
     )
-    return quiz, f"q-{Question.objects.get(quiz=quiz).pk}"
+    return quiz, f"q-{questions_of(quiz)[0].pk}"
 
 
 def assert_inert(page):
@@ -380,7 +379,7 @@ def test_hostile_answers_and_responses_are_inert_once_graded(hostile_cloze, owne
 
 def test_operations_store_the_hostile_cloze_as_written(hostile_cloze):
     quiz, _name = hostile_cloze
-    assert operations.question_data(Question.objects.get(quiz=quiz))["text"] == HOSTILE_TEXT
+    assert operations.question_data(questions_of(quiz)[0])["text"] == HOSTILE_TEXT
 
 
 # -- published from the editor, taken through the API --------------------------------------

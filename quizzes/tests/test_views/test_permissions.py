@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.tests.fixtures.plugin import db_snapshot
-from quizzes.tests.test_views.conftest import question_post, questions_of, quiz_post
+from quizzes.tests.fixtures.plugin import db_snapshot, questions_of
+from quizzes.tests.test_views.conftest import question_post, quiz_post
 
 
 def quiz_url(name):
@@ -187,7 +187,8 @@ def test_invalid_or_unknown_ids_are_404(url, owner_client):
 
 def test_a_question_of_another_quiz_is_404(quiz, teacher, owner_client):
     """Both quizzes are the teacher's: the question must still belong to the quiz in the URL."""
-    other = operations.duplicate_quiz(quiz, teacher)
+    first = operations.question_data(questions_of(quiz)[0])
+    other = operations.create_quiz(teacher, {"title": "Other"}, [first])
     url = reverse("question_edit", args=[quiz.pk, questions_of(other)[0].pk])
     assert owner_client.get(url).status_code == 404
 

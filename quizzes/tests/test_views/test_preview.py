@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.tests.fixtures.plugin import db_snapshot
-from quizzes.tests.test_views.conftest import questions_of
+from quizzes.tests.fixtures.plugin import db_snapshot, questions_of
 
 
 def responses(quiz, **by_name):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from quizzes import operations
 from quizzes.models import Question, Quiz
-from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.fixtures.plugin import db_snapshot, questions_of
 from quizzes.tests.test_views.conftest import quiz_post
 from quizzes.views.dashboard import PAGE_SIZE
 
@@ -178,19 +178,20 @@ def test_duplicate_a_quiz(quiz, staff, client_for):
     assert response["Location"] == reverse("quiz_editor", args=[copy.pk])
     assert copy.owner == staff
     assert copy.status == "draft"
-    assert Question.objects.filter(quiz=copy).count() == 7
+    assert len(questions_of(copy)) == 7
+    assert {q.owner_id for q in questions_of(copy)} == {staff.pk}, "copied into the staff's bank"
 
 
 def test_delete_a_quiz_after_confirming(quiz, owner_client):
     url = reverse("quiz_delete", args=[quiz.pk])
     confirm = owner_client.get(url).content.decode()
     assert "Delete “Astronomy”?" in confirm
-    assert "its 7 questions will be deleted" in confirm
+    assert "its 7 questions stay in your question bank" in confirm
     response = owner_client.post(url, {"version": quiz.version}, follow=True)
     assert response.redirect_chain == [("/", 302)]
     assert "Quiz “Astronomy” deleted." in messages_of(response)
     assert Quiz.objects.count() == 0
-    assert Question.objects.count() == 0
+    assert Question.objects.count() == 7
 
 
 def test_delete_with_a_stale_version_deletes_nothing(quiz, owner_client):

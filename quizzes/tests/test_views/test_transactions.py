@@ -1,6 +1,7 @@
 """A failure in the middle of a request leaves nothing half done.
 
-Delete, reorder and duplicate each write several documents. A non-transient
+Delete, adding, editing and duplicating a question each write several
+documents. A non-transient
 server error injected (failCommand) after the first of those writes fails
 the request with a 500, and the request's transaction (sessions_mw) takes the
 first write back. A transient error is retried: the change happens once.
@@ -10,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Quiz
-from quizzes.tests.fixtures.plugin import db_snapshot
-from quizzes.tests.test_views.conftest import questions_of
+from quizzes.tests.fixtures.plugin import db_snapshot, questions_of
+from quizzes.tests.test_views.conftest import question_post
 
 BAD_VALUE = 2  # a plain, non-transient server error
 WRITE_CONFLICT = 112
@@ -35,30 +36,27 @@ def crashing_client(teacher, client_for):
 
 # (the command that fails the second time, the URL, the POST body): why it is mid-request.
 HALF_DONE = {
-    # Questions are deleted first, then attempts and the quiz: the second delete fails.
+    # Attempts are deleted first, then the quiz: the second delete fails.
     "delete quiz": (
         "delete",
         lambda quiz: reverse("quiz_delete", args=[quiz.pk]),
         lambda quiz: {"version": quiz.version},
     ),
-    # The version is bumped first, then the positions are written: that write fails.
-    "reorder": (
+    # The quiz's version is bumped first, then the question: that update fails.
+    "edit question": (
         "update",
-        lambda quiz: reverse("question_reorder", args=[quiz.pk]),
-        lambda quiz: {
-            "version": quiz.version,
-            "order": [str(q.pk) for q in reversed(questions_of(quiz))],
-        },
+        lambda quiz: reverse("question_edit", args=[quiz.pk, questions_of(quiz)[0].pk]),
+        lambda quiz: question_post(quiz.version, name="Renamed"),
     ),
-    # The copy is inserted first, then its questions: that insert fails.
-    "duplicate quiz": (
+    # The question is inserted first, then its version 1: that insert fails.
+    "add question": (
         "insert",
-        lambda quiz: reverse("quiz_duplicate", args=[quiz.pk]),
-        lambda quiz: {},
+        lambda quiz: reverse("question_add", args=[quiz.pk, "multichoice"]),
+        lambda quiz: question_post(quiz.version, name="Added"),
     ),
-    # Later questions shift down first, then the version is bumped: that update fails.
+    # The copy is inserted first, then its version 1: that insert fails.
     "duplicate question": (
-        "update",
+        "insert",
         lambda quiz: reverse("question_duplicate", args=[quiz.pk, questions_of(quiz)[0].pk]),
         lambda quiz: {"version": quiz.version},
     ),

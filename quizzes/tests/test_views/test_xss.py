@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.tests.test_views.conftest import questions_of
+from quizzes.tests.fixtures.plugin import questions_of
 
 CORPUS = [
     '<script>alert("xss")</script>',

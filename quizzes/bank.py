@@ -1,0 +1,412 @@
+"""Every change to a teacher's question bank, as one function each.
+
+The bank is a tree of categories holding questions (quizzes.models). Views,
+the API, the importers and the commands change it only through these
+functions, so that its rules hold everywhere:
+
+- content is checked by `quizzes.validation` before anything is written;
+- creating a question writes version 1; every edit writes the next
+  immutable `QuestionVersion` and bumps `Question.version` with one
+  conditional update, in the caller's transaction. Passing
+  `expected_version` makes the change conditional: when the stored version
+  differs, `VersionConflict` is raised and nothing is written;
+- deleting a question takes it out of every quiz that uses it (its slots go
+  with it), so a quiz never names a missing question.
+
+These functions never commit on their own: requests get a transaction from
+sessions_mw's middleware; commands open one explicitly.
+"""
+
+from bson import ObjectId
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quizzes import fields
+from quizzes.access import bank_categories, bank_questions
+from quizzes.models import Answer, Category, Hint, Question, QuestionVersion, Quiz
+from quizzes.validation import clean_category, clean_question
+
+# The stored content of a question, as quizzes.fields declares it.
+QUESTION_FIELDS = ("type", *fields.QUESTION_FIELDS, *fields.QUESTION_EXTRAS)
+ANSWER_FIELDS = tuple(fields.ANSWER_FIELDS)
+HINT_FIELDS = tuple(fields.HINT_FIELDS)
+CATEGORY_FIELDS = ("name", "description", "description_format", "idnumber")
+
+
+class VersionConflict(Exception):
+    """The object changed since the client read it; `current` is its version now."""
+
+    def __init__(self, current):
+        super().__init__(f"the stored version is {current}")
+        self.current = current
+
+
+class CategoryError(ValueError):
+    """A category change that the tree cannot take (a cycle, a non-empty delete...)."""
+
+
+def conditional_bump(model, obj, expected_version=None, **changes):
+    """Increment `obj.version` with `changes` applied at once (F expressions allowed).
+
+    One round trip; raises VersionConflict when `expected_version` is stale.
+    """
+    matching = model.objects.filter(pk=obj.pk)
+    if expected_version is not None:
+        matching = matching.filter(version=expected_version)
+    updated = matching.update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+    if not updated:
+        current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise VersionConflict(current)
+    obj.version = model.objects.filter(pk=obj.pk).values_list("version", flat=True).get()
+    return obj
+
+
+# -- conversions between models and plain data --------------------------------
+def question_data(question):
+    """The plain data of a question's current content (see quizzes.validation)."""
+    data = {field: getattr(question, field) for field in QUESTION_FIELDS}
+    data["tags"] = list(question.tags)
+    data["answers"] = [
+        {field: getattr(answer, field) for field in ANSWER_FIELDS} for answer in question.answers
+    ]
+    data["hints"] = [
+        {field: getattr(hint, field) for field in HINT_FIELDS} for hint in question.hints
+    ]
+    return data
+
+
+def apply_question(question, data):
+    """Set a Question's content from cleaned plain data; returns the question."""
+    for field in QUESTION_FIELDS:
+        setattr(question, field, data[field])
+    question.tags = list(data.get("tags", ()))
+    question.answers = [Answer(**{f: a[f] for f in ANSWER_FIELDS}) for a in data["answers"]]
+    question.hints = [Hint(**{f: h[f] for f in HINT_FIELDS}) for h in data.get("hints", ())]
+    return question
+
+
+def stored_content(question):
+    """What a version records: the question's content as JSON-ready data."""
+    return question_data(question)
+
+
+# -- categories ---------------------------------------------------------------
+def category_tree(owner):
+    """[(category, depth, question count)] of the owner's bank, in tree order.
+
+    Two queries whatever the size of the bank: the categories, and one count
+    aggregate over the questions.
+    """
+    categories = list(bank_categories(owner))
+    counts = dict(
+        Question.objects.filter(category__in=[c.pk for c in categories])
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    children = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    rows = []
+
+    def walk(parent, depth):
+        for category in children.get(parent, ()):
+            rows.append((category, depth, counts.get(category.pk, 0)))
+            walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
+def subtree_ids(category):
+    """The ids of `category` and of every category under it."""
+    ids, frontier = [category.pk], [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def category_path(category):
+    """The names from the bank's root down to `category` (Moodle's path under "top")."""
+    names = []
+    while category is not None:
+        names.append(category.name)
+        category = category.parent
+    return tuple(reversed(names))
+
+
+def category_infos(owner):
+    """{category id: (path of names, {description, description_format, idnumber})} of
+    all the owner's categories (one query)."""
+    rows = {
+        row["pk"]: row
+        for row in Category.objects.filter(owner=owner).values("pk", "parent", *CATEGORY_FIELDS)
+    }
+    paths = {}
+
+    def path(pk):
+        if pk not in paths:
+            row = rows[pk]
+            parent = row["parent"]
+            paths[pk] = (*path(parent), row["name"]) if parent in rows else (row["name"],)
+        return paths[pk]
+
+    return {
+        pk: (path(pk), {field: row[field] for field in CATEGORY_FIELDS if field != "name"})
+        for pk, row in rows.items()
+    }
+
+
+def with_categories(questions):
+    """The plain data of `questions`, each with its `category` path, and the
+    {path: info} of their categories and of those above them (for Moodle formats)."""
+    infos = {}
+    data = []
+    categories = {}
+    for question in questions:
+        if question.owner_id not in infos:
+            infos[question.owner_id] = category_infos(question.owner_id)
+        path, _info = infos[question.owner_id].get(question.category_id, ((), {}))
+        data.append({**question_data(question), "category": path})
+        categories.update(
+            (known_path, info)
+            for known_path, info in infos[question.owner_id].values()
+            if known_path == path[: len(known_path)]
+        )
+    return data, dict(sorted(categories.items()))
+
+
+def create_category(owner, data, parent=None, staging=None):
+    """A new category (last among its siblings) from plain data; returns it."""
+    cleaned = clean_category(data)
+    siblings = Category.objects.filter(owner=owner, parent=parent)
+    return Category.objects.create(
+        owner=owner, parent=parent, position=siblings.count(), staging=staging, **cleaned
+    )
+
+
+def update_category(category, data, expected_version=None):
+    """Rename or re-describe a category."""
+    current = {field: getattr(category, field) for field in CATEGORY_FIELDS}
+    cleaned = clean_category({**current, **data})
+    conditional_bump(Category, category, expected_version, **cleaned)
+    for field, value in cleaned.items():
+        setattr(category, field, value)
+    return category
+
+
+def move_category(category, parent, expected_version=None):
+    """Put `category` (with everything under it) under `parent` (None: the root)."""
+    if parent is not None and parent.pk in subtree_ids(category):
+        raise CategoryError(_("A category cannot go inside itself or one of its subcategories."))
+    position = Category.objects.filter(owner=category.owner, parent=parent).count()
+    conditional_bump(Category, category, expected_version, parent=parent, position=position)
+    category.parent = parent
+    return category
+
+
+def delete_category(category, with_content=False, expected_version=None):
+    """Delete a category; one that holds questions or subcategories only `with_content`.
+
+    With its content, its subcategories and their questions go too, and the
+    quizzes that used them lose those slots.
+    """
+    if expected_version is not None and expected_version != category.version:
+        raise VersionConflict(category.version)
+    ids = subtree_ids(category)
+    questions = Question.objects.filter(category__in=ids)
+    if not with_content and (len(ids) > 1 or questions.exists()):
+        raise CategoryError(
+            _("This category is not empty: delete its questions and subcategories too?")
+        )
+    delete_questions(category.owner, list(questions.values_list("pk", flat=True)))
+    remove_random_slots(ids)
+    Category.objects.filter(pk__in=ids).delete()
+
+
+def ensure_path(owner, path, under=None, infos=None, staging=None, made=None):
+    """The category at `path` (names) below `under` (None: the root), created as needed.
+
+    `infos` maps a path to its description/idnumber for the categories
+    created; `made` ({path: Category}) caches lookups across calls.
+    """
+    made = {} if made is None else made
+    parent = under
+    for depth in range(1, len(path) + 1):
+        key = tuple(path[:depth])
+        if key not in made:
+            name = key[-1][: fields.CATEGORY_NAME_MAX]
+            found = Category.objects.filter(owner=owner, parent=parent, name=name, staging=staging)
+            info = (infos or {}).get(key, {})
+            made[key] = found.first() or create_category(
+                owner, {"name": name, **info}, parent, staging
+            )
+        parent = made[key]
+    return parent
+
+
+def default_category(owner, name):
+    """The owner's top-level category called `name`, created when missing."""
+    return ensure_path(owner, (name,))
+
+
+# -- questions ----------------------------------------------------------------
+def new_version(question, author):
+    return QuestionVersion(
+        question=question,
+        number=question.version,
+        author=author,
+        data=stored_content(question),
+    )
+
+
+def create_question(owner, category, data, author=None):
+    """A new bank question in `category` with its version 1; returns it."""
+    question = apply_question(Question(owner=owner, category=category), clean_question(data))
+    question.save()
+    new_version(question, author).save()
+    return question
+
+
+def create_questions(owner, categories, questions, author=None):
+    """Bulk-create cleaned questions: `categories[i]` is the category of `questions[i]`.
+
+    Two inserts (the questions, then their versions) whatever their number.
+    The data must already be cleaned (parsers return cleaned data).
+    """
+    now = timezone.now()
+    built = [
+        apply_question(
+            Question(owner=owner, category=category, created_at=now, updated_at=now), data
+        )
+        for category, data in zip(categories, questions, strict=True)
+    ]
+    if not built:
+        return []
+    Question.objects.bulk_create(built)
+    QuestionVersion.objects.bulk_create(new_version(question, author) for question in built)
+    return built
+
+
+def update_question(question, data, author=None, expected_version=None):
+    """Save an edit of `question` as its next version; returns the question."""
+    cleaned = clean_question({**question_data(question), **data})
+    apply_question(question, cleaned)
+    content = {field: getattr(question, field) for field in (*QUESTION_FIELDS, "tags")}
+    conditional_bump(
+        Question,
+        question,
+        expected_version,
+        answers=question.answers,
+        hints=question.hints,
+        **content,
+    )
+    new_version(question, author).save()
+    return question
+
+
+def version_data(question, number):
+    """The plain data of version `number` of `question`, or None when it has none."""
+    version = QuestionVersion.objects.filter(question=question, number=number).first()
+    return None if version is None else version.data
+
+
+def restore_version(question, number, author=None, expected_version=None):
+    """Make version `number`'s content current again, as a new version."""
+    data = version_data(question, number)
+    if data is None:
+        raise QuestionVersion.DoesNotExist(number)
+    return update_question(question, data, author, expected_version)
+
+
+def owned(owner, ids):
+    """The owner's visible questions among `ids` (invalid ids are left out)."""
+    ids = [ObjectId(pk) for pk in ids if ObjectId.is_valid(str(pk))]
+    return bank_questions(owner).filter(pk__in=ids)
+
+
+def search_questions(owner, category=None, subcategories=False, text="", tag="", qtype=""):
+    """The owner's questions, newest change first, narrowed by what is given:
+    in `category` (and, with `subcategories`, the categories under it), whose
+    name, text or ID number contains `text` (letter case ignored), tagged
+    `tag`, of type `qtype`. The UI's bank list and the API's share it."""
+    questions = bank_questions(owner)
+    if category is not None:
+        ids = subtree_ids(category) if subcategories else [category.pk]
+        questions = questions.filter(category__in=ids)
+    if text:
+        questions = questions.filter(
+            Q(name__icontains=text) | Q(text__icontains=text) | Q(idnumber__icontains=text)
+        )
+    if tag:
+        questions = questions.filter(tags__contains=[tag])
+    if qtype:
+        questions = questions.filter(type=qtype)
+    return questions.order_by("-updated_at", "-id")
+
+
+def move_questions(owner, ids, category):
+    """Put the owner's questions `ids` into `category`; returns how many moved."""
+    return owned(owner, ids).update(category=category, updated_at=timezone.now())
+
+
+def tag_questions(owner, ids, tags):
+    """Add `tags` to the owner's questions `ids` (a tag is added once)."""
+    collection = connection.get_collection(Question._meta.db_table)
+    result = collection.update_many(
+        {"_id": {"$in": list(owned(owner, ids).values_list("pk", flat=True))}},
+        {"$addToSet": {"tags": {"$each": list(tags)}}, "$set": {"updated_at": timezone.now()}},
+        session=connection.session,
+    )
+    return result.modified_count
+
+
+def delete_questions(owner, ids):
+    """Delete the owner's questions `ids` with their versions; their slots leave quizzes."""
+    ids = list(owned(owner, ids).values_list("pk", flat=True)) if ids else []
+    if not ids:
+        return 0
+    remove_fixed_slots(ids)
+    QuestionVersion.objects.filter(question__in=ids).delete()
+    Question.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+# -- slots: how quizzes use the bank -----------------------------------------------
+def slot_count(slots):
+    """How many questions a learner gets from `slots` (a random slot gives `count`)."""
+    return sum(slot.count or 0 if slot.question is None else 1 for slot in slots)
+
+
+def save_slots(quiz, slots, expected_version=None):
+    """Store `slots` as the quiz's slots: one update of one document, version bumped."""
+    conditional_bump(Quiz, quiz, expected_version, slots=slots, question_count=slot_count(slots))
+    quiz.slots = slots
+    quiz.question_count = slot_count(slots)
+    return quiz
+
+
+def quizzes_using(key, ids):
+    """The quizzes with a slot whose `key` ("question" or "category") is among `ids`."""
+    collection = connection.get_collection(Quiz._meta.db_table)
+    found = collection.find(
+        {f"slots.{key}": {"$in": list(ids)}}, {"_id": 1}, session=connection.session
+    )
+    return Quiz.objects.filter(pk__in=[document["_id"] for document in found])
+
+
+def remove_fixed_slots(question_ids):
+    """Take the questions `question_ids` out of every quiz (one update per quiz)."""
+    ids = set(question_ids)
+    for quiz in quizzes_using("question", ids):
+        save_slots(quiz, [slot for slot in quiz.slots if slot.question not in ids])
+
+
+def remove_random_slots(category_ids):
+    """Take the random slots drawing from `category_ids` out of every quiz."""
+    ids = set(category_ids)
+    for quiz in quizzes_using("category", ids):
+        save_slots(quiz, [slot for slot in quiz.slots if slot.category not in ids])
