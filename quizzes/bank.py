@@ -227,6 +227,22 @@ def delete_category(category, with_content=False, expected_version=None):
     Category.objects.filter(pk__in=ids).delete()
 
 
+def deletion_impact(category):
+    """What deleting `category` with its content takes away, for the page asking to
+    confirm it: {"questions": n, "subcategories": n, "quizzes": [Quiz]}, the quizzes
+    being those that would lose a slot (a fixed question or a random draw from it)."""
+    ids = subtree_ids(category)
+    question_ids = list(Question.objects.filter(category__in=ids).values_list("pk", flat=True))
+    quizzes = {quiz.pk: quiz for quiz in quizzes_using("category", ids)}
+    if question_ids:
+        quizzes.update((quiz.pk, quiz) for quiz in quizzes_using("question", question_ids))
+    return {
+        "questions": len(question_ids),
+        "subcategories": len(ids) - 1,
+        "quizzes": sorted(quizzes.values(), key=lambda quiz: quiz.title.lower()),
+    }
+
+
 def ensure_path(owner, path, under=None, infos=None, staging=None, made=None):
     """The category at `path` (names) below `under` (None: the root), created as needed.
 
