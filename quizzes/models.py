@@ -226,6 +226,37 @@ class QuestionVersion(models.Model):
         return f"{self.question_id} v{self.number}"
 
 
+class ImportRun(models.Model):
+    """A large import being staged (quizzes.formats.store): its categories carry
+    `staging=<this id>` until its last small transaction makes them visible and
+    deletes this record. `heartbeat` is renewed by every batch; a record whose
+    heartbeat is older than the lease, or whose process (`host`, `pid`) is gone,
+    belongs to an abandoned import: `manage.py cleanup_imports` (and the next
+    import) delete its staged remains, then the record."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        FAILED = "failed", _("failed")
+        ABANDONED = "abandoned", _("abandoned")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat = models.DateTimeField()
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    questions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.state})"
+
+
 class QuestionResult(EmbeddedModel):
     """How one question of an attempt was graded (see quizzes.scoring)."""
 
