@@ -26,6 +26,7 @@ import random
 from bson import ObjectId
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes import bank, fields
 from quizzes.bank import VersionConflict, question_data, save_slots
@@ -275,6 +276,26 @@ def slot_fields(slot):
 
 
 # -- slots ---------------------------------------------------------------------
+# How many questions a random slot draws.
+SLOT_COUNT = fields.Field(
+    "count", "integer", gettext_lazy("questions drawn"), minimum=1, maximum=SLOTS_MAX
+)
+
+
+def checked(name, field, value):
+    """`field.parse(value)`, or a ValidationError naming `name`."""
+    errors = fields.Errors()
+    parsed = errors.parse(name, field.parse, value)
+    errors.raise_if_any()
+    return parsed
+
+
+def slot_points(points):
+    """A slot's points override as stored: None (the question's own points) or
+    points as a question takes them; ValidationError({"points": ...}) otherwise."""
+    return None if points is None else checked("points", fields.QUESTION_FIELDS["points"], points)
+
+
 def insert_slots(quiz, new_slots, expected_version=None, position=None):
     """Put `new_slots` at `position` (None: at the end) of the quiz; one update."""
     slots = list(quiz.slots)
@@ -284,22 +305,28 @@ def insert_slots(quiz, new_slots, expected_version=None, position=None):
     return save_slots(quiz, slots[:position] + list(new_slots) + slots[position:], expected_version)
 
 
-def add_slots(quiz, questions, expected_version=None, position=None):
-    """Add fixed slots for bank `questions` (each at most once in a quiz)."""
+def add_slots(quiz, questions, expected_version=None, position=None, points=None):
+    """Add fixed slots for bank `questions` (each at most once in a quiz), with the
+    points override `points` (see `slot_points`)."""
+    points = slot_points(points)
     present = {slot.question for slot in quiz.slots}
     repeated = [question.name for question in questions if question.pk in present]
     if repeated:
         raise SlotError(_("Already in this quiz: %(names)s.") % {"names": ", ".join(repeated[:5])})
-    return insert_slots(quiz, [fixed_slot(q) for q in questions], expected_version, position)
+    new_slots = [fixed_slot(q, points) for q in questions]
+    return insert_slots(quiz, new_slots, expected_version, position)
 
 
-def add_random_slot(quiz, category, count, include_subcategories=False, expected_version=None):
-    """Add a slot drawing `count` questions at random from `category`."""
+def add_random_slot(
+    quiz, category, count, include_subcategories=False, expected_version=None, points=None
+):
+    """Add a slot drawing `count` questions (1 to SLOTS_MAX) at random from `category`."""
     slot = Slot(
         uid=ObjectId(),
         category=category.pk,
-        count=count,
+        count=checked("count", SLOT_COUNT, count),
         include_subcategories=include_subcategories,
+        points=slot_points(points),
     )
     insert_slots(quiz, [slot], expected_version)
     return slot
@@ -317,6 +344,7 @@ def remove_slot(quiz, uid, expected_version=None):
 
 def set_slot_points(quiz, uid, points, expected_version=None):
     """Override (or with None, stop overriding) the points of slot `uid`."""
+    points = slot_points(points)
     for slot in quiz.slots:
         if str(slot.uid) == str(uid):
             slot.points = points
