@@ -6,6 +6,8 @@ A parser turns a file into a `ParseResult` whose quizzes are the plain data of
 A writer turns a list of such quizzes into bytes.
 """
 
+import io
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,3 +184,63 @@ def decode_text(data):
                 _("the file is not UTF-8 text (save it as UTF-8 and try again)"), line=line
             ) from None
     return data.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class TextLines:
+    """The lines of a UTF-8 text, read as it goes: from bytes, a str or a binary file.
+
+    Iterating yields each line without its end ("\n", "\r\n" or "\r"), the BOM
+    left out, as `decode_text` reads the whole text; a byte sequence that is
+    not UTF-8 is a FormatError naming its line. `fraction` says how much of
+    the file was read (for progress bars). Memory holds one line at a time.
+    """
+
+    def __init__(self, source):
+        if isinstance(source, str):
+            source = source.encode("utf-8")
+        if isinstance(source, bytes | bytearray | memoryview):
+            self.size = len(source)
+            source = io.BytesIO(source)
+        else:
+            self.size = file_size(source)
+        self.file = source
+        self.read = 0
+
+    @property
+    def fraction(self):
+        return min(self.read / self.size, 1.0) if self.size else 1.0
+
+    def __iter__(self):
+        for number, raw in enumerate(self.file, 1):
+            self.read += len(raw)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise FormatError(
+                    _("the file is not UTF-8 text (save it as UTF-8 and try again)"), line=number
+                ) from None
+            if number == 1:
+                text = text.lstrip("\ufeff")
+            if text.endswith("\n"):
+                text = text[:-1]
+            if text.endswith("\r"):
+                text = text[:-1]
+            if "\r" in text:  # old Mac line ends
+                yield from text.split("\r")
+            else:
+                yield text
+
+
+def file_size(file):
+    """The size in bytes of a binary file object (0 when it cannot tell)."""
+    try:
+        return os.fstat(file.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        pass
+    try:
+        here = file.tell()
+        size = file.seek(0, io.SEEK_END)
+        file.seek(here)
+        return size - here
+    except (AttributeError, OSError):
+        return 0

@@ -40,8 +40,8 @@ from itertools import pairwise
 from django.utils.translation import gettext as _
 
 from quizzes.fields import NUMBER_RE, format_number
-from quizzes.formats.base import Format, FormatError, decode_text
-from quizzes.formats.moodle import MoodleQuiz, category_path
+from quizzes.formats.base import Format, FormatError, TextLines
+from quizzes.formats.moodle import MoodleQuiz, QuestionStream, category_path
 from quizzes.qtypes import registry
 
 DEFAULT_FORMAT = "moodle"
@@ -115,28 +115,28 @@ class Block:
         return Block(stripped, self.line_at(offset + len(rest) - len(stripped)), self.comments)
 
 
-def blocks(text, progress=None):
-    """The blocks of a GIFT text, lines kept as written (Moodle trims only the whole
-    text); comment lines are collected apart, and blank in the text (for line numbers)."""
-    lines, comments, first, offset = [], [], None, 0
-    for number, line in enumerate(text.split("\n"), 1):
-        offset += len(line) + 1
+def blocks(lines, progress=None):
+    """The blocks of a GIFT text (a TextLines), lines kept as written (Moodle trims only
+    the whole text); comment lines are collected apart, and blank in the text (for line
+    numbers)."""
+    kept, comments, first = [], [], None
+    for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped:
             if first is not None:
-                yield Block(protect("\n".join(lines).strip()), first, "\n".join(comments))
+                yield Block(protect("\n".join(kept).strip()), first, "\n".join(comments))
                 if progress:
-                    progress(min(offset / len(text), 1.0))
-            lines, comments, first = [], [], None
+                    progress(lines.fraction)
+            kept, comments, first = [], [], None
         elif stripped.startswith("//"):
             comments.append(stripped)
             if first is not None:
-                lines.append("")
+                kept.append("")
         else:
             first = first or number
-            lines.append(line)
+            kept.append(line)
     if first is not None:
-        yield Block(protect("\n".join(lines).strip()), first, "\n".join(comments))
+        yield Block(protect("\n".join(kept).strip()), first, "\n".join(comments))
 
 
 def with_format(raw, default):
@@ -330,16 +330,25 @@ def read_category(block, quiz):
     return block.after(line_end)
 
 
-def parse(data, filename=None, strict=False, progress=None):
-    """Read a GIFT file (bytes or str) as one quiz; see the module docstring."""
+def stream(source, filename=None, strict=False, progress=None):
+    """A QuestionStream of a GIFT file (bytes, str or a binary file), read block by block."""
     quiz = MoodleQuiz("gift", filename, strict)
-    for block in blocks(decode_text(data), progress):
+    return QuestionStream(quiz, read_blocks(TextLines(source), quiz, progress))
+
+
+def read_blocks(lines, quiz, progress):
+    for block in blocks(lines, progress):
         if block.text.startswith(CATEGORY):
             block = read_category(block, quiz)
             if not block.text:
                 continue
         read_question(block, quiz)
-    return quiz.finish()
+        yield from quiz.take()
+
+
+def parse(data, filename=None, strict=False, progress=None):
+    """Read a GIFT file (bytes or str) as one quiz; see the module docstring."""
+    return stream(data, filename, strict, progress).collect()
 
 
 # -- writing ------------------------------------------------------------------

@@ -91,7 +91,7 @@ class MoodleQuiz:
         self.strict = strict
         self.category = ()  # of the questions read next
         self.last_category = None
-        self.questions = []
+        self.pending = []  # [(question, number, line)] read and not taken yet
         self.count = 0
 
     def next_number(self):
@@ -155,8 +155,12 @@ class MoodleQuiz:
             self.warn(
                 _("%(rule)s Imported as Moodle imports it.") % {"rule": message}, line, number
             )
-        self.questions.append(question)
-        self.result.origins.append((number, line))
+        self.pending.append((question, number, line))
+
+    def take(self):
+        """The questions read since the last call: [(question, number, line)]."""
+        pending, self.pending = self.pending, []
+        return pending
 
     def fit_tags_and_idnumber(self, data, line, number):
         """Moodle's tags and ID numbers may be longer, or more, than OpenQuizz keeps: they
@@ -201,14 +205,61 @@ class MoodleQuiz:
             stem = stem[: -len(".gift")].strip()
         return (stem or self.last_category or _("Imported questions"))[:TITLE_MAX]
 
-    def finish(self):
-        """The ParseResult with this file's quiz; a FormatError when it has no question."""
-        if not self.questions:
-            raise FormatError(
-                _("the file holds no question OpenQuizz can import (%(skipped)s skipped)")
-                % {"skipped": self.result.skipped_count}
-            )
-        quiz = checked_quiz({"title": self.title()}, self.questions)
+    def nothing_to_import(self):
+        return FormatError(
+            _("the file holds no question OpenQuizz can import (%(skipped)s skipped)")
+            % {"skipped": self.result.skipped_count}
+        )
+
+    def quiz_data(self, questions=()):
+        """The file's quiz: its title (known once the file is read) and `questions`."""
+        quiz = checked_quiz({"title": self.title()}, list(questions))
         quiz["categories"] = self.result.categories
-        self.result.quizzes.append(quiz)
+        return quiz
+
+    def finish(self, questions):
+        """The ParseResult with this file's quiz of `questions`; a FormatError when
+        it has none."""
+        if not questions:
+            raise self.nothing_to_import()
+        self.result.quizzes.append(self.quiz_data(questions))
         return self.result
+
+
+class QuestionStream:
+    """The questions of a GIFT or Moodle XML file as they are read, for files of any size.
+
+    Iterating yields `(question, number, line)`: each question cleaned as
+    `parse()` returns it, with its category path in `question["category"]`
+    (its number and line in the file). Meanwhile `result` (a ParseResult
+    without quizzes) gathers the categories, notes and skipped questions;
+    `quiz_data()` gives the file's quiz (title...) once the file is read, and
+    `nothing_to_import()` the error of a file without questions. Memory holds
+    what was read since the last question, not the file. `parse()` is this,
+    collected.
+    """
+
+    def __init__(self, quiz, reader):
+        self.quiz = quiz
+        self.reader = reader
+
+    @property
+    def result(self):
+        return self.quiz.result
+
+    def __iter__(self):
+        return self.reader
+
+    def quiz_data(self, questions=()):
+        return self.quiz.quiz_data(questions)
+
+    def nothing_to_import(self):
+        return self.quiz.nothing_to_import()
+
+    def collect(self):
+        """The whole file as a ParseResult (what `parse()` returns)."""
+        questions = []
+        for question, number, line in self:
+            questions.append(question)
+            self.result.origins.append((number, line))
+        return self.quiz.finish(questions)

@@ -67,8 +67,14 @@ from quizzes.fields import (
     PENALTY_DEFAULT,
     format_number,
 )
-from quizzes.formats.base import Format, FormatError
-from quizzes.formats.moodle import MoodleQuiz, blank_category, category_path, default_name
+from quizzes.formats.base import Format, FormatError, file_size
+from quizzes.formats.moodle import (
+    MoodleQuiz,
+    QuestionStream,
+    blank_category,
+    category_path,
+    default_name,
+)
 from quizzes.qtypes import registry
 
 CHUNK_BYTES = 64 * 1024
@@ -465,25 +471,49 @@ def refused(parser, error):
     )
 
 
-def parse(data, filename=None, strict=False, progress=None):
-    """Read a Moodle XML file (bytes or str) as one quiz; see the module docstring."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+def stream(source, filename=None, strict=False, progress=None):
+    """A QuestionStream of a Moodle XML file (bytes, str or a binary file), read in chunks."""
     quiz = MoodleQuiz("moodlexml", filename, strict)
+    return QuestionStream(quiz, read_chunks(source, quiz, progress))
+
+
+def chunks(source):
+    """(chunk, fraction read) of bytes, a str or a binary file, CHUNK_BYTES at a time."""
+    if isinstance(source, str):
+        source = source.encode("utf-8")
+    if isinstance(source, bytes | bytearray | memoryview):
+        for start in range(0, len(source), CHUNK_BYTES):
+            yield source[start : start + CHUNK_BYTES], min((start + CHUNK_BYTES) / len(source), 1.0)
+        return
+    size, done = file_size(source), 0
+    while chunk := source.read(CHUNK_BYTES):
+        done += len(chunk)
+        yield chunk, min(done / size, 1.0) if size else 0.0
+
+
+def read_chunks(source, quiz, progress):
     target = QuestionElements()
     parser = DefusedXMLParser(target=target, forbid_dtd=True)
     target.parser = parser
     try:
-        for start in range(0, len(data), CHUNK_BYTES):
-            parser.feed(data[start : start + CHUNK_BYTES])
+        for chunk, fraction in chunks(source):
+            parser.feed(chunk)
             for element, line in target.take():
                 read_element(element, line, quiz)
+                yield from quiz.take()
             if progress:
-                progress(min((start + CHUNK_BYTES) / len(data), 1.0))
+                progress(fraction)
         parser.close()
+        for element, line in target.take():
+            read_element(element, line, quiz)
+            yield from quiz.take()
     except (ParseError, DefusedXmlException) as error:
         raise refused(parser, error) from None
-    return quiz.finish()
+
+
+def parse(data, filename=None, strict=False, progress=None):
+    """Read a Moodle XML file (bytes or str) as one quiz; see the module docstring."""
+    return stream(data, filename, strict, progress).collect()
 
 
 # -- writing ------------------------------------------------------------------
