@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from quizzes import fields
 from quizzes.access import bank_categories, bank_questions
 from quizzes.models import Answer, Category, Hint, Question, QuestionVersion, Quiz
-from quizzes.validation import clean_category, clean_question
+from quizzes.validation import clean_category, clean_question, parse_tags
 
 # The stored content of a question, as quizzes.fields declares it.
 QUESTION_FIELDS = ("type", *fields.QUESTION_FIELDS, *fields.QUESTION_EXTRAS)
@@ -370,10 +370,31 @@ def move_questions(owner, ids, category):
 
 
 def tag_questions(owner, ids, tags):
-    """Add `tags` to the owner's questions `ids` (a tag is added once)."""
+    """Add `tags` to the owner's questions `ids` (a tag is added once).
+
+    The tags are checked as a question's are; ValidationError({"tags": ...})
+    when one of the questions would end with more than fields.TAGS_MAX tags
+    (its next edit would be refused), and nothing is written.
+    """
+    errors = fields.Errors()
+    tags = errors.parse("tags", parse_tags, tags)
+    errors.raise_if_any()
+    questions = list(owned(owner, ids).values_list("pk", "name", "tags"))
+    crowded = [name for _pk, name, current in questions if len({*current, *tags}) > fields.TAGS_MAX]
+    if crowded:
+        errors.add(
+            "tags",
+            fields.error(
+                _("These questions would have more than %(limit)s tags: %(names)s."),
+                "too_many",
+                limit=fields.TAGS_MAX,
+                names=", ".join(crowded[:5]),
+            ),
+        )
+        errors.raise_if_any()
     collection = connection.get_collection(Question._meta.db_table)
     result = collection.update_many(
-        {"_id": {"$in": list(owned(owner, ids).values_list("pk", flat=True))}},
+        {"_id": {"$in": [pk for pk, _name, _tags in questions]}},
         {"$addToSet": {"tags": {"$each": list(tags)}}, "$set": {"updated_at": timezone.now()}},
         session=connection.session,
     )
