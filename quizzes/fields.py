@@ -356,6 +356,11 @@ TAG_MAX = 50
 TAGS_MAX = 20
 TEXT_MAX = 20_000
 FEEDBACK_MAX = 5_000
+# A question's text and general feedback: Moodle keeps them in LONGTEXT columns, and
+# its files carry images pasted into them as base64 data URIs (a photo is megabytes).
+# Large enough for most (750 kB of image each); a question at every limit, even in
+# 4-byte characters, stays under MongoDB's 16 MB document.
+RICH_TEXT_MAX = 1_000_000
 ANSWER_TEXT_MAX = 2_000
 ANSWERS_MAX = 100
 POINTS_MAX = 1000
@@ -396,7 +401,7 @@ FRACTION_RANGE = ("fraction_range", _("Enter a grade from %(min)s to %(max)s %%.
 # Every question has these; `type` and `answers` are the question types' business.
 QUESTION_FIELDS = declared(
     Field("name", "text", _("name"), required=True, max_length=TITLE_MAX),
-    Field("text", "text", _("question text"), required=True, max_length=TEXT_MAX),
+    Field("text", "text", _("question text"), required=True, max_length=RICH_TEXT_MAX),
     Field(
         "text_format",
         "choice",
@@ -405,6 +410,8 @@ QUESTION_FIELDS = declared(
         choices=TextFormat,
         help_text=_("How the text and feedback are written; Moodle's auto-format is 'moodle'."),
     ),
+    # 0 is allowed, as Moodle's editing form and importer allow it: a question that
+    # counts for nothing (graded, its points and maximum both 0).
     Field(
         "points",
         "number",
@@ -412,10 +419,9 @@ QUESTION_FIELDS = declared(
         default=1.0,
         minimum=0,
         maximum=POINTS_MAX,
-        exclusive_minimum=True,
-        range_error=("range", _("Give between 0 (excluded) and %(max)s points.")),
+        range_error=("range", _("Give between 0 and %(max)s points.")),
     ),
-    Field("general_feedback", "text", _("general feedback"), default="", max_length=FEEDBACK_MAX),
+    Field("general_feedback", "text", _("general feedback"), default="", max_length=RICH_TEXT_MAX),
     format_field("general_feedback_format", _("general feedback format")),
     Field(
         "penalty",

@@ -44,9 +44,11 @@ the rest. `None` for a field means "not given": its default applies.
 
 Normalisation beyond defaults: fields a type does not use are reset to their
 defaults (a numerical answer's `text`, a matching answer's `fraction` ...,
-a description's points); answer rows left entirely blank (forms offer spare
-rows) are dropped after validation, so error indices still match the rows
-the caller sent.
+a description's points, the hints of an essay or a description, a hint's
+options in a type whose hints have none); answer rows left entirely blank
+(forms offer spare rows) are dropped after validation, so error indices still
+match the rows the caller sent, and so are hints with neither text nor option.
+A question may be worth 0 points, as in Moodle: it is graded 0 of 0.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -168,6 +170,21 @@ def clean_rows(key, raw, errors, text_format=TextFormat.MARKDOWN):
     return rows
 
 
+def clean_hints(hints, qtype):
+    """The hints kept, as Moodle's question_type::save_hints keeps them: none for a type
+    without hints, the options only for a type whose hints have them, and a hint only
+    when it has a text or an option (the editor's spare rows are left out)."""
+    if qtype is not None and not qtype.has_hints:
+        return []
+    kept = []
+    for hint in hints:
+        if qtype is not None and not qtype.hint_parts:
+            hint.update(show_num_correct=False, clear_wrong=False)
+        if hint.get("text") or hint.get("show_num_correct") or hint.get("clear_wrong"):
+            kept.append(hint)
+    return kept
+
+
 # -- questions ----------------------------------------------------------------
 def parse_type(value):
     if not isinstance(value, str) or value.strip() not in registry.TYPES:
@@ -215,7 +232,7 @@ def clean_question(data, warnings=None):
     question.update(errors.parse_fields(raw, QUESTION_EXTRAS))
     question["tags"] = errors.parse("tags", parse_tags, raw["tags"])
     hints = clean_rows("hints", raw["hints"], errors, text_format or TextFormat.MARKDOWN)
-    question["hints"] = [hint for hint in hints if hint.get("text")]  # Moodle drops empty ones
+    question["hints"] = clean_hints(hints, registry.get(qtype) if qtype else None)
     if "category" in raw:
         question["category"] = errors.parse("category", parse_category, raw["category"])
     question["answers"] = clean_rows(

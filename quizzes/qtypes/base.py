@@ -81,6 +81,18 @@ class QuestionType:
     xml_names = ()  # other names Moodle reads for the type (it writes `name`)
 
     @property
+    def has_hints(self):
+        """Whether its questions keep hints: not an essay (graded by hand) nor a
+        description (nothing to answer), for which Moodle keeps none."""
+        return self.scored and not self.manual
+
+    @property
+    def hint_parts(self):
+        """Whether its hints may show the number correct and clear wrong answers: those
+        of the types with combined feedback (Moodle's question_hint_with_parts)."""
+        return "show_num_correct" in self.extra_fields
+
+    @property
     def template(self):
         """The learner's template fragment of the type."""
         return f"quizzes/qtypes/{self.name}.html"

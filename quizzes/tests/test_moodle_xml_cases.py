@@ -467,14 +467,8 @@ MATCH = {
 MATCH_PAIRS = [("A", "html", "a"), ("B", "html", "b"), ("C", "html", "c"), ("", "html", "d")]
 # Moodle keeps a hint without text when it has options (question_type::save_hints).
 MATCH_HINTS = [("Hint 1", "html", True, False), ("", "html", True, True)]
-KEEPS_HINTS_WITHOUT_TEXT = pytest.mark.xfail(
-    strict=True,
-    reason="validation.clean_hints drops a hint without text, even one with options: "
-    "Moodle keeps it (question_type::save_hints)",
-)
 
 
-@KEEPS_HINTS_WITHOUT_TEXT
 def test_import_match_19():
     question, result = one_question(MATCH_19_XML)
     expected = {**MATCH, "shuffle_answers": False, "tags": ["tagMatching", "tagTest"]}
@@ -484,7 +478,6 @@ def test_import_match_19():
     assert result.warnings == []
 
 
-@KEEPS_HINTS_WITHOUT_TEXT
 def test_export_match():
     xml = exported(
         cleaned(
@@ -1414,3 +1407,38 @@ def test_each_fixture_survives_a_round_trip(name):
     again = read(write([quiz], "moodlexml")[0], filename=name)
     assert again.quizzes == first.quizzes
     assert again.categories == first.categories
+
+
+def short_question_xml(defaultgrade="1", text="What comes after Alpha?", feedback="Beta."):
+    return f"""  <question type="shortanswer">
+    <name>
+      <text>Short</text>
+    </name>
+    <questiontext format="html">
+      <text><![CDATA[{text}]]></text>
+    </questiontext>
+    <generalfeedback format="html">
+      <text><![CDATA[{feedback}]]></text>
+    </generalfeedback>
+    <defaultgrade>{defaultgrade}</defaultgrade>
+    <answer fraction="100" format="plain_text">
+      <text>Beta</text>
+    </answer>
+  </question>"""
+
+
+def test_a_question_worth_0_points_is_imported_as_moodle_does():
+    """Moodle's form and importer take a default mark of 0; so does OpenQuizz."""
+    question, result = one_question(short_question_xml(defaultgrade="0"))
+    assert question["points"] == 0
+    assert result.warnings == []
+    again, _result = one_question(exported(question))
+    assert again["points"] == 0
+
+
+def test_pasted_images_in_texts_are_imported():
+    """Moodle's files carry images pasted into a text as base64 data URIs."""
+    image = '<img alt="" src="data:image/png;base64,' + "iVBORw0KGgo" * 50_000 + '">'
+    question, result = one_question(short_question_xml(text=image, feedback=image))
+    assert question["text"] == question["general_feedback"] == image
+    assert result.warnings == []

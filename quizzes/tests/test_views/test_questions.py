@@ -133,13 +133,13 @@ def test_errors_land_on_the_fields_and_rows_they_concern(quiz, owner_client):
             {"value": "abc", "tolerance": "-1", "fraction": "50"},
         ],
         name="",
-        points="0",
+        points="-1",
     )
     response = owner_client.post(reverse("question_add", args=[quiz.pk, "numerical"]), body)
     assert response.status_code == 400
     editor = response.context["editor"]
     assert editor.form.errors["name"] == ["This field is required."]
-    assert editor.form.errors["points"] == ["Give between 0 (excluded) and 1000 points."]
+    assert editor.form.errors["points"] == ["Give between 0 and 1000 points."]
     assert not editor.rows.forms[0].errors
     assert editor.rows.forms[1].errors["value"] == ["Enter a number."]
     page = response.content.decode()
