@@ -17,8 +17,10 @@ These functions never commit on their own: requests get a transaction from
 sessions_mw's middleware; commands open one explicitly.
 """
 
+import functools
+
 from bson import ObjectId
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,6 +307,116 @@ def create_questions(owner, categories, questions, author=None):
     Question.objects.bulk_create(built)
     QuestionVersion.objects.bulk_create(new_version(question, author) for question in built)
     return built
+
+
+# -- bulk inserts for imports ----------------------------------------------------
+def _converter(field):
+    """What the backend makes of a plain value of `field` before storing it (cheap)."""
+    if isinstance(field, models.FloatField):
+        return lambda value: None if value is None else float(value)
+    if isinstance(field, models.IntegerField):
+        return lambda value: None if value is None else int(value)
+    if isinstance(field, models.BooleanField):
+        return lambda value: None if value is None else bool(value)
+    return None
+
+
+def _columns(model, names):
+    """[(name, column, converter)] of `model`'s fields `names`, from its _meta."""
+    return [
+        (name, model._meta.get_field(name).column, _converter(model._meta.get_field(name)))
+        for name in names
+    ]
+
+
+@functools.cache
+def _question_shape():
+    """How Question documents are made of plain data: the model's own fields and columns."""
+    return (
+        _columns(Question, QUESTION_FIELDS),
+        _columns(Answer, ANSWER_FIELDS),
+        _columns(Hint, HINT_FIELDS),
+        {
+            name: Question._meta.get_field(name).column
+            for name in ("owner", "category", "version", "created_at", "updated_at")
+        },
+        {
+            name: QuestionVersion._meta.get_field(name).column
+            for name in ("question", "number", "author", "data", "created_at")
+        },
+    )
+
+
+def _embedded(columns, rows):
+    return [
+        {
+            column: value if convert is None else convert(value)
+            for name, column, convert in columns
+            for value in (row[name],)
+        }
+        for row in rows
+    ]
+
+
+def question_documents(owner_id, category_ids, questions, author_id, now):
+    """([Question document], [QuestionVersion document]) of cleaned questions, as
+    `create_questions` stores them; `category_ids[i]` is the category of `questions[i]`.
+
+    The shape comes from the models' _meta (fields, columns, value types); a
+    test keeps it equal to what the ORM stores.
+    """
+    fields_, answer_columns, hint_columns, meta, version_meta = _question_shape()
+    documents, versions = [], []
+    for category_id, data in zip(category_ids, questions, strict=True):
+        pk = ObjectId()
+        answers = data["answers"]
+        hints = data.get("hints", ())
+        tags = list(data.get("tags", ()))
+        document = {
+            "_id": pk,
+            meta["owner"]: owner_id,
+            meta["category"]: category_id,
+            meta["version"]: 1,
+            meta["created_at"]: now,
+            meta["updated_at"]: now,
+            "tags": tags,
+            "answers": _embedded(answer_columns, answers),
+            "hints": _embedded(hint_columns, hints),
+        }
+        content = {}
+        for name, column, convert in fields_:
+            value = data[name]
+            content[name] = value
+            document[column] = value if convert is None else convert(value)
+        content["tags"] = tags
+        content["answers"] = [{field: a[field] for field in ANSWER_FIELDS} for a in answers]
+        content["hints"] = [{field: h[field] for field in HINT_FIELDS} for h in hints]
+        documents.append(document)
+        versions.append(
+            {
+                version_meta["question"]: pk,
+                version_meta["number"]: 1,
+                version_meta["author"]: author_id,
+                version_meta["data"]: content,
+                version_meta["created_at"]: now,
+            }
+        )
+    return documents, versions
+
+
+def insert_questions(owner, category_ids, questions, author=None):
+    """Bulk-insert cleaned questions (as `create_questions`, without building models):
+    two insert_many, in the caller's transaction. Returns the new question ids in order."""
+    author_id = None if author is None else author.pk
+    documents, versions = question_documents(
+        owner.pk, category_ids, questions, author_id, timezone.now()
+    )
+    if not documents:
+        return []
+    session = connection.session
+    connection.get_collection(Question._meta.db_table).insert_many(documents, session=session)
+    connection.get_collection(QuestionVersion._meta.db_table).insert_many(versions, session=session)
+    return [document["_id"] for document in documents]
 
 
 def update_question(question, data, author=None, expected_version=None):

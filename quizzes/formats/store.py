@@ -1,40 +1,549 @@
-"""Parsed files into the question bank (and quizzes), all or nothing.
+"""Files into the question bank (and quizzes): all or nothing, whatever their size.
 
-Each question of a parsed file goes into the owner's bank under its Moodle
-category path (`question["category"]`), the categories created as needed
-with the descriptions and ID numbers the file gives (`ParseResult.categories`);
-a question without a category goes into one named after its quiz. Each quiz
-of the file then becomes a draft quiz using those questions as slots, unless
-`bank_only` or it holds more questions than a quiz may (`SLOTS_MAX`).
+Each question of a file goes into the owner's bank under its Moodle category
+path (`question["category"]`), the categories created as needed with the
+descriptions and ID numbers the file gives (`ParseResult.categories`); a
+question without a category goes into one named after its quiz (the file).
+Each quiz of the file then becomes a draft quiz using those questions as
+slots, unless `bank_only` or it holds more questions than a quiz may
+(`SLOTS_MAX`): then its questions stay in the bank only, and the `Imported`
+result says why.
 
-Requests already run in sessions_mw's transaction, so views and the API call
-`create_quizzes` directly. Commands and scripts, outside any request, wrap
-each file in sessions_mw's `run_in_transaction` (retried on transient errors
-like a request).
+Two paths, one result:
+
+- **small files** (at most `batch_size()` questions: the default 2,000 stay
+  far below MongoDB's transaction limits) are stored in one transaction.
+  Their categories merge into the bank: a path that exists is reused.
+- **larger files** are staged. An `ImportRun` record is written, then a new
+  top-level category named after the file with `staging=<run id>`, the
+  file's categories under it (staged too), and the questions in batches of
+  `batch_size()`, each batch its own transaction that also renews the run's
+  heartbeat. Readers ignore staged categories and their questions
+  (quizzes.access). The last transaction is small whatever the file: it
+  clears `staging` on the import's categories (a few), names the top
+  category (" (2)"... when a visible one has the name already), creates the
+  quiz from the ids kept (at most SLOTS_MAX) and deletes the run record. So
+  a staged import never merges into existing categories: moving its
+  questions there would be one large transaction; the teacher can move the
+  category afterwards.
+
+A failure deletes what the failed import staged; a killed process leaves its
+staged remains and its run record, whose heartbeat goes stale (or whose
+process is gone): `cleanup_abandoned()` (`manage.py cleanup_imports`, and
+every `import_quizzes`) deletes them. Cleanup first claims the record with a
+conditional update, and every batch and the last transaction check that the
+record is still running, so a cleanup and the import it took for dead cannot
+both succeed.
+
+Transactions: commands (no request around them) get one per step from
+sessions_mw's `run_in_transaction`. Requests must call `import_file` from a
+`@non_transactional` view to be staged: each step is then an `atomic()`
+block of its own on the request's session. Inside a request's transaction
+everything joins it (`create_quizzes` is for that case: an already parsed,
+small result).
 """
 
+import logging
+import os
+import socket
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_mongodb_backend.transaction import atomic
+
 from quizzes import bank, operations
+from quizzes.fields import CATEGORY_NAME_MAX
+from quizzes.formats import AUTO, FORMATS, detect, gift, moodlexml
+from quizzes.formats.base import FormatError, ParseResult
+from quizzes.models import Category, ImportRun, Question, QuestionVersion
 from quizzes.operations import SLOTS_MAX
+from sessions_mw.binding import ConnectionBinding
+from sessions_mw.outside import run_in_transaction
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 2000
+# A running import renews its heartbeat at every batch (seconds apart): one silent for
+# this long is dead.
+LEASE = timedelta(minutes=10)
+CLEANUP_BATCH = 5000
+STREAMS = {"gift": gift.stream, "moodlexml": moodlexml.stream}
 
 
+def batch_size():
+    """Questions per transaction (settings.OPENQUIZZ_IMPORT_BATCH, default 2,000)."""
+    return getattr(settings, "OPENQUIZZ_IMPORT_BATCH", DEFAULT_BATCH_SIZE)
+
+
+class ImportAbandoned(Exception):
+    """A cleanup took this import for dead and removed what it had staged."""
+
+
+# -- transactions -------------------------------------------------------------------
+def in_transaction(func):
+    """`func()` in a transaction of its own (see the module doc), or in the request's."""
+    binding = ConnectionBinding.current()
+    if binding is None:
+        return run_in_transaction(func)
+    if binding.in_request_transaction:
+        return func()
+    with atomic():
+        return func()
+
+
+def staging_possible():
+    """Whether a step can commit on its own (not inside a request's transaction)."""
+    binding = ConnectionBinding.current()
+    return binding is None or not binding.in_request_transaction
+
+
+# -- what an import did ---------------------------------------------------------------
+@dataclass
+class Imported:
+    """What an import did (or, for a dry run, would do).
+
+    `result` holds the file's categories, notes, warnings and skipped counts
+    (its quizzes without their questions for a streamed file); `quizzes` the
+    Quiz objects created; `questions` how many questions went into the bank;
+    `types` how many of each type; `bank_only` a sentence for each quiz left
+    in the bank only and why; `rows` the report: [(question data or None,
+    number, line, [notes])], the questions with notes (all the questions
+    kept, for a file read whole) and the file's other notes, in file order;
+    `category` the top category of a staged import.
+    """
+
+    result: ParseResult
+    quizzes: list = field(default_factory=list)
+    questions: int = 0
+    types: Counter = field(default_factory=Counter)
+    bank_only: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    staged: bool = False
+    category: Category | None = None
+
+
+def too_large(title, count):
+    """Why the quiz `title` of `count` questions stays in the bank only."""
+    return _(
+        "“%(title)s” has %(count)s questions, more than a quiz holds (%(limit)s): its "
+        "questions are in the bank only; build smaller quizzes from them."
+    ) % {"title": title, "count": count, "limit": SLOTS_MAX}
+
+
+def explain_bank_only(quizzes, bank_only):
+    """The bank-only sentences of quizzes [(title, question count)]."""
+    if bank_only:
+        return []
+    return [too_large(title, count) for title, count in quizzes if count > SLOTS_MAX]
+
+
+class Report:
+    """Builds `Imported.rows` while a stream is read: the questions with notes (or the
+    first `keep` questions), then the other notes."""
+
+    def __init__(self, result, keep=0):
+        self.result = result
+        self.keep = keep
+        self.rows = []
+        self.seen = 0
+        self.numbers = set()
+
+    def question(self, question, number, line):
+        notes = [note for note in self.result.notes[self.seen :] if note.question == number]
+        self.seen = len(self.result.notes)
+        if notes or len(self.rows) < self.keep:
+            self.rows.append((question, number, line, notes))
+            self.numbers.add(number)
+
+    def finish(self):
+        others = [note for note in self.result.notes if note.question not in self.numbers]
+        others.sort(key=lambda note: (note.line or 0, note.question or 0))
+        return self.rows + [(None, note.question, note.line, [note]) for note in others]
+
+
+# -- small files: one transaction -------------------------------------------------
 def create_quizzes(owner, quizzes, categories=None, bank_only=False):
-    """Store every quiz of a ParseResult; returns the quizzes created (see the module doc)."""
+    """Store every quiz of a ParseResult in the caller's transaction; returns the quizzes
+    created (see the module doc). The questions are the parsers' cleaned data: they
+    are not cleaned again."""
     made = {}
     created = []
     for quiz in quizzes:
-        questions = [dict(question) for question in quiz["questions"]]
-        paths = [tuple(question.pop("category", None) or ()) for question in questions]
-        fallback = []
-        targets = []
-        for path in paths:
+        questions = quiz["questions"]
+        targets, fallback = [], None
+        for question in questions:
+            path = tuple(question.get("category") or ())
             if path:
-                targets.append(bank.ensure_path(owner, path, infos=categories, made=made))
+                targets.append(bank.ensure_path(owner, path, infos=categories, made=made).pk)
                 continue
-            if not fallback:
-                fallback.append(bank.default_category(owner, quiz["title"]))
-            targets.append(fallback[0])
-        if bank_only or len(questions) > SLOTS_MAX:
-            bank.create_questions(owner, targets, questions, owner)
-        else:
-            created.append(operations.create_quiz(owner, quiz, questions, categories=targets))
+            if fallback is None:
+                fallback = bank.default_category(owner, quiz["title"])
+            targets.append(fallback.pk)
+        ids = bank.insert_questions(owner, targets, questions, owner)
+        if not bank_only and len(ids) <= SLOTS_MAX:
+            category = None if fallback is None else fallback.pk
+            created.append(operations.create_quiz_of(owner, quiz, ids, category))
     return created
+
+
+def store_result(owner, result, bank_only=False):
+    """An Imported of a ParseResult read whole, stored in one transaction (or staged
+    when it holds more than batch_size() questions)."""
+    if result.question_count > batch_size() and staging_possible():
+        return stage_result(owner, result, bank_only)
+    quizzes = in_transaction(
+        lambda: create_quizzes(owner, result.quizzes, result.categories, bank_only)
+    )
+    return whole(result, quizzes, bank_only)
+
+
+def whole(result, quizzes=(), bank_only=False, staged=False, category=None):
+    return Imported(
+        result=result,
+        quizzes=list(quizzes),
+        questions=result.question_count,
+        types=Counter(dict(result.types())),
+        bank_only=explain_bank_only(
+            [(quiz["title"], len(quiz["questions"])) for quiz in result.quizzes], bank_only
+        ),
+        rows=result.report(),
+        staged=staged,
+        category=category,
+    )
+
+
+# -- large files: staged in batches ---------------------------------------------------
+def alive(host, pid):
+    """Whether process `pid` of `host` may still run (unknown: yes)."""
+    if not pid or host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class StagedImport:
+    """One staged import: its run record, its staged categories, the ids of its quizzes'
+    questions (see the module doc)."""
+
+    def __init__(self, owner, name, categories):
+        self.owner = owner
+        self.name = (name or _("Imported questions"))[:CATEGORY_NAME_MAX]
+        self.categories = categories
+        self.run = ImportRun.objects.create(
+            owner=owner,
+            filename=self.name,
+            heartbeat=timezone.now(),
+            host=socket.gethostname()[:255],
+            pid=os.getpid(),
+        )
+        self.top = None
+        self.made = {}
+        self.stored = 0
+
+    def add(self, batch):
+        """Store a batch [(question, path)] in one transaction; returns their ids."""
+
+        def step():
+            # A retried step starts again from what the last committed one made.
+            made, top = dict(self.made), self.top
+            self.beat(len(batch))
+            if top is None:
+                top = bank.create_category(self.owner, {"name": self.name}, None, self.run.pk)
+            targets = [
+                bank.ensure_path(self.owner, path, top, self.categories, self.run.pk, made).pk
+                if path
+                else top.pk
+                for _question, path in batch
+            ]
+            questions = [question for question, _path in batch]
+            return made, top, bank.insert_questions(self.owner, targets, questions, self.owner)
+
+        self.made, self.top, ids = in_transaction(step)
+        self.stored += len(ids)
+        return ids
+
+    def beat(self, count=0):
+        renewed = ImportRun.objects.filter(pk=self.run.pk, state=ImportRun.State.RUNNING).update(
+            heartbeat=timezone.now(), questions=F("questions") + count
+        )
+        if not renewed:
+            raise ImportAbandoned(
+                _("this import was taken for abandoned and cleaned up: run it again")
+            )
+
+    def finish(self, quizzes):
+        """Make everything visible in one small transaction; `quizzes` [(quiz data, ids)]
+        (ids None: bank only). Returns (created quizzes, top category)."""
+
+        def step():
+            self.beat()
+            ImportRun.objects.filter(pk=self.run.pk).delete()
+            top = self.top
+            taken = set(
+                Category.objects.filter(owner=self.owner, parent=None, staging=None)
+                .filter(name__startswith=self.name)
+                .values_list("name", flat=True)
+            )
+            name, number = self.name, 1
+            while name in taken:
+                number += 1
+                name = f"{self.name} ({number})"
+            position = Category.objects.filter(owner=self.owner, parent=None, staging=None).count()
+            Category.objects.filter(pk=top.pk).update(name=name, position=position)
+            Category.objects.filter(staging=self.run.pk).update(staging=None)
+            top.name, top.position, top.staging = name, position, None
+            created = [
+                operations.create_quiz_of(self.owner, data, ids, top.pk)
+                for data, ids in quizzes
+                if ids is not None
+            ]
+            return created, top
+
+        if self.top is None:  # nothing was stored
+            ImportRun.objects.filter(pk=self.run.pk).delete()
+            return [], None
+        return in_transaction(step)
+
+    def fail(self):
+        """After an error: delete what was staged (a cleanup does it if this fails too)."""
+        try:
+            claimed = ImportRun.objects.filter(
+                pk=self.run.pk, state=ImportRun.State.RUNNING
+            ).update(state=ImportRun.State.FAILED)
+            if claimed:
+                remove_remains(self.run)
+        except Exception:
+            # The first error is the one to report; cleanup_imports deletes the rest.
+            logger.exception("could not delete the remains of import %s", self.run.pk)
+
+
+def stage_result(owner, result, bank_only=False):
+    """Stage a ParseResult read whole (an OpenQuizz JSON file) in batches."""
+    name = result.quizzes[0]["title"] if len(result.quizzes) == 1 else None
+    staged = StagedImport(owner, name, result.categories)
+    try:
+        kept = []
+        size = batch_size()
+        for quiz in result.quizzes:
+            own = len(result.quizzes) > 1
+            items = [
+                (q, tuple(q.get("category") or ()) or ((quiz["title"],) if own else ()))
+                for q in quiz["questions"]
+            ]
+            ids = []
+            for start in range(0, len(items), size):
+                ids += staged.add(items[start : start + size])
+            keep = not bank_only and len(ids) <= SLOTS_MAX
+            kept.append((quiz, ids if keep else None))
+        quizzes, top = staged.finish(kept)
+    except BaseException:
+        staged.fail()
+        raise
+    return whole(result, quizzes, bank_only, staged=True, category=top)
+
+
+def stage_stream(owner, stream, first, rest, bank_only, report):
+    """Stage a stream's questions: `first` (read already), then the `rest` iterator."""
+    staged = StagedImport(owner, stream.quiz.title(), stream.result.categories)
+    size = batch_size()
+    ids, count, types = [], 0, Counter()
+    try:
+        batch = []
+
+        def flush():
+            stored = staged.add(batch)
+            if len(ids) <= SLOTS_MAX:
+                ids.extend(stored[: SLOTS_MAX + 1 - len(ids)])
+            batch.clear()
+
+        for item in _chain(first, rest):
+            question, number, line = item
+            report.question(question, number, line)
+            types[question["type"]] += 1
+            count += 1
+            batch.append((question, tuple(question.get("category") or ())))
+            if len(batch) >= size:
+                flush()
+        if batch:
+            flush()
+        if not count:
+            raise stream.nothing_to_import()
+        quiz = stream.quiz_data()
+        keep = not bank_only and count <= SLOTS_MAX
+        quizzes, top = staged.finish([(quiz, ids if keep else None)])
+    except BaseException:
+        staged.fail()
+        raise
+    result = stream.result
+    result.quizzes = [quiz]
+    return Imported(
+        result=result,
+        quizzes=quizzes,
+        questions=count,
+        types=types,
+        bank_only=explain_bank_only([(quiz["title"], count)], bank_only),
+        rows=report.finish(),
+        staged=True,
+        category=top,
+    )
+
+
+def _chain(first, rest):
+    yield from first
+    yield from rest
+
+
+# -- any file -------------------------------------------------------------------------
+def sniff(source, filename):
+    """The format of a file (bytes or binary file object), read from its head."""
+    if isinstance(source, bytes | bytearray | memoryview | str):
+        return detect(source, filename)
+    here = source.tell()
+    head = source.read(1024)
+    source.seek(here)
+    return detect(head, filename)
+
+
+def read_all(source):
+    if isinstance(source, bytes | bytearray | memoryview | str):
+        return source
+    return source.read()
+
+
+def import_file(
+    owner,
+    source,
+    format=AUTO,
+    filename=None,
+    strict=False,
+    bank_only=False,
+    progress=None,
+    dry_run=False,
+    keep=0,
+):
+    """Import one file (bytes, str or a binary file object) for `owner`; an Imported.
+
+    FormatError when the file cannot be read (nothing written). GIFT and
+    Moodle XML files are streamed: memory holds a batch, not the file.
+    `dry_run` reads and reports, writing nothing; `keep` rows of questions
+    are kept in the report even without notes (for a preview).
+    """
+    name = sniff(source, filename) if format == AUTO else format
+    if name not in STREAMS:
+        fmt = FORMATS[name]
+        result = fmt.parse(read_all(source), filename=filename, strict=strict, progress=progress)
+        return (
+            whole(result, bank_only=bank_only)
+            if dry_run
+            else store_result(owner, result, bank_only)
+        )
+    stream = STREAMS[name](source, filename, strict, progress)
+    report = Report(stream.result, keep)
+    if dry_run:
+        return read_through(stream, report, bank_only)
+    first, limit = [], batch_size()
+    items = iter(stream)
+    for item in items:
+        first.append(item)
+        if len(first) > limit and staging_possible():
+            return stage_stream(owner, stream, first, items, bank_only, report)
+    if not first:
+        raise stream.nothing_to_import()
+    result = stream.result
+    result.origins = [(number, line) for _question, number, line in first]
+    result.quizzes = [stream.quiz_data([question for question, _n, _l in first])]
+    return store_result(owner, result, bank_only)
+
+
+def read_through(stream, report, bank_only):
+    """The Imported of a dry run: the file read to the end, nothing written."""
+    types, count = Counter(), 0
+    for question, number, line in stream:
+        report.question(question, number, line)
+        types[question["type"]] += 1
+        count += 1
+    if not count:
+        raise stream.nothing_to_import()
+    result = stream.result
+    quiz = stream.quiz_data()
+    result.quizzes = [quiz]
+    return Imported(
+        result=result,
+        questions=count,
+        types=types,
+        bank_only=explain_bank_only([(quiz["title"], count)], bank_only),
+        rows=report.finish(),
+    )
+
+
+# -- cleanup ----------------------------------------------------------------------------
+def abandoned_runs(now=None):
+    """The import runs whose staged data may be deleted: failed, abandoned, silent for
+    longer than LEASE, or whose process is gone."""
+    now = now or timezone.now()
+    runs = []
+    for run in ImportRun.objects.all():
+        if run.state != ImportRun.State.RUNNING:
+            runs.append(run)
+        elif run.heartbeat < now - LEASE or not alive(run.host, run.pid):
+            claimed = ImportRun.objects.filter(
+                pk=run.pk, state=ImportRun.State.RUNNING, heartbeat=run.heartbeat
+            ).update(state=ImportRun.State.ABANDONED)
+            if claimed:
+                runs.append(run)
+    return runs
+
+
+def remove_remains(run):
+    """Delete what `run` staged (its categories, their questions and versions), then its
+    record; returns how many questions went. Outside transactions, in batches: all of
+    it is invisible, and an interrupted cleanup resumes where it stopped."""
+    session = connection.session
+    questions = connection.get_collection(Question._meta.db_table)
+    versions = connection.get_collection(QuestionVersion._meta.db_table)
+    categories = connection.get_collection(Category._meta.db_table)
+    staged = [c["_id"] for c in categories.find({"staging": run.pk}, {"_id": 1}, session=session)]
+    removed = 0
+    while staged:
+        ids = [
+            q["_id"]
+            for q in questions.find(
+                {"category_id": {"$in": staged}}, {"_id": 1}, limit=CLEANUP_BATCH, session=session
+            )
+        ]
+        if not ids:
+            break
+        versions.delete_many({"question_id": {"$in": ids}}, session=session)
+        questions.delete_many({"_id": {"$in": ids}}, session=session)
+        removed += len(ids)
+    if staged:
+        categories.delete_many({"_id": {"$in": staged}, "staging": run.pk}, session=session)
+    ImportRun.objects.filter(pk=run.pk).delete()
+    return removed
+
+
+def cleanup_abandoned():
+    """Delete the staged remains of every abandoned import; [(run, questions removed)]."""
+    return [(run, remove_remains(run)) for run in abandoned_runs()]
+
+
+__all__ = [
+    "FormatError",
+    "ImportAbandoned",
+    "Imported",
+    "cleanup_abandoned",
+    "create_quizzes",
+    "import_file",
+    "store_result",
+]
