@@ -1,9 +1,15 @@
 """`manage.py import_quizzes FILE... --owner USER`: GIFT, Moodle XML or OpenQuizz JSON.
 
-Each file is read and checked whole before anything is written; then its
-quizzes are created in one transaction. A file with an error writes nothing
-and is reported with its line; the other files still import. The exit
-status is 1 when any file failed.
+Each file's questions go into the owner's question bank under the file's
+categories (a category named after the file when it has none), and each of
+its quizzes becomes a draft quiz of those questions, unless `--bank-only`
+or it holds more than a quiz may (SLOTS_MAX questions: the output says so).
+A file is all or nothing: small files in one transaction, larger ones
+staged in batches invisible to everyone and made visible at the end by one
+small transaction (quizzes.formats.store). A file with an error writes
+nothing and is reported with its line; the other files still import. Before
+importing, the remains of imports that died are deleted (as
+`cleanup_imports` does). The exit status is 1 when any file failed.
 """
 
 import sys
@@ -18,9 +24,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from pymongo.errors import PyMongoError
 from tqdm import tqdm
 
-from quizzes.formats import FORMATS, FormatError, parse
-from quizzes.formats.store import create_quizzes
-from sessions_mw.outside import run_in_transaction
+from quizzes.formats import FORMATS, FormatError
+from quizzes.formats.store import ImportAbandoned, cleanup_abandoned, import_file
 
 WARNINGS_SHOWN = 20
 
@@ -50,13 +55,13 @@ def counted(counts):
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Import quizzes from GIFT, Moodle XML or OpenQuizz JSON files. Each file is imported "
-        "in one transaction: a file with an error writes nothing."
+        "Import GIFT, Moodle XML or OpenQuizz JSON files into a teacher's question bank, "
+        "with a draft quiz per file. A file with an error writes nothing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
-        parser.add_argument("--owner", required=True, help=_("user name of the quizzes' owner"))
+        parser.add_argument("--owner", required=True, help=_("user name of the bank's owner"))
         parser.add_argument(
             "--format",
             choices=["auto", *FORMATS],
@@ -71,25 +76,32 @@ class Command(BaseCommand):
             action="store_true",
             help=_("refuse a file with questions of a type OpenQuizz does not have"),
         )
+        parser.add_argument(
+            "--bank-only",
+            action="store_true",
+            help=_("put the questions into the bank only, without making quizzes of them"),
+        )
 
-    def handle(self, *args, files, owner, format, dry_run, strict, **options):
+    def handle(self, *args, files, owner, format, dry_run, strict, bank_only, **options):
         self.progress_stream = options.get("stderr") or sys.stderr
+        self.verbosity = options.get("verbosity", 1)
         user = get_user(owner)
+        if not dry_run:
+            self.clean_up()
         totals = Counter()
         for path in files:
             try:
-                result = self.read(Path(path), format, strict)
-                quizzes = [] if dry_run else self.save(user, result)
-            except (OSError, FormatError, DatabaseError, PyMongoError) as error:
+                imported = self.read(Path(path), user, format, strict, bank_only, dry_run)
+            except (OSError, FormatError, DatabaseError, PyMongoError, ImportAbandoned) as error:
                 totals["failed"] += 1
                 self.stderr.write(
                     _("%(file)s: %(error)s — nothing was written for this file.")
                     % {"file": path, "error": reason(error)}
                 )
                 continue
-            totals["quizzes"] += len(result.quizzes)
-            totals["questions"] += result.question_count
-            self.report(path, result, quizzes, dry_run)
+            totals["quizzes"] += len(imported.quizzes)
+            totals["questions"] += imported.questions
+            self.report(path, imported, dry_run, bank_only)
         if len(files) > 1:
             self.stdout.write(
                 _(
@@ -107,56 +119,98 @@ class Command(BaseCommand):
                 returncode=1,
             )
 
-    def read(self, path, format, strict):
-        """The ParseResult of one file, with a progress bar on a terminal."""
-        data = path.read_bytes()
-        with tqdm(
-            total=len(data),
-            desc=path.name,
-            unit="B",
-            unit_scale=True,
-            leave=False,
-            file=self.progress_stream,
-            disable=not self.progress_stream.isatty(),
-        ) as bar:
+    def clean_up(self):
+        for run, removed in cleanup_abandoned():
+            self.stderr.write(
+                _(
+                    "Deleted the remains of an import that did not finish: %(file)s (%(count)s questions)."
+                )
+                % {"file": run.filename, "count": removed}
+            )
 
-            def progress(done):
-                bar.update(int(done * len(data)) - bar.n)
+    def read(self, path, user, format, strict, bank_only, dry_run):
+        """The Imported of one file, with a progress bar on a terminal."""
+        with path.open("rb") as file:
+            size = path.stat().st_size
+            with tqdm(
+                total=size,
+                desc=path.name,
+                unit="B",
+                unit_scale=True,
+                leave=False,
+                file=self.progress_stream,
+                disable=not self.progress_stream.isatty(),
+            ) as bar:
 
-            return parse(data, format=format, filename=path.name, strict=strict, progress=progress)
+                def progress(done):
+                    bar.update(int(done * size) - bar.n)
 
-    def save(self, user, result):
-        return run_in_transaction(lambda: create_quizzes(user, result.quizzes, result.categories))
+                return import_file(
+                    user,
+                    file,
+                    format=format,
+                    filename=path.name,
+                    strict=strict,
+                    bank_only=bank_only,
+                    progress=progress,
+                    dry_run=dry_run,
+                )
 
-    def report(self, path, result, quizzes, dry_run):
+    def report(self, path, imported, dry_run, bank_only):
+        questions = ngettext("%(count)s question", "%(count)s questions", imported.questions) % {
+            "count": imported.questions
+        }
         summary = {
             "file": path,
-            "quizzes": ngettext("%(count)s quiz", "%(count)s quizzes", len(result.quizzes))
-            % {"count": len(result.quizzes)},
-            "questions": ngettext(
-                "%(count)s question", "%(count)s questions", result.question_count
-            )
-            % {"count": result.question_count},
-            "types": counted(result.types()),
+            "questions": questions,
+            "types": counted(imported.types.most_common()),
         }
-        if dry_run:
-            line = _("%(file)s: would import %(quizzes)s, %(questions)s (%(types)s).")
+        quizzes = len(imported.result.quizzes) - len(imported.bank_only)
+        if bank_only or not quizzes:
+            summary["quizzes"] = _("into the bank only")
+            line = (
+                _("%(file)s: would import %(questions)s %(quizzes)s (%(types)s).")
+                if dry_run
+                else _("%(file)s: imported %(questions)s %(quizzes)s (%(types)s).")
+            )
         else:
-            line = _("%(file)s: imported %(quizzes)s, %(questions)s (%(types)s).")
+            summary["quizzes"] = ngettext("%(count)s quiz", "%(count)s quizzes", quizzes) % {
+                "count": quizzes
+            }
+            line = (
+                _("%(file)s: would import %(quizzes)s, %(questions)s (%(types)s).")
+                if dry_run
+                else _("%(file)s: imported %(quizzes)s, %(questions)s (%(types)s).")
+            )
         self.stdout.write(self.style.SUCCESS(line % summary))
-        for quiz in quizzes:
+        for message in imported.bank_only:
+            self.stdout.write(self.style.WARNING("  " + message))
+        if imported.category is not None:
+            self.stdout.write(
+                _("  staged in batches, now in the bank's category “%(name)s”")
+                % {"name": imported.category.name}
+            )
+        for quiz in imported.quizzes:
             self.stdout.write(
                 _("  “%(title)s” (id %(id)s): %(count)s questions")
                 % {"title": quiz.title, "id": quiz.pk, "count": quiz.question_count}
             )
+        result = imported.result
         if result.skipped:
             self.stdout.write(
                 _("  skipped: %(reasons)s") % {"reasons": counted(result.skipped.most_common())}
             )
-        for warning in result.warnings[:WARNINGS_SHOWN]:
-            self.stdout.write(self.style.WARNING(_("  warning: %(text)s") % {"text": warning}))
-        if len(result.warnings) > WARNINGS_SHOWN:
+        self.notes(imported.rows)
+
+    def notes(self, rows):
+        """The import report: each note, with its question's name when it has one."""
+        notes = [(question, note) for question, _number, _line, found in rows for note in found]
+        shown = notes if self.verbosity > 1 else notes[:WARNINGS_SHOWN]
+        for question, note in shown:
+            name = f" [{question['name']}]" if question else ""
+            self.stdout.write(self.style.WARNING(_("  note: %(text)s") % {"text": f"{note}{name}"}))
+        if len(notes) > len(shown):
             self.stdout.write(
-                _("  ... and %(count)s more warnings")
-                % {"count": len(result.warnings) - WARNINGS_SHOWN}
+                _("  ... and %(count)s more notes (all of them with --verbosity 2)")
+                % {"count": len(notes) - len(shown)}
             )
