@@ -478,7 +478,9 @@ def search_questions(owner, category=None, subcategories=False, text="", tag="",
 
 def move_questions(owner, ids, category):
     """Put the owner's questions `ids` into `category`; returns how many moved."""
-    return owned(owner, ids).update(category=category, updated_at=timezone.now())
+    # The ids first: the backend cannot update through owned()'s category subquery.
+    pks = list(owned(owner, ids).values_list("pk", flat=True))
+    return Question.objects.filter(pk__in=pks).update(category=category, updated_at=timezone.now())
 
 
 def tag_questions(owner, ids, tags):
