@@ -4,6 +4,8 @@ Body: `type` (a URN naming the kind of problem, stable for clients to test),
 `title` (short, for people), `status`, `detail` (this occurrence),
 `instance` (the request path) and `errors` (field path → messages; empty
 unless the input had invalid fields). A 412 also carries `current_version`.
+A change the current state refuses (a category that is not empty, a cycle in
+the category tree, a question already in the quiz, a full quiz) is a 409.
 
 Field paths are those of quizzes.validation ("options.pass_mark",
 "answers[2].fraction"); errors that concern no single field are under
@@ -25,7 +27,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from quizzes.operations import OrderMismatch, VersionConflict
+from quizzes.bank import CategoryError
+from quizzes.operations import OrderMismatch, SlotError, VersionConflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE = "urn:openquizz:problem:{code}"
@@ -37,22 +40,52 @@ TITLES = {
 }
 
 
+# What a 412 says, by the kind of object whose version If-Match named.
+STALE = {
+    "quiz": (
+        gettext_lazy("The quiz has changed since you read it."),
+        gettext_lazy(
+            "The quiz is now at version %(version)s: read it again, then retry with "
+            'If-Match: "%(version)s".'
+        ),
+    ),
+    "category": (
+        gettext_lazy("The category has changed since you read it."),
+        gettext_lazy(
+            "The category is now at version %(version)s: read it again, then retry with "
+            'If-Match: "%(version)s".'
+        ),
+    ),
+    "question": (
+        gettext_lazy("The question has changed since you read it."),
+        gettext_lazy(
+            "The question is now at version %(version)s: read it again, then retry with "
+            'If-Match: "%(version)s".'
+        ),
+    ),
+}
+
+
 class PreconditionFailed(exceptions.APIException):
-    """If-Match named a version the quiz no longer has."""
+    """If-Match named a version the object (by default a quiz) no longer has."""
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = gettext_lazy("The quiz has changed since you read it.")
+    default_detail = STALE["quiz"][0]
     default_code = "precondition_failed"
 
-    def __init__(self, current_version):
-        super().__init__(
-            _(
-                "The quiz is now at version %(version)s: read it again, then retry "
-                'with If-Match: "%(version)s".'
-            )
-            % {"version": current_version}
-        )
+    def __init__(self, current_version, subject="quiz"):
+        title, detail = STALE[subject]
+        super().__init__(detail % {"version": current_version})
+        self.title = title
         self.current_version = current_version
+
+
+class Conflict(exceptions.APIException):
+    """The change does not fit the object's current state (a non-empty category, a full quiz...)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The change conflicts with the current state of the object.")
+    default_code = "conflict"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -69,6 +102,8 @@ def as_api_exception(exc):
         return exceptions.ValidationError(django_errors(exc))
     if isinstance(exc, OrderMismatch):
         return exceptions.ValidationError({"order": [str(exc)]})
+    if isinstance(exc, CategoryError | SlotError):
+        return Conflict(str(exc))
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, Http404):
@@ -140,7 +175,7 @@ def problem_exception_handler(exc, context):
         extra["current_version"] = exc.current_version
         headers["ETag"] = f'"{exc.current_version}"'
     code = code_of(exc)
-    title = TITLES.get(code, exc.default_detail)
+    title = getattr(exc, "title", None) or TITLES.get(code, exc.default_detail)
     body = problem(request, response.status_code, code, title, detail, errors, **extra)
     return Response(
         body, status=response.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE

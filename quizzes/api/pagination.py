@@ -42,5 +42,11 @@ class QuizCursorPagination(TimestampCursorPagination):
     ordering = ("-updated_at", "-id")
 
 
+class QuestionCursorPagination(TimestampCursorPagination):
+    """The bank's questions (index (owner, -updated_at), or (category, -updated_at))."""
+
+    ordering = ("-updated_at", "-id")
+
+
 class AttemptCursorPagination(TimestampCursorPagination):
     ordering = ("-submitted_at", "-id")

@@ -6,7 +6,9 @@ Views declare their own bodies, parameters and success responses with
 - the `X-Causal-Token` header, accepted and returned by every operation
   (sessions_mw's middleware handles it);
 - an application/problem+json response for each error status an operation
-  can answer (see `problem_statuses`).
+  can answer (see `problem_statuses`);
+- `reads`, `changes` and `deletes` document the ETag and If-Match headers of
+  an object's version: a quiz's, a category's or a question's (`subject`).
 """
 
 from http import HTTPStatus
@@ -31,43 +33,61 @@ CAUSAL_TOKEN_RESPONSE = OpenApiParameter(
     response=True,
     description=CAUSAL_HEADER_HELP,
 )
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    description=(
-        'The quiz\'s ETag as you last read it (e.g. "7"): the write happens only if '
-        "nobody changed the quiz since, else 412. Without it, the last writer wins."
-    ),
-)
-ETAG = OpenApiParameter(
-    "ETag",
-    str,
-    OpenApiParameter.HEADER,
-    response=[200, 201],
-    required=True,
-    description='The quiz\'s version, quoted (e.g. "7"): send it back in If-Match.',
-)
+
+
+def if_match(subject="quiz"):
+    """The If-Match request header of a change guarded by the `subject`'s version."""
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        OpenApiParameter.HEADER,
+        description=(
+            f'The {subject}\'s ETag as you last read it (e.g. "7"): the write happens only '
+            f"if nobody changed the {subject} since, else 412. Without it, the last writer wins."
+        ),
+    )
+
+
+def etag_header(subject="quiz"):
+    """The ETag response header: the `subject`'s version."""
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=[200, 201],
+        required=True,
+        description=f'The {subject}\'s version, quoted (e.g. "7"): send it back in If-Match.',
+    )
+
+
+IF_MATCH = if_match()
+ETAG = etag_header()
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
-def reads(summary, response):
-    """Schema of a read answering `response` with the quiz's ETag."""
-    return extend_schema(summary=summary, responses={200: response}, parameters=[ETAG])
+def reads(summary, response, subject="quiz"):
+    """Schema of a read answering `response` with the `subject`'s ETag."""
+    return extend_schema(
+        summary=summary, responses={200: response}, parameters=[etag_header(subject)]
+    )
 
 
-def changes(summary, request, response, status_code=200, conditional=True):
-    """Schema of a write answering `response` and the quiz's new ETag; If-Match if `conditional`."""
+def changes(summary, request, response, status_code=200, conditional=True, subject="quiz"):
+    """Schema of a write answering `response` and the `subject`'s new ETag; If-Match if
+    `conditional`."""
+    headers = [if_match(subject), etag_header(subject)] if conditional else [etag_header(subject)]
     return extend_schema(
         summary=summary,
         request=request,
         responses={status_code: response},
-        parameters=[IF_MATCH, ETAG] if conditional else [ETAG],
+        parameters=headers,
     )
 
 
-def deletes(summary):
-    return extend_schema(summary=summary, responses={204: None}, parameters=[IF_MATCH])
+def deletes(summary, subject="quiz", parameters=()):
+    return extend_schema(
+        summary=summary, responses={204: None}, parameters=[if_match(subject), *parameters]
+    )
 
 
 class ApiAutoSchema(AutoSchema):
@@ -97,8 +117,15 @@ class ApiAutoSchema(AutoSchema):
             statuses |= {401, 403}  # no or a bad token; CSRF for session users
         if "{" in self.path:
             statuses.add(404)
-        if any(param is IF_MATCH for param in self.get_override_parameters()):
+        if any(
+            getattr(param, "name", None) == "If-Match" for param in self.get_override_parameters()
+        ):
             statuses.add(412)
+        # A view's `problem_statuses` ({action: statuses}) names the others it may answer.
+        statuses |= set(getattr(self.view, "problem_statuses", {}).get(self.view_action(), ()))
         if self.view.get_throttles():
             statuses.add(429)
         return statuses
+
+    def view_action(self):
+        return getattr(self.view, "action", None) or self.method.lower()

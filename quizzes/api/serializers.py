@@ -118,6 +118,18 @@ AnswerSerializer = type(
 HintSerializer = type("HintSerializer", (serializers.Serializer,), declared_fields(HINT_FIELDS))
 
 
+def question_content_fields():
+    """{name: serializer field} of a question's content (new instances each call)."""
+    return {
+        "type": serializers.ChoiceField(choices=QuestionType.choices),
+        **declared_fields(QUESTION_FIELDS),
+        **declared_fields(QUESTION_EXTRAS),
+        "tags": tags_field(),
+        "answers": AnswerSerializer(many=True, required=False, max_length=ANSWERS_MAX),
+        "hints": HintSerializer(many=True, required=False, max_length=HINTS_MAX),
+    }
+
+
 QuestionSerializer = type(
     "QuestionSerializer",
     (ContentSerializer,),
@@ -127,12 +139,7 @@ QuestionSerializer = type(
         "position": serializers.IntegerField(
             read_only=True, help_text=_("0-based place in the quiz; change it with reorder.")
         ),
-        "type": serializers.ChoiceField(choices=QuestionType.choices),
-        **declared_fields(QUESTION_FIELDS),
-        **declared_fields(QUESTION_EXTRAS),
-        "tags": tags_field(),
-        "answers": AnswerSerializer(many=True, required=False, max_length=ANSWERS_MAX),
-        "hints": HintSerializer(many=True, required=False, max_length=HINTS_MAX),
+        **question_content_fields(),
     },
 )
 
@@ -440,5 +447,6 @@ class ProblemSerializer(serializers.Serializer):
         help_text=_('Field path ("options.pass_mark", "answers[2].fraction") → messages.'),
     )
     current_version = serializers.IntegerField(
-        required=False, help_text=_("412 only: the quiz's version now.")
+        required=False,
+        help_text=_("412 only: the version of the quiz, category or question now."),
     )

@@ -7,7 +7,9 @@ view runs. Further endpoints are appended to `urlpatterns`.
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from quizzes.api.bank import BankQuestionViewSet, CategoryViewSet
 from quizzes.api.delivery import PublishedQuizViewSet
+from quizzes.api.slots import SlotViewSet
 from quizzes.api.transfer import QuizExportView, QuizImportView
 from quizzes.api.views import OBJECT_ID, QuestionViewSet, QuizViewSet, TokenView
 
@@ -18,7 +20,10 @@ router.register("quizzes", QuizViewSet, basename="quiz")
 router.register(
     rf"quizzes/(?P<quiz_id>{OBJECT_ID})/questions", QuestionViewSet, basename="question"
 )
+router.register(rf"quizzes/(?P<quiz_id>{OBJECT_ID})/slots", SlotViewSet, basename="slot")
 router.register("published", PublishedQuizViewSet, basename="published")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("questions", BankQuestionViewSet, basename="bank-question")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

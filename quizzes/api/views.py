@@ -250,6 +250,7 @@ class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     serializer_class = QuestionSerializer
     pagination_class = None
+    problem_statuses = {"create": {409}}  # a full quiz
 
     @cached_property
     def quiz(self):
