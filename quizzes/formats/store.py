@@ -501,6 +501,7 @@ def abandoned_runs(now=None):
                 pk=run.pk, state=ImportRun.State.RUNNING, heartbeat=run.heartbeat
             ).update(state=ImportRun.State.ABANDONED)
             if claimed:
+                run.state = ImportRun.State.ABANDONED
                 runs.append(run)
     return runs
 

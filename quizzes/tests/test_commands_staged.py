@@ -1,0 +1,310 @@
+"""Imports of any size (quizzes.formats.store): staged in batches, visible at the end only,
+nothing visible after a failure, and the remains of dead imports cleaned up."""
+
+import io
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+from pymongo.errors import OperationFailure, PyMongoError
+
+from quizzes import bank
+from quizzes.access import bank_categories, bank_questions
+from quizzes.formats import FormatError, gift, moodlexml, parse, store
+from quizzes.models import Category, ImportRun, Question, QuestionVersion, Quiz
+from quizzes.tests.fixtures.samples import every_type_quiz, fixture
+from quizzes.validation import clean_question
+from sessions_mw.transaction import TRANSIENT
+
+pytestmark = pytest.mark.django_db
+
+BATCH = 4
+
+
+@pytest.fixture(autouse=True)
+def small_batches(settings):
+    settings.OPENQUIZZ_IMPORT_BATCH = BATCH
+
+
+def gift_file(count, categories=("Algebra", "Geometry")):
+    """A GIFT text of `count` questions spread over `categories` (under "Maths")."""
+    blocks = []
+    per = -(-count // len(categories))
+    for n in range(count):
+        if n % per == 0:
+            blocks.append(f"$CATEGORY: $course$/top/Maths/{categories[n // per]}")
+        blocks.append(f"::Q{n}::{n} + 1?{{={n + 1} ~{n + 2}}}")
+    return "\n\n".join(blocks) + "\n"
+
+
+@pytest.fixture
+def files(tmp_path):
+    def make(name, content):
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        return str(path)
+
+    return make
+
+
+def run(*args):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=stdout, stderr=stderr)
+    except CommandError as error:
+        return stdout.getvalue(), stderr.getvalue(), error
+    return stdout.getvalue(), stderr.getvalue(), None
+
+
+def visible(user):
+    return bank_questions(user).count(), bank_categories(user).count(), Quiz.objects.count()
+
+
+def remains():
+    return (
+        Category.objects.exclude(staging=None).count(),
+        Question.objects.count(),
+        QuestionVersion.objects.count(),
+        ImportRun.objects.count(),
+    )
+
+
+@pytest.fixture
+def watch_batches(monkeypatch, teacher):
+    """What readers see after each batch of a staged import."""
+    seen = []
+    add = store.StagedImport.add
+
+    def watched(self, batch):
+        ids = add(self, batch)
+        seen.append(visible(teacher))
+        return ids
+
+    monkeypatch.setattr(store.StagedImport, "add", watched)
+    return seen
+
+
+@pytest.fixture
+def break_batch(monkeypatch):
+    """Make the `number`th batch of questions raise (once)."""
+
+    def arm(number, exception=None):
+        insert = bank.insert_questions
+        calls = []
+
+        def failing(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == number:
+                raise exception or PyMongoError("disk on fire")
+            return insert(*args, **kwargs)
+
+        monkeypatch.setattr(bank, "insert_questions", failing)
+
+    return arm
+
+
+# -- staged imports ---------------------------------------------------------------------
+def test_a_file_larger_than_a_batch_becomes_visible_only_at_the_end(teacher, files, watch_batches):
+    out, err, error = run("import_quizzes", files("big.gift", gift_file(10)), "--owner", "teacher")
+    assert error is None, err
+    assert watch_batches == [(0, 0, 0)] * 3  # 4 + 4 + 2 questions, none visible meanwhile
+    assert visible(teacher) == (10, 4, 1)
+    top = Category.objects.get(parent=None)
+    assert top.name == "big"
+    assert [c.name for c in top.children.all()] == ["Maths"]
+    assert sorted(c.name for c in Category.objects.filter(parent__parent=top)) == [
+        "Algebra",
+        "Geometry",
+    ]
+    quiz = Quiz.objects.get()
+    assert (quiz.title, quiz.question_count, quiz.category) == ("big", 10, top.pk)
+    names = [Question.objects.get(pk=slot.question).name for slot in quiz.slots]
+    assert names == [f"Q{n}" for n in range(10)], "the slots follow the file"
+    assert QuestionVersion.objects.count() == 10
+    assert ImportRun.objects.count() == 0
+    assert "imported 1 quiz, 10 questions" in out and "staged in batches" in out
+
+
+def test_a_small_file_keeps_one_transaction_and_merges_into_existing_categories(
+    teacher, files, watch_batches
+):
+    maths = bank.create_category(teacher, {"name": "Maths"})
+    _out, err, error = run("import_quizzes", files("small.gift", gift_file(BATCH)), "--owner",
+                           "teacher")  # fmt: skip
+    assert error is None, err
+    assert watch_batches == []
+    assert [c.name for c in maths.children.order_by("name")] == ["Algebra", "Geometry"]
+
+
+def test_a_staged_top_category_never_takes_a_name_in_use(teacher, files):
+    bank.create_category(teacher, {"name": "big"})
+    _out, err, error = run("import_quizzes", files("big.gift", gift_file(6)), "--owner", "teacher")
+    assert error is None, err
+    assert sorted(bank_categories(teacher).filter(parent=None).values_list("name", flat=True)) == [
+        "big",
+        "big (2)",
+    ]
+
+
+def test_a_staged_file_over_the_quiz_limit_goes_to_the_bank_only(teacher, files, monkeypatch):
+    monkeypatch.setattr(store, "SLOTS_MAX", 5)
+    out, _err, error = run("import_quizzes", files("big.gift", gift_file(9)), "--owner", "teacher")
+    assert error is None
+    assert (Quiz.objects.count(), bank_questions(teacher).count()) == (0, 9)
+    assert "imported 9 questions into the bank only" in out
+    assert "“big” has 9 questions, more than a quiz holds (5)" in out
+
+
+def test_a_failure_midway_leaves_nothing_visible_and_nothing_behind(teacher, files, break_batch):
+    break_batch(2)
+    _out, err, error = run("import_quizzes", files("big.gift", gift_file(10)), "--owner", "teacher")
+    assert error is not None and "disk on fire" in err
+    assert visible(teacher) == (0, 0, 0)
+    assert remains() == (0, 0, 0, 0), "the failed import deleted what it staged"
+
+
+def test_a_database_error_midway_leaves_nothing_visible(teacher, files, mongo_client):
+    # Inserts: the run record; then batch 1: its top category, Maths, Algebra, questions,
+    # versions; batch 2's first insert fails.
+    mongo_client.admin.command(
+        "configureFailPoint", "failCommand", mode={"skip": 6},
+        data={"failCommands": ["insert"], "errorCode": 2},
+    )  # fmt: skip
+    _out, err, error = run("import_quizzes", files("big.gift", gift_file(10)), "--owner", "teacher")
+    mongo_client.admin.command("configureFailPoint", "failCommand", mode="off")
+    assert error is not None and "failCommand" in err
+    assert visible(teacher) == (0, 0, 0)
+    assert remains() == (0, 0, 0, 0)
+
+
+def test_a_transient_error_retries_the_batch(teacher, files, break_batch):
+    break_batch(2, OperationFailure("write conflict", 112, {"errorLabels": [TRANSIENT]}))
+    _out, err, error = run("import_quizzes", files("big.gift", gift_file(10)), "--owner", "teacher")
+    assert error is None, err
+    assert visible(teacher) == (10, 4, 1)
+    assert Category.objects.count() == 4, "a retried batch does not make its categories twice"
+
+
+def test_a_format_error_after_some_batches_writes_nothing(teacher, files):
+    content = gift_file(10) + "\n::Bad::\nMissing brace {=a ~b\n"
+    _out, err, error = run("import_quizzes", files("big.gift", content), "--owner", "teacher")
+    assert error is not None and "question 11 (line" in err
+    assert visible(teacher) == (0, 0, 0)
+    assert remains() == (0, 0, 0, 0)
+
+
+# -- what dead imports leave ----------------------------------------------------------
+@pytest.fixture
+def dead_import(teacher, files, break_batch, monkeypatch):
+    """The remains of an import whose process died after its first batch."""
+    break_batch(2)
+    monkeypatch.setattr(store.StagedImport, "fail", lambda self: None)
+    _out, _err, error = run("import_quizzes", files("dead.gift", gift_file(10)), "--owner",
+                            "teacher")  # fmt: skip
+    assert error is not None
+    monkeypatch.undo()
+    assert visible(teacher) == (0, 0, 0), "staged data is invisible"
+    assert remains() == (3, 4, 4, 1)
+    return ImportRun.objects.get()
+
+
+def test_cleanup_leaves_a_running_import_alone(dead_import):
+    out, _err, error = run("cleanup_imports")
+    assert error is None
+    assert "1 import is running: left alone." in out and "No import to clean up." in out
+    assert remains() == (3, 4, 4, 1)
+
+
+def test_cleanup_removes_an_import_silent_for_longer_than_the_lease(teacher, dead_import):
+    ImportRun.objects.update(heartbeat=timezone.now() - store.LEASE - timedelta(seconds=1))
+    out, _err, error = run("cleanup_imports")
+    assert error is None
+    assert "Deleted import “dead” of teacher" in out and "4 staged questions" in out
+    assert remains() == (0, 0, 0, 0)
+
+
+def test_the_next_import_removes_the_remains_of_a_killed_one(teacher, files, dead_import):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid is now nobody's
+    ImportRun.objects.update(pid=gone.pid)
+    _out, err, error = run("import_quizzes", files("next.gift", "::Q::1 + 1 {=2 ~3}"), "--owner",
+                           "teacher")  # fmt: skip
+    assert error is None
+    assert "Deleted the remains of an import that did not finish: dead (4 questions)" in err
+    assert remains() == (0, 1, 1, 0)
+    assert visible(teacher) == (1, 1, 1)
+
+
+def test_a_failed_import_is_removed_whatever_its_heartbeat(dead_import):
+    ImportRun.objects.update(state=ImportRun.State.FAILED)
+    run("cleanup_imports")
+    assert remains() == (0, 0, 0, 0)
+
+
+def test_an_import_taken_for_dead_cannot_finish(teacher, files, monkeypatch):
+    finish = store.StagedImport.finish
+
+    def cleaned_meanwhile(self, quizzes):
+        ImportRun.objects.update(heartbeat=timezone.now() - store.LEASE * 2)
+        store.cleanup_abandoned()
+        return finish(self, quizzes)
+
+    monkeypatch.setattr(store.StagedImport, "finish", cleaned_meanwhile)
+    _out, err, error = run("import_quizzes", files("big.gift", gift_file(6)), "--owner", "teacher")
+    assert error is not None and "taken for abandoned" in err
+    assert visible(teacher) == (0, 0, 0)
+    assert remains() == (0, 0, 0, 0)
+
+
+# -- the pieces -----------------------------------------------------------------------
+def test_bulk_inserted_documents_have_the_shape_the_orm_gives(teacher):
+    category = bank.default_category(teacher, "Shapes")
+    questions = [clean_question(q) for q in every_type_quiz()["questions"]]
+    by_orm = bank.create_questions(teacher, [category] * len(questions), questions, teacher)
+    by_insert = bank.insert_questions(teacher, [category.pk] * len(questions), questions, teacher)
+    db_questions = connection.get_collection(Question._meta.db_table)
+    db_versions = connection.get_collection(QuestionVersion._meta.db_table)
+
+    def shape(pk):
+        document = db_questions.find_one({"_id": pk})
+        version = db_versions.find_one({"question_id": pk})
+        for stamp in ("_id", "created_at", "updated_at"):
+            document.pop(stamp)
+        for stamp in ("_id", "question_id", "created_at"):
+            version.pop(stamp)
+        return document, version
+
+    for orm, inserted in zip(by_orm, by_insert, strict=True):
+        assert shape(orm.pk) == shape(inserted)
+        assert bank.question_data(Question.objects.get(pk=inserted)) == bank.question_data(orm)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"), [(gift, "moodle4_biology.gift"), (moodlexml, "moodle4_biology.xml")]
+)
+def test_a_stream_yields_what_parse_returns(module, name, tmp_path):
+    data = fixture(name)
+    data = data if isinstance(data, bytes) else data.encode()
+    parsed = parse(data, filename=name)
+    path = tmp_path / name
+    path.write_bytes(data)
+    with path.open("rb") as file:
+        stream = module.stream(file, filename=name)
+        items = list(stream)
+    assert [question for question, _n, _l in items] == parsed.quizzes[0]["questions"]
+    assert [(number, line) for _q, number, line in items] == parsed.origins
+    assert stream.result.categories == parsed.categories
+    assert stream.result.warnings == parsed.warnings
+    assert stream.quiz_data()["title"] == parsed.quizzes[0]["title"]
+
+
+def test_gift_lines_are_read_as_the_whole_text_was(tmp_path):
+    text = "\ufeff::A::one\r\n{T}\r\n\r\n::B::two\r{F}\n"
+    assert [q["name"] for q in gift.parse(text.encode()).quizzes[0]["questions"]] == ["A", "B"]
+    with pytest.raises(FormatError) as error:
+        gift.parse(b"::A::one {T}\n\n::B::\xff {F}")
+    assert "line 3: the file is not UTF-8" in str(error.value)
