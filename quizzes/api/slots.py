@@ -124,7 +124,7 @@ class SlotCreateSerializer(CommandSerializer):
 
 
 class SlotPointsSerializer(CommandSerializer):
-    points = points_field()
+    points = points_field(required=True)
 
 
 class SlotOrderSerializer(CommandSerializer):
