@@ -10,8 +10,15 @@ import pytest
 
 from quizzes import bank, operations
 from quizzes.models import Category, Question, QuestionVersion, Quiz
-from quizzes.tests.fixtures.plugin import db_snapshot, questions_of, token_client
-from quizzes.tests.test_api.conftest import QUESTIONS, assert_problem
+from quizzes.tests.fixtures.plugin import (
+    db_snapshot,
+    questions_of,
+    token_client,
+    version_snapshot,
+)
+from quizzes.tests.test_api.conftest import QUESTIONS, assert_problem, quiz_url
+from quizzes.tests.test_api.test_bad_input import CORPUS
+from quizzes.tests.test_api.test_transactions import failing
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +415,170 @@ def test_bulk_is_all_or_nothing(api, tree, body, field):
     assert field in assert_problem(response, 400)["errors"]
     assert db_snapshot() == before
     assert Question.objects.get(pk=tree.q.sum.pk).tags == ["hard"]
+
+
+# -- bad input -------------------------------------------------------------------------
+def body_endpoints(tree, quiz):
+    slot = quiz.slots[0].uid
+    return {
+        "create category": ("post", url("categories")),
+        "put category": ("put", url("categories", tree.arts)),
+        "patch category": ("patch", url("categories", tree.arts)),
+        "create question": ("post", url("questions")),
+        "put question": ("put", url("questions", tree.q.sky)),
+        "patch question": ("patch", url("questions", tree.q.sky)),
+        "bulk": ("post", url("questions", suffix="bulk/")),
+        "add slot": ("post", quiz_url(quiz, "slots/")),
+        "patch slot": ("patch", quiz_url(quiz, f"slots/{slot}/")),
+        "reorder slots": ("post", quiz_url(quiz, "slots/reorder/")),
+    }
+
+
+@pytest.fixture
+def bank_quiz(tree, make_quiz):
+    quiz = make_quiz("Bank quiz")
+    return operations.add_slots(quiz, [tree.q.sum, tree.q.sky])
+
+
+@pytest.mark.parametrize(("name", "body", "status"), CORPUS, ids=[case[0] for case in CORPUS])
+def test_corpus(api, tree, bank_quiz, name, body, status):
+    before = version_snapshot()
+    for endpoint, (method, target) in body_endpoints(tree, bank_quiz).items():
+        response = api.generic(method.upper(), target, body, content_type="application/json")
+        assert_problem(response, status), endpoint
+    assert version_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "field"),
+    [
+        ("create category", {"name": 42}, "name"),
+        ("create category", {"name": "x", "description_format": "word"}, "description_format"),
+        ("create category", {"name": "x" * 256}, "name"),
+        ("create category", {"name": "x", "parent": ["a"]}, "parent"),
+        ("create category", {"name": "x", "depth": 3}, "depth"),
+        ("patch category", {"version": 9}, "version"),
+        ("patch category", {"idnumber": {"a": 1}}, "idnumber"),
+        ("create question", {"category": "{arts}", "type": "essay", "name": "x"}, "text"),
+        ("create question", {"category": "{arts}", **QUESTIONS["essay"], "points": "x"}, "points"),
+        ("patch question", {"type": "nope"}, "type"),
+        ("patch question", {"id": "{arts}"}, "id"),
+        ("patch question", {"answers": "none"}, "answers"),
+        ("patch question", {"category": 12}, "category"),
+        ("bulk", {"action": 1, "ids": 2}, "action"),
+        ("add slot", {"questions": "all"}, "questions"),
+        ("patch slot", {"points": [1]}, "points"),
+        ("reorder slots", {"order": "reversed"}, "order"),
+        ("reorder slots", {}, "order"),
+    ],
+)
+def test_wrong_fields_are_400_with_their_errors(api, tree, bank_quiz, endpoint, body, field):
+    method, target = body_endpoints(tree, bank_quiz)[endpoint]
+    body = {k: v.format(arts=tree.arts.pk) if isinstance(v, str) else v for k, v in body.items()}
+    before = db_snapshot()
+    response = getattr(api, method)(target, body)
+    assert field in assert_problem(response, 400)["errors"]
+    assert db_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "categories/nope/"),
+        ("patch", "categories/0123456789ABCDEF01234567/"),
+        ("delete", f"categories/{MISSING}/"),
+        ("get", f"questions/{MISSING}/"),
+        ("put", "questions/0123456789abcdef0123456/"),
+        ("get", "questions/{sky}/versions/0/"),
+        ("get", "questions/{sky}/versions/-1/"),
+        ("get", "questions/{sky}/versions/one/"),
+        ("post", "questions/{sky}/versions/1234567890/restore/"),
+        ("get", f"quizzes/{MISSING}/slots/"),
+        ("patch", "quizzes/{quiz}/slots/{sky}/"),
+        ("delete", "quizzes/{quiz}/slots/nope/"),
+        ("post", f"quizzes/{MISSING}/slots/reorder/"),
+        ("post", "questions/bulk"),
+    ],
+)
+def test_invalid_ids_are_404(api, tree, bank_quiz, method, path):
+    before = db_snapshot()
+    target = f"{API}/" + path.format(sky=tree.q.sky.pk, quiz=bank_quiz.pk)
+    assert_problem(getattr(api, method)(target, {"points": 1}), 404, "not_found")
+    assert db_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        ("put category", {"name": "x"}),
+        ("patch category", {"name": "x"}),
+        ("put question", {**QUESTIONS["essay"], "category": "{arts}"}),
+        ("patch question", {"name": "x"}),
+        ("add slot", {"question": "{essay}"}),
+        ("patch slot", {"points": 2}),
+        ("reorder slots", {"order": []}),
+    ],
+)
+@pytest.mark.parametrize("if_match", ['"0"', 'W/"1"', 'W/"2"', '"0", "9"', "garbage"])
+def test_a_stale_if_match_is_412(api, tree, bank_quiz, endpoint, body, if_match):
+    method, target = body_endpoints(tree, bank_quiz)[endpoint]
+    known = {"arts": tree.arts.pk, "essay": tree.q.essay.pk}
+    body = {k: v.format(**known) if isinstance(v, str) else v for k, v in body.items()}
+    before = db_snapshot()
+    response = getattr(api, method)(target, body, HTTP_IF_MATCH=if_match)
+    assert_problem(response, 412, "precondition_failed")
+    assert db_snapshot() == before
+
+
+# -- a server error mid-way ------------------------------------------------------------------
+def doomed(tree, make_quiz):
+    """A quiz using the questions that the multi-document deletes below take away."""
+    quiz = make_quiz("Doomed")
+    operations.add_slots(quiz, [tree.q.sum, tree.q.e, tree.q.essay])
+    operations.add_random_slot(quiz, tree.physics, 1)
+    return quiz
+
+
+# (request, how many delete commands succeed before one fails)
+MID_WAY = [
+    ("bulk delete", 0),  # the quiz lost its slots, then the versions' delete fails
+    ("bulk delete", 1),  # versions deleted, then the questions' delete fails
+    ("category with content", 1),
+    ("category with content", 2),  # questions gone, then the categories' delete fails
+]
+
+
+def multi_document_request(name, tree):
+    if name == "bulk delete":
+        body = {"action": "delete", "ids": [str(tree.q.sum.pk), str(tree.q.e.pk)]}
+        return "post", url("questions", suffix="bulk/"), body
+    return "delete", url("categories", tree.science) + "?with_content=true", None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "skip"), MID_WAY)
+def test_an_error_mid_way_writes_nothing(api, tree, make_quiz, mongo_client, name, skip):
+    doomed(tree, make_quiz)
+    api.raise_request_exception = False
+    before = db_snapshot()
+    method, target, body = multi_document_request(name, tree)
+    with failing(mongo_client, "delete", {"skip": skip}, transient=False) as reached:
+        response = getattr(api, method)(target, body)
+    assert reached["count"] > skip
+    assert response.status_code == 500
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["bulk delete", "category with content"])
+def test_a_transient_error_is_retried_and_done_once(api, tree, make_quiz, mongo_client, name):
+    quiz = doomed(tree, make_quiz)
+    method, target, body = multi_document_request(name, tree)
+    with failing(mongo_client, "delete", {"times": 1}, transient=True) as reached:
+        response = getattr(api, method)(target, body)
+    assert reached["count"] >= 1
+    assert response.status_code in (200, 204), response.content
+    left = {"bulk delete": {"Sky", "Essay"}, "category with content": {"Essay"}}[name]
+    assert set(Question.objects.values_list("name", flat=True)) == left
+    assert QuestionVersion.objects.count() == len(left)
+    assert [q.name for q in questions_of(quiz)] == ["Essay"]
