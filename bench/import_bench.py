@@ -1,60 +1,51 @@
-"""Import benchmark: a 10,000-question GIFT file into a throwaway MongoDB.
+"""Import benchmark: GIFT files into a throwaway MongoDB, against raw pymongo.
 
     make bench          # or: .venv/bin/python bench/import_bench.py [--questions N]
+                        #     [--rounds R] [--large N (0: skip)] [--output FILE]
 
 Starts its own single-node replica set (temporary directory, free port, as
-the tests do), migrates a throwaway database, and generates a GIFT file
-cycling through every question type (feedback, weights, categories). Then,
-for N/4 and N questions:
+the tests do), migrates a throwaway database, and generates GIFT files
+cycling through the question types (feedback, weights, a category every
+1,000 questions). Django runs with its production settings (DEBUG off).
 
-- parse: the file into validated quiz data (quizzes.formats.parse);
-- import: the parsed quiz into the database in one transaction
-  (sessions_mw.outside.run_in_transaction, as import_quizzes does), counting the insert
-  commands the driver sends (pymongo command monitoring);
-- memory: the peak of Python allocations over parse + import (tracemalloc,
-  measured in a separate run so that it does not slow the timed one), and
-  per question, to show it grows linearly.
+1. storage: the parsed N-question file stored as `import_quizzes` stores it
+   (quizzes.formats.store: staged in batches of settings.OPENQUIZZ_IMPORT_BATCH,
+   then the quiz), side by side with inserting the same documents with raw
+   pymongo `insert_many` in one transaction; R interleaved A/B rounds,
+   medians and their ratio (target: at most 3x).
+2. end to end: the file's bytes to a visible quiz, parse included
+   (store.import_file), R rounds, median rate (target: at least 8,000
+   questions/s).
+3. large: `manage.py import_quizzes` of a file of `--large` questions (30 MB
+   for 300,000) in a subprocess; its peak resident memory (getrusage of the
+   finished child, target: under 400 MB) and rate.
 
-Django runs with its production settings (DEBUG off). Prints the numbers;
-asserts nothing (speed is measured here, never in tests).
+Prints a table and writes bench/results.json. Asserts nothing: speed is
+measured here, never in tests.
 """
 
 import argparse
+import json
 import os
+import platform
 import resource
 import secrets
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+from datetime import UTC, datetime
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from pymongo import monitoring  # noqa: E402
-
 from openquizz.mongod import LocalMongod, free_port  # noqa: E402
 
 DATABASE = "openquizz_bench"
-
-
-class InsertCounter(monitoring.CommandListener):
-    """Counts the insert commands the driver sends, and the documents in them."""
-
-    def __init__(self):
-        self.commands = 0
-
-    def started(self, event):
-        if event.command_name == "insert":
-            self.commands += 1
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
-
+OWNER = "bench-teacher"
+TARGETS = {"storage_ratio": 3.0, "end_to_end_rate": 8000, "large_peak_rss_mb": 400}
 
 QUESTION_TEMPLATES = [
     "::Capital {n}::[markdown]What is the **capital** of country {n}?{{\n"
@@ -70,33 +61,42 @@ QUESTION_TEMPLATES = [
 ]
 
 
-def gift_file(count):
-    """A GIFT text of `count` questions of every type, a category every 1,000."""
-    blocks = []
+def gift_blocks(count):
+    """The blocks of a GIFT file of `count` questions of every type, a category every 1,000."""
     for n in range(count):
         if n % 1000 == 0:
-            blocks.append(f"$CATEGORY: $course$/top/Bench/Part {n // 1000 + 1}")
+            yield f"$CATEGORY: $course$/top/Bench/Part {n // 1000 + 1}\n\n"
         template = QUESTION_TEMPLATES[n % len(QUESTION_TEMPLATES)]
-        blocks.append(template.format(n=n, even=2 * n + 4, n_plus=n + 1))
-    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+        yield template.format(n=n, even=2 * n + 4, n_plus=n + 1) + "\n\n"
+
+
+def gift_file(count):
+    return "".join(gift_blocks(count)).encode("utf-8")
+
+
+def write_gift_file(path, count):
+    with path.open("w", encoding="utf-8") as file:
+        for block in gift_blocks(count):
+            file.write(block)
+    return path.stat().st_size
 
 
 def start_database(work_dir):
-    server = LocalMongod(data_dir=work_dir / "mongod", port=free_port())
+    # The raw baseline inserts 10,000 questions in one transaction: that needs more than
+    # the embedded default 0.25 GB of WiredTiger cache (a server's default is half its RAM).
+    server = LocalMongod(data_dir=work_dir / "mongod", port=free_port(), cache_size_gb=1.0)
     server.start()
     os.environ["MONGODB_URI"] = server.uri
     os.environ["MONGODB_NAME"] = DATABASE
     return server
 
 
-def setup_django(counter):
-    # Listeners must be registered before Django opens its MongoClient.
-    monitoring.register(counter)
+def setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openquizz.settings")
     # Production settings: with DEBUG on, the backend deep-copies every
     # inserted document to log it, which is not what a server pays.
     os.environ["DJANGO_DEBUG"] = "0"
-    os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_ALLOWED_HOSTS"] = "localhost"
     import django
 
@@ -106,75 +106,235 @@ def setup_django(counter):
     call_command("migrate", verbosity=0)
     from django.contrib.auth.models import User
 
-    return User.objects.create_user("bench-teacher", password="bench-password-1")  # noqa: S106
+    return User.objects.create_user(OWNER, password="bench-password-1")  # noqa: S106
 
 
 def clear():
-    from quizzes.models import Question, Quiz
+    from django.db import connection
 
-    Question.objects.all().delete()
-    Quiz.objects.all().delete()
+    from quizzes.models import Category, Question, QuestionVersion, Quiz
+
+    for model in (QuestionVersion, Question, Category, Quiz):
+        connection.get_collection(model._meta.db_table).delete_many({})
 
 
-def timed_import(data, owner, counter):
-    """(parse seconds, import seconds, insert commands, questions) of one import."""
-    from quizzes.formats import parse
-    from quizzes.formats.store import create_quizzes
-    from sessions_mw.outside import run_in_transaction
+def median(values):
+    return statistics.median(values)
+
+
+# -- 1. storage, A/B --------------------------------------------------------------------
+def store_ours(owner, result):
+    from quizzes.formats.store import store_result
 
     started = time.perf_counter()
-    result = parse(data, filename="bench.gift")
-    parsed = time.perf_counter()
-    counter.commands = 0
-    run_in_transaction(lambda: create_quizzes(owner, result.quizzes))
-    stored = time.perf_counter()
-    return parsed - started, stored - parsed, counter.commands, result.question_count
+    imported = store_result(owner, result)
+    elapsed = time.perf_counter() - started
+    assert imported.questions == result.question_count
+    return elapsed
 
 
-def peak_memory(data, owner):
-    """Peak bytes allocated by Python while parsing and importing `data`."""
+def raw_documents(owner, result):
+    """The documents our path stores for `result`, built once, outside the timing."""
+    from bson import ObjectId
+
+    from quizzes import bank
+
+    questions = result.quizzes[0]["questions"]
+    category = ObjectId()
+    documents, versions = bank.question_documents(
+        owner.pk, [category] * len(questions), questions, owner.pk, datetime.now(UTC)
+    )
+    for document in documents:
+        document.pop("_id")
+    return documents, versions
+
+
+def store_raw(documents, versions):
+    """Raw pymongo: the same documents with insert_many, in one transaction."""
+    from bson import ObjectId
+    from django.db import connection
+
+    from quizzes.models import Question, QuestionVersion
+
+    connection.ensure_connection()
+    client = connection.connection
+    database = client[connection.settings_dict["NAME"]]
+    question_collection = database[Question._meta.db_table]
+    version_collection = database[QuestionVersion._meta.db_table]
+    # Fresh ids and copies, as an importer would have them (not timed).
+    ids = [ObjectId() for _ in documents]
+    documents = [{**document, "_id": pk} for document, pk in zip(documents, ids, strict=True)]
+    versions = [{**version, "question_id": pk} for version, pk in zip(versions, ids, strict=True)]
+    started = time.perf_counter()
+    with client.start_session() as session:
+
+        def insert(session):
+            question_collection.insert_many(documents, session=session)
+            version_collection.insert_many(versions, session=session)
+
+        session.with_transaction(insert)
+    return time.perf_counter() - started
+
+
+def storage(owner, count, rounds):
     from quizzes.formats import parse
-    from quizzes.formats.store import create_quizzes
-    from sessions_mw.outside import run_in_transaction
 
-    tracemalloc.start()
-    result = parse(data, filename="bench.gift")
-    run_in_transaction(lambda: create_quizzes(owner, result.quizzes))
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
+    result = parse(gift_file(count), filename="bench.gift")
+    documents, versions = raw_documents(owner, result)
+    ours, raw = [], []
+    for round_number in range(rounds):
+        # Interleaved, and alternating which goes first, so that drift hits both.
+        order = ("ours", "raw") if round_number % 2 == 0 else ("raw", "ours")
+        for which in order:
+            clear()
+            if which == "ours":
+                ours.append(store_ours(owner, result))
+            else:
+                raw.append(store_raw(documents, versions))
+    clear()
+    return {
+        "questions": count,
+        "rounds": rounds,
+        "ours_s": ours,
+        "raw_s": raw,
+        "median_ours_s": median(ours),
+        "median_raw_s": median(raw),
+        "ratio": median(ours) / median(raw),
+        "target_ratio_at_most": TARGETS["storage_ratio"],
+    }
+
+
+# -- 2. end to end -----------------------------------------------------------------------
+def end_to_end(owner, count, rounds):
+    from quizzes.formats.store import import_file
+
+    data = gift_file(count)
+    times = []
+    for _round in range(rounds):
+        clear()
+        started = time.perf_counter()
+        imported = import_file(owner, data, filename="bench.gift")
+        times.append(time.perf_counter() - started)
+        assert imported.questions == count
+    clear()
+    return {
+        "questions": count,
+        "megabytes": len(data) / 1e6,
+        "rounds": rounds,
+        "seconds": times,
+        "median_s": median(times),
+        "rate": count / median(times),
+        "target_rate_at_least": TARGETS["end_to_end_rate"],
+    }
+
+
+# -- 3. a large file, in a subprocess -----------------------------------------------------
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(done.returncode, elapsed, peak)
+sys.stderr.write(done.stdout[-2000:] + done.stderr[-2000:])
+"""
+
+
+def large(count, work_dir):
+    from quizzes.models import Question
+
+    path = work_dir / "large.gift"
+    size = write_gift_file(path, count)
+    clear()
+    command = [sys.executable, str(BASE_DIR / "manage.py"), "import_quizzes", str(path),
+               "--owner", OWNER]  # fmt: skip
+    measured = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        env=os.environ.copy(),
+        check=True,
+    )
+    returncode, elapsed, peak_kb = measured.stdout.split()
+    if int(returncode) != 0:
+        raise RuntimeError(f"import_quizzes failed:\n{measured.stderr}")
+    stored = Question.objects.count()
+    clear()
+    return {
+        "questions": count,
+        "stored": stored,
+        "megabytes": size / 1e6,
+        "seconds": float(elapsed),
+        "rate": count / float(elapsed),
+        "peak_rss_mb": int(peak_kb) / 1024,
+        "target_peak_rss_mb_under": TARGETS["large_peak_rss_mb"],
+    }
+
+
+def table(results):
+    storage_, e2e, big = results["storage"], results["end_to_end"], results.get("large")
+    rows = [
+        ("measure", "result", "target"),
+        (
+            f"storage of {storage_['questions']:,} parsed questions (median of {storage_['rounds']})",
+            f"{storage_['median_ours_s']:.3f} s vs raw insert_many {storage_['median_raw_s']:.3f} s"
+            f" = {storage_['ratio']:.2f}x",
+            f"<= {storage_['target_ratio_at_most']:.0f}x",
+        ),
+        (
+            f"end to end, parse included, {e2e['questions']:,} questions ({e2e['megabytes']:.1f} MB)",
+            f"{e2e['median_s']:.2f} s = {e2e['rate']:,.0f} questions/s",
+            f">= {e2e['target_rate_at_least']:,}/s",
+        ),
+    ]
+    if big:
+        rows.append(
+            (
+                f"import_quizzes of {big['questions']:,} questions ({big['megabytes']:.0f} MB)",
+                f"peak RSS {big['peak_rss_mb']:.0f} MB, {big['seconds']:.1f} s = "
+                f"{big['rate']:,.0f} questions/s ({big['stored']:,} stored)",
+                f"< {big['target_peak_rss_mb_under']} MB",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in rows]  # fmt: skip
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--large", type=int, default=300_000, help="0: skip")
+    parser.add_argument("--output", default=str(BASE_DIR / "bench" / "results.json"))
     args = parser.parse_args()
-    counter = InsertCounter()
     with tempfile.TemporaryDirectory(prefix="openquizz-bench-") as work:
         server = start_database(Path(work))
         try:
-            owner = setup_django(counter)
-            from quizzes.models import Question
+            owner = setup_django()
+            from django.conf import settings
 
-            for count in (args.questions // 4, args.questions):
-                data = gift_file(count)
-                parse_s, import_s, inserts, questions = timed_import(data, owner, counter)
-                assert Question.objects.count() == questions
-                clear()
-                peak = peak_memory(data, owner)
-                clear()
-                total = parse_s + import_s
-                print(
-                    f"{questions:>6} questions, {len(data) / 1e6:.1f} MB of GIFT: "
-                    f"parse {parse_s:.2f} s ({questions / parse_s:,.0f} q/s), "
-                    f"import {import_s:.2f} s in {inserts} insert commands, "
-                    f"total {questions / total:,.0f} questions/s; "
-                    f"peak Python memory {peak / 1e6:.1f} MB ({peak / questions / 1e3:.1f} kB per question)"
-                )
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-            print(f"peak resident memory of the process: {rss:.0f} MB")
+            results = {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "batch_size": getattr(settings, "OPENQUIZZ_IMPORT_BATCH", None) or 2000,
+                "storage": storage(owner, args.questions, args.rounds),
+                "end_to_end": end_to_end(owner, args.questions, args.rounds),
+            }
+            if args.large:
+                results["large"] = large(args.large, Path(work))
+            results["bench_process_peak_rss_mb"] = (
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            )
         finally:
             server.stop()
+    print(table(results))
+    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {args.output}")
 
 
 if __name__ == "__main__":

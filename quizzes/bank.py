@@ -311,22 +311,28 @@ def create_questions(owner, categories, questions, author=None):
 
 # -- bulk inserts for imports ----------------------------------------------------
 def _converter(field):
-    """What the backend makes of a plain value of `field` before storing it (cheap)."""
+    """The type the backend gives a plain value of `field` before storing it (None: as is)."""
     if isinstance(field, models.FloatField):
-        return lambda value: None if value is None else float(value)
+        return float
     if isinstance(field, models.IntegerField):
-        return lambda value: None if value is None else int(value)
+        return int
     if isinstance(field, models.BooleanField):
-        return lambda value: None if value is None else bool(value)
+        return bool
     return None
 
 
 def _columns(model, names):
-    """[(name, column, converter)] of `model`'s fields `names`, from its _meta."""
-    return [
-        (name, model._meta.get_field(name).column, _converter(model._meta.get_field(name)))
-        for name in names
-    ]
+    """([(name, column)] stored as they are, [(name, column, type)] converted) of
+    `model`'s fields `names`, from its _meta."""
+    plain, converted = [], []
+    for name in names:
+        field = model._meta.get_field(name)
+        convert = _converter(field)
+        if convert is None:
+            plain.append((name, field.column))
+        else:
+            converted.append((name, field.column, convert))
+    return plain, converted
 
 
 @functools.cache
@@ -347,15 +353,15 @@ def _question_shape():
     )
 
 
-def _embedded(columns, rows):
-    return [
-        {
-            column: value if convert is None else convert(value)
-            for name, column, convert in columns
-            for value in (row[name],)
-        }
-        for row in rows
-    ]
+def _stored(columns, data, document):
+    """Put the values of `data` into `document` as the backend stores them."""
+    plain, converted = columns
+    for name, column in plain:
+        document[column] = data[name]
+    for name, column, convert in converted:
+        value = data[name]
+        document[column] = value if value is None or type(value) is convert else convert(value)
+    return document
 
 
 def question_documents(owner_id, category_ids, questions, author_id, now):
@@ -365,12 +371,12 @@ def question_documents(owner_id, category_ids, questions, author_id, now):
     The shape comes from the models' _meta (fields, columns, value types); a
     test keeps it equal to what the ORM stores.
     """
-    fields_, answer_columns, hint_columns, meta, version_meta = _question_shape()
+    question_columns, answer_columns, hint_columns, meta, version_meta = _question_shape()
     documents, versions = [], []
     for category_id, data in zip(category_ids, questions, strict=True):
         pk = ObjectId()
-        answers = data["answers"]
-        hints = data.get("hints", ())
+        answers = [{field: a[field] for field in ANSWER_FIELDS} for a in data["answers"]]
+        hints = [{field: h[field] for field in HINT_FIELDS} for h in data.get("hints", ())]
         tags = list(data.get("tags", ()))
         document = {
             "_id": pk,
@@ -380,17 +386,14 @@ def question_documents(owner_id, category_ids, questions, author_id, now):
             meta["created_at"]: now,
             meta["updated_at"]: now,
             "tags": tags,
-            "answers": _embedded(answer_columns, answers),
-            "hints": _embedded(hint_columns, hints),
+            "answers": [_stored(answer_columns, answer, {}) for answer in answers],
+            "hints": [_stored(hint_columns, hint, {}) for hint in hints],
         }
-        content = {}
-        for name, column, convert in fields_:
-            value = data[name]
-            content[name] = value
-            document[column] = value if convert is None else convert(value)
+        _stored(question_columns, data, document)
+        content = {field: data[field] for field in QUESTION_FIELDS}
         content["tags"] = tags
-        content["answers"] = [{field: a[field] for field in ANSWER_FIELDS} for a in answers]
-        content["hints"] = [{field: h[field] for field in HINT_FIELDS} for h in hints]
+        content["answers"] = answers
+        content["hints"] = hints
         documents.append(document)
         versions.append(
             {

@@ -73,6 +73,10 @@ DEFAULT_BATCH_SIZE = 2000
 # this long is dead.
 LEASE = timedelta(minutes=10)
 CLEANUP_BATCH = 5000
+# A batch stays far below what one transaction holds in the default WiredTiger cache of
+# a small server (a 0.25 GB cache takes about 6,000 questions with their versions).
+BATCH_BYTES = 8 * 1024 * 1024
+QUESTION_OVERHEAD = 2000
 STREAMS = {"gift": gift.stream, "moodlexml": moodlexml.stream}
 
 
@@ -176,15 +180,16 @@ def create_quizzes(owner, quizzes, categories=None, bank_only=False):
     created = []
     for quiz in quizzes:
         questions = quiz["questions"]
-        targets, fallback = [], None
+        targets, fallback, found = [], None, {}
         for question in questions:
             path = tuple(question.get("category") or ())
-            if path:
-                targets.append(bank.ensure_path(owner, path, infos=categories, made=made).pk)
-                continue
-            if fallback is None:
-                fallback = bank.default_category(owner, quiz["title"])
-            targets.append(fallback.pk)
+            if path not in found:
+                if path:
+                    found[path] = bank.ensure_path(owner, path, infos=categories, made=made).pk
+                else:
+                    fallback = bank.default_category(owner, quiz["title"])
+                    found[path] = fallback.pk
+            targets.append(found[path])
         ids = bank.insert_questions(owner, targets, questions, owner)
         if not bank_only and len(ids) <= SLOTS_MAX:
             category = None if fallback is None else fallback.pk
@@ -195,7 +200,10 @@ def create_quizzes(owner, quizzes, categories=None, bank_only=False):
 def store_result(owner, result, bank_only=False):
     """An Imported of a ParseResult read whole, stored in one transaction (or staged
     when it holds more than batch_size() questions)."""
-    if result.question_count > batch_size() and staging_possible():
+    large = result.question_count > batch_size() or (
+        sum(weight(q) for quiz in result.quizzes for q in quiz["questions"]) > BATCH_BYTES
+    )
+    if large and staging_possible():
         return stage_result(owner, result, bank_only)
     quizzes = in_transaction(
         lambda: create_quizzes(owner, result.quizzes, result.categories, bank_only)
@@ -260,12 +268,13 @@ class StagedImport:
             self.beat(len(batch))
             if top is None:
                 top = bank.create_category(self.owner, {"name": self.name}, None, self.run.pk)
-            targets = [
-                bank.ensure_path(self.owner, path, top, self.categories, self.run.pk, made).pk
-                if path
-                else top.pk
-                for _question, path in batch
-            ]
+            found = {(): top.pk}
+            for _question, path in batch:
+                if path not in found:
+                    found[path] = bank.ensure_path(
+                        self.owner, path, top, self.categories, self.run.pk, made
+                    ).pk
+            targets = [found[path] for _question, path in batch]
             questions = [question for question, _path in batch]
             return made, top, bank.insert_questions(self.owner, targets, questions, self.owner)
 
@@ -334,7 +343,6 @@ def stage_result(owner, result, bank_only=False):
     staged = StagedImport(owner, name, result.categories)
     try:
         kept = []
-        size = batch_size()
         for quiz in result.quizzes:
             own = len(result.quizzes) > 1
             items = [
@@ -342,8 +350,8 @@ def stage_result(owner, result, bank_only=False):
                 for q in quiz["questions"]
             ]
             ids = []
-            for start in range(0, len(items), size):
-                ids += staged.add(items[start : start + size])
+            for batch in batches(items):
+                ids += staged.add(batch)
             keep = not bank_only and len(ids) <= SLOTS_MAX
             kept.append((quiz, ids if keep else None))
         quizzes, top = staged.finish(kept)
@@ -356,27 +364,21 @@ def stage_result(owner, result, bank_only=False):
 def stage_stream(owner, stream, first, rest, bank_only, report):
     """Stage a stream's questions: `first` (read already), then the `rest` iterator."""
     staged = StagedImport(owner, stream.quiz.title(), stream.result.categories)
-    size = batch_size()
     ids, count, types = [], 0, Counter()
-    try:
-        batch = []
 
-        def flush():
-            stored = staged.add(batch)
-            if len(ids) <= SLOTS_MAX:
-                ids.extend(stored[: SLOTS_MAX + 1 - len(ids)])
-            batch.clear()
-
-        for item in _chain(first, rest):
-            question, number, line = item
+    def read():
+        nonlocal count
+        for question, number, line in _chain(first, rest):
             report.question(question, number, line)
             types[question["type"]] += 1
             count += 1
-            batch.append((question, tuple(question.get("category") or ())))
-            if len(batch) >= size:
-                flush()
-        if batch:
-            flush()
+            yield question, tuple(question.get("category") or ())
+
+    try:
+        for batch in batches(read()):
+            stored = staged.add(batch)
+            if len(ids) <= SLOTS_MAX:
+                ids.extend(stored[: SLOTS_MAX + 1 - len(ids)])
         if not count:
             raise stream.nothing_to_import()
         quiz = stream.quiz_data()
@@ -397,6 +399,27 @@ def stage_stream(owner, stream, first, rest, bank_only, report):
         staged=True,
         category=top,
     )
+
+
+def weight(question):
+    """Roughly the bytes a question and its version take (texts twice, fields)."""
+    texts = len(question["text"]) + len(question["general_feedback"])
+    texts += sum(len(answer["text"]) + len(answer["feedback"]) for answer in question["answers"])
+    return 2 * texts + QUESTION_OVERHEAD
+
+
+def batches(items):
+    """Lists of `items` [(question, path)] of at most batch_size() questions and about
+    BATCH_BYTES."""
+    size, batch, total = batch_size(), [], 0
+    for item in items:
+        batch.append(item)
+        total += weight(item[0])
+        if len(batch) >= size or total >= BATCH_BYTES:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
 
 
 def _chain(first, rest):
@@ -452,11 +475,12 @@ def import_file(
     report = Report(stream.result, keep)
     if dry_run:
         return read_through(stream, report, bank_only)
-    first, limit = [], batch_size()
+    first, limit, total = [], batch_size(), 0
     items = iter(stream)
     for item in items:
         first.append(item)
-        if len(first) > limit and staging_possible():
+        total += weight(item[0])
+        if (len(first) > limit or total > BATCH_BYTES) and staging_possible():
             return stage_stream(owner, stream, first, items, bank_only, report)
     if not first:
         raise stream.nothing_to_import()

@@ -308,3 +308,13 @@ def test_gift_lines_are_read_as_the_whole_text_was(tmp_path):
     with pytest.raises(FormatError) as error:
         gift.parse(b"::A::one {T}\n\n::B::\xff {F}")
     assert "line 3: the file is not UTF-8" in str(error.value)
+
+
+def test_a_file_of_few_but_large_questions_is_staged_too(teacher, files, watch_batches, settings):
+    settings.OPENQUIZZ_IMPORT_BATCH = 2000
+    text = "long " * 190_000  # 0.95 MB, twice (question and version): 5 make a batch
+    content = "\n\n".join(f"::Q{n}::{text}{{T}}" for n in range(6))
+    _out, err, error = run("import_quizzes", files("long.gift", content), "--owner", "teacher")
+    assert error is None, err
+    assert len(watch_batches) == 2
+    assert visible(teacher) == (6, 1, 1)
