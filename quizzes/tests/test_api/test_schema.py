@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from quizzes import operations
+from quizzes.models import Quiz
 from quizzes.tests.fixtures.plugin import questions_of
 from quizzes.tests.test_api.conftest import QUESTIONS
 
@@ -41,6 +42,17 @@ OPERATIONS = {
     "/api/v1/quizzes/{id}/attempts/": {"get"},
     "/api/v1/quizzes/{quiz_id}/questions/": {"get", "post"},
     "/api/v1/quizzes/{quiz_id}/questions/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/quizzes/{quiz_id}/slots/": {"get", "post"},
+    "/api/v1/quizzes/{quiz_id}/slots/{id}/": {"get", "patch", "delete"},
+    "/api/v1/quizzes/{quiz_id}/slots/reorder/": {"post"},
+    "/api/v1/categories/": {"get", "post"},
+    "/api/v1/categories/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/questions/": {"get", "post"},
+    "/api/v1/questions/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/questions/{id}/versions/": {"get"},
+    "/api/v1/questions/{id}/versions/{number}/": {"get"},
+    "/api/v1/questions/{id}/versions/{number}/restore/": {"post"},
+    "/api/v1/questions/bulk/": {"post"},
     "/api/v1/published/": {"get"},
     "/api/v1/published/{id}/": {"get"},
     "/api/v1/published/{id}/attempts/": {"post"},
@@ -102,15 +114,24 @@ def test_swagger_ui_is_served_with_local_assets(anonymous):
 @pytest.mark.parametrize("path", sorted(OPERATIONS))
 def test_no_method_is_a_server_error_on_any_path(api, secret_quiz, path):
     """What schemathesis' bounded run does not try: every method, documented or not."""
-    question = questions_of(secret_quiz)[0]
-    url = path.format(
-        id=question.pk if "quiz_id" in path else secret_quiz.pk, quiz_id=secret_quiz.pk
-    )
+    url = path.format(**real_ids(path, secret_quiz))
     for method in ["OPTIONS", "HEAD", "TRACE", "QUERY", "GET", "POST", "PUT", "PATCH", "DELETE"]:
         response = api.generic(method, url)
         assert response.status_code < 500, (method, url)
         if method != "HEAD" and response.status_code >= 400:
             assert response["Content-Type"] == "application/problem+json"
+
+
+def real_ids(path, quiz):
+    """{path parameter: the id of an object of `quiz` (or of its first question) it names}."""
+    question = questions_of(quiz)[0]
+    if path.startswith(("/api/v1/categories/", "/api/v1/questions/")):
+        bank_object = question.category_id if "categories" in path else question.pk
+        return {"id": bank_object, "number": 1}
+    if "/slots/" in path:
+        return {"quiz_id": quiz.pk, "id": Quiz.objects.get(pk=quiz.pk).slots[0].uid}
+    # {quiz_id} then names the quiz, and {id} its question; {id} alone, the quiz.
+    return {"quiz_id": quiz.pk, "id": question.pk if "{quiz_id}" in path else quiz.pk}
 
 
 # -- schemathesis --------------------------------------------------------------------
@@ -162,9 +183,7 @@ def with_real_ids(case, teacher):
         return
     quiz = operations.create_quiz(teacher, {"title": "Fuzzed"}, list(QUESTIONS.values()))
     operations.set_status(quiz, "published")
-    question = questions_of(quiz)[0]
-    # {quiz_id} then names the quiz, and {id} its question; {id} alone, the quiz.
-    real = {"quiz_id": quiz.pk, "id": question.pk if "quiz_id" in case.path_parameters else quiz.pk}
+    real = real_ids(case.path, quiz)
     case.path_parameters = {name: str(real[name]) for name in case.path_parameters}
 
 
