@@ -30,7 +30,7 @@ from quizzes.fields import (
     TITLE_MAX,
     QuizStatus,
 )
-from quizzes.models import QuestionType
+from quizzes.models import Category, Question, QuestionType
 from quizzes.operations import question_data
 from quizzes.qtypes import cloze, registry
 from quizzes.rendering import render
@@ -173,14 +173,95 @@ class QuizSerializer(ContentSerializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
+# -- slots -------------------------------------------------------------------------
+SLOT_KINDS = ("fixed", "random")
+
+
+def points_field(**options):
+    return declared_field(
+        QUESTION_FIELDS["points"],
+        allow_null=True,
+        help_text=_("Overrides the points of its questions; null: their own."),
+        **options,
+    )
+
+
+class SlotQuestionSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    type = serializers.ChoiceField(choices=QuestionType.choices, allow_null=True)
+
+
+class SlotCategorySerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+
+
+class SlotSerializer(serializers.Serializer):
+    """One place of a quiz: a fixed question of the bank, or questions drawn at random."""
+
+    id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=SLOT_KINDS)
+    points = points_field()
+    question = SlotQuestionSerializer(
+        allow_null=True, help_text=_("fixed: its question; random: null.")
+    )
+    category = SlotCategorySerializer(
+        allow_null=True, help_text=_("random: the category it draws from; fixed: null.")
+    )
+    count = serializers.IntegerField(
+        allow_null=True, help_text=_("random: how many questions it draws; fixed: null.")
+    )
+    include_subcategories = serializers.BooleanField(
+        help_text=_("random: it draws from the subcategories too.")
+    )
+
+
+def slot_rows(slots):
+    """The slots as SlotSerializer shows them (two queries: their questions, their categories)."""
+    questions = Question.objects.in_bulk([s.question for s in slots if s.question is not None])
+    categories = Category.objects.in_bulk([s.category for s in slots if s.question is None])
+    rows = []
+    for slot in slots:
+        question = questions.get(slot.question)
+        category = categories.get(slot.category)
+        rows.append(
+            {
+                "id": str(slot.uid),
+                "kind": "random" if slot.is_random else "fixed",
+                "points": slot.points,
+                "question": None
+                if slot.is_random
+                else {
+                    "id": str(slot.question),
+                    "name": question and question.name,
+                    "type": question and question.type,
+                },
+                "category": None
+                if not slot.is_random
+                else {"id": str(slot.category), "name": category and category.name},
+                "count": slot.count,
+                "include_subcategories": slot.include_subcategories,
+            }
+        )
+    return rows
+
+
 class QuizDetailSerializer(QuizSerializer):
-    """A quiz with all its questions, in order."""
+    """A quiz with all its questions, in order, and its slots."""
 
     questions = serializers.SerializerMethodField()
+    slots = serializers.SerializerMethodField(
+        help_text=_("Its slots in order: `questions` lists the fixed ones' questions.")
+    )
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, quiz):
         return QuestionSerializer(operations.quiz_questions(quiz), many=True).data
+
+    @extend_schema_field(SlotSerializer(many=True))
+    def get_slots(self, quiz):
+        return SlotSerializer(slot_rows(quiz.slots), many=True).data
 
 
 class QuizFilterSerializer(serializers.Serializer):

@@ -31,53 +31,9 @@ from quizzes import bank, operations
 from quizzes.access import manageable_quizzes
 from quizzes.api.bank import object_id_field, own_category
 from quizzes.api.schema import changes, deletes, reads
-from quizzes.api.serializers import CommandSerializer, declared_field
+from quizzes.api.serializers import CommandSerializer, SlotSerializer, points_field, slot_rows
 from quizzes.api.versions import expected_version
 from quizzes.api.views import ObjectIdLookupMixin, read_body, with_etag
-from quizzes.fields import QUESTION_FIELDS
-from quizzes.models import Category, Question, QuestionType
-
-SLOT_KINDS = ("fixed", "random")
-
-
-def points_field(**options):
-    return declared_field(
-        QUESTION_FIELDS["points"],
-        allow_null=True,
-        help_text=gettext_lazy("Overrides the points of its questions; null: their own."),
-        **options,
-    )
-
-
-class SlotQuestionSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField(allow_null=True)
-    type = serializers.ChoiceField(choices=QuestionType.choices, allow_null=True)
-
-
-class SlotCategorySerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField(allow_null=True)
-
-
-class SlotSerializer(serializers.Serializer):
-    """One place of a quiz: a fixed question of the bank, or questions drawn at random."""
-
-    id = serializers.CharField()
-    kind = serializers.ChoiceField(choices=SLOT_KINDS)
-    points = points_field()
-    question = SlotQuestionSerializer(
-        allow_null=True, help_text=gettext_lazy("fixed: its question; random: null.")
-    )
-    category = SlotCategorySerializer(
-        allow_null=True, help_text=gettext_lazy("random: the category it draws from; fixed: null.")
-    )
-    count = serializers.IntegerField(
-        allow_null=True, help_text=gettext_lazy("random: how many questions it draws; fixed: null.")
-    )
-    include_subcategories = serializers.BooleanField(
-        help_text=gettext_lazy("random: it draws from the subcategories too.")
-    )
 
 
 class SlotCreateSerializer(CommandSerializer):
@@ -132,36 +88,6 @@ class SlotOrderSerializer(CommandSerializer):
         child=object_id_field(),
         help_text=gettext_lazy("Every slot id of the quiz, each once, in the new order."),
     )
-
-
-def slot_rows(slots):
-    """The slots as SlotSerializer shows them (two queries: their questions, their categories)."""
-    questions = Question.objects.in_bulk([s.question for s in slots if s.question is not None])
-    categories = Category.objects.in_bulk([s.category for s in slots if s.question is None])
-    rows = []
-    for slot in slots:
-        question = questions.get(slot.question)
-        category = categories.get(slot.category)
-        rows.append(
-            {
-                "id": str(slot.uid),
-                "kind": "random" if slot.is_random else "fixed",
-                "points": slot.points,
-                "question": None
-                if slot.is_random
-                else {
-                    "id": str(slot.question),
-                    "name": question and question.name,
-                    "type": question and question.type,
-                },
-                "category": None
-                if not slot.is_random
-                else {"id": str(slot.category), "name": category and category.name},
-                "count": slot.count,
-                "include_subcategories": slot.include_subcategories,
-            }
-        )
-    return rows
 
 
 @extend_schema(tags=["slots"])

@@ -245,3 +245,12 @@ def test_reordering_writes_one_document_whatever_the_size(api, make_quiz, size):
     (statement,) = update["updates"]
     assert statement["q"] == {"_id": quiz.pk}
     assert [str(slot.uid) for slot in stored(quiz).slots] == order
+
+
+def test_the_quiz_detail_shows_its_slots(api, quiz, pool):
+    category, _questions = pool
+    operations.add_random_slot(quiz, category, 1)
+    detail = api.get(quiz_url(quiz)).json()
+    assert detail["slots"] == api.get(slots_url(quiz)).json()
+    assert [slot["kind"] for slot in detail["slots"]] == ["fixed", "fixed", "random"]
+    assert len(detail["questions"]) == 2
