@@ -1,14 +1,20 @@
 """Import a file of quizzes, export a quiz as a file: the API's side.
 
-    POST quizzes/import/?format=auto|json|gift|moodlexml&strict=false   (multipart "file")
-        201 {"quizzes": [quiz...], "warnings": [...], "skipped": {reason: count}}
+    POST quizzes/import/?format=auto|json|gift|moodlexml&strict=false&bank_only=false
+                                                                        (multipart "file")
+        201 {"quizzes": [quiz...], "questions": n, "bank_only": [why...],
+             "warnings": [...], "skipped": {reason: count}}
         400 problem+json: errors.file names the question, line and what is wrong
         413 problem+json: over settings.OPENQUIZZ_IMPORT_MAX_BYTES
     GET quizzes/{id}/export/?format=json|gift|moodlexml
         200 the file, as an attachment named after the quiz
 
-The same code as the commands and the teacher UI (quizzes.formats). A
-refused import raises, so the request's transaction writes nothing.
+The same code as the commands and the teacher UI (quizzes.formats.store):
+the questions go into the bank under the file's categories, each quiz of the
+file becomes a draft quiz unless `bank_only` or it has more questions than a
+quiz holds (`bank_only` in the answer says why). The import runs outside the
+request's transaction so that a large file is staged in batches and becomes
+visible at the end; a refused or failed file leaves nothing visible.
 """
 
 from django.shortcuts import get_object_or_404
@@ -24,14 +30,17 @@ from quizzes.access import manageable_quizzes
 from quizzes.api.exceptions import PROBLEM_CONTENT_TYPE, PayloadTooLarge
 from quizzes.api.serializers import ProblemSerializer, QuizSerializer
 from quizzes.formats import FORMATS, FormatError
-from quizzes.formats.store import create_quizzes
-from quizzes.formats.web import UploadTooLarge, download, parse_upload
+from quizzes.formats.web import UploadTooLarge, download, import_upload
+from sessions_mw.decorators import non_transactional
 
 
 class ImportParameters(serializers.Serializer):
     format = serializers.ChoiceField(choices=["auto", *FORMATS], default="auto")
     strict = serializers.BooleanField(
         default=False, help_text="Refuse question types OpenQuizz does not have (else skip them)."
+    )
+    bank_only = serializers.BooleanField(
+        default=False, help_text="Put the questions into the bank only, making no quiz."
     )
 
 
@@ -41,6 +50,11 @@ class ImportUpload(serializers.Serializer):
 
 class ImportResult(serializers.Serializer):
     quizzes = QuizSerializer(many=True)
+    questions = serializers.IntegerField(help_text="Questions put into the bank.")
+    bank_only = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why a quiz of the file was not made (more questions than a quiz holds).",
+    )
     warnings = serializers.ListField(child=serializers.CharField())
     skipped = serializers.DictField(child=serializers.IntegerField())
 
@@ -69,8 +83,11 @@ def valid(serializer_class, data):
 
 @extend_schema(tags=["quizzes"])
 class QuizImportView(FileFormatParameter, APIView):
-    """A GIFT or Moodle XML file becomes one quiz (named after the file, its categories as
-    tags); an OpenQuizz JSON file, every quiz it holds. All or nothing: a file with an
+    """The questions of a GIFT, Moodle XML or OpenQuizz JSON file go into the question bank
+    under the file's categories (one named after the file when it has none); a GIFT or
+    Moodle XML file becomes one draft quiz (named after the file), an OpenQuizz JSON file
+    every quiz it holds, unless `bank_only` or a quiz would have more questions than a quiz
+    holds. All or nothing: a file with an
     error creates nothing, and `errors.file` names the question and line at fault.
     Questions of types OpenQuizz does not have are skipped (listed in `warnings`, counted
     in `skipped`), or refused with `strict=true`."""
@@ -83,20 +100,28 @@ class QuizImportView(FileFormatParameter, APIView):
         request={"multipart/form-data": ImportUpload},
         responses={201: ImportResult},
     )
+    @non_transactional
     def post(self, request):
         options = valid(ImportParameters, request.query_params)
         upload = valid(ImportUpload, request.data)["file"]
         try:
-            result = parse_upload(upload, options["format"], options["strict"])
+            imported = import_upload(
+                request.user,
+                upload,
+                options["format"],
+                options["strict"],
+                bank_only=options["bank_only"],
+            )
         except UploadTooLarge as error:
             raise PayloadTooLarge(str(error)) from None
         except FormatError as error:
             raise ValidationError({"file": [f"{upload.name}: {error}"]}) from None
-        quizzes = create_quizzes(request.user, result.quizzes, result.categories)
         body = {
-            "quizzes": QuizSerializer(quizzes, many=True).data,
-            "warnings": result.warnings,
-            "skipped": dict(result.skipped),
+            "quizzes": QuizSerializer(imported.quizzes, many=True).data,
+            "questions": imported.questions,
+            "bank_only": imported.bank_only,
+            "warnings": imported.result.warnings,
+            "skipped": dict(imported.result.skipped),
         }
         return Response(body, status=201)
 

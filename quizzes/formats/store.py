@@ -65,6 +65,7 @@ from quizzes.models import Category, ImportRun, Question, QuestionVersion
 from quizzes.operations import SLOTS_MAX
 from sessions_mw.binding import ConnectionBinding
 from sessions_mw.outside import run_in_transaction
+from sessions_mw.transaction import TRANSIENT, labelled_cause
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ DEFAULT_BATCH_SIZE = 2000
 # this long is dead.
 LEASE = timedelta(minutes=10)
 CLEANUP_BATCH = 5000
+REQUEST_ATTEMPTS = 5
 # A batch stays far below what one transaction holds in the default WiredTiger cache of
 # a small server (a 0.25 GB cache takes about 6,000 questions with their versions).
 BATCH_BYTES = 8 * 1024 * 1024
@@ -97,8 +99,17 @@ def in_transaction(func):
         return run_in_transaction(func)
     if binding.in_request_transaction:
         return func()
-    with atomic():
-        return func()
+    for attempt in range(1, REQUEST_ATTEMPTS + 1):
+        try:
+            with atomic():
+                return func()
+        except Exception as error:
+            # As the middleware does for a transactional view: a transient error runs
+            # the step again in a fresh transaction.
+            if attempt == REQUEST_ATTEMPTS or labelled_cause(error, TRANSIENT) is None:
+                raise
+            logger.info("transient error in an import step, attempt %s: %s", attempt, error)
+    raise AssertionError("unreachable")
 
 
 def staging_possible():

@@ -1,7 +1,11 @@
-"""Files over HTTP, shared by the teacher UI and the API: the upload limit, downloads.
+"""Files over HTTP, shared by the teacher UI and the API: the upload limit, imports,
+downloads.
 
 `settings.OPENQUIZZ_IMPORT_MAX_BYTES` (default 20 MiB) caps an imported
-file; above it nothing is parsed and the answer is a 413.
+file; above it nothing is parsed and the answer is a 413. Imports go through
+`quizzes.formats.store.import_file`, as the command's do: a view that imports
+must be `@non_transactional` so that a large file is staged in batches (each
+its own transaction on the request's session) and made visible at the end.
 """
 
 from django.conf import settings
@@ -10,7 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from quizzes.formats import file_name, parse, write
+from quizzes.formats import file_name, write
+from quizzes.formats.store import import_file
 from quizzes.operations import quiz_data
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -30,12 +35,15 @@ class UploadTooLarge(Exception):
         )
 
 
-def parse_upload(uploaded, format="auto", strict=False):
-    """The ParseResult of an uploaded file; UploadTooLarge or FormatError when it cannot be."""
+def import_upload(owner, uploaded, format="auto", strict=False, **options):
+    """The Imported of an uploaded file (`options`: those of import_file: dry_run, keep,
+    bank_only); UploadTooLarge or FormatError when it cannot be imported."""
     if uploaded.size > max_bytes():
         raise UploadTooLarge(uploaded.size)
     uploaded.seek(0)
-    return parse(uploaded.read(), format=format, filename=uploaded.name, strict=strict)
+    return import_file(
+        owner, uploaded.file, format=format, filename=uploaded.name, strict=strict, **options
+    )
 
 
 def download(quiz, format):

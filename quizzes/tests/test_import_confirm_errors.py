@@ -19,10 +19,10 @@ def previewed(client):
 def test_a_parser_bug_is_not_reported_as_an_expired_preview(owner_client, monkeypatch, bug):
     payload = previewed(owner_client)
 
-    def broken_parse(*args, **kwargs):
+    def broken_import(*args, **kwargs):
         raise bug
 
-    monkeypatch.setattr(transfer, "parse", broken_parse)
+    monkeypatch.setattr(transfer, "import_file", broken_import)
     with pytest.raises(type(bug)):
         owner_client.post(reverse("quiz_import_confirm"), {"payload": payload})
 

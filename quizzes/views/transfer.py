@@ -1,13 +1,19 @@
 """Import quizzes from a file, download a quiz as a file: the teachers' side.
 
-Import is two steps. The upload is parsed and shown as a preview (quizzes,
-questions by type, warnings); nothing is written. The preview page carries
+Import is two steps. The upload is read and shown as a preview (quizzes,
+questions by type, the questions with what the import report says of each,
+what will be left out); nothing is written. The preview page carries
 the file itself in a signed, compressed hidden field, so that confirming
 imports exactly what was previewed without uploading it again; the
 signature binds it to the teacher and expires after PREVIEW_MAX_AGE. A file
 too large to carry through a page (over the form size Django accepts) can
-still be imported at once with "Import now". Every refusal answers >= 400,
-so the request's transaction writes nothing.
+still be imported at once with "Import now". Importing goes through
+quizzes.formats.store as the command does: the questions go into the
+teacher's bank under the file's categories, and the file becomes a draft
+quiz unless it has more questions than a quiz holds. The importing views are
+non-transactional so that a large file is staged in batches, each its own
+transaction, and becomes visible at the end; a refused or failed file
+leaves nothing visible.
 """
 
 import base64
@@ -20,21 +26,26 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes.formats import FORMATS, FormatError, parse
-from quizzes.formats.store import create_quizzes
-from quizzes.formats.web import UploadTooLarge, download, max_bytes, parse_upload
+from quizzes.formats import FORMATS, FormatError
+from quizzes.formats.store import import_file
+from quizzes.formats.web import UploadTooLarge, download, import_upload, max_bytes
 from quizzes.models import QuestionType
 from quizzes.views.access import get_quiz
 from quizzes.views.common import success
+from sessions_mw import on_commit
+from sessions_mw.decorators import non_transactional
 
 PREVIEW_SALT = "quizzes.views.transfer.preview"
 PREVIEW_MAX_AGE = 60 * 60
 # Room left in a form post for the CSRF token and the other fields.
 FORM_MARGIN = 16 * 1024
+# Questions listed in a preview (those with notes are listed whatever their number).
+PREVIEW_ROWS = 200
 
 
 class ImportForm(forms.Form):
@@ -59,11 +70,11 @@ def show_form(request, form, status=200):
     return render(request, "quizzes/transfer/import_form.html", context, status=status)
 
 
-def sign_preview(request, result, data, filename, strict):
+def sign_preview(request, format_name, data, filename, strict):
     """The signed hidden field carrying a previewed file, or None when it is too large."""
     packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
     value = signing.dumps(
-        {"user": str(request.user.pk), "name": filename, "format": result.format,
+        {"user": str(request.user.pk), "name": filename, "format": format_name,
          "strict": strict, "data": packed},
         salt=PREVIEW_SALT,
     )  # fmt: skip
@@ -80,25 +91,69 @@ def unsign_preview(request, value):
     return data, preview["name"], preview["format"], preview["strict"]
 
 
-def import_and_redirect(request, result):
-    """Create the parsed quizzes; go to the quiz (or the dashboard when there are several)."""
-    quizzes = create_quizzes(request.user, result.quizzes, result.categories)
-    success(
-        request,
-        ngettext(
-            "Imported “%(title)s” with %(count)s questions.",
-            "Imported %(quizzes)s quizzes with %(count)s questions.",
-            len(quizzes),
+def bank_page():
+    try:
+        return reverse("bank")
+    except NoReverseMatch:
+        return reverse("dashboard")
+
+
+def import_and_redirect(request, imported):
+    """Say what was imported; go to the quiz (the dashboard when there are several, the
+    bank when the file went into the bank only)."""
+    quizzes = imported.quizzes
+    if quizzes:
+        success(
+            request,
+            ngettext(
+                "Imported “%(title)s” with %(count)s questions.",
+                "Imported %(quizzes)s quizzes with %(count)s questions.",
+                len(quizzes),
+            )
+            % {"title": quizzes[0].title, "quizzes": len(quizzes), "count": imported.questions},
         )
-        % {"title": quizzes[0].title, "quizzes": len(quizzes), "count": result.question_count},
-    )
+    else:
+        success(
+            request,
+            ngettext(
+                "Imported %(count)s question into your question bank.",
+                "Imported %(count)s questions into your question bank.",
+                imported.questions,
+            )
+            % {"count": imported.questions},
+        )
+    for message in imported.bank_only:
+        on_commit(lambda message=message: messages.warning(request, message))
     if len(quizzes) == 1:
         return redirect("quiz_editor", quizzes[0].pk)
-    return redirect("dashboard")
+    return redirect(bank_page() if not quizzes else "dashboard")
+
+
+def preview_context(imported, filename, payload):
+    result = imported.result
+    shown = sum(1 for question, *_rest in imported.rows if question is not None)
+    return {
+        "result": result,
+        "imported": imported,
+        "filename": filename,
+        "format": FORMATS[result.format],
+        "quizzes": [
+            (quiz["title"], len(quiz["questions"]) or imported.questions) for quiz in result.quizzes
+        ],
+        "types": [
+            (QuestionType(qtype).label, count) for qtype, count in imported.types.most_common()
+        ],
+        "type_labels": dict(QuestionType.choices),
+        "skipped": result.skipped.most_common(),
+        "rows": imported.rows,
+        "more": imported.questions - shown,
+        "payload": payload,
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@non_transactional
 def preview_import(request):
     """GET: the upload form. POST: show what the file holds, writing nothing (import_previewed
     imports it once confirmed), or with "Import now" import it at once."""
@@ -108,30 +163,36 @@ def preview_import(request):
     if not form.is_valid():
         return show_form(request, form, status=400)
     upload, strict = form.cleaned_data["file"], form.cleaned_data["strict"]
+    import_now = "import_now" in request.POST
     try:
-        result = parse_upload(upload, form.cleaned_data["format"] or "auto", strict)
+        imported = import_upload(
+            request.user,
+            upload,
+            form.cleaned_data["format"] or "auto",
+            strict,
+            dry_run=not import_now,
+            keep=PREVIEW_ROWS,
+        )
     except UploadTooLarge as error:
         messages.error(request, str(error))
         return show_form(request, ImportForm(initial=form.cleaned_data), status=413)
     except FormatError as error:
         form.add_error("file", _("%(file)s: %(error)s") % {"file": upload.name, "error": error})
         return show_form(request, form, status=400)
-    if "import_now" in request.POST:
-        return import_and_redirect(request, result)
+    if import_now:
+        return import_and_redirect(request, imported)
     upload.seek(0)
-    context = {
-        "result": result,
-        "filename": upload.name,
-        "format": FORMATS[result.format],
-        "types": [(QuestionType(qtype).label, count) for qtype, count in result.types()],
-        "skipped": result.skipped.most_common(),
-        "payload": sign_preview(request, result, upload.read(), upload.name, strict),
-    }
-    return render(request, "quizzes/transfer/import_preview.html", context)
+    payload = sign_preview(request, imported.result.format, upload.read(), upload.name, strict)
+    return render(
+        request,
+        "quizzes/transfer/import_preview.html",
+        preview_context(imported, upload.name, payload),
+    )
 
 
 @login_required
 @require_POST
+@non_transactional
 def import_previewed(request):
     """Import the file of a preview the teacher confirmed, carried back in its signed field."""
     try:
@@ -146,10 +207,10 @@ def import_previewed(request):
             ),
         )
         return show_form(request, ImportForm(), status=400)
-    # The file parsed when it was previewed and the signature proves it is that file:
+    # The file was read when it was previewed and the signature proves it is that file:
     # anything raised now is a bug, not an expired preview.
-    result = parse(data, format=format_name, filename=filename, strict=strict)
-    return import_and_redirect(request, result)
+    imported = import_file(request.user, data, format=format_name, filename=filename, strict=strict)
+    return import_and_redirect(request, imported)
 
 
 @login_required
