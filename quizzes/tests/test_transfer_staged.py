@@ -10,7 +10,7 @@ from quizzes.models import Category, ImportRun, Question, Quiz
 from quizzes.tests.fixtures.samples import fixture
 from quizzes.tests.test_commands_staged import break_batch, gift_file, visible, watch_batches
 from quizzes.tests.test_transfer_api import send
-from quizzes.tests.test_transfer_ui import page_text, upload
+from quizzes.tests.test_transfer_ui import PAYLOAD, page_text, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,14 @@ def test_a_ui_import_into_the_bank_only_says_why(owner_client, monkeypatch):
     assert "Imported 6 questions into your question bank." in text
     assert "more than a quiz holds (5)" in text
     assert Quiz.objects.count() == 0
+
+
+def test_a_preview_confirmed_into_the_bank_only_makes_no_quiz(teacher, owner_client):
+    preview = owner_client.post(
+        reverse("quiz_import"), {"file": upload("few.gift", gift_file(3)), "bank_only": "on"}
+    )
+    assert "3 questions go into your question bank only" in page_text(preview)
+    payload = PAYLOAD.search(preview.content.decode()).group(1)
+    response = owner_client.post(reverse("quiz_import_confirm"), {"payload": payload})
+    assert response.status_code == 302
+    assert (Quiz.objects.count(), bank_questions(teacher).count()) == (0, 3)

@@ -63,6 +63,10 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Refuse the file if it has questions of types OpenQuizz does not have"),
         required=False,
     )
+    bank_only = forms.BooleanField(
+        label=gettext_lazy("Put the questions into the question bank only, without a quiz"),
+        required=False,
+    )
 
 
 def show_form(request, form, status=200):
@@ -70,25 +74,25 @@ def show_form(request, form, status=200):
     return render(request, "quizzes/transfer/import_form.html", context, status=status)
 
 
-def sign_preview(request, format_name, data, filename, strict):
+def sign_preview(request, format_name, data, filename, strict, bank_only):
     """The signed hidden field carrying a previewed file, or None when it is too large."""
     packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
     value = signing.dumps(
         {"user": str(request.user.pk), "name": filename, "format": format_name,
-         "strict": strict, "data": packed},
+         "strict": strict, "bank_only": bank_only, "data": packed},
         salt=PREVIEW_SALT,
     )  # fmt: skip
     return value if len(value) + FORM_MARGIN <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE else None
 
 
 def unsign_preview(request, value):
-    """(data, filename, format, strict) of a signed preview; signing.BadSignature if forged,
-    expired (SignatureExpired) or another user's."""
+    """(data, filename, format, strict, bank_only) of a signed preview; signing.BadSignature
+    if forged, expired (SignatureExpired) or another user's."""
     preview = signing.loads(value, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
     if preview["user"] != str(request.user.pk):
         raise signing.BadSignature("another user's preview")
     data = zlib.decompress(base64.b64decode(preview["data"]))
-    return data, preview["name"], preview["format"], preview["strict"]
+    return data, preview["name"], preview["format"], preview["strict"], preview["bank_only"]
 
 
 def bank_page():
@@ -129,7 +133,7 @@ def import_and_redirect(request, imported):
     return redirect(bank_page() if not quizzes else "dashboard")
 
 
-def preview_context(imported, filename, payload):
+def preview_context(imported, filename, payload, bank_only=False):
     result = imported.result
     shown = sum(1 for question, *_rest in imported.rows if question is not None)
     return {
@@ -148,6 +152,7 @@ def preview_context(imported, filename, payload):
         "rows": imported.rows,
         "more": imported.questions - shown,
         "payload": payload,
+        "bank_only": bank_only,
     }
 
 
@@ -163,6 +168,7 @@ def preview_import(request):
     if not form.is_valid():
         return show_form(request, form, status=400)
     upload, strict = form.cleaned_data["file"], form.cleaned_data["strict"]
+    bank_only = form.cleaned_data["bank_only"]
     import_now = "import_now" in request.POST
     try:
         imported = import_upload(
@@ -172,6 +178,7 @@ def preview_import(request):
             strict,
             dry_run=not import_now,
             keep=PREVIEW_ROWS,
+            bank_only=bank_only,
         )
     except UploadTooLarge as error:
         messages.error(request, str(error))
@@ -182,11 +189,13 @@ def preview_import(request):
     if import_now:
         return import_and_redirect(request, imported)
     upload.seek(0)
-    payload = sign_preview(request, imported.result.format, upload.read(), upload.name, strict)
+    payload = sign_preview(
+        request, imported.result.format, upload.read(), upload.name, strict, bank_only
+    )
     return render(
         request,
         "quizzes/transfer/import_preview.html",
-        preview_context(imported, upload.name, payload),
+        preview_context(imported, upload.name, payload, bank_only),
     )
 
 
@@ -196,7 +205,7 @@ def preview_import(request):
 def import_previewed(request):
     """Import the file of a preview the teacher confirmed, carried back in its signed field."""
     try:
-        data, filename, format_name, strict = unsign_preview(
+        data, filename, format_name, strict, bank_only = unsign_preview(
             request, request.POST.get("payload", "")
         )
     except signing.BadSignature:  # SignatureExpired is one too
@@ -209,7 +218,14 @@ def import_previewed(request):
         return show_form(request, ImportForm(), status=400)
     # The file was read when it was previewed and the signature proves it is that file:
     # anything raised now is a bug, not an expired preview.
-    imported = import_file(request.user, data, format=format_name, filename=filename, strict=strict)
+    imported = import_file(
+        request.user,
+        data,
+        format=format_name,
+        filename=filename,
+        strict=strict,
+        bank_only=bank_only,
+    )
     return import_and_redirect(request, imported)
 
 
