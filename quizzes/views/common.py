@@ -4,20 +4,29 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from quizzes import operations
 from quizzes.access import manageable_quizzes
-from quizzes.forms import VersionForm
+from quizzes.forms import VersionForm, with_version
+from quizzes.models import Category
 from quizzes.qtypes import registry
 from quizzes.views.access import get_quiz
+from quizzes.views.bank_forms import OwnedForm, RandomSlotForm
 from sessions_mw import on_commit
 
 CONFLICT = _(
     "This quiz was changed by someone else since you opened it, so nothing was saved. "
     "What you typed is still below: check it against the current quiz and save again "
+    "to replace their changes."
+)
+QUESTION_CONFLICT = _(
+    "This question was changed by someone else since you opened it, so nothing was saved. "
+    "What you typed is still below: check it against the current version and save again "
     "to replace their changes."
 )
 CONFLICT_ACTION = _(
@@ -37,14 +46,54 @@ def success(request, message):
     on_commit(lambda: messages.success(request, message))
 
 
-def render_editor(request, quiz, status=200):
-    """The quiz editor page, read fresh from the database."""
+def inform(request, message):
+    """As `success`, for a message that is worth knowing but no success (messages.INFO)."""
+    on_commit(lambda: messages.info(request, message))
+
+
+def save_form(request, form, save, show, conflict_message=CONFLICT):
+    """The POST half of a form page: `save()` writes what `form` holds and returns the
+    response. Refusals show the form again with show(form, status): a ValidationError
+    on the fields it names (400), a stale version (409) with what was typed, set to
+    carry the current version so that saving again replaces the other change."""
+    if form.is_valid():
+        try:
+            return save()
+        except ValidationError as error:
+            form.show_errors(error)
+        except operations.VersionConflict as conflict:
+            messages.error(request, conflict_message)
+            form.data = with_version(form.data, conflict.current)
+            return show(form, 409)
+    messages.error(request, FORM_ERRORS)
+    return show(form, 400)
+
+
+def paginate(request, items, size):
+    """(the page ?page= asks for, the query string of the other parameters)."""
+    page = Paginator(items, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def render_editor(request, quiz, status=200, form=None):
+    """The quiz editor page, read fresh from the database; `form` is a refused
+    RandomSlotForm to show again with its errors."""
     quiz = manageable_quizzes(request.user).get(pk=quiz.pk)
     questions = operations.quiz_questions(quiz)
+    categories = Category.objects.in_bulk({question.category_id for question in questions})
+    for question in questions:
+        question.bank_category = categories.get(question.category_id)
+    random_form = RandomSlotForm(quiz.owner, initial={"version": quiz.version})
+    if isinstance(form, RandomSlotForm):
+        form.data = with_version(form.data, quiz.version)
+        random_form = form
     context = {
         "quiz": quiz,
         "questions": questions,
         "random_slots": operations.random_slots(quiz),
+        "random_form": random_form if random_form.fields["category"].choices else None,
         "total_points": sum(question.points for question in questions),
         "question_types": [
             (qtype.name, qtype.label, qtype.summary) for qtype in registry.TYPES.values()
@@ -53,10 +102,10 @@ def render_editor(request, quiz, status=200):
     return render(request, "quizzes/quiz_editor.html", context, status=status)
 
 
-def refuse(request, quiz, message, status):
+def refuse(request, quiz, message, status, form=None):
     """Show the editor with an error `message`; the status aborts the request transaction."""
     messages.error(request, message)
-    return render_editor(request, quiz, status=status)
+    return render_editor(request, quiz, status=status, form=form)
 
 
 def quiz_action(form_class=VersionForm):
@@ -65,7 +114,9 @@ def quiz_action(form_class=VersionForm):
     The view is called as view(request, quiz, data, **url_arguments), with the
     quiz the user may see and the form's cleaned data (its `version` is the
     operation's expected_version). Refused with the editor page: a malformed
-    form or an order that is not the quiz's (400), a stale version (409).
+    form, an order that is not the quiz's or a slot it cannot take (400), a
+    stale version (409). A form of quizzes.views.bank_forms.OwnedForm lists
+    the quiz owner's categories.
     """
 
     def decorator(view):
@@ -74,12 +125,16 @@ def quiz_action(form_class=VersionForm):
         @wraps(view)
         def action(request, quiz_id, **arguments):
             quiz = get_quiz(request.user, quiz_id)
-            form = form_class(request.POST)
+            if issubclass(form_class, OwnedForm):  # its menus list the quiz owner's bank
+                form = form_class(quiz.owner, request.POST)
+            else:
+                form = form_class(request.POST)
             if not form.is_valid():
-                return refuse(request, quiz, BAD_REQUEST, 400)
+                message = FORM_ERRORS if form.errors.keys() - {"version"} else BAD_REQUEST
+                return refuse(request, quiz, message, 400, form)
             try:
                 return view(request, quiz, form.cleaned_data, **arguments)
-            except operations.OrderMismatch as mismatch:
+            except (operations.OrderMismatch, operations.SlotError) as mismatch:
                 return refuse(request, quiz, str(mismatch), 400)
             except operations.VersionConflict:
                 return refuse(request, quiz, CONFLICT_ACTION, 409)

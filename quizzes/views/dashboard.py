@@ -1,13 +1,13 @@
 """The dashboard: the quizzes a teacher may edit, searchable and paginated."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from quizzes.access import manageable_quizzes
 from quizzes.forms import DashboardFilterForm
+from quizzes.views.common import paginate
 
 PAGE_SIZE = 20
 
@@ -24,15 +24,6 @@ def dashboard(request):
         quizzes = quizzes.filter(Q(title__icontains=search) | Q(tags__iexact=search))
     if status:
         quizzes = quizzes.filter(status=status)
-    page = Paginator(quizzes.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "filtered": bool(search or status),
-        "query": query.urlencode(),
-    }
+    page, query = paginate(request, quizzes.order_by("-updated_at", "-id"), PAGE_SIZE)
+    context = {"form": form, "page": page, "filtered": bool(search or status), "query": query}
     return render(request, "quizzes/dashboard.html", context)

@@ -27,48 +27,79 @@ def editor_url(quiz, question=None):
     return f"{url}#question-{question.pk}" if question else url
 
 
-def question_form(request, quiz, qtype, save, question=None):
-    """GET shows the form of a `qtype` question; POST checks it and calls `save`.
+class QuizPlace:
+    """Where a question editor works: here, a quiz's editor. quizzes.views.bank_questions
+    has the bank's (BankPlace); `question_form` runs either.
 
-    `save(data, expected_version)` writes the question through
-    quizzes.operations and returns it. Refusals answer 400 (content) or 409
-    (stale version) with everything the teacher typed shown again.
+    `version` is the version the form carries (here the quiz's), `save(data,
+    expected_version)` writes the question and returns it, `done` answers a
+    saved form, `bind`/`is_valid` handle the place's own inputs (none here).
+    """
+
+    template = "quizzes/question_form.html"
+    conflict_message = CONFLICT
+
+    def __init__(self, quiz, save):
+        self.quiz = quiz
+        self.version = quiz.version
+        self.save = save
+
+    def context(self):
+        return {"quiz": self.quiz}
+
+    def bind(self, data):
+        pass
+
+    def is_valid(self):
+        return True
+
+    def done(self, saved, keep_editing):
+        if keep_editing:
+            return redirect("question_edit", self.quiz.pk, saved.pk)
+        return redirect(editor_url(self.quiz, saved))
+
+
+def question_form(request, place, qtype, question=None):
+    """GET shows the form of a `qtype` question; POST checks it and saves it at `place`.
+
+    Refusals answer 400 (content) or 409 (stale version) with everything the
+    teacher typed shown again.
     """
     if request.method == "GET":
         data = operations.question_data(question) if question else None
-        editor = QuestionEditor(qtype, question=data, version=quiz.version)
-        return show_question_form(request, quiz, editor, question)
+        editor = QuestionEditor(qtype, question=data, version=place.version)
+        return show_question_form(request, place, editor, question)
     editor = QuestionEditor(qtype, data=request.POST)
+    place.bind(request.POST)
     if ADD_ROWS in request.POST:
-        return show_question_form(request, quiz, editor.with_more_rows(), question)
-    if editor.is_valid():
+        return show_question_form(request, place, editor.with_more_rows(), question)
+    well_formed = editor.is_valid()
+    if place.is_valid() and well_formed:
         try:
-            saved = save(editor.to_data(), editor.version)
+            saved = place.save(editor.to_data(), editor.version)
         except ValidationError as error:
             editor.show_errors(error)
         except operations.VersionConflict as conflict:
-            messages.error(request, CONFLICT)
+            messages.error(request, place.conflict_message)
             editor = editor.with_version(conflict.current)
-            return show_question_form(request, quiz, editor, question, status=409)
+            return show_question_form(request, place, editor, question, status=409)
         else:
             success(request, _("Question “%(name)s” saved.") % {"name": saved})
-            if CONTINUE in request.POST:
-                return redirect("question_edit", quiz.pk, saved.pk)
-            return redirect(editor_url(quiz, saved))
+            return place.done(saved, CONTINUE in request.POST)
     messages.error(request, FORM_ERRORS)
-    return show_question_form(request, quiz, editor, question, status=400)
+    return show_question_form(request, place, editor, question, status=400)
 
 
-def show_question_form(request, quiz, editor, question=None, status=200):
+def show_question_form(request, place, editor, question=None, status=200):
     context = {
-        "quiz": quiz,
+        **place.context(),
         "question": question,
         "editor": editor,
         "type_label": editor.qtype.label,
         "continue_name": CONTINUE,
         "add_rows_name": ADD_ROWS,
     }
-    return render(request, "quizzes/question_form.html", context, status=status)
+    return render(request, place.template, context, status=status)
 
 
 @login_required
@@ -83,7 +114,7 @@ def add_question(request, quiz_id, qtype):
             quiz, data, expected_version=expected_version, author=request.user
         )
 
-    return question_form(request, quiz, qtype, save)
+    return question_form(request, QuizPlace(quiz, save), qtype)
 
 
 @login_required
@@ -97,7 +128,7 @@ def edit_question(request, quiz_id, question_id):
             quiz, question, data, expected_version=expected_version, author=request.user
         )
 
-    return question_form(request, quiz, question.type, save, question)
+    return question_form(request, QuizPlace(quiz, save), question.type, question)
 
 
 @quiz_action()

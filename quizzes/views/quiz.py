@@ -1,24 +1,16 @@
 """A quiz as a whole: create, edit its settings, publish, duplicate, delete; the editor page."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import operations
-from quizzes.forms import QuizEditForm, QuizForm, StatusForm, with_version
+from quizzes.forms import QuizEditForm, QuizForm, StatusForm
 from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
-from quizzes.views.common import (
-    CONFLICT,
-    FORM_ERRORS,
-    quiz_action,
-    render_editor,
-    success,
-)
+from quizzes.views.common import quiz_action, render_editor, save_form, success
 
 STATUS_DONE = {
     QuizStatus.PUBLISHED: gettext_lazy("Quiz published: learners can now take it."),
@@ -37,18 +29,15 @@ def create_quiz(request):
     if request.method == "GET":
         return show_quiz_form(request, QuizForm())
     form = QuizForm(request.POST)
-    if form.is_valid():
-        try:
-            quiz = operations.create_quiz(request.user, form.to_data())
-        except ValidationError as error:
-            form.show_errors(error)
-        else:
-            success(
-                request, _("Quiz “%(title)s” created. Now add its questions.") % {"title": quiz}
-            )
-            return redirect("quiz_editor", quiz.pk)
-    messages.error(request, FORM_ERRORS)
-    return show_quiz_form(request, form, status=400)
+
+    def save():
+        quiz = operations.create_quiz(request.user, form.to_data())
+        success(request, _("Quiz “%(title)s” created. Now add its questions.") % {"title": quiz})
+        return redirect("quiz_editor", quiz.pk)
+
+    return save_form(
+        request, form, save, lambda form, status: show_quiz_form(request, form, status=status)
+    )
 
 
 @login_required
@@ -64,22 +53,15 @@ def edit_quiz_settings(request, quiz_id):
     if request.method == "GET":
         return show_quiz_form(request, QuizEditForm(initial=QuizForm.initial_for(quiz)), quiz)
     form = QuizEditForm(request.POST)
-    if form.is_valid():
-        try:
-            operations.update_quiz(
-                quiz, form.to_data(), expected_version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            form.show_errors(error)
-        except operations.VersionConflict as conflict:
-            messages.error(request, CONFLICT)
-            form = QuizEditForm(with_version(request.POST, conflict.current))
-            return show_quiz_form(request, form, quiz, status=409)
-        else:
-            success(request, _("Quiz settings saved."))
-            return redirect("quiz_editor", quiz.pk)
-    messages.error(request, FORM_ERRORS)
-    return show_quiz_form(request, form, quiz, status=400)
+
+    def save():
+        operations.update_quiz(quiz, form.to_data(), expected_version=form.cleaned_data["version"])
+        success(request, _("Quiz settings saved."))
+        return redirect("quiz_editor", quiz.pk)
+
+    return save_form(
+        request, form, save, lambda form, status: show_quiz_form(request, form, quiz, status)
+    )
 
 
 @login_required
