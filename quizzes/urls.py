@@ -1,9 +1,19 @@
-"""The teachers' UI. Quiz and question ids are ObjectIds: anything else is a 404."""
+"""The teachers' UI. Quiz, question and category ids are ObjectIds: anything else is a 404."""
 
 from bson import ObjectId
 from django.urls import path, register_converter
 
-from quizzes.views import dashboard, preview, questions, quiz, transfer
+from quizzes.views import (
+    bank,
+    bank_questions,
+    bank_versions,
+    dashboard,
+    preview,
+    questions,
+    quiz,
+    slots,
+    transfer,
+)
 
 
 class ObjectIdConverter:
@@ -22,6 +32,8 @@ register_converter(ObjectIdConverter, "oid")
 
 QUIZ = "quizzes/<oid:quiz_id>/"
 QUESTION = QUIZ + "questions/<oid:question_id>/"
+CATEGORY = "bank/categories/<oid:category_id>/"
+BANK_QUESTION = "bank/questions/<oid:question_id>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -42,5 +54,37 @@ urlpatterns = [
     path(QUESTION + "delete/", questions.confirm_question_delete, name="question_delete"),
     path(QUESTION + "move-up/", questions.move_question_up, name="question_move_up"),
     path(QUESTION + "move-down/", questions.move_question_down, name="question_move_down"),
+    path(QUIZ + "bank/", slots.add_from_bank, name="quiz_add_from_bank"),
+    path(QUIZ + "random/", slots.add_random_slot, name="quiz_add_random"),
+    path(QUIZ + "slots/remove/", slots.remove_slot, name="quiz_slot_remove"),
+    path("bank/", bank.bank_home, name="bank"),
+    path("bank/categories/new/", bank.create_category, name="bank_category_create"),
+    path(CATEGORY, bank_questions.question_list, name="bank_category"),
+    path(CATEGORY + "edit/", bank.edit_category, name="bank_category_edit"),
+    path(CATEGORY + "move/", bank.move_category, name="bank_category_move"),
+    path(CATEGORY + "delete/", bank.delete_category, name="bank_category_delete"),
+    path("bank/questions/", bank_questions.question_list, name="bank_questions"),
+    path(
+        "bank/questions/new/<slug:qtype>/",
+        bank_questions.add_bank_question,
+        name="bank_question_add",
+    ),
+    path(BANK_QUESTION + "edit/", bank_questions.edit_bank_question, name="bank_question_edit"),
+    path(BANK_QUESTION + "versions/", bank_versions.version_list, name="bank_versions"),
+    path(
+        BANK_QUESTION + "versions/compare/",
+        bank_versions.compare_versions,
+        name="bank_versions_compare",
+    ),
+    path(
+        BANK_QUESTION + "versions/<int:number>/",
+        bank_versions.version_detail,
+        name="bank_version",
+    ),
+    path(
+        BANK_QUESTION + "versions/<int:number>/restore/",
+        bank_versions.restore_version,
+        name="bank_version_restore",
+    ),
     path("markdown-preview/", preview.markdown_preview, name="markdown_preview"),
 ]

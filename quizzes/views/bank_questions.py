@@ -1,0 +1,222 @@
+"""The bank's questions: lists with search and bulk actions, and the bank's question editor.
+
+A list is one category's questions (optionally with its subcategories') or
+all of the teacher's. Its bulk actions post back to the list's own address,
+so that a refusal (400) shows the same list again with its message. The
+editor is the quiz editor's form (quizzes.views.questions.question_form)
+with the bank's own inputs: the category and the tags.
+"""
+
+from bson import ObjectId
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from quizzes import bank, operations
+from quizzes.access import bank_categories
+from quizzes.fields import FieldError
+from quizzes.qtypes import registry
+from quizzes.validation import parse_tags
+from quizzes.views.access import get_bank_question, get_category
+from quizzes.views.bank import ancestors
+from quizzes.views.bank_forms import BulkForm, PlacementForm, QuestionFilterForm, own_quizzes
+from quizzes.views.common import BAD_REQUEST, QUESTION_CONFLICT, paginate, success
+from quizzes.views.questions import question_form
+from quizzes.views.slots import add_questions
+
+PAGE_SIZE = 25
+
+
+def list_url(category=None, question=None):
+    """The list of `category`'s questions (None: all of them), at `question` when given."""
+    if category is None:
+        url = reverse("bank_questions")
+    else:
+        url = reverse("bank_category", args=[category.pk])
+    return f"{url}#question-{question.pk}" if question else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_list(request, category_id=None):
+    """GET: a category's questions (or all), searched and paginated. POST: a bulk action."""
+    category = get_category(request.user, category_id) if category_id else None
+    if request.method == "POST":
+        return bulk_action(request, category)
+    return show_question_list(request, category)
+
+
+def show_question_list(request, category, bulk=None, status=200):
+    filters = QuestionFilterForm(request.GET)
+    search = filters.filters()
+    questions = bank.search_questions(request.user, category, **search).select_related("category")
+    page, query = paginate(request, questions, PAGE_SIZE)
+    ticked = set(bulk.data.getlist("ids")) if bulk is not None else set()
+    for question in page.object_list:
+        question.ticked = str(question.pk) in ticked
+    context = {
+        "category": category,
+        "ancestors": ancestors(category) if category else [],
+        "subcategories": bank_categories(request.user).filter(parent=category) if category else [],
+        "filters": filters,
+        "filtered": any(search[key] for key in ("text", "tag", "qtype")),
+        "page": page,
+        "query": query,
+        "bulk": bulk or BulkForm(request.user),
+        "has_categories": category is not None or bank_categories(request.user).exists(),
+        "question_types": registry.TYPES.values(),
+    }
+    return render(request, "quizzes/bank/question_list.html", context, status=status)
+
+
+def bulk_action(request, category):
+    """Move, tag, delete (after a confirmation page) or add to a quiz the ticked questions."""
+    form = BulkForm(request.user, request.POST)
+    if not form.is_valid():
+        return refuse_bulk(request, category, form, form.problem() or BAD_REQUEST)
+    action = form.cleaned_data["action"]
+    questions = form.ticked()
+    back = request.get_full_path()
+    if action == "move":
+        target = form.category("target")
+        if target is None:
+            return refuse_bulk(request, category, form, _("Choose the category to move them to."))
+        moved = bank.move_questions(request.user, [q.pk for q in questions], target)
+        success(
+            request,
+            ngettext(
+                "%(count)s question moved to “%(name)s”.",
+                "%(count)s questions moved to “%(name)s”.",
+                moved,
+            )
+            % {"count": moved, "name": target},
+        )
+    elif action == "tag":
+        try:
+            tags = parse_tags(form.cleaned_data["tags"])
+        except FieldError as error:
+            return refuse_bulk(request, category, form, error.error.messages[0])
+        if not tags:
+            return refuse_bulk(request, category, form, _("Type the tags to add."))
+        bank.tag_questions(request.user, [q.pk for q in questions], tags)
+        success(
+            request,
+            ngettext(
+                "Tags added to %(count)s question.",
+                "Tags added to %(count)s questions.",
+                len(questions),
+            )
+            % {"count": len(questions)},
+        )
+    elif action == "delete":
+        if not form.cleaned_data["confirm"]:
+            return confirm_delete(request, category, questions)
+        deleted = bank.delete_questions(request.user, [q.pk for q in questions])
+        success(
+            request,
+            ngettext("%(count)s question deleted.", "%(count)s questions deleted.", deleted)
+            % {"count": deleted},
+        )
+    else:
+        quiz = own_quizzes(request.user).filter(pk=form.cleaned_data["quiz"] or None).first()
+        if quiz is None:
+            return refuse_bulk(request, category, form, _("Choose the quiz to add them to."))
+        try:
+            add_questions(request, quiz, questions)
+        except operations.SlotError as error:
+            return refuse_bulk(request, category, form, str(error))
+    return redirect(back)
+
+
+def refuse_bulk(request, category, form, message):
+    messages.error(request, message)
+    return show_question_list(request, category, form, status=400)
+
+
+def confirm_delete(request, category, questions):
+    """The page asking to confirm a bulk delete (a POST that writes nothing)."""
+    context = {
+        "category": category,
+        "questions": questions,
+        "quizzes": bank.quizzes_using("question", [q.pk for q in questions]).order_by("title"),
+        "back": request.get_full_path(),
+    }
+    return render(request, "quizzes/bank/questions_delete.html", context)
+
+
+class BankPlace:
+    """The question editor in the bank (see quizzes.views.questions.QuizPlace): the form
+    carries the question's version, and the bank's inputs say its category and tags."""
+
+    template = "quizzes/bank/question_form.html"
+    conflict_message = QUESTION_CONFLICT
+
+    def __init__(self, request, question=None, category=None):
+        self.user = request.user
+        self.question = question
+        self.category = question.category if question else category
+        self.version = question.version if question else 1
+        self.placement = PlacementForm(
+            self.user,
+            initial={
+                "category": str(self.category.pk) if self.category else "",
+                "tags": ", ".join(question.tags) if question else "",
+            },
+        )
+
+    def context(self):
+        return {
+            "placement": self.placement,
+            "category": self.category,
+            "ancestors": ancestors(self.category) if self.category else [],
+            "cancel_url": list_url(self.category, self.question),
+        }
+
+    def bind(self, data):
+        self.placement = PlacementForm(self.user, data)
+
+    def is_valid(self):
+        return self.placement.is_valid()
+
+    def save(self, data, expected_version):
+        data = {**data, "tags": self.placement.cleaned_data["tags"]}
+        category = self.placement.category()
+        if self.question is None:
+            return bank.create_question(self.user, category, data, author=self.user)
+        saved = bank.update_question(
+            self.question, data, author=self.user, expected_version=expected_version
+        )
+        if category.pk != saved.category_id:
+            bank.move_questions(self.user, [saved.pk], category)
+            saved.category = category
+        return saved
+
+    def done(self, saved, keep_editing):
+        if keep_editing:
+            return redirect("bank_question_edit", saved.pk)
+        return redirect(list_url(saved.category, saved))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_bank_question(request, qtype):
+    """A new bank question of type `qtype`, in the category ?category= preselects."""
+    if qtype not in registry.TYPES:
+        raise Http404
+    pk = request.GET.get("category", "")
+    category = (
+        bank_categories(request.user).filter(pk=pk).first() if ObjectId.is_valid(pk) else None
+    )
+    return question_form(request, BankPlace(request, category=category), qtype)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_bank_question(request, question_id):
+    question = get_bank_question(request.user, question_id)
+    return question_form(request, BankPlace(request, question), question.type, question)
