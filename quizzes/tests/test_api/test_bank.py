@@ -27,7 +27,7 @@ MISSING = "0123456789abcdef01234567"
 
 
 @pytest.fixture
-def tree(teacher):
+def bank_tree(teacher):
     """Science > Physics > Quantum and Arts, with questions in Science, Physics and Arts."""
     science = bank.create_category(teacher, {"name": "Science", "idnumber": "sci"})
     physics = bank.create_category(teacher, {"name": "Physics"}, science)
@@ -55,7 +55,7 @@ def ids(body):
 
 
 # -- categories ----------------------------------------------------------------------
-def test_the_tree_is_flat_in_tree_order(api, tree):
+def test_the_tree_is_flat_in_tree_order(api, bank_tree):
     response = api.get(url("categories"))
     assert response.status_code == 200
     rows = response.json()
@@ -72,39 +72,41 @@ def test_the_tree_is_flat_in_tree_order(api, tree):
     assert {"created_at", "updated_at"} <= science.keys()
 
 
-def test_create_a_category_under_another(api, tree):
-    response = api.post(url("categories"), {"name": "Optics", "parent": str(tree.physics.pk)})
+def test_create_a_category_under_another(api, bank_tree):
+    response = api.post(url("categories"), {"name": "Optics", "parent": str(bank_tree.physics.pk)})
     assert response.status_code == 201, response.content
     body = response.json()
     assert response["ETag"] == '"1"'
     assert response["Location"] == url("categories", Category.objects.get(pk=body["id"]))
-    assert (body["name"], body["parent"], body["depth"]) == ("Optics", str(tree.physics.pk), 2)
+    assert (body["name"], body["parent"], body["depth"]) == ("Optics", str(bank_tree.physics.pk), 2)
     names = [row["name"] for row in api.get(url("categories")).json()]
     assert names == ["Science", "Physics", "Quantum", "Optics", "Arts"]
 
 
-def test_read_a_category_with_its_etag(api, tree):
-    response = api.get(url("categories", tree.quantum))
+def test_read_a_category_with_its_etag(api, bank_tree):
+    response = api.get(url("categories", bank_tree.quantum))
     assert response.status_code == 200
     assert response["ETag"] == '"1"'
     assert response.json()["depth"] == 2
 
 
-def test_rename_with_if_match_then_a_stale_one_is_412(api, tree):
-    response = api.patch(url("categories", tree.arts), {"name": "Humanities"}, HTTP_IF_MATCH='"1"')
+def test_rename_with_if_match_then_a_stale_one_is_412(api, bank_tree):
+    response = api.patch(
+        url("categories", bank_tree.arts), {"name": "Humanities"}, HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 200, response.content
     assert response["ETag"] == '"2"'
     assert response.json()["description"] == "*Fine*"
     before = db_snapshot()
-    stale = api.patch(url("categories", tree.arts), {"name": "Late"}, HTTP_IF_MATCH='"1"')
+    stale = api.patch(url("categories", bank_tree.arts), {"name": "Late"}, HTTP_IF_MATCH='"1"')
     body = assert_problem(stale, 412, "precondition_failed")
     assert body["current_version"] == 2 and stale["ETag"] == '"2"'
     assert "category" in body["title"] and "category" in body["detail"]
     assert db_snapshot() == before
 
 
-def test_a_new_parent_moves_the_category_with_its_content(api, tree):
-    response = api.patch(url("categories", tree.physics), {"parent": str(tree.arts.pk)})
+def test_a_new_parent_moves_the_category_with_its_content(api, bank_tree):
+    response = api.patch(url("categories", bank_tree.physics), {"parent": str(bank_tree.arts.pk)})
     assert response.status_code == 200, response.content
     rows = api.get(url("categories")).json()
     assert [(row["name"], row["depth"]) for row in rows] == [
@@ -113,15 +115,16 @@ def test_a_new_parent_moves_the_category_with_its_content(api, tree):
         ("Physics", 1),
         ("Quantum", 2),
     ]
-    response = api.patch(url("categories", tree.physics), {"parent": None})
+    response = api.patch(url("categories", bank_tree.physics), {"parent": None})
     assert response.json()["depth"] == 0
 
 
 @pytest.mark.parametrize("into", ["science", "physics", "quantum"])
-def test_a_category_cannot_go_inside_itself(api, tree, into):
+def test_a_category_cannot_go_inside_itself(api, bank_tree, into):
     before = db_snapshot()
     response = api.patch(
-        url("categories", tree.physics), {"name": "Renamed", "parent": str(getattr(tree, into).pk)}
+        url("categories", bank_tree.physics),
+        {"name": "Renamed", "parent": str(getattr(bank_tree, into).pk)},
     )
     if into == "science":  # its own parent: nothing to move, the rename happens
         assert response.status_code == 200
@@ -130,128 +133,134 @@ def test_a_category_cannot_go_inside_itself(api, tree, into):
     assert db_snapshot() == before
 
 
-def test_put_replaces_every_field(api, tree):
-    response = api.put(url("categories", tree.physics), {"name": "Physique"})
+def test_put_replaces_every_field(api, bank_tree):
+    response = api.put(url("categories", bank_tree.physics), {"name": "Physique"})
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["name"], body["description"], body["idnumber"]) == ("Physique", "", "")
     assert body["parent"] is None and body["depth"] == 0
-    assert_problem(api.put(url("categories", tree.physics), {"description": "x"}), 400)
+    assert_problem(api.put(url("categories", bank_tree.physics), {"description": "x"}), 400)
 
 
-def test_deleting_a_category(api, tree, make_quiz):
-    assert api.delete(url("categories", tree.quantum)).status_code == 204
-    assert not Category.objects.filter(pk=tree.quantum.pk).exists()
+def test_deleting_a_category(api, bank_tree, make_quiz):
+    assert api.delete(url("categories", bank_tree.quantum)).status_code == 204
+    assert not Category.objects.filter(pk=bank_tree.quantum.pk).exists()
     quiz = make_quiz("Uses the bank")
-    operations.add_slots(quiz, [tree.q.sum, tree.q.essay])
-    operations.add_random_slot(quiz, tree.physics, 1)
+    operations.add_slots(quiz, [bank_tree.q.sum, bank_tree.q.essay])
+    operations.add_random_slot(quiz, bank_tree.physics, 1)
     before = db_snapshot()
-    body = assert_problem(api.delete(url("categories", tree.science)), 409, "conflict")
+    body = assert_problem(api.delete(url("categories", bank_tree.science)), 409, "conflict")
     assert "not empty" in body["detail"]
-    assert_problem(api.delete(url("categories", tree.science) + "?with_content=maybe"), 400)
+    assert_problem(api.delete(url("categories", bank_tree.science) + "?with_content=maybe"), 400)
     assert db_snapshot() == before
-    response = api.delete(url("categories", tree.science) + "?with_content=true")
+    response = api.delete(url("categories", bank_tree.science) + "?with_content=true")
     assert response.status_code == 204
     assert set(Category.objects.values_list("name", flat=True)) == {"Arts"}
     assert set(Question.objects.values_list("name", flat=True)) == {"Essay"}
-    assert not QuestionVersion.objects.exclude(question=tree.q.essay).exists()
+    assert not QuestionVersion.objects.exclude(question=bank_tree.q.essay).exists()
     stored = Quiz.objects.get(pk=quiz.pk)
-    assert [slot.question for slot in stored.slots] == [tree.q.essay.pk]
+    assert [slot.question for slot in stored.slots] == [bank_tree.q.essay.pk]
     assert stored.version > quiz.version
 
 
-def test_delete_checks_if_match(api, tree):
+def test_delete_checks_if_match(api, bank_tree):
     before = db_snapshot()
-    body = assert_problem(api.delete(url("categories", tree.quantum), HTTP_IF_MATCH='"7"'), 412)
+    body = assert_problem(
+        api.delete(url("categories", bank_tree.quantum), HTTP_IF_MATCH='"7"'), 412
+    )
     assert body["current_version"] == 1
     assert db_snapshot() == before
-    assert api.delete(url("categories", tree.quantum), HTTP_IF_MATCH='"1"').status_code == 204
+    assert api.delete(url("categories", bank_tree.quantum), HTTP_IF_MATCH='"1"').status_code == 204
 
 
 # -- another teacher's bank -------------------------------------------------------------
-def test_another_teachers_bank_is_not_found(tree, other_teacher, make_quiz):
+def test_another_teachers_bank_is_not_found(bank_tree, other_teacher, make_quiz):
     other = token_client(other_teacher)
     before = db_snapshot()
     assert other.get(url("categories")).json() == []
     assert other.get(url("questions")).json()["results"] == []
-    for obj, kind in [(tree.science, "categories"), (tree.q.sum, "questions")]:
+    for obj, kind in [(bank_tree.science, "categories"), (bank_tree.q.sum, "questions")]:
         for method in ("get", "put", "patch", "delete"):
             assert_problem(getattr(other, method)(url(kind, obj), {"name": "x"}), 404)
-    assert_problem(other.get(url("questions", tree.q.sum, "versions/")), 404)
-    assert_problem(other.get(url("questions", tree.q.sum, "versions/1/")), 404)
-    assert_problem(other.post(url("questions", tree.q.sum, "versions/1/restore/")), 404)
+    assert_problem(other.get(url("questions", bank_tree.q.sum, "versions/")), 404)
+    assert_problem(other.get(url("questions", bank_tree.q.sum, "versions/1/")), 404)
+    assert_problem(other.post(url("questions", bank_tree.q.sum, "versions/1/restore/")), 404)
     # Named in a body or a filter, they are unknown ids.
     mine = bank.create_category(other_teacher, {"name": "Mine"})
     snapshot = db_snapshot()
     assert_problem(
-        other.post(url("categories"), {"name": "x", "parent": str(tree.science.pk)}), 400
+        other.post(url("categories"), {"name": "x", "parent": str(bank_tree.science.pk)}), 400
     )
-    assert_problem(other.patch(url("categories", mine), {"parent": str(tree.science.pk)}), 400)
-    body = {**QUESTIONS["essay"], "category": str(tree.science.pk)}
+    assert_problem(other.patch(url("categories", mine), {"parent": str(bank_tree.science.pk)}), 400)
+    body = {**QUESTIONS["essay"], "category": str(bank_tree.science.pk)}
     assert_problem(other.post(url("questions"), body), 400)
-    assert_problem(other.get(url("questions") + f"?category={tree.science.pk}"), 400)
-    bulk = {"action": "delete", "ids": [str(tree.q.sum.pk)]}
+    assert_problem(other.get(url("questions") + f"?category={bank_tree.science.pk}"), 400)
+    bulk = {"action": "delete", "ids": [str(bank_tree.q.sum.pk)]}
     assert (
         "ids" in assert_problem(other.post(url("questions", suffix="bulk/"), bulk), 400)["errors"]
     )
-    move = {"action": "move", "ids": [str(tree.q.sum.pk)], "category": str(mine.pk)}
+    move = {"action": "move", "ids": [str(bank_tree.q.sum.pk)], "category": str(mine.pk)}
     assert_problem(other.post(url("questions", suffix="bulk/"), move), 400)
     assert db_snapshot() == snapshot
     assert before["questions"] == snapshot["questions"]
 
 
-def test_staff_see_their_own_bank_only(tree, staff):
-    assert_problem(token_client(staff).get(url("categories", tree.science)), 404)
+def test_staff_see_their_own_bank_only(bank_tree, staff):
+    assert_problem(token_client(staff).get(url("categories", bank_tree.science)), 404)
 
 
 # -- questions -------------------------------------------------------------------------
-def test_create_a_question_in_a_category(api, tree, teacher):
-    body = {**QUESTIONS["shortanswer"], "category": str(tree.quantum.pk), "tags": ["new"]}
+def test_create_a_question_in_a_category(api, bank_tree, teacher):
+    body = {**QUESTIONS["shortanswer"], "category": str(bank_tree.quantum.pk), "tags": ["new"]}
     response = api.post(url("questions"), body)
     assert response.status_code == 201, response.content
     data = response.json()
     question = Question.objects.get(pk=data["id"])
     assert response["Location"] == url("questions", question)
     assert response["ETag"] == '"1"'
-    assert (data["category"], data["version"], data["tags"]) == (str(tree.quantum.pk), 1, ["new"])
+    assert (data["category"], data["version"], data["tags"]) == (
+        str(bank_tree.quantum.pk),
+        1,
+        ["new"],
+    )
     assert [a["text"] for a in data["answers"]] == ["ParisSECRET", "LuteceSECRET"]
     assert question.versions.get().author == teacher
 
 
-def test_a_question_needs_a_valid_category_and_content(api, tree):
+def test_a_question_needs_a_valid_category_and_content(api, bank_tree):
     before = db_snapshot()
     body = assert_problem(api.post(url("questions"), QUESTIONS["essay"]), 400, "invalid")
     assert list(body["errors"]) == ["category"]
     for category in (MISSING, "nope", 42, None):
         response = api.post(url("questions"), {**QUESTIONS["essay"], "category": category})
         assert "category" in assert_problem(response, 400)["errors"]
-    data = {**QUESTIONS["numerical"], "category": str(tree.arts.pk)}
+    data = {**QUESTIONS["numerical"], "category": str(bank_tree.arts.pk)}
     data["answers"] = [{"value": "many", "fraction": 100}]
     assert "answers[0].value" in assert_problem(api.post(url("questions"), data), 400)["errors"]
     assert db_snapshot() == before
 
 
-def test_list_filters(api, tree):
+def test_list_filters(api, bank_tree):
     def names(query=""):
         response = api.get(url("questions") + query)
         assert response.status_code == 200, response.content
         return {row["name"] for row in response.json()["results"]}
 
     assert names() == {"Sum", "Sky", "e", "Essay"}
-    assert names(f"?category={tree.science.pk}") == {"Sum", "Sky"}
-    assert names(f"?category={tree.science.pk}&subcategories=true") == {"Sum", "Sky", "e"}
-    assert names(f"?category={tree.quantum.pk}&subcategories=true") == set()
+    assert names(f"?category={bank_tree.science.pk}") == {"Sum", "Sky"}
+    assert names(f"?category={bank_tree.science.pk}&subcategories=true") == {"Sum", "Sky", "e"}
+    assert names(f"?category={bank_tree.quantum.pk}&subcategories=true") == set()
     assert names("?search=BLUE") == {"Sky"}
     assert names("?tag=hard") == {"e"}
     assert names("?type=essay") == {"Essay"}
-    assert names(f"?type=multichoice&category={tree.arts.pk}") == set()
+    assert names(f"?type=multichoice&category={bank_tree.arts.pk}") == set()
     for query in ("?type=nope", f"?category={MISSING}", "?category=x", "?subcategories=maybe"):
         assert_problem(api.get(url("questions") + query), 400)
 
 
-def test_the_list_comes_in_cursor_pages(api, tree, teacher):
+def test_the_list_comes_in_cursor_pages(api, bank_tree, teacher):
     for number in range(5):
-        bank.create_question(teacher, tree.arts, {**QUESTIONS["essay"], "name": f"n{number}"})
+        bank.create_question(teacher, bank_tree.arts, {**QUESTIONS["essay"], "name": f"n{number}"})
     seen, page = [], url("questions") + "?page_size=3"
     while page:
         body = api.get(page).json()
@@ -263,8 +272,8 @@ def test_the_list_comes_in_cursor_pages(api, tree, teacher):
     assert_problem(api.get(url("questions") + "?cursor=forged"), 404)
 
 
-def test_edits_are_new_versions(api, tree, teacher):
-    question = tree.q.sky
+def test_edits_are_new_versions(api, bank_tree, teacher):
+    question = bank_tree.q.sky
     response = api.patch(url("questions", question), {"name": "Sky?"}, HTTP_IF_MATCH='"1"')
     assert response.status_code == 200, response.content
     assert response["ETag"] == '"2"' and response.json()["version"] == 2
@@ -276,32 +285,37 @@ def test_edits_are_new_versions(api, tree, teacher):
     assert db_snapshot() == before
     replaced = api.put(
         url("questions", question),
-        {"type": "essay", "name": "Now an essay", "text": "Why?", "category": str(tree.arts.pk)},
+        {
+            "type": "essay",
+            "name": "Now an essay",
+            "text": "Why?",
+            "category": str(bank_tree.arts.pk),
+        },
     )
     assert replaced.status_code == 200, replaced.content
     data = replaced.json()
-    assert (data["type"], data["version"], data["category"]) == ("essay", 3, str(tree.arts.pk))
+    assert (data["type"], data["version"], data["category"]) == ("essay", 3, str(bank_tree.arts.pk))
     assert data["answers"] == [] and data["points"] == 1.0
     numbers = QuestionVersion.objects.filter(question=question).values_list("number", "author")
     assert sorted(numbers) == [(1, teacher.pk), (2, teacher.pk), (3, teacher.pk)]
 
 
-def test_a_new_category_alone_moves_without_a_version(api, tree):
-    response = api.patch(url("questions", tree.q.e), {"category": str(tree.quantum.pk)})
+def test_a_new_category_alone_moves_without_a_version(api, bank_tree):
+    response = api.patch(url("questions", bank_tree.q.e), {"category": str(bank_tree.quantum.pk)})
     assert response.status_code == 200
-    assert response.json()["category"] == str(tree.quantum.pk)
+    assert response.json()["category"] == str(bank_tree.quantum.pk)
     assert response.json()["version"] == 1 and response["ETag"] == '"1"'
 
 
-def test_put_needs_the_category(api, tree):
+def test_put_needs_the_category(api, bank_tree):
     before = db_snapshot()
-    response = api.put(url("questions", tree.q.e), QUESTIONS["essay"])
+    response = api.put(url("questions", bank_tree.q.e), QUESTIONS["essay"])
     assert "category" in assert_problem(response, 400)["errors"]
     assert db_snapshot() == before
 
 
-def test_versions_list_detail_and_restore(api, tree, teacher):
-    question = tree.q.sum
+def test_versions_list_detail_and_restore(api, bank_tree, teacher):
+    question = bank_tree.q.sum
     api.patch(url("questions", question), {"name": "Sum 2"})
     api.patch(url("questions", question), {"name": "Sum 3", "points": 4})
     listed = api.get(url("questions", question, "versions/"))
@@ -330,14 +344,14 @@ def test_versions_list_detail_and_restore(api, tree, teacher):
     assert api.get(url("questions", question, "versions/")).json()[0]["number"] == 4
 
 
-def test_deleting_a_question_takes_it_out_of_quizzes(api, tree, make_quiz):
+def test_deleting_a_question_takes_it_out_of_quizzes(api, bank_tree, make_quiz):
     quiz = make_quiz("Quiz", [QUESTIONS["essay"]])
-    operations.add_slots(quiz, [tree.q.sum])
+    operations.add_slots(quiz, [bank_tree.q.sum])
     before = Quiz.objects.get(pk=quiz.pk).version
-    assert_problem(api.delete(url("questions", tree.q.sum), HTTP_IF_MATCH='"5"'), 412)
-    assert api.delete(url("questions", tree.q.sum), HTTP_IF_MATCH='"1"').status_code == 204
-    assert not Question.objects.filter(pk=tree.q.sum.pk).exists()
-    assert not QuestionVersion.objects.filter(question=tree.q.sum.pk).exists()
+    assert_problem(api.delete(url("questions", bank_tree.q.sum), HTTP_IF_MATCH='"5"'), 412)
+    assert api.delete(url("questions", bank_tree.q.sum), HTTP_IF_MATCH='"1"').status_code == 204
+    assert not Question.objects.filter(pk=bank_tree.q.sum.pk).exists()
+    assert not QuestionVersion.objects.filter(question=bank_tree.q.sum.pk).exists()
     stored = Quiz.objects.get(pk=quiz.pk)
     assert [q.name for q in questions_of(stored)] == ["Essay"]
     assert stored.version == before + 1
@@ -348,31 +362,31 @@ def bulk(api, **body):
     return api.post(url("questions", suffix="bulk/"), body)
 
 
-def test_bulk_move(api, tree):
-    chosen = [str(tree.q.sum.pk), str(tree.q.e.pk)]
-    response = bulk(api, action="move", ids=chosen, category=str(tree.arts.pk))
+def test_bulk_move(api, bank_tree):
+    chosen = [str(bank_tree.q.sum.pk), str(bank_tree.q.e.pk)]
+    response = bulk(api, action="move", ids=chosen, category=str(bank_tree.arts.pk))
     assert response.status_code == 200, response.content
     assert response.json() == {"action": "move", "count": 2, "ids": chosen}
-    assert set(Question.objects.filter(category=tree.arts).values_list("name", flat=True)) == {
+    assert set(Question.objects.filter(category=bank_tree.arts).values_list("name", flat=True)) == {
         "Sum",
         "e",
         "Essay",
     }
 
 
-def test_bulk_tag(api, tree):
-    chosen = [str(tree.q.e.pk), str(tree.q.sky.pk), str(tree.q.e.pk)]
+def test_bulk_tag(api, bank_tree):
+    chosen = [str(bank_tree.q.e.pk), str(bank_tree.q.sky.pk), str(bank_tree.q.e.pk)]
     response = bulk(api, action="tag", ids=chosen, tags=["hard", "exam"])
     assert response.status_code == 200, response.content
     assert response.json()["count"] == 2
-    assert Question.objects.get(pk=tree.q.e.pk).tags == ["hard", "exam"]
-    assert Question.objects.get(pk=tree.q.sky.pk).tags == ["hard", "exam"]
+    assert Question.objects.get(pk=bank_tree.q.e.pk).tags == ["hard", "exam"]
+    assert Question.objects.get(pk=bank_tree.q.sky.pk).tags == ["hard", "exam"]
 
 
-def test_bulk_delete(api, tree, make_quiz):
+def test_bulk_delete(api, bank_tree, make_quiz):
     quiz = make_quiz("Quiz")
-    operations.add_slots(quiz, [tree.q.sum, tree.q.essay])
-    chosen = [str(tree.q.sum.pk), str(tree.q.sky.pk)]
+    operations.add_slots(quiz, [bank_tree.q.sum, bank_tree.q.essay])
+    chosen = [str(bank_tree.q.sum.pk), str(bank_tree.q.sky.pk)]
     response = bulk(api, action="delete", ids=chosen)
     assert response.json() == {"action": "delete", "count": 2, "ids": chosen}
     assert set(Question.objects.values_list("name", flat=True)) == {"e", "Essay"}
@@ -398,9 +412,9 @@ def test_bulk_delete(api, tree, make_quiz):
         ({"ids": ["{sum}"]}, "action"),
     ],
 )
-def test_bulk_is_all_or_nothing(api, tree, body, field):
+def test_bulk_is_all_or_nothing(api, bank_tree, body, field):
     """One unknown id, a missing argument: nothing is done."""
-    known = {"sum": str(tree.q.sum.pk), "arts": str(tree.arts.pk)}
+    known = {"sum": str(bank_tree.q.sum.pk), "arts": str(bank_tree.arts.pk)}
 
     def fill(value):
         if isinstance(value, list):
@@ -408,25 +422,25 @@ def test_bulk_is_all_or_nothing(api, tree, body, field):
         return value.format(**known) if isinstance(value, str) else value
 
     if body.get("ids") and body["ids"] != "all" and body.get("action") != "explode":
-        body = {**body, "ids": [*fill(body["ids"]), str(tree.q.e.pk)]}
-    Question.objects.filter(pk=tree.q.sum.pk).update(tags=["hard"])
+        body = {**body, "ids": [*fill(body["ids"]), str(bank_tree.q.e.pk)]}
+    Question.objects.filter(pk=bank_tree.q.sum.pk).update(tags=["hard"])
     before = db_snapshot()
     response = bulk(api, **{key: fill(value) for key, value in body.items()})
     assert field in assert_problem(response, 400)["errors"]
     assert db_snapshot() == before
-    assert Question.objects.get(pk=tree.q.sum.pk).tags == ["hard"]
+    assert Question.objects.get(pk=bank_tree.q.sum.pk).tags == ["hard"]
 
 
 # -- bad input -------------------------------------------------------------------------
-def body_endpoints(tree, quiz):
+def body_endpoints(bank_tree, quiz):
     slot = quiz.slots[0].uid
     return {
         "create category": ("post", url("categories")),
-        "put category": ("put", url("categories", tree.arts)),
-        "patch category": ("patch", url("categories", tree.arts)),
+        "put category": ("put", url("categories", bank_tree.arts)),
+        "patch category": ("patch", url("categories", bank_tree.arts)),
         "create question": ("post", url("questions")),
-        "put question": ("put", url("questions", tree.q.sky)),
-        "patch question": ("patch", url("questions", tree.q.sky)),
+        "put question": ("put", url("questions", bank_tree.q.sky)),
+        "patch question": ("patch", url("questions", bank_tree.q.sky)),
         "bulk": ("post", url("questions", suffix="bulk/")),
         "add slot": ("post", quiz_url(quiz, "slots/")),
         "patch slot": ("patch", quiz_url(quiz, f"slots/{slot}/")),
@@ -435,15 +449,15 @@ def body_endpoints(tree, quiz):
 
 
 @pytest.fixture
-def bank_quiz(tree, make_quiz):
+def bank_quiz(bank_tree, make_quiz):
     quiz = make_quiz("Bank quiz")
-    return operations.add_slots(quiz, [tree.q.sum, tree.q.sky])
+    return operations.add_slots(quiz, [bank_tree.q.sum, bank_tree.q.sky])
 
 
 @pytest.mark.parametrize(("name", "body", "status"), CORPUS, ids=[case[0] for case in CORPUS])
-def test_corpus(api, tree, bank_quiz, name, body, status):
+def test_corpus(api, bank_tree, bank_quiz, name, body, status):
     before = version_snapshot()
-    for endpoint, (method, target) in body_endpoints(tree, bank_quiz).items():
+    for endpoint, (method, target) in body_endpoints(bank_tree, bank_quiz).items():
         response = api.generic(method.upper(), target, body, content_type="application/json")
         assert_problem(response, status), endpoint
     assert version_snapshot() == before
@@ -472,9 +486,11 @@ def test_corpus(api, tree, bank_quiz, name, body, status):
         ("reorder slots", {}, "order"),
     ],
 )
-def test_wrong_fields_are_400_with_their_errors(api, tree, bank_quiz, endpoint, body, field):
-    method, target = body_endpoints(tree, bank_quiz)[endpoint]
-    body = {k: v.format(arts=tree.arts.pk) if isinstance(v, str) else v for k, v in body.items()}
+def test_wrong_fields_are_400_with_their_errors(api, bank_tree, bank_quiz, endpoint, body, field):
+    method, target = body_endpoints(bank_tree, bank_quiz)[endpoint]
+    body = {
+        k: v.format(arts=bank_tree.arts.pk) if isinstance(v, str) else v for k, v in body.items()
+    }
     before = db_snapshot()
     response = getattr(api, method)(target, body)
     assert field in assert_problem(response, 400)["errors"]
@@ -500,9 +516,9 @@ def test_wrong_fields_are_400_with_their_errors(api, tree, bank_quiz, endpoint, 
         ("post", "questions/bulk"),
     ],
 )
-def test_invalid_ids_are_404(api, tree, bank_quiz, method, path):
+def test_invalid_ids_are_404(api, bank_tree, bank_quiz, method, path):
     before = db_snapshot()
-    target = f"{API}/" + path.format(sky=tree.q.sky.pk, quiz=bank_quiz.pk)
+    target = f"{API}/" + path.format(sky=bank_tree.q.sky.pk, quiz=bank_quiz.pk)
     assert_problem(getattr(api, method)(target, {"points": 1}), 404, "not_found")
     assert db_snapshot() == before
 
@@ -520,9 +536,9 @@ def test_invalid_ids_are_404(api, tree, bank_quiz, method, path):
     ],
 )
 @pytest.mark.parametrize("if_match", ['"0"', 'W/"1"', 'W/"2"', '"0", "9"', "garbage"])
-def test_a_stale_if_match_is_412(api, tree, bank_quiz, endpoint, body, if_match):
-    method, target = body_endpoints(tree, bank_quiz)[endpoint]
-    known = {"arts": tree.arts.pk, "essay": tree.q.essay.pk}
+def test_a_stale_if_match_is_412(api, bank_tree, bank_quiz, endpoint, body, if_match):
+    method, target = body_endpoints(bank_tree, bank_quiz)[endpoint]
+    known = {"arts": bank_tree.arts.pk, "essay": bank_tree.q.essay.pk}
     body = {k: v.format(**known) if isinstance(v, str) else v for k, v in body.items()}
     before = db_snapshot()
     response = getattr(api, method)(target, body, HTTP_IF_MATCH=if_match)
@@ -531,11 +547,11 @@ def test_a_stale_if_match_is_412(api, tree, bank_quiz, endpoint, body, if_match)
 
 
 # -- a server error mid-way ------------------------------------------------------------------
-def doomed(tree, make_quiz):
+def doomed(bank_tree, make_quiz):
     """A quiz using the questions that the multi-document deletes below take away."""
     quiz = make_quiz("Doomed")
-    operations.add_slots(quiz, [tree.q.sum, tree.q.e, tree.q.essay])
-    operations.add_random_slot(quiz, tree.physics, 1)
+    operations.add_slots(quiz, [bank_tree.q.sum, bank_tree.q.e, bank_tree.q.essay])
+    operations.add_random_slot(quiz, bank_tree.physics, 1)
     return quiz
 
 
@@ -548,20 +564,20 @@ MID_WAY = [
 ]
 
 
-def multi_document_request(name, tree):
+def multi_document_request(name, bank_tree):
     if name == "bulk delete":
-        body = {"action": "delete", "ids": [str(tree.q.sum.pk), str(tree.q.e.pk)]}
+        body = {"action": "delete", "ids": [str(bank_tree.q.sum.pk), str(bank_tree.q.e.pk)]}
         return "post", url("questions", suffix="bulk/"), body
-    return "delete", url("categories", tree.science) + "?with_content=true", None
+    return "delete", url("categories", bank_tree.science) + "?with_content=true", None
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("name", "skip"), MID_WAY)
-def test_an_error_mid_way_writes_nothing(api, tree, make_quiz, mongo_client, name, skip):
-    doomed(tree, make_quiz)
+def test_an_error_mid_way_writes_nothing(api, bank_tree, make_quiz, mongo_client, name, skip):
+    doomed(bank_tree, make_quiz)
     api.raise_request_exception = False
     before = db_snapshot()
-    method, target, body = multi_document_request(name, tree)
+    method, target, body = multi_document_request(name, bank_tree)
     with failing(mongo_client, "delete", {"skip": skip}, transient=False) as reached:
         response = getattr(api, method)(target, body)
     assert reached["count"] > skip
@@ -571,9 +587,9 @@ def test_an_error_mid_way_writes_nothing(api, tree, make_quiz, mongo_client, nam
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", ["bulk delete", "category with content"])
-def test_a_transient_error_is_retried_and_done_once(api, tree, make_quiz, mongo_client, name):
-    quiz = doomed(tree, make_quiz)
-    method, target, body = multi_document_request(name, tree)
+def test_a_transient_error_is_retried_and_done_once(api, bank_tree, make_quiz, mongo_client, name):
+    quiz = doomed(bank_tree, make_quiz)
+    method, target, body = multi_document_request(name, bank_tree)
     with failing(mongo_client, "delete", {"times": 1}, transient=True) as reached:
         response = getattr(api, method)(target, body)
     assert reached["count"] >= 1
