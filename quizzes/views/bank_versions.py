@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quizzes import bank, fields
 from quizzes.forms import VersionForm
 from quizzes.models import QuestionVersion
+from quizzes.qtypes import registry
 from quizzes.views.access import get_bank_question
 from quizzes.views.bank import ancestors
 from quizzes.views.bank_forms import CompareForm
@@ -36,11 +37,15 @@ RESTORE_CONFLICT = gettext_lazy(
 )
 
 
-def label_of(declared, name):
-    """The label of field `name` among the `declared` ones (quizzes.fields), capitalised."""
+def label_of(declared, name, data=None):
+    """The label of field `name` among the `declared` ones (quizzes.fields), capitalised;
+    a text format is named after its text ("Incorrect feedback: format")."""
+    base = name.removesuffix("_format")
+    if data is not None and base != name and base in data:
+        return _("%(text)s: format") % {"text": label_of(declared, base)}
     field = declared.get(name)
-    label = field.label if field is not None else OTHER_LABELS.get(name, name)
-    return str(label)[:1].upper() + str(label)[1:]
+    label = str(field.label if field is not None else OTHER_LABELS.get(name, name))
+    return label[:1].upper() + label[1:]
 
 
 def shown(value):
@@ -57,20 +62,38 @@ def shown(value):
 
 
 def flatten(data):
-    """[(key, label, text)] of a version's data: each field, each answer's and hint's fields."""
+    """[(key, label, text)] of a version's data: the fields its type uses, then each
+    answer's and hint's. A text format is left out where its text is empty."""
+    qtype = registry.TYPES.get(data.get("type"))
+    used = {"type", "tags", "answers", "hints", *fields.QUESTION_FIELDS}
+    used.update(qtype.extra_fields if qtype else fields.QUESTION_EXTRAS)
+    answer_fields = qtype.answer_fields if qtype else tuple(fields.ANSWER_FIELDS)
     rows = []
     for key, value in data.items():
+        if key not in used or unused_format(data, key):
+            continue
         if key in ("answers", "hints"):
             title = _("Answer %(number)s") if key == "answers" else _("Hint %(number)s")
             declared = fields.ANSWER_FIELDS if key == "answers" else fields.HINT_FIELDS
             for index, item in enumerate(value):
                 heading = title % {"number": index + 1}
                 for name, part in item.items():
-                    label = f"{heading} · {label_of(declared, name)}"
-                    rows.append((f"{key}.{index}.{name}", label, shown(part)))
+                    if key == "answers" and name not in answer_fields:
+                        continue
+                    if not unused_format(item, name):
+                        label = f"{heading} · {label_of(declared, name, item)}"
+                        rows.append((f"{key}.{index}.{name}", label, shown(part)))
+        elif key == "type":
+            rows.append((key, label_of(LABELS, key), qtype.label if qtype else shown(value)))
         else:
-            rows.append((key, label_of(LABELS, key), shown(value)))
+            rows.append((key, label_of(LABELS, key, data), shown(value)))
     return rows
+
+
+def unused_format(data, key):
+    """Whether `key` is the text format of a text of `data` that is empty."""
+    base = key.removesuffix("_format")
+    return base != key and base in data and not data[base]
 
 
 def words_diff(old, new):
