@@ -7,6 +7,7 @@ when a body names them). Every refusal leaves the database as it was.
 from types import SimpleNamespace
 
 import pytest
+from rest_framework.test import APIClient
 
 from quizzes import bank, operations
 from quizzes.models import Category, Question, QuestionVersion, Quiz
@@ -203,6 +204,14 @@ def test_another_teachers_bank_is_not_found(bank_tree, other_teacher, make_quiz)
     assert_problem(other.post(url("questions", suffix="bulk/"), move), 400)
     assert db_snapshot() == snapshot
     assert before["questions"] == snapshot["questions"]
+
+
+def test_session_users_send_the_csrf_token(teacher):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(teacher)
+    assert browser.get(url("categories")).json() == []
+    assert_problem(browser.post(url("categories"), {"name": "Forged"}), 403)
+    assert not Category.objects.exists()
 
 
 def test_staff_see_their_own_bank_only(bank_tree, staff):
