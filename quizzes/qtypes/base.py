@@ -25,6 +25,7 @@ from quizzes.fields import (
     FRACTION_RANGE,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
+    TextFormat,
     error,
     number_or_none,
 )
@@ -76,6 +77,11 @@ class QuestionType:
     add_label = ""
     help_text = ""  # how to fill in the answers
     grades = POSITIVE_GRADES  # the grade menu of its answer rows
+
+    # The legend of the card of the type's own inputs (None: "Options", or "Answer"
+    # for a type without answer rows), and whether that card comes after the rows.
+    form_legend = None
+    form_fields_after_rows = False
 
     # -- Moodle XML -----------------------------------------------------------------
     xml_names = ()  # other names Moodle reads for the type (it writes `name`)
@@ -199,6 +205,18 @@ class QuestionType:
     def row_fields(self):
         """{name: django form field} of one answer row; None when the type has no rows."""
         return None
+
+    def row_answers(self, question):
+        """The answers of `question` its answer rows show (the others: `form_answers`)."""
+        return question["answers"]
+
+    def row_initial(self, answer, initial):
+        """The initial values of an answer's row (`initial`: the values of its fields)."""
+        return initial
+
+    def from_row(self, answer):
+        """The answer data of a row's values (`answer`: its fields, blanks as None)."""
+        return answer
 
     # -- GIFT ------------------------------------------------------------------------
     gift_order = None  # place in GIFT's type detection; None: not written in GIFT
@@ -425,3 +443,64 @@ def text_area(label, rows=2, **options):
 
 def checkbox(label, initial=False, **options):
     return forms.BooleanField(label=label, required=False, initial=initial, **options)
+
+
+# The choice of a text's format that stands for "the question's text format".
+SAME_FORMAT = ""
+
+
+def format_select(label=None):
+    """The text format of one text: the question's ("") unless another is chosen."""
+    return forms.ChoiceField(
+        label=label or _("Format"),
+        required=False,
+        choices=[(SAME_FORMAT, _("As the question text")), *TextFormat.choices],
+        widget=forms.Select(attrs={"class": "compact"}),
+    )
+
+
+class MenuField(forms.CharField):
+    """A menu of usual values (`choices`) that also shows the current value when it is
+    none of them (an imported grade or penalty), so that saving keeps it. Its value is
+    the text of the number chosen; the rules are quizzes.validation's."""
+
+    def __init__(self, *, choices, label_for=str, **options):
+        options.setdefault("required", False)
+        super().__init__(widget=forms.Select, **options)
+        self.menu = [(str(value), str(label)) for value, label in choices]
+        self.label_for = label_for
+        self.widget.choices = self.menu
+
+    def show(self, current):
+        """Offer `current` (a value's text) too, when the menu does not have it."""
+        values = [value for value, _label in self.menu]
+        if current in (None, "") or str(current) in values:
+            self.widget.choices = self.menu
+        else:
+            self.widget.choices = [(str(current), self.label_for(current)), *self.menu]
+
+
+def shown_format(text_format, question):
+    """A stored text format as its menu shows it: "" when it is the question's."""
+    return SAME_FORMAT if text_format == question.get("text_format") else text_format
+
+
+def given_format(choice):
+    """The text format a menu gives: None ("not given": the question's) for ""."""
+    return choice or None
+
+
+def combined_feedback_form_fields():
+    """The editor's inputs of Moodle's combined feedback (multichoice, matching, cloze)."""
+    return {
+        "correct_feedback": text_area(_("For any correct response")),
+        "correct_feedback_format": format_select(),
+        "partially_correct_feedback": text_area(_("For any partially correct response")),
+        "partially_correct_feedback_format": format_select(),
+        "incorrect_feedback": text_area(_("For any incorrect response")),
+        "incorrect_feedback_format": format_select(),
+        "show_num_correct": checkbox(
+            _("Show the number of correct responses"),
+            help_text=_("Once graded, learners read “You have 2 correct responses”."),
+        ),
+    }

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error, is_number
 from quizzes.qtypes import cloze_syntax
-from quizzes.qtypes.base import COMBINED_FEEDBACK, QuestionType, is_choice_id
+from quizzes.qtypes.base import (
+    COMBINED_FEEDBACK,
+    QuestionType,
+    combined_feedback_form_fields,
+    is_choice_id,
+)
 
 CHOICE_KINDS = ("multichoice", "multiresponse")
 PART_KINDS = ("shortanswer", "numerical", *CHOICE_KINDS)
@@ -245,6 +250,10 @@ class Cloze(QuestionType):
             for sub in self.subquestions(question)
         )
         return gettext("The correct answers are: %(answers)s") % {"answers": shown}
+
+    # -- editor ------------------------------------------------------------------------
+    def form_fields(self):
+        return combined_feedback_form_fields()
 
     # -- Moodle XML: the text holds everything, as Moodle writes it ----------------------
     def xml_read(self, reader):

@@ -5,10 +5,11 @@ No answers; an answered essay is graded 0 points and waits for the teacher
 A response is a string.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import TEXT_MAX, ResponseFormat, error
-from quizzes.qtypes.base import QuestionType
+from quizzes.qtypes.base import MenuField, QuestionType, checkbox, format_select, text_area
 
 UNLIMITED = -1  # attachments: as many as learners like
 
@@ -35,6 +36,7 @@ class Essay(QuestionType):
     )
 
     no_answers_message = _("An essay question has no answers to fill in.")
+    form_legend = _("Response options")
 
     def validate(self, question, errors):
         super().validate(question, errors)
@@ -55,6 +57,62 @@ class Essay(QuestionType):
         if low is not None and high is not None and low > high:
             message = _("The minimum word limit cannot be greater than the maximum.")
             errors.tolerate("min_word_limit", error(message, "word_limits"))
+
+    # -- editor ------------------------------------------------------------------------
+    def form_fields(self):
+        number = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        return {
+            "response_format": forms.ChoiceField(
+                label=_("Response format"),
+                choices=ResponseFormat.choices,
+                initial=ResponseFormat.EDITOR,
+                required=False,
+            ),
+            "response_required": checkbox(
+                _("Require text"),
+                initial=True,
+                help_text=_("Untick to let learners answer with attachments only."),
+            ),
+            "response_field_lines": MenuField(
+                label=_("Input box size"),
+                choices=[(n, _("%(lines)s lines") % {"lines": n}) for n in range(5, 55, 5)],
+                initial="15",
+            ),
+            "attachments": MenuField(
+                label=_("Allow attachments"),
+                choices=[(0, _("No")), (1, 1), (2, 2), (3, 3), (UNLIMITED, _("Unlimited"))],
+                initial="0",
+            ),
+            "attachments_required": MenuField(
+                label=_("Require attachments"),
+                choices=[(0, _("Attachments are optional")), (1, 1), (2, 2), (3, 3)],
+                initial="0",
+            ),
+            "min_word_limit": forms.CharField(
+                label=_("Minimum word limit"),
+                required=False,
+                widget=number,
+                help_text=_("Leave empty for no limit."),
+            ),
+            "max_word_limit": forms.CharField(
+                label=_("Maximum word limit"),
+                required=False,
+                widget=number,
+                help_text=_("Leave empty for no limit."),
+            ),
+            "grader_info": text_area(
+                _("Information for graders"),
+                rows=3,
+                help_text=_("Shown to whoever grades the essay, never to learners."),
+            ),
+            "grader_info_format": format_select(),
+            "response_template": text_area(
+                _("Response template"),
+                rows=3,
+                help_text=_("The response box starts with this text."),
+            ),
+            "response_template_format": format_select(),
+        }
 
     response_schema = {"type": "string", "description": "essay: the learner's text"}
     response_max_length = TEXT_MAX

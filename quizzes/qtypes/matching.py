@@ -18,6 +18,7 @@ from quizzes.qtypes.base import (
     answer_error,
     checkbox,
     choice_id,
+    combined_feedback_form_fields,
     filled,
     is_choice_id,
     render_shown,
@@ -150,7 +151,8 @@ class Matching(QuestionType):
     # -- editor ------------------------------------------------------------------------
     def form_fields(self):
         return {
-            "shuffle_answers": checkbox(_("Shuffle the questions of the matching"), initial=True)
+            "shuffle_answers": checkbox(_("Shuffle the questions of the matching"), initial=True),
+            **combined_feedback_form_fields(),
         }
 
     def row_fields(self):

@@ -23,6 +23,7 @@ from quizzes.qtypes.base import (
     check_texts,
     checkbox,
     choice_id,
+    combined_feedback_form_fields,
     feedback_field,
     filled,
     fraction_field,
@@ -148,12 +149,19 @@ class Multichoice(QuestionType):
                 widget=forms.RadioSelect,
             ),
             "shuffle_answers": checkbox(_("Shuffle the choices"), initial=True),
+            "answer_numbering": forms.ChoiceField(
+                label=_("Number the choices?"),
+                choices=AnswerNumbering.choices,
+                initial=AnswerNumbering.LOWER,
+                required=False,
+            ),
+            **combined_feedback_form_fields(),
         }
 
     def initial(self, question):
         return {
+            **super().initial(question),
             "single": "single" if question["single"] else "multiple",
-            "shuffle_answers": question["shuffle_answers"],
         }
 
     def row_fields(self):

@@ -13,16 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from quizzes.fields import ANSWER_TEXT_MAX, format_number, is_number
 from quizzes.qtypes.base import (
     CATCH_ALL,
+    POSITIVE_GRADES,
+    MenuField,
     QuestionType,
     answer_error,
     check_accepted_answers,
+    checkbox,
     decimal_input,
     feedback_field,
     filled,
+    format_select,
     fraction_field,
+    given_format,
     grade_number,
     is_catch_all,
     reset_unused,
+    shown_format,
 )
 
 
@@ -36,8 +42,13 @@ class Numerical(QuestionType):
     add_label = _("Add an answer")
     help_text = _(
         "An answer matches a number within its tolerance: 3.14 ± 0.01 accepts "
-        "3.13 to 3.15. At least one answer at 100 %."
+        "3.13 to 3.15. At least one answer at 100 %. An expected number of * "
+        "stands for any other number."
     )
+    # Moodle's answer "*" has its own inputs, after the rows.
+    form_legend = _("Any other number")
+    form_fields_after_rows = True
+    OTHER_INPUTS = {"fraction": "other_fraction", "feedback": "other_feedback"}
     gift_order = 10
 
     def validate(self, question, errors):
@@ -92,6 +103,60 @@ class Numerical(QuestionType):
             "fraction": fraction_field(),
             "feedback": feedback_field(),
         }
+
+    def row_answers(self, question):
+        first = next((a for a in question["answers"] if is_catch_all(a)), None)
+        return [answer for answer in question["answers"] if answer is not first]
+
+    def row_initial(self, answer, initial):
+        return {**initial, "value": CATCH_ALL} if is_catch_all(answer) else initial
+
+    def from_row(self, answer):
+        if (answer.get("value") or "").strip() == CATCH_ALL:
+            return {**answer, "text": CATCH_ALL, "value": None}
+        return answer
+
+    def form_fields(self):
+        return {
+            "other": checkbox(
+                _("Give a grade and feedback to any other number"),
+                help_text=_("Moodle's answer “*”: any number no answer above matches."),
+            ),
+            "other_fraction": MenuField(
+                label=_("Grade"), choices=[(g, f"{g} %") for g in POSITIVE_GRADES], initial="0"
+            ),
+            "other_feedback": feedback_field(),
+            "other_feedback_format": format_select(),
+        }
+
+    def initial(self, question):
+        other = next((a for a in question["answers"] if is_catch_all(a)), None)
+        if other is None:
+            return {"other": False, "other_fraction": "0"}
+        return {
+            "other": True,
+            "other_fraction": format_number(other["fraction"]),
+            "other_feedback": other["feedback"],
+            "other_feedback_format": shown_format(other.get("feedback_format"), question),
+        }
+
+    def from_form(self, cleaned):
+        return {}
+
+    def form_answers(self, cleaned):
+        if not cleaned["other"]:
+            return []
+        return [
+            {
+                "text": CATCH_ALL,
+                "fraction": cleaned["other_fraction"] or None,
+                "feedback": cleaned["other_feedback"],
+                "feedback_format": given_format(cleaned["other_feedback_format"]),
+            }
+        ]
+
+    def form_field_of_answer(self, index, field):
+        return self.OTHER_INPUTS.get(field)
 
     # -- GIFT ------------------------------------------------------------------------
     def gift_matches(self, spec):

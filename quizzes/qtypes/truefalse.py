@@ -10,7 +10,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import ANSWER_FIELDS, defaults, error
-from quizzes.qtypes.base import QuestionType, answer_error, feedback_field, filled, reset_unused
+from quizzes.qtypes.base import (
+    QuestionType,
+    answer_error,
+    feedback_field,
+    filled,
+    format_select,
+    given_format,
+    reset_unused,
+    shown_format,
+)
 
 TRUE_WORDS = ("T", "TRUE")
 GIFT_WORDS = ("T", "TRUE", "F", "FALSE")
@@ -95,25 +104,38 @@ class TrueFalse(QuestionType):
                 widget=forms.RadioSelect,
             ),
             "feedback_true": feedback_field(_("Feedback for the answer “True”")),
+            "feedback_true_format": format_select(),
             "feedback_false": feedback_field(_("Feedback for the answer “False”")),
+            "feedback_false_format": format_select(),
+            # The words' own formats (Moodle files set them), kept as they are.
+            "true_text_format": forms.CharField(required=False, widget=forms.HiddenInput),
+            "false_text_format": forms.CharField(required=False, widget=forms.HiddenInput),
         }
 
     def initial(self, question):
         by_text = {answer["text"]: answer for answer in question["answers"]}
         true, false = by_text.get("true", {}), by_text.get("false", {})
-        return {
-            "correct": "true" if true.get("fraction", 100) >= 100 else "false",
-            "feedback_true": true.get("feedback", ""),
-            "feedback_false": false.get("feedback", ""),
-        }
+        initial = {"correct": "true" if true.get("fraction", 100) >= 100 else "false"}
+        for word, answer in (("true", true), ("false", false)):
+            initial[f"feedback_{word}"] = answer.get("feedback", "")
+            initial[f"feedback_{word}_format"] = shown_format(
+                answer.get("feedback_format"), question
+            )
+            initial[f"{word}_text_format"] = shown_format(answer.get("text_format"), question)
+        return initial
 
     def from_form(self, cleaned):
         return {}
 
     def form_answers(self, cleaned):
-        return truefalse_answers(
+        answers = truefalse_answers(
             cleaned["correct"], cleaned["feedback_true"], cleaned["feedback_false"]
         )
+        for answer in answers:
+            word = answer["text"]
+            answer["feedback_format"] = given_format(cleaned[f"feedback_{word}_format"])
+            answer["text_format"] = given_format(cleaned[f"{word}_text_format"])
+        return answers
 
     def form_field_of_answer(self, index, field):
         return self.ANSWER_INPUTS.get((index, field))

@@ -114,9 +114,12 @@ def quiz_preview(request, quiz_id):
 @require_POST
 def markdown_preview(request):
     """The HTML a text will show as: POST `field` (the name of the field holding the text),
-    that field, and optionally `text_format` and `qtype` (a question's text, as its type shows it)."""
+    that field, and optionally `text_format`, `format_field` (the name of the field holding
+    the text's own format; empty: `text_format`) and `qtype` (a question's text, as its
+    type shows it)."""
     text = request.POST.get(request.POST.get("field", "text"), "")
-    text_format = request.POST.get("text_format", "markdown")
+    own_format = request.POST.get(request.POST.get("format_field", ""), "")
+    text_format = own_format or request.POST.get("text_format", "markdown")
     qtype = registry.TYPES.get(request.POST.get("qtype"))
     if qtype is None:
         html = render_text(text, text_format)

@@ -35,7 +35,9 @@ def test_the_cloze_text_box_is_described_by_the_syntax_help(quiz, owner_client):
     assert '<p class="muted syntax-help" id="syntax-help">' in page
 
 
-def test_a_description_asks_for_no_points_and_no_feedback(quiz, owner_client):
+def test_a_description_asks_for_no_points_and_no_hints(quiz, owner_client):
+    """Nothing to answer; its general feedback stays, as Moodle's description has one."""
     page = add_form(owner_client, quiz, "description")
-    assert 'name="points"' not in page and 'name="general_feedback"' not in page
+    assert 'name="points"' not in page and 'name="hints-TOTAL_FORMS"' not in page
+    assert 'name="general_feedback"' in page
     assert 'name="text"' in page and "syntax-help" not in page
