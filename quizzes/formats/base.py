@@ -80,9 +80,16 @@ class ParseResult:
     skipped: Counter = field(default_factory=Counter)
     notes: list = field(default_factory=list)
     origins: list = field(default_factory=list)
+    # A file read as a stream keeps this many notes at most (memory bounded by batch,
+    # not file); `notes_left_out` counts the others.
+    notes_max: int | None = None
+    notes_left_out: int = 0
 
     def warn(self, message, line=None, question=None):
         """Add a note to the import report."""
+        if self.notes_max is not None and len(self.notes) >= self.notes_max:
+            self.notes_left_out += 1
+            return
         note = Note(str(message), question=question, line=line)
         self.notes.append(note)
         self.warnings.append(str(note))

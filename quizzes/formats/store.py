@@ -75,6 +75,8 @@ DEFAULT_BATCH_SIZE = 2000
 LEASE = timedelta(minutes=10)
 CLEANUP_BATCH = 5000
 REQUEST_ATTEMPTS = 5
+# The notes a streamed file's report keeps (the others are counted).
+NOTES_MAX = 10_000
 # A batch stays far below what one transaction holds in the default WiredTiger cache of
 # a small server (a 0.25 GB cache takes about 6,000 questions with their versions).
 BATCH_BYTES = 8 * 1024 * 1024
@@ -173,7 +175,9 @@ class Report:
         notes = [note for note in self.result.notes[self.seen :] if note.question == number]
         self.seen = len(self.result.notes)
         if notes or len(self.rows) < self.keep:
-            self.rows.append((question, number, line, notes))
+            # What a report shows of a question: not all of it (a file may have many).
+            shown = {"name": question["name"], "type": question["type"]}
+            self.rows.append((shown, number, line, notes))
             self.numbers.add(number)
 
     def finish(self):
@@ -483,6 +487,7 @@ def import_file(
             else store_result(owner, result, bank_only)
         )
     stream = STREAMS[name](source, filename, strict, progress)
+    stream.result.notes_max = NOTES_MAX
     report = Report(stream.result, keep)
     if dry_run:
         return read_through(stream, report, bank_only)

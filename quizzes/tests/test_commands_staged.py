@@ -318,3 +318,12 @@ def test_a_file_of_few_but_large_questions_is_staged_too(teacher, files, watch_b
     assert error is None, err
     assert len(watch_batches) == 2
     assert visible(teacher) == (6, 1, 1)
+
+
+def test_a_streamed_report_keeps_a_bounded_number_of_notes(teacher, files, monkeypatch):
+    monkeypatch.setattr(store, "NOTES_MAX", 2)
+    content = "\n\n".join(f"::Odd {n}::Pick {{=a ~%abc%b}}" for n in range(5))
+    out, _err, error = run("import_quizzes", files("odd.gift", content), "--owner", "teacher")
+    assert error is None
+    assert out.count("is not a weight") == 2
+    assert "... and 3 more notes not kept (a report keeps 2)" in out

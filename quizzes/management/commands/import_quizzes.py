@@ -200,9 +200,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("  skipped: %(reasons)s") % {"reasons": counted(result.skipped.most_common())}
             )
-        self.notes(imported.rows)
+        self.notes(imported.rows, imported.result.notes_left_out)
 
-    def notes(self, rows):
+    def notes(self, rows, left_out=0):
         """The import report: each note, with its question's name when it has one."""
         notes = [(question, note) for question, _number, _line, found in rows for note in found]
         shown = notes if self.verbosity > 1 else notes[:WARNINGS_SHOWN]
@@ -213,4 +213,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("  ... and %(count)s more notes (all of them with --verbosity 2)")
                 % {"count": len(notes) - len(shown)}
+            )
+        if left_out:
+            self.stdout.write(
+                _("  ... and %(count)s more notes not kept (a report keeps %(limit)s)")
+                % {"count": left_out, "limit": len(notes)}
             )
