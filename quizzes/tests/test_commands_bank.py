@@ -1,19 +1,20 @@
 """import_quizzes into the question bank (--bank-only, the quiz limit, its report) and
 export_bank, against the real database."""
 
-import io
 import json
 
 import pytest
 from bson import ObjectId
-from django.core.management import CommandError, call_command
 
 from quizzes import bank
 from quizzes.formats import parse, store
 from quizzes.models import Category, Question, Quiz
 from quizzes.tests.fixtures.samples import fixture
+from quizzes.tests.test_commands import files, run
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["files"]  # a fixture used here
 
 NESTED_GIFT = """// [id:bio]
 // [info:[html\\]<p>All of <b>biology</b></p>]
@@ -31,25 +32,6 @@ $CATEGORY: $course$/top/Physics
 
 ::Speed::The speed of light is about 300,000 km/s.{T}
 """
-
-
-@pytest.fixture
-def files(tmp_path):
-    def make(name, content):
-        path = tmp_path / name
-        path.write_bytes(content if isinstance(content, bytes) else content.encode())
-        return str(path)
-
-    return make
-
-
-def run(*args):
-    stdout, stderr = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=stdout, stderr=stderr)
-    except CommandError as error:
-        return stdout.getvalue(), stderr.getvalue(), error
-    return stdout.getvalue(), stderr.getvalue(), None
 
 
 def paths(owner):

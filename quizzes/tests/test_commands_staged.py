@@ -1,13 +1,11 @@
 """Imports of any size (quizzes.formats.store): staged in batches, visible at the end only,
 nothing visible after a failure, and the remains of dead imports cleaned up."""
 
-import io
 import subprocess
 import sys
 from datetime import timedelta
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from pymongo.errors import OperationFailure, PyMongoError
@@ -17,10 +15,13 @@ from quizzes.access import bank_categories, bank_questions
 from quizzes.formats import FormatError, gift, moodlexml, parse, store
 from quizzes.models import Category, ImportRun, Question, QuestionVersion, Quiz
 from quizzes.tests.fixtures.samples import every_type_quiz, fixture
+from quizzes.tests.test_commands import files, run
 from quizzes.validation import clean_question
 from sessions_mw.transaction import TRANSIENT
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["files"]  # a fixture used here
 
 BATCH = 4
 
@@ -39,25 +40,6 @@ def gift_file(count, categories=("Algebra", "Geometry")):
             blocks.append(f"$CATEGORY: $course$/top/Maths/{categories[n // per]}")
         blocks.append(f"::Q{n}::{n} + 1?{{={n + 1} ~{n + 2}}}")
     return "\n\n".join(blocks) + "\n"
-
-
-@pytest.fixture
-def files(tmp_path):
-    def make(name, content):
-        path = tmp_path / name
-        path.write_bytes(content if isinstance(content, bytes) else content.encode())
-        return str(path)
-
-    return make
-
-
-def run(*args):
-    stdout, stderr = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=stdout, stderr=stderr)
-    except CommandError as error:
-        return stdout.getvalue(), stderr.getvalue(), error
-    return stdout.getvalue(), stderr.getvalue(), None
 
 
 def visible(user):
