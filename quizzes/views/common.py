@@ -82,7 +82,9 @@ def render_editor(request, quiz, status=200, form=None):
     RandomSlotForm to show again with its errors."""
     quiz = manageable_quizzes(request.user).get(pk=quiz.pk)
     questions = operations.quiz_questions(quiz)
-    categories = Category.objects.in_bulk({question.category_id for question in questions})
+    categories = Category.objects.in_bulk(
+        {question.category_id for question in questions} | {quiz.category} - {None}
+    )
     for question in questions:
         question.bank_category = categories.get(question.category_id)
     random_form = RandomSlotForm(quiz.owner, initial={"version": quiz.version})
@@ -93,6 +95,7 @@ def render_editor(request, quiz, status=200, form=None):
         "quiz": quiz,
         "questions": questions,
         "random_slots": operations.random_slots(quiz),
+        "quiz_category": categories.get(quiz.category),
         "random_form": random_form if random_form.fields["category"].choices else None,
         "total_points": sum(question.points for question in questions),
         "question_types": [

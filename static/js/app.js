@@ -89,7 +89,20 @@
     });
   });
 
+  // A "select all" box ticks or clears every box of its form named by data-select-all.
+  function selectAll(root) {
+    root.querySelectorAll("input[data-select-all]").forEach(function (master) {
+      var boxes = master.form.querySelectorAll(
+        "input[type=checkbox][name='" + master.dataset.selectAll + "']:not(:disabled)"
+      );
+      master.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = master.checked; });
+      });
+    });
+  }
+
   function enhance(root) {
+    selectAll(root);
     autoSubmit(root);
     sortableLists(root);
     formsets(root);

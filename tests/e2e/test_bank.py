@@ -99,7 +99,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     # Import a Moodle XML file with nested categories.
     upload = tmp_path / "sciences.xml"
     upload.write_text(MOODLE_XML, encoding="utf-8")
-    page.get_by_role("link", name="Import", exact=True).first.click()
+    page.get_by_role("link", name="Import questions from Moodle").click()
     page.get_by_label("File", exact=True).set_input_files(upload)
     page.get_by_role("button", name="Import now").click()
     expect(page.locator(".message-success")).to_contain_text("7 questions")
@@ -123,7 +123,17 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     expect(page.locator(".bank-item")).to_have_count(1)
     expect(page.locator(".bank-item .question-name")).to_have_text("Speed of light")
     page.get_by_role("link", name="Clear").click()
+    page.get_by_label("Select all on this page").check()
+    expect(page.locator(".bank-item input:checked")).to_have_count(3)
+    page.get_by_label("Select all on this page").uncheck()
+    page.get_by_label("Select “Heavier falls faster”").check()
+    page.get_by_label("Tags to add").fill("misconception")
     check_page(page, screenshot, "category-list")
+    page.get_by_role("button", name="Add tags").click()
+    expect(page.locator(".message-success")).to_have_text("Tags added to 1 question.")
+    expect(page.locator(".bank-item", has_text="Heavier falls faster")).to_contain_text(
+        "misconception"
+    )
 
     # Build a quiz from two categories, with one random slot.
     page.get_by_role("link", name="New quiz").click()
