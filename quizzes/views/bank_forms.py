@@ -150,7 +150,6 @@ class BulkForm(QuestionIdsForm):
     tags = forms.CharField(label=_("Tags to add"), required=False, max_length=500)
     quiz = forms.ChoiceField(label=_("Quiz"), required=False)
     confirm = forms.BooleanField(required=False)
-    next = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, owner, *args, **kwargs):
         super().__init__(owner, *args, **kwargs)

@@ -14,11 +14,9 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question, Quiz
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.test_cloze import DESKTOP, PHONE, assert_no_overflow, log_in
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 
 def category(path, description):
@@ -58,12 +56,6 @@ MOODLE_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def assert_no_overflow(page):
-    """Nothing is wider than the viewport: no sideways scrolling on a phone."""
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px viewport"
-
-
 def check_page(page, screenshot, step):
     """axe-core on the page; screenshots at desktop and phone sizes; no overflow on a phone."""
     assert_accessible(page, step)
@@ -72,14 +64,6 @@ def check_page(page, screenshot, step):
     assert_no_overflow(page)
     screenshot(f"{step}-phone")
     page.set_viewport_size(DESKTOP)
-
-
-def log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My quizzes")).to_be_visible()
 
 
 def tick(page, *names):
