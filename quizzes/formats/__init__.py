@@ -7,8 +7,12 @@
     content, content_type, extension = write(quiz_data(quiz), "gift")
 
 Every parser produces, and every writer consumes, the plain data of
-`quizzes.validation`; `quizzes.formats.store` writes parsed quizzes to the
-database. The commands, the teacher UI and the API all go through here.
+`quizzes.validation`. GIFT and Moodle XML also read as a stream
+(`gift.stream(file)`, `moodlexml.stream(file)`: the cleaned questions one at a
+time, memory bounded by a question, not the file); `parse()` collects it.
+`quizzes.formats.store.import_file` puts a file into the bank and its
+quizzes, in one transaction or staged in batches for large files. The
+commands, the teacher UI and the API all go through here.
 """
 
 import re
