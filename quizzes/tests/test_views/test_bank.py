@@ -809,3 +809,37 @@ def test_versions_are_counted_once_per_save(owner_client, tree):
     assert owner_client.post(url, submitted(owner_client.get(url))).status_code == 302
     assert QuestionVersion.objects.filter(question=gravity).count() == 2
     assert Quiz.objects.count() == 0
+
+
+def test_refused_random_slot_shows_its_error_on_the_field(owner_client, tree, make_quiz):
+    quiz = make_quiz("Random")
+    response = owner_client.post(
+        reverse("quiz_add_random", args=[quiz.pk]),
+        {"category": tree["science"].pk, "count": 0, "version": 1},
+    )
+    assert response.status_code == 400
+    form = response.context["random_form"]
+    assert form.errors["count"] and form["version"].value() == "1"
+
+
+def test_quiz_editor_without_categories_says_to_create_them(owner_client, make_quiz):
+    quiz = make_quiz("Alone")
+    html = owner_client.get(reverse("quiz_editor", args=[quiz.pk])).content.decode()
+    assert "create categories in the bank first" in html
+    assert "New questions also go into your question bank" in html
+
+
+def test_bank_pages_in_french(client_for, teacher, edited, tree):
+    client = client_for(teacher, HTTP_ACCEPT_LANGUAGE="fr")
+    for url in [
+        reverse("bank"),
+        reverse("bank_category", args=[tree["physics"].pk]),
+        reverse("bank_questions"),
+        reverse("bank_category_delete", args=[tree["science"].pk]),
+        reverse("bank_versions", args=[edited.pk]),
+        reverse("bank_versions_compare", args=[edited.pk]) + "?old=1&new=3",
+        reverse("bank_version", args=[edited.pk, 2]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="fr">' in response.content.decode()
