@@ -64,6 +64,15 @@ def object_id_field(**options):
     return serializers.RegexField(f"^{OBJECT_ID}$", **options)
 
 
+def stamps(version_help):
+    """The read-only `version` (described by `version_help`), `created_at`, `updated_at`."""
+    return {
+        "version": serializers.IntegerField(read_only=True, help_text=version_help),
+        "created_at": serializers.DateTimeField(read_only=True),
+        "updated_at": serializers.DateTimeField(read_only=True),
+    }
+
+
 # -- bodies --------------------------------------------------------------------------
 CategorySerializer = type(
     "CategorySerializer",
@@ -88,11 +97,7 @@ CategorySerializer = type(
             read_only=True,
             help_text=gettext_lazy("Questions right in it (not in its subcategories)."),
         ),
-        "version": serializers.IntegerField(
-            read_only=True, help_text=gettext_lazy("Bumped by every change; its ETag.")
-        ),
-        "created_at": serializers.DateTimeField(read_only=True),
-        "updated_at": serializers.DateTimeField(read_only=True),
+        **stamps(gettext_lazy("Bumped by every change; its ETag.")),
     },
 )
 
@@ -116,12 +121,7 @@ BankQuestionSerializer = type(
             source="category_id",
             help_text=gettext_lazy("The id of its category in your bank."),
         ),
-        "version": serializers.IntegerField(
-            read_only=True,
-            help_text=gettext_lazy("The number of its current version; its ETag."),
-        ),
-        "created_at": serializers.DateTimeField(read_only=True),
-        "updated_at": serializers.DateTimeField(read_only=True),
+        **stamps(gettext_lazy("The number of its current version; its ETag.")),
         **question_content_fields(),
     },
 )
