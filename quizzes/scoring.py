@@ -13,6 +13,7 @@ all (clamping, states, totals) is here.
 
 from dataclasses import dataclass, field
 
+from quizzes.fields import TextFormat
 from quizzes.qtypes import registry
 
 CORRECT = "correct"
@@ -36,7 +37,12 @@ class Grade:
     """How one response to one question was graded.
 
     `fraction` is the share of `max_points` awarded (0 to 1); `feedback` holds
-    the feedback of the answers the learner chose or matched, in order.
+    the feedback of the answers the learner chose or matched, in order, and
+    `feedback_formats` the text format of each (`formatted_feedback` pairs them).
+    `combined_feedback` is the question's feedback for any correct, partially
+    correct or incorrect response, as the state says (Moodle's combined feedback);
+    `parts_right` the number of right parts of a partially correct response when
+    the question shows it (Moodle's "show the number of correct responses"), else None.
     """
 
     points: float
@@ -46,11 +52,21 @@ class Grade:
     feedback: list = field(default_factory=list)
     general_feedback: str = ""
     right_answer: str = ""
+    feedback_formats: list = field(default_factory=list)
+    general_feedback_format: str = TextFormat.MARKDOWN
+    combined_feedback: str = ""
+    combined_feedback_format: str = TextFormat.MARKDOWN
+    parts_right: int | None = None
 
     @property
     def feedback_text(self):
         """The feedback as one text, as QuestionResult.feedback stores it."""
         return "\n\n".join(self.feedback)
+
+    @property
+    def formatted_feedback(self):
+        """(text, text format) of each answer's feedback."""
+        return list(zip(self.feedback, self.feedback_formats, strict=True))
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,30 @@ def learner_view(question):
 
 
 # -- grading ------------------------------------------------------------------------
+# The combined feedback of each graded state (Moodle's feedback classes).
+COMBINED_FIELDS = {
+    CORRECT: "correct_feedback",
+    PARTIAL: "partially_correct_feedback",
+    INCORRECT: "incorrect_feedback",
+}
+
+
+def combined_feedback(question, state, response):
+    """The Grade fields of the question's combined feedback for a response in `state`."""
+    name = COMBINED_FIELDS.get(state)
+    text_format = question.get("text_format", TextFormat.MARKDOWN)
+    if name is None or name not in question:
+        return {}
+    fields = {
+        "combined_feedback": question[name],
+        "combined_feedback_format": question.get(f"{name}_format") or text_format,
+    }
+    # Moodle says how many parts are right only of a partially correct response.
+    if state == PARTIAL and question.get("show_num_correct"):
+        fields["parts_right"] = registry.of(question).parts_right(question, response)
+    return fields
+
+
 def state_for(fraction):
     if fraction >= 1:
         return CORRECT
@@ -104,9 +144,11 @@ def grade_question(question, response):
     """
     qtype = registry.of(question)
     max_points = float(question["points"])
+    text_format = question.get("text_format", TextFormat.MARKDOWN)
     common = {
         "max_points": max_points,
         "general_feedback": question.get("general_feedback", ""),
+        "general_feedback_format": question.get("general_feedback_format") or text_format,
         "right_answer": qtype.right_answer(question),
     }
     if not qtype.scored:
@@ -122,11 +164,15 @@ def grade_question(question, response):
         fraction = 1.0
     elif fraction <= FULL_MARKS_SLACK + FLOAT_ROUNDING:
         fraction = 0.0
+    given = [answer for answer in chosen if answer["feedback"]]
+    state = state_for(fraction)
     return Grade(
         points=round(max_points * fraction, 2),
         fraction=fraction,
-        state=state_for(fraction),
-        feedback=[answer["feedback"] for answer in chosen if answer["feedback"]],
+        state=state,
+        feedback=[answer["feedback"] for answer in given],
+        feedback_formats=[answer.get("feedback_format") or text_format for answer in given],
+        **combined_feedback(question, state, response),
         **common,
     )
 

@@ -8,6 +8,7 @@ quizzes.operations runs (its errors become 400 responses with field paths).
 The field types and limits declared below document those rules for clients.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -348,6 +349,18 @@ class AttemptReportSerializer(serializers.Serializer):
 class ChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField(allow_blank=True)
+    text_format = declared_field(
+        ANSWER_FIELDS["text_format"],
+        required=False,
+        help_text=_("The text's format, given only when it is not the question's."),
+    )
+
+
+def essay_field(name):
+    """An essay's option a learner's view has (the response it takes)."""
+    field = QUESTION_EXTRAS[name]
+    help_text = format_lazy("{} {}", _("essay only."), field.help_text)
+    return declared_field(field, required=False, help_text=help_text)
 
 
 class ClozePartSerializer(serializers.Serializer):
@@ -372,6 +385,14 @@ class LearnerQuestionSerializer(serializers.Serializer):
     shuffle_answers = serializers.BooleanField(
         required=False, help_text=_("multichoice and matching only.")
     )
+    answer_numbering = declared_field(
+        QUESTION_EXTRAS["answer_numbering"],
+        required=False,
+        help_text=_(
+            "multichoice only: how to number the choices in the order shown (a., A., 1., "
+            "i., I., or none), as Moodle's answernumbering."
+        ),
+    )
     choices = ChoiceSerializer(
         many=True, required=False, help_text=_("multichoice: answer with their ids.")
     )
@@ -388,6 +409,12 @@ class LearnerQuestionSerializer(serializers.Serializer):
         required=False,
         help_text=_("cloze: the gaps, each standing in `text` as {#id}."),
     )
+    response_format = essay_field("response_format")
+    response_required = essay_field("response_required")
+    response_field_lines = essay_field("response_field_lines")
+    min_word_limit = essay_field("min_word_limit")
+    max_word_limit = essay_field("max_word_limit")
+    response_template = essay_field("response_template")
 
     def to_representation(self, question):
         view = scoring.learner_view(question_data(question))

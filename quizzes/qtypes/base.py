@@ -181,6 +181,16 @@ class QuestionType:
         """The right answer in words, as Moodle shows it after grading ("" for none)."""
         return ""
 
+    def parts_right(self, question, response):
+        """How many parts of `response` are right (Moodle's get_num_parts_right), for a
+        type whose questions have parts; None otherwise."""
+        return None
+
+    def response_problem(self, question, response):
+        """Why `response` (answered, of the right shape) cannot be submitted as it is, in
+        words for the learner (an essay's word limits); None when it can."""
+        return None
+
     # -- editor ------------------------------------------------------------------------
     def form_fields(self):
         """{name: django form field} of the question-level inputs the type adds."""

@@ -243,6 +243,12 @@ class Cloze(QuestionType):
         ]
         return 100 * fraction, chosen
 
+    def parts_right(self, question, response):
+        if not isinstance(response, dict):
+            return 0
+        _fraction, results = cloze_syntax.grade_all(self.subquestions(question), response)
+        return sum(1 for _sub, fraction, _answers in results if fraction >= 1)
+
     def right_answer(self, question):
         shown = "; ".join(
             gettext("Gap %(number)s: %(answer)s")

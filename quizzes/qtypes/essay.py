@@ -5,13 +5,38 @@ No answers; an answered essay is graded 0 points and waits for the teacher
 A response is a string.
 """
 
+import re
+
 from django import forms
+from django.utils.html import strip_tags
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import TEXT_MAX, ResponseFormat, error
 from quizzes.qtypes.base import MenuField, QuestionType, checkbox, format_select, text_area
 
 UNLIMITED = -1  # attachments: as many as learners like
+WORD = re.compile(r"\S+")
+
+
+def count_words(text):
+    """The words of a response, its HTML tags left out (as Moodle's count_words)."""
+    return len(WORD.findall(strip_tags(text or "")))
+
+
+def word_limits(low, high):
+    """The word limits in words for learners ("" when there are none)."""
+    if low and high:
+        return gettext("Write between %(min)s and %(max)s words.") % {"min": low, "max": high}
+    if low:
+        return ngettext("Write at least %(min)s word.", "Write at least %(min)s words.", low) % {
+            "min": low
+        }
+    if high:
+        return ngettext("Write at most %(max)s word.", "Write at most %(max)s words.", high) % {
+            "max": high
+        }
+    return ""
 
 
 class Essay(QuestionType):
@@ -116,6 +141,46 @@ class Essay(QuestionType):
 
     response_schema = {"type": "string", "description": "essay: the learner's text"}
     response_max_length = TEXT_MAX
+
+    # -- learners ----------------------------------------------------------------------
+    LEARNER_FIELDS = (
+        "response_format",
+        "response_required",
+        "response_field_lines",
+        "min_word_limit",
+        "max_word_limit",
+        "response_template",
+    )
+
+    def learner_view(self, question):
+        defaults = {name: field.default for name, field in self.fields().items()}
+        return {name: question.get(name, defaults[name]) for name in self.LEARNER_FIELDS}
+
+    def learner_context(self, view, name, response, render, shuffle=None):
+        # A new response starts from the template (Moodle's response template).
+        text = view.get("response_template", "") if response is None else response
+        return {
+            "text": text,
+            "rows": view.get("response_field_lines") or 15,
+            "monospaced": view.get("response_format") == ResponseFormat.MONOSPACED,
+            "limits": word_limits(view.get("min_word_limit"), view.get("max_word_limit")),
+        }
+
+    def response_problem(self, question, response):
+        """Moodle's essay refuses a response outside its word limits, saying so."""
+        if not isinstance(response, str):
+            return None
+        words = count_words(response)
+        low, high = question.get("min_word_limit"), question.get("max_word_limit")
+        if low and words < low:
+            return gettext(
+                "This question needs a response of at least %(min)s words; yours has %(count)s."
+            ) % {"min": low, "count": words}
+        if high and words > high:
+            return gettext(
+                "This question has a limit of %(max)s words; your response has %(count)s."
+            ) % {"max": high, "count": words}
+        return None
 
     def gift_matches(self, spec):
         return not spec

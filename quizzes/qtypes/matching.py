@@ -129,18 +129,26 @@ class Matching(QuestionType):
         return {"stems": items, "options": options}
 
     # -- grading -----------------------------------------------------------------------
-    def grade(self, question, response):
-        if not isinstance(response, dict):
-            return 0, []
-        asked = stems(question["answers"])
+    def matched(self, question, response):
+        """(the stems asked, {stem id: the match given}) of a response."""
         given = {}
-        for key, match in response.items():
+        for key, match in response.items() if isinstance(response, dict) else ():
             stem = choice_id(key, len(question["answers"]))
             if stem is not None and isinstance(match, str):
                 given[stem] = match.strip()
-        right = sum(1 for i, answer in asked if given.get(i) == answer["match"])
+        return stems(question["answers"]), given
+
+    def grade(self, question, response):
+        if not isinstance(response, dict):
+            return 0, []
+        asked, given = self.matched(question, response)
+        right = self.parts_right(question, response)
         answered = [answer for i, answer in asked if i in given]
         return (100 * right / len(asked) if asked else 0), answered
+
+    def parts_right(self, question, response):
+        asked, given = self.matched(question, response)
+        return sum(1 for i, answer in asked if given.get(i) == answer["match"])
 
     def right_answer(self, question):
         shown = ", ".join(

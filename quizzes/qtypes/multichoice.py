@@ -34,6 +34,41 @@ from quizzes.qtypes.base import (
     text_area,
 )
 
+ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+         (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
+
+
+def roman(number):
+    text = ""
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        text += letters * count
+    return text
+
+
+def letters(index):
+    """a, b, ..., z, aa, ab, ... for 0, 1, ..."""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
+def choice_number(index, style):
+    """The label of the choice shown at position `index` (from 0) in numbering `style`
+    (fields.AnswerNumbering), as Moodle's number_in_style: "a.", "B.", "3.", "iv." ...;
+    "" for no numbering."""
+    number = {
+        AnswerNumbering.LOWER: lambda: letters(index),
+        AnswerNumbering.UPPER: lambda: letters(index).upper(),
+        AnswerNumbering.DIGITS: lambda: str(index + 1),
+        AnswerNumbering.ROMAN_LOWER: lambda: roman(index + 1),
+        AnswerNumbering.ROMAN_UPPER: lambda: roman(index + 1).upper(),
+    }.get(style)
+    return f"{number()}." if number else ""
+
 
 class Multichoice(QuestionType):
     name = "multichoice"
@@ -82,6 +117,7 @@ class Multichoice(QuestionType):
         return {
             "single": question["single"],
             "shuffle_answers": question["shuffle_answers"],
+            "answer_numbering": question.get("answer_numbering", AnswerNumbering.LOWER),
             "choices": [
                 shown_answer(question, i, answer) for i, answer in enumerate(question["answers"])
             ],
@@ -116,6 +152,10 @@ class Multichoice(QuestionType):
         ]
         if shuffle and view["shuffle_answers"]:
             shuffle(choices)
+        # Numbered as shown, after shuffling, as Moodle numbers them.
+        style = view.get("answer_numbering", AnswerNumbering.LOWER)
+        for index, choice in enumerate(choices):
+            choice["number"] = choice_number(index, style)
         return {"single": view["single"], "choices": choices}
 
     # -- grading -----------------------------------------------------------------------
@@ -129,6 +169,12 @@ class Multichoice(QuestionType):
             chosen_ids = []
         chosen = [answer for i, answer in enumerate(answers) if i in chosen_ids]
         return sum(answer["fraction"] for answer in chosen), chosen
+
+    def parts_right(self, question, response):
+        if question["single"]:
+            return None
+        _percent, chosen = self.grade(question, response)
+        return sum(1 for answer in chosen if answer["fraction"] > 0)
 
     def right_answer(self, question):
         answers = question["answers"]

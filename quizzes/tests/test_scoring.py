@@ -88,6 +88,7 @@ def test_learner_view_of_multichoice():
         "points": 2.0,
         "single": True,
         "shuffle_answers": True,
+        "answer_numbering": "abc",
         "choices": [{"id": 0, "text": "4"}, {"id": 1, "text": "5"}, {"id": 2, "text": "22"}],
     }
     assert learner_view(MULTIPLE)["single"] is False
@@ -103,9 +104,31 @@ def test_learner_view_of_matching_lists_stems_and_every_option_sorted():
     assert view["options"] == ["Berlin", "Madrid", "Paris", "Rome"]
 
 
-@pytest.mark.parametrize("kind", ["truefalse", "shortanswer", "numerical", "essay"])
+@pytest.mark.parametrize("kind", ["truefalse", "shortanswer", "numerical"])
 def test_learner_view_without_choices(kind):
     assert set(learner_view(ALL[kind])) == {"type", "name", "text", "text_format", "points"}
+
+
+def test_learner_view_of_an_essay_has_its_response_options_not_its_grader_info():
+    essay = make(
+        "essay",
+        response_format="monospaced",
+        response_field_lines=8,
+        min_word_limit=5,
+        max_word_limit=50,
+        response_template="Dear reader,",
+        grader_info="Secret rubric",
+    )
+    view = learner_view(essay)
+    assert {key: view[key] for key in view if key.startswith(("response", "min", "max"))} == {
+        "response_format": "monospaced",
+        "response_required": True,
+        "response_field_lines": 8,
+        "min_word_limit": 5,
+        "max_word_limit": 50,
+        "response_template": "Dear reader,",
+    }
+    assert "Secret rubric" not in json.dumps(view)
 
 
 @pytest.mark.parametrize("kind", ALL)
@@ -427,3 +450,102 @@ def test_result_rows_build_question_results():
     assert results[0].feedback == "Guess?"
     assert results[1].feedback == "2 is prime.\n\n4 = 2 x 2."
     assert results[3].max_points == 5.0
+
+
+# -- Moodle's feedback: formats, combined feedback, parts right ------------------------
+COMBINED = {
+    "correct_feedback": "All right.",
+    "correct_feedback_format": "plain",
+    "partially_correct_feedback": "Some right.",
+    "partially_correct_feedback_format": "html",
+    "incorrect_feedback": "All wrong.",
+}
+
+
+def test_each_feedback_comes_with_its_text_format():
+    question = make(
+        "shortanswer",
+        [row("Paris", 100, "<b>Yes</b>", feedback_format="html"), row("*", 0, "No.")],
+        text_format="moodle",
+        general_feedback="See the *map*.",
+        general_feedback_format="markdown",
+    )
+    right = grade_question(question, "Paris")
+    assert right.formatted_feedback == [("<b>Yes</b>", "html")]
+    assert (right.general_feedback, right.general_feedback_format) == ("See the *map*.", "markdown")
+    assert grade_question(question, "Rome").formatted_feedback == [("No.", "moodle")]
+
+
+@pytest.mark.parametrize(
+    ("response", "state", "feedback", "text_format"),
+    [
+        ([0, 1], "correct", "All right.", "plain"),
+        ([0], "partial", "Some right.", "html"),
+        ([2], "incorrect", "All wrong.", "markdown"),
+    ],
+)
+def test_combined_feedback_follows_the_state(response, state, feedback, text_format):
+    question = make("multichoice", MULTIPLE["answers"], single=False, **COMBINED)
+    grade = grade_question(question, response)
+    assert grade.state == state
+    assert (grade.combined_feedback, grade.combined_feedback_format) == (feedback, text_format)
+    assert grade.parts_right is None  # not asked for
+
+
+def test_the_number_of_right_parts_of_a_partially_right_response():
+    """Moodle says it of a partially correct response when the question asks to."""
+    multiple = make("multichoice", MULTIPLE["answers"], single=False, show_num_correct=True)
+    assert grade_question(multiple, [0, 4]).parts_right == 1
+    assert grade_question(multiple, [0, 1]).parts_right is None  # right: nothing to count
+    matching = make("matching", MATCHING["answers"], show_num_correct=True)
+    response = {"0": "Paris", "1": "Rome", "2": "Berlin"}
+    assert grade_question(matching, response).parts_right == 2
+    cloze = make("cloze", text="{1:SHORTANSWER:=a} {1:SHORTANSWER:=b}", show_num_correct=True)
+    assert grade_question(cloze, {"1": "a", "2": "x"}).parts_right == 1
+    single = make("multichoice", SINGLE["answers"], show_num_correct=True)
+    assert grade_question(single, 0).parts_right is None
+
+
+def test_a_question_worth_no_points_is_graded_0_of_0():
+    question = make("shortanswer", [row("Paris", 100)], points=0)
+    grade = grade_question(question, "Paris")
+    assert (grade.points, grade.max_points, grade.state) == (0, 0, "correct")
+    attempt = grade_attempt([("q", question)], {"q": "Paris"})
+    assert (attempt.score, attempt.max_score, attempt.percent) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("one two", "This question needs a response of at least 3 words; yours has 2."),
+        ("<p>one two three</p>", None),
+        ("a b c d e f", "This question has a limit of 5 words; your response has 6."),
+    ],
+)
+def test_an_essays_word_limits(text, problem):
+    essay = make("essay", min_word_limit=3, max_word_limit=5)
+    from quizzes.qtypes import registry
+
+    assert registry.of(essay).response_problem(essay, text) == problem
+
+
+@pytest.mark.parametrize(
+    ("style", "labels"),
+    [
+        ("abc", ["a.", "b.", "c."]),
+        ("ABCD", ["A.", "B.", "C."]),
+        ("123", ["1.", "2.", "3."]),
+        ("iii", ["i.", "ii.", "iii."]),
+        ("IIII", ["I.", "II.", "III."]),
+        ("none", ["", "", ""]),
+    ],
+)
+def test_choices_are_numbered_as_shown(style, labels):
+    from quizzes.qtypes.multichoice import TYPE, choice_number
+
+    question = make("multichoice", SINGLE["answers"], answer_numbering=style)
+    context = TYPE.learner_context(learner_view(question), "q", None, str, shuffle=list.reverse)
+    assert [choice["number"] for choice in context["choices"]] == labels
+    assert [choice["id"] for choice in context["choices"]] == [2, 1, 0]  # numbered after shuffling
+    assert choice_number(27, style) == {"abc": "ab.", "ABCD": "AB.", "123": "28.",
+                                        "iii": "xxviii.", "IIII": "XXVIII.", "none": ""}[style]  # fmt: skip

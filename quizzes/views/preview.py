@@ -5,6 +5,7 @@ import random
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quizzes import scoring
@@ -41,7 +42,9 @@ class LearnerQuestion:
     `context` is what the type's template fragment (`qtype.template`) shows.
     """
 
-    def __init__(self, number, question_id, data, response=None, grade=None, shuffle=None):
+    def __init__(
+        self, number, question_id, data, response=None, grade=None, shuffle=None, problem=None
+    ):
         view = scoring.learner_view(data)
         self.qtype = registry.of(view)
         self.number = number
@@ -50,13 +53,29 @@ class LearnerQuestion:
         self.points = view["points"]
         self.response = response
         self.grade = grade
+        self.problem = problem  # why the response cannot be submitted as it is
         self._format = view["text_format"]
         self.text = self._render(view["text"])
         self.context = self.qtype.learner_context(view, self.name, response, self._render, shuffle)
         if grade is not None:
             self.state_label = STATE_LABELS[grade.state]
-            self.feedback = [self._render(text) for text in grade.feedback]
-            self.general_feedback = self._render(grade.general_feedback)
+            self.feedback = [render_text(text, fmt) for text, fmt in grade.formatted_feedback]
+            self.general_feedback = render_text(
+                grade.general_feedback, grade.general_feedback_format
+            )
+            self.combined_feedback = render_text(
+                grade.combined_feedback, grade.combined_feedback_format
+            )
+            self.parts_right = (
+                None
+                if grade.parts_right is None
+                else ngettext(
+                    "You have %(count)s correct response.",
+                    "You have %(count)s correct responses.",
+                    grade.parts_right,
+                )
+                % {"count": grade.parts_right}
+            )
 
     def _render(self, text):
         return render_text(text, self._format)
@@ -69,6 +88,18 @@ def numbered(questions):
         scored = registry.of(data).scored
         number += scored
         yield (number if scored else None), (question_id, data)
+
+
+def response_problems(questions, responses):
+    """{question id: why its response cannot be submitted} (an essay's word limits)."""
+    problems = {}
+    for question_id, data in questions:
+        response = responses.get(question_id)
+        qtype = registry.of(data)
+        answered = not qtype.is_unanswered(response) and qtype.response_fits(data, response)
+        if answered and (problem := qtype.response_problem(data, response)):
+            problems[question_id] = problem
+    return problems
 
 
 @non_transactional  # writes nothing, so needs no transaction
@@ -95,6 +126,15 @@ def quiz_preview(request, quiz_id):
             question_id: read_response(request.POST, question_id, scoring.learner_view(data))
             for question_id, data in questions
         }
+        problems = response_problems(questions, responses)
+        if problems:
+            # Shown again with what was answered and why it cannot be submitted yet.
+            context["items"] = [
+                LearnerQuestion(number, id_, data, responses[id_], problem=problems.get(id_))
+                for number, (id_, data) in numbered(questions)
+            ]
+            context["problems"] = len(problems)
+            return render(request, "quizzes/preview.html", context, status=400)
         attempt = scoring.grade_attempt(questions, responses, pass_mark=options.pass_mark)
         context["attempt"] = attempt
         context["needs_grading"] = any(

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from quizzes import operations
 from quizzes.forms import QuestionEditor
-from quizzes.tests.fixtures.plugin import question_named
+from quizzes.tests.fixtures.plugin import question_named, questions_of
 
 COMMON = {
     "text_format": "markdown",
@@ -395,3 +395,79 @@ def test_a_text_previews_in_its_own_format(owner_client):
     assert "<em>" not in owner_client.post(url, own).content.decode()
     same = {**own, "general_feedback_format": ""}  # "as the question text"
     assert "<em>a</em>" in owner_client.post(url, same).content.decode()
+
+
+# -- the learner's side, in the preview ------------------------------------------------
+def preview_quiz(make_quiz):
+    multichoice = {
+        **full_question("multichoice"),
+        "name": "Primes",
+        "shuffle_answers": False,
+        "answer_numbering": "ABCD",
+    }
+    essay = {
+        **full_question("essay"),
+        "name": "Essay",
+        "min_word_limit": 3,
+        "max_word_limit": 6,
+        "response_template": "Dear reader,",
+    }
+    return make_quiz("Preview", [multichoice, essay])
+
+
+def ids(quiz):
+    return {question.name: str(question.pk) for question in questions_of(quiz)}
+
+
+def test_the_preview_numbers_choices_and_prefills_the_essay(make_quiz, owner_client):
+    quiz = preview_quiz(make_quiz)
+    page = owner_client.get(reverse("quiz_preview", args=[quiz.pk])).content.decode()
+    assert [f'<span class="choice-number">{n}.</span>' in page for n in "ABC"] == [True] * 3
+    essay = ids(quiz)["Essay"]
+    assert 'rows="7" class="monospaced"' in page
+    assert f'name="q-{essay}"' in page and "\nDear reader,</textarea>" in page
+    assert "Write between 3 and 6 words." in page
+
+
+def test_the_preview_refuses_an_essay_outside_its_word_limits(make_quiz, owner_client):
+    quiz = preview_quiz(make_quiz)
+    by_name = ids(quiz)
+    body = {f"q-{by_name['Essay']}": "Too short", f"q-{by_name['Primes']}": ["0"]}
+    response = owner_client.post(reverse("quiz_preview", args=[quiz.pk]), body)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This question needs a response of at least 3 words; yours has 2." in page
+    assert ">\nToo short</textarea>" in page  # what was written is kept
+    assert 'value="0" checked' in page
+    body[f"q-{by_name['Essay']}"] = "Long enough this time"
+    assert owner_client.post(reverse("quiz_preview", args=[quiz.pk]), body).status_code == 200
+
+
+def test_graded_feedback_in_each_texts_format(make_quiz, owner_client):
+    quiz = preview_quiz(make_quiz)
+    by_name = ids(quiz)
+    body = {f"q-{by_name['Primes']}": ["0"]}  # 2: half right
+    page = owner_client.post(reverse("quiz_preview", args=[quiz.pk]), body).content.decode()
+    assert "Prime." in page  # the answer's feedback
+    assert '<div class="combined-feedback"><p>Partly.</p></div>' in page  # plain text
+    assert "You have 1 correct response." in page
+    assert "<b>Well</b> done." in page  # the general feedback, HTML
+
+
+def test_the_learner_api_numbers_choices_and_gives_their_formats(make_quiz):
+    from rest_framework.test import APIClient
+
+    quiz = preview_quiz(make_quiz)
+    operations.set_status(quiz, "published")
+    body = APIClient().get(f"/api/v1/published/{quiz.pk}/").json()
+    primes, essay = body["questions"]
+    assert primes["answer_numbering"] == "ABCD"
+    assert [choice.get("text_format") for choice in primes["choices"]] == ["html", None, None]
+    assert {
+        key: essay[key] for key in ("response_format", "min_word_limit", "response_template")
+    } == {
+        "response_format": "monospaced",
+        "min_word_limit": 3,
+        "response_template": "Dear reader,",
+    }
+    assert "grader_info" not in essay and "answer_numbering" not in essay
