@@ -189,3 +189,21 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     assert (gravity.version, gravity.text) == (3, "Apples fall down.")
     expect(page.locator(".versions-table tbody tr")).to_have_count(3)
     screenshot("restored")
+
+    # Move Chemistry to the top level, then delete it with its content.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Question bank").click()
+    page.get_by_role("link", name="Edit Chemistry").click()
+    page.get_by_label("New place").select_option(label="(top level)")
+    check_page(page, screenshot, "category-edit")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page.locator(".message-success")).to_have_text("Category “Chemistry” moved.")
+    top_level = page.locator(".card > .category-tree > li > .category-row .category-name")
+    expect(top_level).to_have_text(["Science", "Chemistry"])
+    page.get_by_role("link", name="Delete Chemistry").click()
+    expect(page.get_by_text("3 questions, with all their versions")).to_be_visible()
+    expect(page.get_by_role("link", name="Mixed sciences")).to_be_visible()
+    check_page(page, screenshot, "category-delete")
+    page.get_by_role("button", name="Delete the category and its content").click()
+    expect(page.locator(".message-success")).to_have_text("Category “Chemistry” deleted.")
+    quiz.refresh_from_db()
+    assert [slot.is_random for slot in quiz.slots] == [False, False]
