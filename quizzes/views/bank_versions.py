@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import bank, fields
-from quizzes.forms import VersionForm
 from quizzes.models import QuestionVersion
 from quizzes.qtypes import registry
 from quizzes.views.access import get_bank_question
 from quizzes.views.bank import ancestors
-from quizzes.views.bank_forms import CompareForm
+from quizzes.views.bank_forms import CompareForm, VersionForm
 from quizzes.views.common import BAD_REQUEST, success
 
 # Words, runs of spaces (line breaks included) and single signs: what a text diff compares.

@@ -843,3 +843,25 @@ def test_bank_pages_in_french(client_for, teacher, edited, tree):
         response = client.get(url)
         assert response.status_code == 200, url
         assert '<html lang="fr">' in response.content.decode()
+
+
+def test_numbers_beyond_mongodb_integers_are_bad_input(owner_client, edited, make_quiz):
+    big = 10**30
+    quiz = make_quiz("Q")
+    category = edited.category_id
+    before = db_snapshot()
+    for url, body in [
+        (reverse("bank_version_restore", args=[edited.pk, 1]), {"version": big}),
+        (reverse("bank_category_edit", args=[category]), {"name": "x", "version": big}),
+        (reverse("bank_category_move", args=[category]), {"parent": "", "version": big}),
+        (reverse("bank_category_delete", args=[category]), {"version": big}),
+        (
+            reverse("quiz_add_random", args=[quiz.pk]),
+            {"category": category, "count": 1, "version": big},
+        ),
+        (reverse("quiz_add_from_bank", args=[quiz.pk]), {"ids": [edited.pk], "version": big}),
+    ]:
+        assert owner_client.post(url, body).status_code == 400, url
+    compare = reverse("bank_versions_compare", args=[edited.pk])
+    assert owner_client.get(compare, {"old": 1, "new": big}).status_code == 400
+    assert db_snapshot() == before
