@@ -224,8 +224,9 @@ def delete_category(category, with_content=False, expected_version=None):
         raise CategoryError(
             _("This category is not empty: delete its questions and subcategories too?")
         )
-    delete_questions(category.owner, list(questions.values_list("pk", flat=True)))
-    remove_random_slots(ids)
+    question_ids = list(questions.values_list("pk", flat=True))
+    remove_slots_using(question_ids, ids)
+    erase_questions(question_ids)
     Category.objects.filter(pk__in=ids).delete()
 
 
@@ -235,13 +236,11 @@ def deletion_impact(category):
     being those that would lose a slot (a fixed question or a random draw from it)."""
     ids = subtree_ids(category)
     question_ids = list(Question.objects.filter(category__in=ids).values_list("pk", flat=True))
-    quizzes = {quiz.pk: quiz for quiz in quizzes_using("category", ids)}
-    if question_ids:
-        quizzes.update((quiz.pk, quiz) for quiz in quizzes_using("question", question_ids))
+    quizzes = quizzes_using(question_ids, ids)
     return {
         "questions": len(question_ids),
         "subcategories": len(ids) - 1,
-        "quizzes": sorted(quizzes.values(), key=lambda quiz: quiz.title.lower()),
+        "quizzes": sorted(quizzes, key=lambda quiz: quiz.title.lower()),
     }
 
 
@@ -523,10 +522,15 @@ def delete_questions(owner, ids):
     ids = list(owned(owner, ids).values_list("pk", flat=True)) if ids else []
     if not ids:
         return 0
-    remove_fixed_slots(ids)
+    remove_slots_using(ids)
+    erase_questions(ids)
+    return len(ids)
+
+
+def erase_questions(ids):
+    """Delete the questions `ids` and their versions (their slots must be gone)."""
     QuestionVersion.objects.filter(question__in=ids).delete()
     Question.objects.filter(pk__in=ids).delete()
-    return len(ids)
 
 
 # -- slots: how quizzes use the bank -----------------------------------------------
@@ -543,24 +547,29 @@ def save_slots(quiz, slots, expected_version=None):
     return quiz
 
 
-def quizzes_using(key, ids):
-    """The quizzes with a slot whose `key` ("question" or "category") is among `ids`."""
+def quizzes_using(question_ids=(), category_ids=()):
+    """The quizzes with a fixed slot of one of `question_ids`, or a random slot
+    drawing from one of `category_ids`."""
+    wanted = [
+        {f"slots.{key}": {"$in": list(ids)}}
+        for key, ids in (("question", question_ids), ("category", category_ids))
+        if ids
+    ]
+    if not wanted:
+        return Quiz.objects.none()
     collection = connection.get_collection(Quiz._meta.db_table)
-    found = collection.find(
-        {f"slots.{key}": {"$in": list(ids)}}, {"_id": 1}, session=connection.session
-    )
+    found = collection.find({"$or": wanted}, {"_id": 1}, session=connection.session)
     return Quiz.objects.filter(pk__in=[document["_id"] for document in found])
 
 
-def remove_fixed_slots(question_ids):
-    """Take the questions `question_ids` out of every quiz (one update per quiz)."""
-    ids = set(question_ids)
-    for quiz in quizzes_using("question", ids):
-        save_slots(quiz, [slot for slot in quiz.slots if slot.question not in ids])
-
-
-def remove_random_slots(category_ids):
-    """Take the random slots drawing from `category_ids` out of every quiz."""
-    ids = set(category_ids)
-    for quiz in quizzes_using("category", ids):
-        save_slots(quiz, [slot for slot in quiz.slots if slot.category not in ids])
+def remove_slots_using(question_ids=(), category_ids=()):
+    """Take out of every quiz the slots of `question_ids` and the random slots
+    drawing from `category_ids`: one update per quiz, one version bump."""
+    questions, categories = set(question_ids), set(category_ids)
+    for quiz in quizzes_using(questions, categories):
+        kept = [
+            slot
+            for slot in quiz.slots
+            if slot.question not in questions and slot.category not in categories
+        ]
+        save_slots(quiz, kept)

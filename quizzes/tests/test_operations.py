@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes import operations
+from quizzes import bank, operations
 from quizzes.models import Category, Question, QuestionVersion, Quiz
 from quizzes.tests.fixtures.plugin import question_named, questions_of
 
@@ -143,3 +143,20 @@ def test_delete_quiz_keeps_its_questions_in_the_bank(sums_quiz):
     operations.delete_quiz(sums_quiz)
     assert not Quiz.objects.filter(pk=sums_quiz.pk).exists()
     assert sorted(Question.objects.values_list("name", flat=True)) == ["q1", "q2", "q3"]
+
+
+def test_deleting_a_category_with_its_content_takes_its_slots_out_in_one_change(
+    sums_quiz, teacher
+):
+    pool = operations.create_quiz(teacher, {"title": "Pool"}, [mcq("p1"), mcq("p2")])
+    pool_category = Category.objects.get(pk=pool.category)
+    operations.add_slots(sums_quiz, [Question.objects.get(name="p1")])
+    operations.add_random_slot(Quiz.objects.get(pk=sums_quiz.pk), pool_category, 1)
+    before = Quiz.objects.get(pk=sums_quiz.pk).version
+    bank.delete_category(pool_category, with_content=True)
+    quiz = Quiz.objects.get(pk=sums_quiz.pk)
+    assert names(quiz) == ["q1", "q2", "q3"]
+    assert (len(quiz.slots), quiz.question_count) == (3, 3)
+    assert quiz.version == before + 1
+    assert not Question.objects.filter(name__in=["p1", "p2"]).exists()
+    assert not QuestionVersion.objects.filter(data__name="p1").exists()

@@ -143,7 +143,7 @@ def confirm_delete(request, category, questions):
     context = {
         "category": category,
         "questions": questions,
-        "quizzes": bank.quizzes_using("question", [q.pk for q in questions]).order_by("title"),
+        "quizzes": bank.quizzes_using([q.pk for q in questions]).order_by("title"),
         "back": request.get_full_path(),
     }
     return render(request, "quizzes/bank/questions_delete.html", context)
