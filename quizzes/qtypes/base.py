@@ -464,7 +464,7 @@ def format_select(label=None):
     return forms.ChoiceField(
         label=label or _("Format"),
         required=False,
-        choices=[(SAME_FORMAT, _("As the question text")), *TextFormat.choices],
+        choices=[(SAME_FORMAT, _("As the question")), *TextFormat.choices],
         widget=forms.Select(attrs={"class": "compact"}),
     )
 
