@@ -146,6 +146,11 @@ ROWS = {
 }
 
 
+# Computed once: clean_rows runs for every answer and hint of every imported question.
+ROW_DEFAULTS = {key: defaults(declared) for key, (declared, *_rest) in ROWS.items()}
+ROW_FORMATS = {key: following_formats(declared) for key, (declared, *_rest) in ROWS.items()}
+
+
 def clean_rows(key, raw, errors, text_format=TextFormat.MARKDOWN):
     """Parse each row's fields of a question's `key` list ("answers", "hints");
     row errors go under `key[i].field`. A row's text formats not given are the
@@ -164,8 +169,8 @@ def clean_rows(key, raw, errors, text_format=TextFormat.MARKDOWN):
             continue
         prefix = f"{key}[{index}]."
         check_keys(row, declared, errors, prefix)
-        row = with_defaults(row, defaults(declared))
-        row = with_formats(row, following_formats(declared), text_format)
+        row = with_defaults(row, ROW_DEFAULTS[key])
+        row = with_formats(row, ROW_FORMATS[key], text_format)
         rows.append(errors.parse_fields(row, declared, prefix))
     return rows
 
@@ -239,7 +244,10 @@ def clean_question(data, warnings=None):
         "answers", raw["answers"], errors, text_format or TextFormat.MARKDOWN
     )
     # A type's rules read the answers and its fields: only check them once those parsed.
-    if qtype and not (errors.has("answers") or any(map(errors.has, QUESTION_EXTRAS))):
+    parsed = not errors.by_field or not (
+        errors.has("answers") or any(map(errors.has, QUESTION_EXTRAS))
+    )
+    if qtype and parsed:
         registry.get(qtype).validate(question, errors)
     errors.raise_if_any()
     if warnings is not None:
