@@ -42,8 +42,7 @@ class Numerical(QuestionType):
     add_label = _("Add an answer")
     help_text = _(
         "An answer matches a number within its tolerance: 3.14 ± 0.01 accepts "
-        "3.13 to 3.15. At least one answer at 100 %. An expected number of * "
-        "stands for any other number."
+        "3.13 to 3.15. At least one answer at 100 %."
     )
     # Moodle's answer "*" has its own inputs, after the rows.
     form_legend = _("Any other number")
@@ -120,7 +119,10 @@ class Numerical(QuestionType):
         return {
             "other": checkbox(
                 _("Give a grade and feedback to any other number"),
-                help_text=_("Moodle's answer “*”: any number no answer above matches."),
+                help_text=_(
+                    "Moodle's answer “*”: any number no answer above matches (an "
+                    "expected number of * is one too)."
+                ),
             ),
             "other_fraction": MenuField(
                 label=_("Grade"), choices=[(g, f"{g} %") for g in POSITIVE_GRADES], initial="0"
