@@ -66,6 +66,17 @@ def check_page(page, screenshot, step):
     page.set_viewport_size(DESKTOP)
 
 
+def tab_to(page, selector, limit=60):
+    """Press Tab until the element matching `selector` has the focus; it shows a focus ring."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", selector
+            return
+    pytest.fail(f"Tab never reached {selector}")
+
+
 def tick(page, *names):
     for name in names:
         page.get_by_label(name, exact=True).check()
@@ -127,9 +138,14 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     page.get_by_role("link", name="Add from the bank").click()
     page.get_by_label("Category").select_option(label="\u2003Physics")
     page.get_by_role("button", name="Show").click()
-    tick(page, "Gravity", "Speed of light")
+    # With the keyboard alone: tick two questions, then add them.
+    for name in ("Gravity", "Speed of light"):
+        pk = Question.objects.get(name=name).pk
+        tab_to(page, f"#pick-{pk}")
+        page.keyboard.press("Space")
     check_page(page, screenshot, "add-from-bank")
-    page.get_by_role("button", name="Add the ticked questions").click()
+    tab_to(page, "button.btn-primary")
+    page.keyboard.press("Enter")
     expect(page.locator(".message-success")).to_have_text("2 questions added to the quiz.")
     page.get_by_role("link", name="Add from the bank").click()
     page.get_by_label("Category").select_option(label="\u2003Chemistry")
