@@ -1,9 +1,12 @@
 """Imports of any size (quizzes.formats.store): staged in batches, visible at the end only,
 nothing visible after a failure, and the remains of dead imports cleaned up."""
 
+import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,6 +23,8 @@ from quizzes.validation import clean_question
 from sessions_mw.transaction import TRANSIENT
 
 pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 __all__ = ["files"]  # a fixture used here
 
@@ -309,3 +314,23 @@ def test_a_streamed_report_keeps_a_bounded_number_of_notes(teacher, files, monke
     assert error is None
     assert out.count("is not a weight") == 2
     assert "... and 3 more notes not kept (a report keeps 2)" in out
+
+
+def test_a_killed_import_process_leaves_nothing_visible_and_is_cleaned_up(teacher, files):
+    path = files("huge.gift", gift_file(8000))  # four batches of the default 2,000
+    env = {**os.environ, "MONGODB_NAME": connection.settings_dict["NAME"]}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_quizzes", path, "--owner", "teacher"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not ImportRun.objects.filter(questions__gt=0).exists():
+        assert process.poll() is None and time.monotonic() < deadline, "no batch was staged"
+        time.sleep(0.02)
+    process.kill()  # SIGKILL: no exception handler, no cleanup of its own
+    process.wait()
+    assert visible(teacher) == (0, 0, 0)
+    assert Question.objects.count() >= 2000, "its first batch was staged"
+    out, _err, error = run("cleanup_imports")
+    assert error is None and "Deleted import “huge” of teacher" in out
+    assert remains() == (0, 0, 0, 0)
