@@ -378,6 +378,10 @@ class QuestionForm(VersionForm):
         for name, field in self.fields.items():
             if isinstance(field, MenuField):
                 field.show(self[name].value())
+            text = name.removesuffix("_format")
+            if text not in (name, "text") and text in self.fields:
+                # A text's format menu is named "Format", described by the text's label.
+                field.widget.attrs["aria-describedby"] = f"{self[text].auto_id}_label"
 
     @classmethod
     def initial_for(cls, question):
