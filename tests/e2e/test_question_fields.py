@@ -117,3 +117,13 @@ def test_hints_and_essay_options(page, screenshot, teacher, teacher_password, ma
     expect(page.locator(".score")).to_be_visible()
     expect(page.locator(".combined-feedback")).to_contain_text("Well done.")
     check_page(page, screenshot, "graded", "on the graded preview")
+
+
+@pytest.mark.parametrize("qtype", ["numerical", "truefalse", "matching", "cloze"])
+def test_other_editors(page, screenshot, teacher, teacher_password, make_quiz, qtype):
+    """Each type's editor with its new inputs: axe-core clean, within a phone's width."""
+    quiz = make_quiz("Moodle fields")
+    log_in(page, teacher.username, teacher_password)
+    page.goto(f"/quizzes/{quiz.pk}/questions/add/{qtype}/")
+    expect(page.get_by_label("ID number")).to_be_visible()
+    check_page(page, screenshot, f"{qtype}-editor", f"on the {qtype} editor")
