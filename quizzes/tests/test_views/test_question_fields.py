@@ -471,3 +471,12 @@ def test_the_learner_api_numbers_choices_and_gives_their_formats(make_quiz):
         "response_template": "Dear reader,",
     }
     assert "grader_info" not in essay and "answer_numbering" not in essay
+
+
+def test_a_descriptions_general_feedback_shows_once_submitted(make_quiz, owner_client):
+    """Moodle shows it when the attempt is reviewed; in its own format."""
+    quiz = make_quiz("Preview", [full_question("description")])
+    url = reverse("quiz_preview", args=[quiz.pk])
+    assert "<b>Well</b> done." not in owner_client.get(url).content.decode()
+    page = owner_client.post(url, {}).content.decode()
+    assert '<div class="general-feedback"><b>Well</b> done.</div>' in page
