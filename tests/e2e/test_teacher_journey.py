@@ -90,6 +90,8 @@ def test_teacher_journey(page, screenshot, transactional_db):
 
     # Reorder by drag and drop: the last question to the top; the order is saved.
     items = page.locator(".question-item")
+    # Saving scrolled the page to the last question: bring the list's top back in view.
+    page.get_by_role("heading", name="Questions", exact=True).scroll_into_view_if_needed()
     items.nth(2).locator(".drag-handle").drag_to(items.nth(0))
     expect(page.locator(".message-success")).to_have_text("New order saved.")
     # ... and with the keyboard alternative: move the true/false question up.
