@@ -123,10 +123,15 @@ def with_version(data, version):
     return data
 
 
-class VersionForm(forms.Form):
-    """The quiz version the page was rendered from, for optimistic concurrency."""
+# Versions beyond MongoDB's 8-byte integers are refused as bad input, not a 500.
+VERSION_MAX = 2**63 - 1
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+class VersionForm(forms.Form):
+    """The version the page was rendered from (a quiz's, a category's or a question's),
+    for optimistic concurrency."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=VERSION_MAX)
 
 
 class StatusForm(VersionForm):

@@ -10,12 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import bank
 from quizzes.access import bank_categories, manageable_quizzes
-from quizzes.forms import VersionForm as QuizVersionForm
-from quizzes.forms import add_errors
+from quizzes.forms import VERSION_MAX, VersionForm, add_errors
 from quizzes.models import QuestionType
 
-# Versions and counts beyond MongoDB's 8-byte integers are refused as bad input, not a 500.
-NUMBER_MAX = 2**63 - 1
 # How a category is indented in a menu, per level below the top.
 INDENT = "\u2003"
 RANDOM_COUNT_MAX = 100
@@ -28,12 +25,6 @@ def category_choices(owner, exclude=()):
         for category, depth, _count in bank.category_tree(owner)
         if category.pk not in exclude
     ]
-
-
-class VersionForm(QuizVersionForm):
-    """quizzes.forms.VersionForm, with a version MongoDB can compare."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=NUMBER_MAX)
 
 
 class CategoryChoiceField(forms.ChoiceField):
@@ -205,5 +196,5 @@ class SlotForm(VersionForm):
 class CompareForm(forms.Form):
     """Two version numbers of a question."""
 
-    old = forms.IntegerField(label=_("Older version"), min_value=1, max_value=NUMBER_MAX)
-    new = forms.IntegerField(label=_("Newer version"), min_value=1, max_value=NUMBER_MAX)
+    old = forms.IntegerField(label=_("Older version"), min_value=1, max_value=VERSION_MAX)
+    new = forms.IntegerField(label=_("Newer version"), min_value=1, max_value=VERSION_MAX)

@@ -160,6 +160,8 @@ def test_set_status(status, message, quiz, owner_client):
         ({"status": "published"}, 400),
         ({"version": "1", "status": "deleted"}, 400),
         ({"version": "abc", "status": "published"}, 400),
+        # Beyond MongoDB's 8-byte integers: bad input, not a 500.
+        ({"version": str(2**63), "status": "published"}, 400),
         ({"version": "0", "status": "published"}, 409),
     ],
 )
