@@ -178,7 +178,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='correct_feedback_format',
-            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('plain', 'Plain text'), ('moodle', 'Moodle auto-format')], default='markdown', max_length=10, verbose_name='correct feedback format'),
+            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('plain', 'Plain text'), ('moodle', 'Moodle auto-format')], default='markdown', max_length=10, verbose_name='its text format'),
         ),
         migrations.AddField(
             model_name='question',
@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='incorrect_feedback_format',
-            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('plain', 'Plain text'), ('moodle', 'Moodle auto-format')], default='markdown', max_length=10, verbose_name='incorrect feedback format'),
+            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('plain', 'Plain text'), ('moodle', 'Moodle auto-format')], default='markdown', max_length=10, verbose_name='its text format'),
         ),
         migrations.AddField(
             model_name='question',
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='partially_correct_feedback_format',
-            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('plain', 'Plain text'), ('moodle', 'Moodle auto-format')], default='markdown', max_length=10, verbose_name='partially correct feedback format'),
+            field=models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('plain', 'Plain text'), ('moodle', 'Moodle auto-format')], default='markdown', max_length=10, verbose_name='its text format'),
         ),
         migrations.AddField(
             model_name='question',
