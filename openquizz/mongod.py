@@ -69,7 +69,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def _process_alive(pid):
+def process_alive(pid):
+    """Whether process `pid` of this machine runs (a zombie child of ours is reaped: no)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -125,7 +126,7 @@ class LocalMongod:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        return pid if _process_alive(pid) else None
+        return pid if process_alive(pid) else None
 
     def answers(self):
         with self._direct_client(timeout_ms=500) as client:
@@ -208,7 +209,7 @@ class LocalMongod:
             except PyMongoError:
                 os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _process_alive(pid):
+        while process_alive(pid):
             if time.monotonic() > deadline:
                 os.kill(pid, signal.SIGKILL)
                 break

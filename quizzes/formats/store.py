@@ -57,6 +57,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_mongodb_backend.transaction import atomic
 
+from openquizz.mongod import process_alive
 from quizzes import bank, operations
 from quizzes.fields import CATEGORY_NAME_MAX
 from quizzes.formats import AUTO, FORMATS, detect, gift, moodlexml
@@ -246,13 +247,7 @@ def alive(host, pid):
     """Whether process `pid` of `host` may still run (unknown: yes)."""
     if not pid or host != socket.gethostname():
         return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(pid)
 
 
 class StagedImport:

@@ -8,18 +8,19 @@ from quizzes.access import bank_questions
 from quizzes.formats import store
 from quizzes.models import Category, ImportRun, Question, Quiz
 from quizzes.tests.fixtures.samples import fixture
-from quizzes.tests.test_commands_staged import break_batch, gift_file, visible, watch_batches
+from quizzes.tests.test_commands_staged import (
+    break_batch,
+    gift_file,
+    small_batches,
+    visible,
+    watch_batches,
+)
 from quizzes.tests.test_transfer_api import send
 from quizzes.tests.test_transfer_ui import PAYLOAD, page_text, upload
 
 pytestmark = pytest.mark.django_db
 
-__all__ = ["break_batch", "watch_batches"]  # fixtures used here
-
-
-@pytest.fixture(autouse=True)
-def small_batches(settings):
-    settings.OPENQUIZZ_IMPORT_BATCH = 4
+__all__ = ["break_batch", "small_batches", "watch_batches"]  # fixtures used here
 
 
 def test_the_ui_stages_a_large_file_within_the_request(teacher, owner_client, watch_batches):
