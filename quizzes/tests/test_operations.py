@@ -145,9 +145,7 @@ def test_delete_quiz_keeps_its_questions_in_the_bank(sums_quiz):
     assert sorted(Question.objects.values_list("name", flat=True)) == ["q1", "q2", "q3"]
 
 
-def test_deleting_a_category_with_its_content_takes_its_slots_out_in_one_change(
-    sums_quiz, teacher
-):
+def test_deleting_a_category_with_its_content_takes_its_slots_out_in_one_change(sums_quiz, teacher):
     pool = operations.create_quiz(teacher, {"title": "Pool"}, [mcq("p1"), mcq("p2")])
     pool_category = Category.objects.get(pk=pool.category)
     operations.add_slots(sums_quiz, [Question.objects.get(name="p1")])
