@@ -91,12 +91,6 @@ def apply_question(question, data):
     return question
 
 
-def stored_content(question):
-    """What a version records: the question's content as JSON-ready data."""
-    return question_data(question)
-
-
-# -- categories ---------------------------------------------------------------
 def category_tree(owner):
     """[(category, depth, question count)] of the owner's bank, in tree order.
 
@@ -278,7 +272,7 @@ def new_version(question, author):
         question=question,
         number=question.version,
         author=author,
-        data=stored_content(question),
+        data=question_data(question),
     )
 
 

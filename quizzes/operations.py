@@ -81,12 +81,6 @@ def quiz_questions(quiz):
     return questions
 
 
-def quiz_entries(quiz):
-    """[(slot, Question or None)] in order: None stands for a random slot."""
-    found = fixed_questions(quiz)
-    return [(slot, found.get(slot.question)) for slot in quiz.slots]
-
-
 def random_slots(quiz):
     """[(slot, Category or None)] of the quiz's random slots, in order (one query)."""
     slots = [slot for slot in quiz.slots if slot.question is None]
