@@ -16,6 +16,7 @@ This module imports nothing else from the project: everything builds on it.
 import functools
 import math
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
@@ -132,7 +133,7 @@ class Errors:
             if name in data:
                 # `parse` inlined: this runs for every field of every imported question.
                 try:
-                    parsed[name] = field.parse(data[name])
+                    parsed[name] = field.parser(data[name])
                 except FieldError as failure:
                     self.add(prefix + name, failure.error)
                     parsed[name] = None
@@ -268,6 +269,62 @@ class Field:
     follows_text_format: bool = False
 
     # -- rules --------------------------------------------------------------------
+    @functools.cached_property
+    def parser(self):
+        """`parse`, compiled once for this field: a closure that returns values already
+        as stored (the common case of an import) without the generic checks, and
+        leaves every other value to `parse`, so the rules and messages are its."""
+        parse = self.parse
+        if self.kind == "text":
+            limit, required = self.max_length, self.required
+
+            def text(value):
+                if type(value) is str:
+                    stripped = value.strip()
+                    if len(stripped) <= limit and (stripped or not required):
+                        return stripped
+                return parse(value)
+
+            return text
+        if self.kind == "bool":
+
+            def boolean(value):
+                if value is True or value is False:
+                    return value
+                return parse(value)
+
+            return boolean
+        if self.kind == "choice":
+            values = frozenset(choice_values(self.choices))
+
+            def choice(value):
+                if type(value) is str and value in values:
+                    return value
+                return parse(value)
+
+            return choice
+        # Only exact floats (numbers) and ints (integers) within bounds take the quick way:
+        # `parse` returns them unchanged. The widest bounds leave out infinities and NaN
+        # (no comparison holds), and ints a float cannot hold exactly.
+        quick = float if self.kind == "number" else int
+        widest = sys.float_info.max if quick is float else 2**53
+        low, high = -widest, widest
+        if self.check_bounds:
+            low = low if self.minimum is None else max(low, self.minimum)
+            high = high if self.maximum is None else min(high, self.maximum)
+        exclusive = self.exclusive_minimum and self.check_bounds
+
+        def number(value):
+            if (
+                type(value) is quick
+                and (low < value if exclusive else low <= value)
+                and value <= high
+            ):
+                return value
+            return parse(value)
+
+        return number
+
     def parse(self, value):
         """The value as stored, or FieldError (see the class docstring)."""
         if self.kind == "text":
