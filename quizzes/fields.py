@@ -295,11 +295,14 @@ class Field:
 
             return boolean
         if self.kind == "choice":
-            values = frozenset(choice_values(self.choices))
+            # {value: value}: a member of the choices (a default) is stored as its plain
+            # string, as `parse` stores it (its `strip` returns a str).
+            values = {value: str(value) for value in choice_values(self.choices)}
+            exact = (str, self.choices)
 
             def choice(value):
-                if type(value) is str and value in values:
-                    return value
+                if type(value) in exact and value in values:
+                    return values[value]
                 return parse(value)
 
             return choice
@@ -314,7 +317,11 @@ class Field:
             high = high if self.maximum is None else min(high, self.maximum)
         exclusive = self.exclusive_minimum and self.check_bounds
 
+        nullable = self.nullable
+
         def number(value):
+            if value is None and nullable:
+                return None
             if (
                 type(value) is quick
                 and (low < value if exclusive else low <= value)

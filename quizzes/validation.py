@@ -226,7 +226,7 @@ def clean_question(data, warnings=None):
     raw = with_defaults(data, QUESTION_DEFAULTS)
     qtype = raw.get("type") and errors.parse("type", parse_type, raw["type"])
     text_format = errors.parse(
-        "text_format", QUESTION_FIELDS["text_format"].parse, raw["text_format"]
+        "text_format", QUESTION_FIELDS["text_format"].parser, raw["text_format"]
     )
     raw = with_formats(raw, QUESTION_FORMATS, text_format or TextFormat.MARKDOWN)
     errors.by_field.pop("text_format", None)  # parsed again with the other fields
