@@ -66,6 +66,8 @@ WRITE_ESCAPES = str.maketrans(
 
 def protect(text):
     """`text` with its escapes replaced by private-use characters."""
+    if "\\" not in text and BACKSLASH not in text:  # most blocks: nothing to replace
+        return text
     text = text.replace("\\\\", BACKSLASH)
     for char, mark in ESCAPED.items():
         text = text.replace("\\" + char, mark)
