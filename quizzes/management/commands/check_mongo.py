@@ -16,7 +16,7 @@ Prints one line per check; exits 1 listing what is wrong when anything is.
 import pymongo
 from bson import ObjectId
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 from openquizz.health import mongodb_status
+from quizzes.management.base import TranslatedCommand
 
 MINIMUM_VERSION = (6, 0)
 SCRATCH_COLLECTION = "openquizz_check_mongo"
@@ -59,7 +60,7 @@ def indexed_models():
     ]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Check that MongoDB can run OpenQuizz: version, replica set, transactions, causal "
         "consistency and indexes. Exits 1 when it cannot."

@@ -8,15 +8,15 @@ imports still running are left alone. `import_quizzes` does the same before
 importing. Safe to run at any time, from cron too.
 """
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from quizzes.formats.store import cleanup_abandoned
+from quizzes.management.base import TranslatedCommand
 from quizzes.models import ImportRun
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Delete the staged remains of imports that failed or whose process died; "
         "imports still running are left alone."

@@ -13,14 +13,16 @@ import sys
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from quizzes.management.base import TranslatedCommand
 
 PROMPT_ATTEMPTS = 3
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Create a teacher account.")
 
     def add_arguments(self, parser):

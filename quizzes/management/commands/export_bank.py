@@ -12,7 +12,7 @@ the category (or "Question bank"); without, to standard output.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -20,6 +20,7 @@ from quizzes import bank
 from quizzes.access import bank_categories
 from quizzes.formats import FORMATS, file_name, write
 from quizzes.formats.moodle import category_names
+from quizzes.management.base import TranslatedCommand
 from quizzes.management.commands.import_quizzes import get_user
 from quizzes.models import Question
 
@@ -73,7 +74,7 @@ def bank_data(owner, category=None):
     return {"title": title, "questions": data, "categories": dict(sorted(categories.items()))}
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Export a teacher's question bank (or one category and its subcategories) with its "
         "categories, as OpenQuizz JSON, GIFT or Moodle XML."

@@ -11,18 +11,19 @@ which hold one quiz per file, only when there is exactly one quiz.
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from quizzes.formats import FORMATS, file_name, write
+from quizzes.management.base import TranslatedCommand
 from quizzes.management.commands.import_quizzes import get_user
 from quizzes.models import Quiz
 from quizzes.operations import quiz_data
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Export quizzes as OpenQuizz JSON, GIFT or Moodle XML: one file per quiz into a "
         "directory (-o), or to standard output."

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from quizzes.formats import FORMATS, FormatError
 from quizzes.formats.store import ImportAbandoned, cleanup_abandoned, import_file
+from quizzes.management.base import TranslatedCommand
 
 WARNINGS_SHOWN = 20
 
@@ -53,7 +54,7 @@ def counted(counts):
     return ", ".join(f"{count} {name}" for name, count in counts)
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Import GIFT, Moodle XML or OpenQuizz JSON files into a teacher's question bank, "
         "with a draft quiz per file. A file with an error writes nothing."
