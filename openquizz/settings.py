@@ -24,6 +24,16 @@ def env_bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_count(name, default):
+    """A whole number >= 0 from the environment, or ImproperlyConfigured naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number >= 0, not {value!r}.")
+    return int(value)
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -130,6 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Failed sign-ins (login form, auth/token/) before a cool-off, per account and per
+# client address, counted in MongoDB by every process (openquizz/limits.py).
+SIGN_IN_LIMITS = {"account": 5, "address": 20, "cool_off": 15 * 60}
+# Proxies in front of the app whose X-Forwarded-For is believed: the client address
+# is the one the outermost of them saw. 0 (the default): the header is ignored.
+TRUSTED_PROXIES = env_count("DJANGO_TRUSTED_PROXIES", 0)
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -197,6 +213,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "quizzes.api.exceptions.problem_exception_handler",
     # Anonymous callers, per client address (quizzes/api/throttles.py).
     "DEFAULT_THROTTLE_RATES": {"delivery": "120/min", "attempts": "30/min", "auth": "10/min"},
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -1,9 +1,11 @@
 """Top-level URLs. Each app owns its own urls module."""
 
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from openquizz.forms import SignInForm
 from openquizz.health import healthz
 from quizzes.api.exceptions import api_not_found
 
@@ -18,6 +20,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other /api/ URL is a problem+json 404, whatever DEBUG says.
     re_path(r"^api/", api_not_found),
+    # Before Django's auth URLs: the same name, with failed sign-ins limited.
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
 ]

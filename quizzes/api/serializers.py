@@ -14,8 +14,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
+from openquizz.limits import SignInLimiter, SignInLocked
 from quizzes import operations, scoring
 from quizzes.fields import (
     ANSWER_FIELDS,
@@ -534,7 +536,15 @@ class AttemptResultSerializer(serializers.Serializer):
 
 # -- authentication and errors ---------------------------------------------------------
 class TokenRequestSerializer(CommandSerializer, AuthTokenSerializer):
-    """username and password; DRF's AuthTokenSerializer checks them."""
+    """username and password; DRF's AuthTokenSerializer checks them, failed checks
+    limited per account and per address (429 while locked: openquizz.limits)."""
+
+    def validate(self, attrs):
+        limiter = SignInLimiter(self.context["request"], attrs.get("username"))
+        try:
+            return limiter.guard(lambda: super(TokenRequestSerializer, self).validate(attrs))
+        except SignInLocked as locked:
+            raise Throttled(wait=locked.retry_after, detail=locked.message) from None
 
 
 class TokenSerializer(serializers.Serializer):

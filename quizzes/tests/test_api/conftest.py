@@ -7,7 +7,6 @@ teacher's token client (`api`), `token_client()`, `version_snapshot()` and
 """
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from quizzes import operations
@@ -93,14 +92,6 @@ RIGHT_RESPONSES = {
     "matching": {"0": "Paris", "1": "Rome"},
     "essay": "Sea and sun.",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Throttle counters live in the cache, which outlives the database between tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
