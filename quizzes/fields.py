@@ -44,6 +44,7 @@ MESSAGES = {
     "choice": _("Choose one of: %(choices)s."),
     "object": _("Expected a set of named fields."),
     "list": _("Expected a list."),
+    "null": _("This field cannot be null: give a value, or leave the field out."),
 }
 
 

@@ -366,3 +366,57 @@ def clean_category(data):
     category = errors.parse_fields(with_defaults(data, defaults(CATEGORY_FIELDS)), CATEGORY_FIELDS)
     errors.raise_if_any()
     return category
+
+
+# -- nulls from clients -------------------------------------------------------
+# A body's keys that are not Fields but may not be null either: the question's type
+# and tags, what holds other Fields (an object of them, a list of such objects).
+NOT_NULL = None
+BODIES = {
+    "quiz": {**QUIZ_FIELDS, "tags": NOT_NULL, "options": OPTION_FIELDS},
+    "question": {
+        "type": NOT_NULL,
+        **QUESTION_FIELDS,
+        **QUESTION_EXTRAS,
+        "tags": NOT_NULL,
+        "answers": [ANSWER_FIELDS],
+        "hints": [HINT_FIELDS],
+    },
+    "category": CATEGORY_FIELDS,
+}
+
+
+def refuse_nulls(data, content):
+    """Raise ValidationError naming each key of a client's `content` body ("quiz",
+    "question", "category") that is null but not nullable (`Field.nullable`).
+
+    Here None means "not given", its default applies (the forms and importers
+    rely on it); a client leaves the key out for that. Its null is what the API
+    schema (`Field.json_schema`) refuses, so it is a mistake to report, not a
+    request for the default. Keys that are not the content's are left to the
+    other checks; a question whose type has no points ignores them whatever they
+    are, as `clean_question` does.
+    """
+    errors = Errors()
+    find_nulls(data, BODIES[content], errors)
+    qtype = data.get("type") if content == "question" and isinstance(data, dict) else None
+    if isinstance(qtype, str) and not getattr(registry.TYPES.get(qtype), "scored", True):
+        errors.by_field.pop("points", None)
+    errors.raise_if_any()
+
+
+def find_nulls(data, body, errors, prefix=""):
+    if not isinstance(data, dict):
+        return  # not an object: the content's rules say so
+    for name, value in data.items():
+        if name not in body:
+            continue
+        rule = body[name]
+        if value is None:
+            if not getattr(rule, "nullable", False):
+                errors.add(f"{prefix}{name}", FieldError("null").error)
+        elif isinstance(rule, dict):
+            find_nulls(value, rule, errors, f"{prefix}{name}.")
+        elif isinstance(rule, list) and isinstance(value, list):
+            for index, row in enumerate(value):
+                find_nulls(row, rule[0], errors, f"{prefix}{name}[{index}].")

@@ -79,6 +79,7 @@ CategorySerializer = type(
     (ContentSerializer,),
     {
         "__doc__": "A category of your question bank.",
+        "content": "category",
         "id": serializers.CharField(read_only=True),
         **declared_fields(CATEGORY_FIELDS),
         "parent": object_id_field(
@@ -116,6 +117,7 @@ BankQuestionSerializer = type(
     (ContentSerializer,),
     {
         "__doc__": "A question of your bank, answer key included: its current version.",
+        "content": "question",
         "id": serializers.CharField(read_only=True),
         "category": object_id_field(
             source="category_id",

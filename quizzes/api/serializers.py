@@ -37,6 +37,7 @@ from quizzes.models import Category, Question, QuestionType
 from quizzes.operations import question_data
 from quizzes.qtypes import cloze, registry
 from quizzes.rendering import render
+from quizzes.validation import refuse_nulls
 
 # How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
 OBJECT_ID = "[0-9a-f]{24}"
@@ -65,8 +66,12 @@ class StrictFieldsMixin:
 class ContentSerializer(StrictFieldsMixin, serializers.Serializer):
     """Quiz or question content: the body passes on as is, for quizzes.validation to judge."""
 
+    # Its kind for quizzes.validation.refuse_nulls: "quiz", "question" or "category".
+    content = None
+
     def to_internal_value(self, data):
         self.check_structure(data)
+        refuse_nulls(data, self.content)
         return dict(data)
 
 
@@ -138,6 +143,7 @@ QuestionSerializer = type(
     (ContentSerializer,),
     {
         "__doc__": "A question as its quiz's owner sees it, answer key included.",
+        "content": "question",
         "id": serializers.CharField(read_only=True),
         "position": serializers.IntegerField(
             read_only=True, help_text=_("0-based place in the quiz; change it with reorder.")
@@ -156,6 +162,7 @@ QuizOptionsSerializer = type(
 class QuizSerializer(ContentSerializer):
     """A quiz's metadata and options, as listed."""
 
+    content = "quiz"
     id = serializers.CharField(read_only=True)
     title = declared_field(QUIZ_FIELDS["title"])
     description = declared_field(QUIZ_FIELDS["description"])
