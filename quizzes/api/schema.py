@@ -8,7 +8,9 @@ Views declare their own bodies, parameters and success responses with
 - an application/problem+json response for each error status an operation
   can answer (see `problem_statuses`);
 - `reads`, `changes` and `deletes` document the ETag and If-Match headers of
-  an object's version: a quiz's, a category's or a question's (`subject`).
+  an object's version: a quiz's, a category's or a question's (`subject`);
+- `additionalProperties: false` on the request bodies whose unknown keys the
+  API refuses (serializers with `refuses_unknown_keys`).
 """
 
 from http import HTTPStatus
@@ -91,6 +93,14 @@ def deletes(summary, subject="quiz", parameters=()):
 
 
 class ApiAutoSchema(AutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        # Request and response components are apart (COMPONENT_SPLIT_REQUEST): responses
+        # stay open to new fields.
+        if direction == "request" and getattr(serializer, "refuses_unknown_keys", False):
+            schema["additionalProperties"] = False
+        return schema
+
     def get_override_parameters(self):
         return [*super().get_override_parameters(), CAUSAL_TOKEN_REQUEST, CAUSAL_TOKEN_RESPONSE]
 
@@ -120,7 +130,7 @@ class ApiAutoSchema(AutoSchema):
         if any(
             getattr(param, "name", None) == "If-Match" for param in self.get_override_parameters()
         ):
-            statuses.add(412)
+            statuses |= {400, 412}  # an empty If-Match; a stale one
         # A view's `problem_statuses` ({action: statuses}) names the others it may answer.
         statuses |= set(getattr(self.view, "problem_statuses", {}).get(self.view_action(), ()))
         if self.view.get_throttles():

@@ -47,6 +47,8 @@ OBJECT_ID = "[0-9a-f]{24}"
 class StrictFieldsMixin:
     """A request body must be a JSON object whose keys are writable fields of the serializer."""
 
+    refuses_unknown_keys = True  # the schema says so (quizzes.api.schema)
+
     def check_structure(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError(
@@ -119,11 +121,16 @@ def tags_field():
     )
 
 
+class DeclaredSerializer(serializers.Serializer):
+    """An object of a content body (options, an answer, a hint) whose keys are Fields
+    of quizzes.fields: quizzes.validation refuses any other key."""
+
+    refuses_unknown_keys = True
+
+
 # -- questions -------------------------------------------------------------------
-AnswerSerializer = type(
-    "AnswerSerializer", (serializers.Serializer,), declared_fields(ANSWER_FIELDS)
-)
-HintSerializer = type("HintSerializer", (serializers.Serializer,), declared_fields(HINT_FIELDS))
+AnswerSerializer = type("AnswerSerializer", (DeclaredSerializer,), declared_fields(ANSWER_FIELDS))
+HintSerializer = type("HintSerializer", (DeclaredSerializer,), declared_fields(HINT_FIELDS))
 
 
 def question_content_fields():
@@ -155,7 +162,7 @@ QuestionSerializer = type(
 
 # -- quizzes ---------------------------------------------------------------------
 QuizOptionsSerializer = type(
-    "QuizOptionsSerializer", (serializers.Serializer,), declared_fields(OPTION_FIELDS)
+    "QuizOptionsSerializer", (DeclaredSerializer,), declared_fields(OPTION_FIELDS)
 )
 
 

@@ -149,3 +149,30 @@ def test_racing_attempts_count_every_attempt(published, teacher):
     results = race(4, lambda i: clients[i].post(url, {"responses": responses}))
     assert [response.status_code for response in results] == [201] * 4
     assert Quiz.objects.get(pk=published.pk).attempt_count == 4
+
+
+EMPTY_IF_MATCH = (
+    'The If-Match header is empty: send the ETag you last read (e.g. "7"), or leave the '
+    "header out to write whatever the current version."
+)
+
+
+@pytest.mark.parametrize("if_match", ["", "  ", ", ,"])
+@pytest.mark.parametrize("index", range(len(WRITE_NAMES)), ids=WRITE_NAMES)
+def test_an_empty_if_match_is_400_and_writes_nothing(api, secret_quiz, index, if_match):
+    method, url, body = writes(secret_quiz)[index]
+    before = version_snapshot()
+    response = getattr(api, method)(url, body, HTTP_IF_MATCH=if_match)
+    assert assert_problem(response, 400, "parse_error")["detail"] == EMPTY_IF_MATCH
+    assert version_snapshot() == before
+
+
+def test_an_empty_if_match_on_the_bank_is_400(api, secret_quiz):
+    question = operations.quiz_questions(secret_quiz)[0]
+    for url in [
+        f"/api/v1/categories/{question.category_id}/",
+        f"/api/v1/questions/{question.pk}/",
+    ]:
+        response = api.patch(url, {"name": "Renamed"}, HTTP_IF_MATCH="")
+        assert assert_problem(response, 400, "parse_error")["detail"] == EMPTY_IF_MATCH
+    assert operations.quiz_questions(secret_quiz)[0].name == question.name

@@ -200,3 +200,54 @@ def test_schemathesis(case, fuzz_token, teacher):
     case.call_and_validate(
         app=WSGI_APP, headers={"Authorization": f"Token {fuzz_token}"}, checks=CHECKS
     )
+
+
+# -- unknown keys ----------------------------------------------------------------------
+def json_bodies(schema):
+    """[(path, method, request component)] of every operation with a JSON body."""
+    return [
+        (path, method, operation["requestBody"]["content"]["application/json"]["schema"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+
+
+def component(schema, reference):
+    return schema["components"]["schemas"][reference["$ref"].rsplit("/", 1)[1]]
+
+
+def test_request_bodies_say_unknown_keys_are_refused(served_schema):
+    bodies = json_bodies(served_schema)
+    assert len(bodies) >= 19
+    for path, method, reference in bodies:
+        assert component(served_schema, reference)["additionalProperties"] is False, (path, method)
+    for name in ["QuizOptionsRequest", "AnswerRequest", "HintRequest"]:
+        assert served_schema["components"]["schemas"][name]["additionalProperties"] is False
+    # Responses may gain fields: clients must not be told otherwise.
+    for name in ["Quiz", "QuizOptions", "Answer", "Category", "BankQuestion"]:
+        assert "additionalProperties" not in served_schema["components"]["schemas"][name]
+
+
+def test_every_body_refuses_the_unknown_keys_its_schema_refuses(api, published, served_schema):
+    """The schema's additionalProperties: false is true of the API: an unknown key is a 400."""
+    for path, method, _reference in json_bodies(served_schema):
+        url = path.format(**real_ids(path, published))
+        response = api.generic(
+            method.upper(), url, json.dumps({"colour": "red"}), "application/json"
+        )
+        assert response.status_code == 400, (method, url, response.content)
+        assert "colour" in response.json()["errors"], (method, url, response.json())
+    nested = {
+        "options.colour": ("/api/v1/quizzes/", {"title": "a", "options": {"colour": "red"}}),
+        "answers[0].colour": (
+            f"/api/v1/quizzes/{published.pk}/questions/",
+            {**QUESTIONS["multichoice"], "answers": [{"text": "4", "fraction": 100, "colour": 1}]},
+        ),
+        "hints[0].colour": (
+            f"/api/v1/quizzes/{published.pk}/questions/",
+            {**QUESTIONS["essay"], "hints": [{"text": "Think.", "colour": 1}]},
+        ),
+    }
+    for key, (url, body) in nested.items():
+        assert api.post(url, body).json()["errors"] == {key: ["Unknown field."]}
