@@ -4,25 +4,21 @@ for the teachers' UI and the API.
 Teachers see and change their own quizzes, staff everyone's. Another teacher's
 quiz is left out of the querysets views look objects up in, so every URL
 naming it answers 404, never 403: as far as you can tell it does not exist,
-the same as an id nobody uses. Learners see published quizzes only.
+the same as an id nobody uses. Learners see published quizzes only, as
+their live release (quizzes.releases.live_releases).
 
 A question bank is its owner's alone (staff included: banks are not shared
 yet). Categories being filled by an import (`Category.staging`) and their
 questions are invisible to everyone until the import finishes.
 """
 
-from quizzes.models import Category, Question, Quiz, QuizStatus
+from quizzes.models import Category, Question, Quiz
 
 
 def manageable_quizzes(user):
     """The quizzes `user` (authenticated) may see and change."""
     quizzes = Quiz.objects.select_related("owner")
     return quizzes if user.is_staff else quizzes.filter(owner=user)
-
-
-def published_quizzes():
-    """The quizzes anyone may take."""
-    return Quiz.objects.filter(status=QuizStatus.PUBLISHED)
 
 
 def bank_categories(user):

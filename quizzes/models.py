@@ -4,7 +4,10 @@ The bank is a tree of `Category`s holding `Question`s (answers and hints
 embedded); every edit of a question adds an immutable `QuestionVersion`. A
 `Quiz` is one document whose ordered `slots` name bank questions (or draw
 them at random from a category), so reordering a quiz writes one document.
-An `Attempt` records one learner's graded submission.
+Publishing a quiz freezes a `Release` (its settings and the exact question
+versions, with what learners see and the answer key): learners get the live
+release, never the draft, and an `Attempt` records one learner's submission,
+graded against the release it was made on.
 
 `Quiz.version` is the optimistic-concurrency counter of a quiz's settings
 and slots; `Question.version` that of one question. Both change only through
@@ -269,8 +272,71 @@ class QuestionResult(EmbeddedModel):
     feedback = models.TextField(blank=True)
 
 
+class Release(models.Model):
+    """What learners get of a quiz, frozen by publishing it: one immutable document.
+
+    Made by quizzes.operations.publish_quiz (built by quizzes.releases):
+    the quiz's settings as they were (`title` ... `options`), `question_count`
+    (questions a learner gets), and its content as plain data keyed by question
+    id (hex): `versions` the number of each question version frozen, `learner`
+    what a learner sees of it (scoring.learner_view with `id` and the rendered,
+    sanitised `text_html`; no answer key), `key` its whole content, answer key
+    included, for grading. `slots` are the quiz's slots in order:
+    {"uid", "points", "question": id} or, random, {"uid", "points", "count",
+    "pool": [ids]} (the question versions the slot may draw from).
+
+    `number` counts a quiz's releases from 1; `quiz_version` is the quiz's
+    version it was made from (its ETag in the delivery API). `live` marks the
+    release learners get now, at most one per quiz: the only field that ever
+    changes (a newer release, unpublishing or archiving the quiz clear it).
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    quiz_version = models.PositiveIntegerField()
+    live = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    title = QUIZ_FIELDS["title"].model_field()
+    description = QUIZ_FIELDS["description"].model_field()
+    description_html = models.TextField(blank=True)
+    tags = tags_field()
+    options = EmbeddedModelField(QuizOptions, default=QuizOptions)
+    question_count = models.PositiveIntegerField(default=0)
+    slots = models.JSONField(default=list)
+    versions = models.JSONField(default=dict)
+    learner = models.JSONField(default=dict)
+    key = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["quiz", "live"], name="release_quiz_live"),
+            models.Index(fields=["live", "-published_at"], name="release_live_published"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "number"], name="release_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.title} #{self.number}"
+
+    @property
+    def version(self):
+        """Its ETag in the delivery API (quizzes.api.versions): the quiz version it froze."""
+        return self.quiz_version
+
+
 class Attempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    # The release it was made on and graded against (None: made before releases existed).
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts"
+    )
     quiz_version = models.PositiveIntegerField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

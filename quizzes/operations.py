@@ -12,6 +12,11 @@ hold everywhere:
 - a quiz's questions are bank questions named by its slots (embedded in the
   quiz document): reordering, adding and removing write that one document.
   A draft quiz shows each question's latest version;
+- publishing freezes a release (quizzes.releases) that learners get until
+  the next one: `publish_quiz` makes one, a draft or archived quiz has none
+  live. A quiz with no question cannot be published (EmptyQuiz);
+- an archived quiz is read-only until restored as a draft (QuizArchived):
+  only its status changes, and it may be duplicated or deleted;
 - a change that touches several documents does so in the caller's
   transaction. Requests get one from sessions_mw's middleware; commands open
   one explicitly. These functions never commit on their own.
@@ -28,7 +33,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quizzes import bank, fields
+from quizzes import bank, fields, releases
 from quizzes.bank import VersionConflict, question_data, save_slots
 from quizzes.models import (
     Attempt,
@@ -43,7 +48,10 @@ from quizzes.models import (
 from quizzes.scoring import grade_attempt
 from quizzes.validation import clean_question, clean_quiz
 
-__all__ = ["VersionConflict", "question_data"]
+__all__ = ["EmptyQuiz", "ReleaseTooLarge", "VersionConflict", "question_data"]
+
+EmptyQuiz = releases.EmptyQuiz
+ReleaseTooLarge = releases.ReleaseTooLarge
 
 QUIZ_FIELDS = ("title", "description", "tags", "status")
 OPTION_FIELDS = tuple(fields.OPTION_FIELDS)
@@ -57,6 +65,22 @@ class OrderMismatch(ValueError):
 
 class SlotError(ValueError):
     """A slot that cannot be added: the question is already in the quiz, the quiz is full..."""
+
+
+class QuizArchived(ValueError):
+    """A change to an archived quiz, which is read-only until restored as a draft."""
+
+
+ARCHIVED = gettext_lazy(
+    "This quiz is archived, so it is read-only: restore it as a draft to change it "
+    "(learners do not see it until it is published again)."
+)
+
+
+def check_editable(quiz):
+    """Raise QuizArchived when `quiz` is archived; every change of its content calls this."""
+    if quiz.status == QuizStatus.ARCHIVED:
+        raise QuizArchived(str(ARCHIVED))
 
 
 # -- reading a quiz -------------------------------------------------------------
@@ -96,6 +120,11 @@ def random_pool(quiz, slot):
     ids = bank.subtree_ids(category) if slot.include_subcategories else [category.pk]
     fixed = [s.question for s in quiz.slots if s.question is not None]
     return Question.objects.filter(category__in=ids).exclude(pk__in=fixed).order_by("id")
+
+
+def random_pools(quiz):
+    """{slot uid: [Question]} of the quiz's random slots: what each may draw from now."""
+    return {slot.uid: list(random_pool(quiz, slot)) for slot in quiz.slots if slot.is_random}
 
 
 def drawn_questions(quiz, shown=(), rng=None):
@@ -207,8 +236,7 @@ def create_quiz(owner, data, questions=(), author=None, categories=None):
     created = bank.create_questions(owner, categories or [], cleaned_questions, author or owner)
     quiz.slots = [fixed_slot(question) for question in created]
     quiz.question_count = len(created)
-    quiz.save()
-    return quiz
+    return saved_new(quiz, author or owner)
 
 
 def create_quiz_of(owner, data, question_ids, category=None):
@@ -222,7 +250,17 @@ def create_quiz_of(owner, data, question_ids, category=None):
     quiz.category = category
     quiz.slots = [Slot(uid=ObjectId(), question=pk) for pk in question_ids]
     quiz.question_count = len(quiz.slots)
+    return saved_new(quiz, owner)
+
+
+def saved_new(quiz, author):
+    """Insert a new quiz; one created published gets its first release (one with
+    nothing to publish, as an imported empty quiz, is stored as a draft)."""
+    if quiz.status == QuizStatus.PUBLISHED and not quiz.slots:
+        quiz.status = QuizStatus.DRAFT
     quiz.save()
+    if quiz.status == QuizStatus.PUBLISHED:
+        releases.store(quiz, release_fields(quiz), author)
     return quiz
 
 
@@ -234,8 +272,10 @@ def too_many_slots(count):
 
 
 def update_quiz(quiz, data, expected_version=None):
-    """Replace the quiz's metadata and options (not its slots)."""
-    cleaned = clean_quiz({**quiz_data(quiz, questions=()), **data})
+    """Replace the quiz's metadata and options (not its slots, nor its status: see
+    `set_status`)."""
+    check_editable(quiz)
+    cleaned = clean_quiz({**quiz_data(quiz, questions=()), **data, "status": quiz.status})
     _apply_quiz(quiz, cleaned)
     bump_version(
         quiz,
@@ -246,17 +286,52 @@ def update_quiz(quiz, data, expected_version=None):
     return quiz
 
 
-def set_status(quiz, status, expected_version=None):
+def set_status(quiz, status, expected_version=None, author=None):
+    """Give the quiz `status`. Published: `publish_quiz` (a new release, also when it
+    was published already). Draft or archived: learners no longer get it; an
+    archived quiz changes only back to a draft (restored)."""
     if status not in QuizStatus.values:
         raise ValueError(_("Unknown status: %(status)s") % {"status": status})
-    return bump_version(quiz, expected_version, status=status)
+    if status == QuizStatus.PUBLISHED:
+        return publish_quiz(quiz, expected_version, author)
+    if status == QuizStatus.ARCHIVED:
+        check_editable(quiz)
+    bump_version(quiz, expected_version, status=status)
+    releases.withdraw(quiz)
+    return quiz
+
+
+def release_fields(quiz):
+    """The content of a release of `quiz` as it is now (quizzes.releases.release_fields)."""
+    return releases.release_fields(quiz, fixed_questions(quiz), random_pools(quiz))
+
+
+def publish_quiz(quiz, expected_version=None, author=None):
+    """Publish the quiz as it is now: a new release, which learners get from now on
+    instead of the previous one (attempts keep theirs); returns the release.
+
+    Refused with EmptyQuiz when learners would get no question, QuizArchived
+    for an archived quiz; VersionConflict as any change. Bumps the quiz's
+    version: the release records the version it was made from.
+    """
+    check_editable(quiz)
+    fields = release_fields(quiz)
+    bump_version(quiz, expected_version, status=QuizStatus.PUBLISHED)
+    return releases.store(quiz, fields, author)
+
+
+def unpublished_changes(quiz, release):
+    """Whether the draft of `quiz` differs from its `release` (see
+    quizzes.releases.unpublished_changes): "Publish changes" has something to do."""
+    return releases.unpublished_changes(release, quiz, fixed_questions(quiz), random_pools(quiz))
 
 
 def delete_quiz(quiz, expected_version=None):
-    """Delete the quiz and its attempts; its questions stay in the bank."""
+    """Delete the quiz, its attempts and releases; its questions stay in the bank."""
     if expected_version is not None and expected_version != quiz.version:
         raise VersionConflict(quiz.version)
     quiz.attempts.all().delete()
+    quiz.releases.all().delete()
     quiz.delete()
 
 
@@ -307,6 +382,7 @@ def slot_points(points):
 
 def insert_slots(quiz, new_slots, expected_version=None, position=None):
     """Put `new_slots` at `position` (None: at the end) of the quiz; one update."""
+    check_editable(quiz)
     slots = list(quiz.slots)
     if len(slots) + len(new_slots) > SLOTS_MAX:
         raise SlotError(too_many_slots(len(slots) + len(new_slots)))
@@ -348,11 +424,13 @@ def find_slot(quiz, uid):
 
 def remove_slot(quiz, uid, expected_version=None):
     """Take slot `uid` out of the quiz; its question stays in the bank."""
+    check_editable(quiz)
     save_slots(quiz, [slot for slot in quiz.slots if str(slot.uid) != str(uid)], expected_version)
 
 
 def set_slot_points(quiz, uid, points, expected_version=None):
     """Override (or with None, stop overriding) the points of slot `uid`."""
+    check_editable(quiz)
     points = slot_points(points)
     for slot in quiz.slots:
         if str(slot.uid) == str(uid):
@@ -362,6 +440,7 @@ def set_slot_points(quiz, uid, points, expected_version=None):
 
 def reorder_slots(quiz, ordered_uids, expected_version=None):
     """Put the quiz's slots in the order of `ordered_uids`: one update of one document."""
+    check_editable(quiz)
     by_uid = {str(slot.uid): slot for slot in quiz.slots}
     wanted = [str(uid) for uid in ordered_uids]
     if len(wanted) != len(by_uid) or set(wanted) != set(by_uid):
@@ -371,6 +450,7 @@ def reorder_slots(quiz, ordered_uids, expected_version=None):
 
 def reorder_questions(quiz, ordered_ids, expected_version=None):
     """Put the quiz's fixed questions in the order of `ordered_ids` (random slots stay put)."""
+    check_editable(quiz)
     fixed = [slot for slot in quiz.slots if slot.question is not None]
     by_question = {str(slot.question): slot for slot in fixed}
     wanted = [str(pk) for pk in ordered_ids]
@@ -384,6 +464,7 @@ def reorder_questions(quiz, ordered_ids, expected_version=None):
 # -- questions through a quiz (the v1 API and the quiz editor) ----------------------
 def add_question(quiz, data, expected_version=None, position=None, author=None):
     """Create a question in the quiz's bank category and add it as a slot; returns it."""
+    check_editable(quiz)
     cleaned = clean_question(data)
     question = bank.create_question(quiz.owner, quiz_category(quiz), cleaned, author or quiz.owner)
     insert_slots(quiz, [fixed_slot(question)], expected_version, position)
@@ -392,6 +473,7 @@ def add_question(quiz, data, expected_version=None, position=None, author=None):
 
 def update_question(quiz, question, data, expected_version=None, author=None):
     """Edit a question of the quiz (a new version in the bank); the quiz's version moves too."""
+    check_editable(quiz)
     cleaned = clean_question({**question_data(question), **data})
     bump_version(quiz, expected_version)
     return bank.update_question(question, cleaned, author or quiz.owner)
@@ -399,6 +481,7 @@ def update_question(quiz, question, data, expected_version=None, author=None):
 
 def delete_question(quiz, question, expected_version=None):
     """Take the question out of the quiz; it stays in the bank."""
+    check_editable(quiz)
     save_slots(
         quiz, [slot for slot in quiz.slots if slot.question != question.pk], expected_version
     )
@@ -406,6 +489,7 @@ def delete_question(quiz, question, expected_version=None):
 
 def duplicate_question(quiz, question, expected_version=None, author=None):
     """Insert a copy of the question (a new bank question) right after it; returns the copy."""
+    check_editable(quiz)
     data = question_data(question)
     data["name"] = _("%(name)s (copy)") % {"name": data["name"]}
     data["name"] = data["name"][: Question._meta.get_field("name").max_length]
@@ -418,27 +502,25 @@ def duplicate_question(quiz, question, expected_version=None, author=None):
 
 
 # -- attempts -----------------------------------------------------------------
-def record_attempt(quiz, responses, user=None, client_info=None):
-    """Grade `responses` ({question id: response}) and store them as an Attempt.
+def record_attempt(release, responses, user=None, client_info=None):
+    """Grade `responses` ({question id: response}) and store them as an Attempt of `release`.
 
-    Graded against the quiz's questions as they are now (quizzes.scoring),
-    a random slot's draw being the questions of its pool the learner answered
-    (see `drawn_questions`);
-    counts the attempt in Quiz.attempt_count with an F() update, so
-    concurrent attempts lose no count. Attempts leave the quiz's version
-    alone: its content did not change. The returned Attempt carries the full
-    AttemptGrade as `grade` (per-question feedback lists and general
-    feedback, which the Attempt does not store).
+    Graded against the release's answer key (quizzes.scoring), never against
+    the bank's current questions, a random slot's draw being the questions of
+    its pool the learner answered (see quizzes.releases.drawn); counts the
+    attempt in Quiz.attempt_count with an F() update, so concurrent attempts
+    lose no count. Attempts leave the quiz's version alone: its content did
+    not change. The returned Attempt carries the full AttemptGrade as `grade`
+    (per-question feedback lists and general feedback, which the Attempt does
+    not store).
     """
-    questions = drawn_questions(quiz, responses)  # the ids answered
     grade = grade_attempt(
-        [(str(question.pk), question_data(question)) for question in questions],
-        responses,
-        quiz.options.pass_mark,
+        releases.graded_questions(release, responses), responses, release.options.pass_mark
     )
     attempt = Attempt.objects.create(
-        quiz=quiz,
-        quiz_version=quiz.version,
+        quiz_id=release.quiz_id,
+        release=release,
+        quiz_version=release.quiz_version,
         user=user,
         answers=responses,
         score=grade.score,
@@ -448,6 +530,6 @@ def record_attempt(quiz, responses, user=None, client_info=None):
         results=[QuestionResult(**row) for row in grade.result_rows()],
         client_info=client_info or {},
     )
-    Quiz.objects.filter(pk=quiz.pk).update(attempt_count=F("attempt_count") + 1)
+    Quiz.objects.filter(pk=release.quiz_id).update(attempt_count=F("attempt_count") + 1)
     attempt.grade = grade
     return attempt

@@ -5,7 +5,9 @@ Body: `type` (a URN naming the kind of problem, stable for clients to test),
 `instance` (the request path) and `errors` (field path → messages; empty
 unless the input had invalid fields). A 412 also carries `current_version`.
 A change the current state refuses (a category that is not empty, a cycle in
-the category tree, a question already in the quiz, a full quiz) is a 409.
+the category tree, a question already in the quiz, a full quiz) is a 409;
+so are a change to an archived quiz (`archived`: restore it first) and
+publishing a quiz with no question (`empty_quiz`).
 
 Field paths are those of quizzes.validation ("options.pass_mark",
 "answers[2].fraction"); errors that concern no single field are under
@@ -28,7 +30,14 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from quizzes.bank import CategoryError
-from quizzes.operations import OrderMismatch, SlotError, VersionConflict
+from quizzes.operations import (
+    EmptyQuiz,
+    OrderMismatch,
+    QuizArchived,
+    ReleaseTooLarge,
+    SlotError,
+    VersionConflict,
+)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE = "urn:openquizz:problem:{code}"
@@ -63,7 +72,21 @@ STALE = {
             'If-Match: "%(version)s".'
         ),
     ),
+    "release": (
+        gettext_lazy("The quiz has been published again since you read it."),
+        gettext_lazy(
+            "Learners now get the quiz's version %(version)s, whose questions may differ: "
+            'read it again, then answer and submit with If-Match: "%(version)s".'
+        ),
+    ),
 }
+
+
+# How an API client restores an archived quiz (the UI's message names its button).
+ARCHIVED_DETAIL = gettext_lazy(
+    "An archived quiz is read-only: restore it as a draft with POST "
+    "/api/v1/quizzes/{id}/unpublish/, then change it (and publish it again)."
+)
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -88,6 +111,20 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Archived(Conflict):
+    """A change to an archived quiz: read-only until restored as a draft."""
+
+    default_detail = gettext_lazy("The quiz is archived.")
+    default_code = "archived"
+
+
+class NothingToPublish(Conflict):
+    """Publishing a quiz that would give learners no question."""
+
+    default_detail = gettext_lazy("The quiz has no question to publish.")
+    default_code = "empty_quiz"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The request body is too large.")
@@ -102,7 +139,11 @@ def as_api_exception(exc):
         return exceptions.ValidationError(django_errors(exc))
     if isinstance(exc, OrderMismatch):
         return exceptions.ValidationError({"order": [str(exc)]})
-    if isinstance(exc, CategoryError | SlotError):
+    if isinstance(exc, QuizArchived):
+        return Archived(ARCHIVED_DETAIL)
+    if isinstance(exc, EmptyQuiz):
+        return NothingToPublish(str(exc))
+    if isinstance(exc, CategoryError | SlotError | ReleaseTooLarge):
         return Conflict(str(exc))
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()

@@ -42,6 +42,12 @@ class QuizCursorPagination(TimestampCursorPagination):
     ordering = ("-updated_at", "-id")
 
 
+class ReleaseCursorPagination(TimestampCursorPagination):
+    """Published quizzes: their live releases (index (live, -published_at))."""
+
+    ordering = ("-published_at", "-id")
+
+
 class QuestionCursorPagination(TimestampCursorPagination):
     """The bank's questions (index (owner, -updated_at), or (category, -updated_at))."""
 

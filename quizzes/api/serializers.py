@@ -10,7 +10,6 @@ The field types and limits declared below document those rules for clients.
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -18,7 +17,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from openquizz.limits import SignInLimiter, SignInLocked
-from quizzes import operations, scoring
+from quizzes import operations, releases, scoring
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
@@ -34,9 +33,7 @@ from quizzes.fields import (
     QuizStatus,
 )
 from quizzes.models import Category, Question, QuestionType
-from quizzes.operations import question_data
 from quizzes.qtypes import cloze, registry
-from quizzes.rendering import render
 from quizzes.validation import refuse_nulls
 
 # How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
@@ -323,6 +320,11 @@ class AttemptSerializer(serializers.Serializer):
     """A stored attempt, as the quiz's owner reviews it."""
 
     id = serializers.CharField()
+    release = serializers.CharField(
+        source="release_id",
+        allow_null=True,
+        help_text=_("The release it was graded against; null before releases existed."),
+    )
     quiz_version = serializers.IntegerField()
     user = serializers.CharField(source="user.username", allow_null=True, default=None)
     score = serializers.FloatField()
@@ -388,7 +390,8 @@ class ClozePartSerializer(serializers.Serializer):
 
 
 class LearnerQuestionSerializer(serializers.Serializer):
-    """What a learner sees of a question (scoring.learner_view): no grade, feedback or key."""
+    """What a learner sees of a question: a release's learner payload
+    (quizzes.releases.learner_payload), with no grade, feedback or key."""
 
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=QuestionType.choices)
@@ -432,39 +435,37 @@ class LearnerQuestionSerializer(serializers.Serializer):
     max_word_limit = essay_field("max_word_limit")
     response_template = essay_field("response_template")
 
-    def to_representation(self, question):
-        view = scoring.learner_view(question_data(question))
-        # The text as learners get it: a cloze's codes, which hold its key, are placeholders.
-        view = {
-            "id": str(question.pk),
-            **view,
-            "text_html": render(view["text"], view["text_format"]),
-        }
-        return super().to_representation(view)
-
 
 class PublishedQuizSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    """A published quiz as its live release froze it (quizzes.models.Release)."""
+
+    id = serializers.CharField(source="quiz_id", help_text=_("The quiz's id."))
     title = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    description_html = serializers.SerializerMethodField()
+    description_html = serializers.CharField(help_text=_("`description` as sanitised HTML."))
     tags = serializers.ListField(child=serializers.CharField())
     options = QuizOptionsSerializer()
-    version = serializers.IntegerField()
-    question_count = serializers.IntegerField()
-    updated_at = serializers.DateTimeField()
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_description_html(self, quiz):
-        return render(quiz.description)
+    version = serializers.IntegerField(
+        source="quiz_version",
+        help_text=_("The quiz's version this release was published from; the ETag."),
+    )
+    release = serializers.IntegerField(
+        source="number", help_text=_("The release's number: 1 for the first publication.")
+    )
+    question_count = serializers.IntegerField(help_text=_("Questions a learner gets."))
+    updated_at = serializers.DateTimeField(
+        source="published_at", help_text=_("When this release was published.")
+    )
 
 
 class PublishedQuizDetailSerializer(PublishedQuizSerializer):
-    questions = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField(
+        help_text=_("In order; a random slot's questions are drawn anew for each request.")
+    )
 
     @extend_schema_field(LearnerQuestionSerializer(many=True))
-    def get_questions(self, quiz):
-        return LearnerQuestionSerializer(operations.drawn_questions(quiz), many=True).data
+    def get_questions(self, release):
+        return LearnerQuestionSerializer(releases.learner_questions(release), many=True).data
 
 
 @extend_schema_field(
@@ -482,7 +483,7 @@ class ResponseField(serializers.JSONField):
 class AttemptSubmissionSerializer(CommandSerializer):
     """`responses`: {question id: response}; questions left out count as unanswered.
 
-    The view passes the quiz's questions as context["questions"]
+    The view passes the release's questions as context["questions"]
     ({id: question data}); each response must have the shape its question
     type takes (quizzes.qtypes); its worth is scoring's business.
     """
@@ -524,6 +525,9 @@ class AttemptResultSerializer(serializers.Serializer):
 
     id = serializers.CharField()
     quiz = serializers.CharField(source="quiz_id")
+    release = serializers.CharField(
+        source="release_id", help_text=_("The release it was graded against.")
+    )
     quiz_version = serializers.IntegerField()
     score = serializers.FloatField()
     max_score = serializers.FloatField()

@@ -116,8 +116,8 @@ class SlotViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     serializer_class = SlotSerializer
     pagination_class = None
-    # A question already in the quiz, a full quiz.
-    problem_statuses = {"create": {409}}
+    # A question already in the quiz, a full quiz; an archived quiz refuses every change.
+    problem_statuses = dict.fromkeys(("create", "partial_update", "destroy", "reorder"), (409,))
 
     @cached_property
     def quiz(self):

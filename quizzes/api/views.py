@@ -23,7 +23,7 @@ from quizzes import operations
 from quizzes.access import manageable_quizzes
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
-from quizzes.api.schema import changes, deletes, reads
+from quizzes.api.schema import changes, deletes, etag_header, if_match, reads
 from quizzes.api.serializers import (
     OBJECT_ID,
     AttemptReportSerializer,
@@ -90,6 +90,20 @@ class ObjectIdLookupMixin:
     lookup_value_regex = OBJECT_ID
 
 
+PUBLISH_DOC = {
+    "summary": "Publish the quiz as it is now: a new release learners get",
+    "description": (
+        "Freezes the quiz's settings and the current version of each of its questions "
+        "(a random slot: the questions it may draw from) into a release, which "
+        "`published/{id}/` serves and grades attempts against from now on. Call it again "
+        "to publish changes made since: editing the quiz or its bank questions changes "
+        "nothing for learners until then, and attempts keep the release they were graded "
+        "against. 409 `empty_quiz` when learners would get no question, 409 `archived` "
+        "for an archived quiz (restore it first with `unpublish/`)."
+    ),
+}
+
+
 @extend_schema(tags=["quizzes"])
 @extend_schema_view(
     list=extend_schema(
@@ -118,8 +132,17 @@ class ObjectIdLookupMixin:
         201,
         conditional=False,
     ),
-    publish=changes("Publish: learners can see and take the quiz", None, QuizDetailSerializer),
-    unpublish=changes("Back to draft: learners no longer see the quiz", None, QuizDetailSerializer),
+    publish=extend_schema(
+        **PUBLISH_DOC,
+        request=None,
+        responses={200: QuizDetailSerializer},
+        parameters=[if_match(), etag_header()],
+    ),
+    unpublish=changes(
+        "Back to draft: learners no longer see the quiz (an archived quiz is restored)",
+        None,
+        QuizDetailSerializer,
+    ),
     attempts=extend_schema(
         summary="Statistics of the quiz's attempts, and the attempts, newest first",
         responses={200: AttemptReportSerializer},
@@ -132,6 +155,8 @@ class ObjectIdLookupMixin:
 class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     serializer_class = QuizSerializer
     pagination_class = QuizCursorPagination
+    # An archived quiz refuses changes; publishing, a quiz without questions.
+    problem_statuses = dict.fromkeys(("update", "partial_update", "reorder", "publish"), (409,))
 
     def get_queryset(self):
         return manageable_quizzes(self.request.user)
@@ -203,15 +228,14 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def publish(self, request, id=None):
-        return self.change_status(request, QuizStatus.PUBLISHED)
+        quiz = self.get_object()
+        operations.publish_quiz(quiz, expected_version(request, quiz), author=request.user)
+        return self.quiz_response(quiz)
 
     @action(detail=True, methods=["post"])
     def unpublish(self, request, id=None):
-        return self.change_status(request, QuizStatus.DRAFT)
-
-    def change_status(self, request, new_status):
         quiz = self.get_object()
-        operations.set_status(quiz, new_status, expected_version(request, quiz))
+        operations.set_status(quiz, QuizStatus.DRAFT, expected_version(request, quiz))
         return self.quiz_response(quiz)
 
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -250,7 +274,8 @@ class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     serializer_class = QuestionSerializer
     pagination_class = None
-    problem_statuses = {"create": {409}}  # a full quiz
+    # A full quiz; an archived quiz refuses every change.
+    problem_statuses = dict.fromkeys(("create", "update", "partial_update", "destroy"), (409,))
 
     @cached_property
     def quiz(self):

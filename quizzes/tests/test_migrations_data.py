@@ -71,10 +71,11 @@ def test_questions_stored_before_the_type_registry_read_and_grade_the_same():
 BEFORE_BANK = ("quizzes", "0002_question_types_from_the_registry")
 
 
-def bank_migration():
+def migration_function(migration, name):
+    """The function `name` of the migration module `migration` (not importable by name)."""
     from importlib import import_module
 
-    return import_module("quizzes.migrations.0003_question_bank").quizzes_into_the_bank
+    return getattr(import_module(f"quizzes.migrations.{migration}"), name)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -127,6 +128,46 @@ def test_quiz_owned_questions_move_into_the_bank_keeping_their_ids_and_order():
 
     editor = Editor()
     editor.connection = connection
-    bank_migration()(None, editor)
+    migration_function("0003_question_bank", "quizzes_into_the_bank")(None, editor)
     assert (Category.objects.count(), QuestionVersion.objects.count()) == before
     assert len(Quiz.objects.get(pk=quiz_id).slots) == 2
+
+
+BEFORE_RELEASES = ("quizzes", "0004_importrun")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quizzes_published_before_releases_get_their_first_release():
+    from quizzes import operations, releases
+    from quizzes.models import Release
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
+    migrate(BEFORE_RELEASES)
+    try:
+        owner = get_user_model().objects.create(username="before-releases")
+        quizzes = connection.get_collection(Quiz._meta.db_table)
+        # Quizzes as 0004 stored them: published was a status, nothing more.
+        question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
+        published = operations.create_quiz(owner, {"title": "Live"}, [question])
+        empty = operations.create_quiz(owner, {"title": "Nothing"})
+        draft = operations.create_quiz(owner, {"title": "Draft"}, [question])
+        quizzes.update_many(
+            {"_id": {"$in": [published.pk, empty.pk]}}, {"$set": {"status": "published"}}
+        )
+    finally:
+        migrate(latest)
+    release = Release.objects.get()
+    (question_id,) = release.key
+    assert (release.quiz_id, release.number, release.live) == (published.pk, 1, True)
+    assert (release.quiz_version, release.title, release.versions) == (1, "Live", {question_id: 1})
+    assert release.learner[question_id]["text_html"].strip() == "<p>Capital of France?</p>"
+    assert "answers" not in release.learner[question_id]
+    graded = operations.record_attempt(release, {question_id: "paris"})
+    assert (graded.score, graded.release_id) == (2.0, release.pk)
+    assert Quiz.objects.get(pk=empty.pk).status == "draft"  # nothing learners could take
+    assert Quiz.objects.get(pk=draft.pk).status == "draft"
+    assert releases.live_release(draft) is None
+
+    # Run again (an interrupted migration is run again): nothing is released twice.
+    migration_function("0006_release_published_quizzes", "release_published_quizzes")(None, None)
+    assert Release.objects.count() == 1

@@ -79,8 +79,10 @@ def test_unsafe_html_is_sanitised_in_the_learner_view(anonymous, published):
     operations.update_question(
         published, question, {"text": "<script>alert(1)</script>Hi", "text_format": "html"}
     )
+    operations.publish_quiz(published)
     body = anonymous.get(f"/api/v1/published/{published.pk}/").json()
     essay = next(q for q in body["questions"] if q["name"] == "Essay")
+    assert essay["text_html"].endswith("Hi")
     assert "<script" not in essay["text_html"]
 
 
@@ -161,9 +163,12 @@ def test_malformed_submissions_are_refused(anonymous, published, body):
 def test_stale_if_match_on_an_attempt_grades_nothing(anonymous, published):
     version = anonymous.get(f"/api/v1/published/{published.pk}/")["ETag"]
     operations.update_quiz(published, {"title": "Changed"})
+    operations.publish_quiz(published)
     before = version_snapshot()
     response = anonymous.post(attempt_url(published), {"responses": {}}, HTTP_IF_MATCH=version)
-    assert_problem(response, 412)
+    body = assert_problem(response, 412)
+    assert body["title"] == "The quiz has been published again since you read it."
+    assert response["ETag"] == f'"{published.version}"'
     assert version_snapshot() == before
     response = anonymous.post(
         attempt_url(published), {"responses": {}}, HTTP_IF_MATCH=f'"{published.version}"'

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from quizzes import operations
+from quizzes import operations, releases
 from quizzes.models import Attempt, Quiz
 from quizzes.tests.fixtures.plugin import questions_of, token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
@@ -49,7 +49,7 @@ def failing(client, command, mode, transient):
 @pytest.fixture
 def scene(published, teacher):
     """The published quiz with one attempt, next to another quiz that must stay untouched."""
-    operations.record_attempt(published, {})
+    operations.record_attempt(releases.live_release(published), {})
     bystander = operations.create_quiz(teacher, {"title": "Bystander"}, [QUESTIONS["essay"]])
     return published, bystander
 

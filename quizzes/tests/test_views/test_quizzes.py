@@ -37,7 +37,9 @@ def library(teacher):
         ("Geometry", ["maths", "shapes"], "draft"),
         ("French verbs", ["languages"], "archived"),
     ]:
-        operations.create_quiz(teacher, {"title": title, "tags": tags, "status": status})
+        # A quiz is published with a question: an empty one has nothing to publish.
+        data = {"title": title, "tags": tags, "status": status}
+        operations.create_quiz(teacher, data, [{"type": "essay", "name": "Why?", "text": "Why?"}])
 
 
 @pytest.mark.parametrize(
