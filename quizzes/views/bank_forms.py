@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from quizzes import bank
 from quizzes.access import bank_categories, manageable_quizzes
 from quizzes.forms import VERSION_MAX, VersionForm, add_errors
-from quizzes.models import QuestionType
+from quizzes.models import QuestionType, QuizStatus
 
 # How a category is indented in a menu, per level below the top.
 INDENT = "\u2003"
@@ -161,8 +161,10 @@ def quiz_choices(owner):
 
 
 def own_quizzes(owner):
-    """The quizzes a teacher builds from their bank: their own (a quiz uses its owner's bank)."""
-    return manageable_quizzes(owner).filter(owner=owner).order_by("title")
+    """The quizzes a teacher builds from their bank: their own (a quiz uses its owner's
+    bank), but the archived ones, which are read-only."""
+    quizzes = manageable_quizzes(owner).filter(owner=owner).exclude(status=QuizStatus.ARCHIVED)
+    return quizzes.order_by("title")
 
 
 class PlacementForm(OwnedForm):

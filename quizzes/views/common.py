@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from quizzes import operations
+from quizzes import operations, releases
 from quizzes.access import manageable_quizzes
 from quizzes.forms import VersionForm, with_version
-from quizzes.models import Category
+from quizzes.models import Category, QuizStatus
 from quizzes.qtypes import registry
 from quizzes.views.access import get_quiz
 from quizzes.views.bank_forms import OwnedForm, RandomSlotForm
@@ -87,12 +87,17 @@ def render_editor(request, quiz, status=200, form=None):
     )
     for question in questions:
         question.bank_category = categories.get(question.category_id)
+    release = releases.live_release(quiz) if quiz.status == QuizStatus.PUBLISHED else None
     random_form = RandomSlotForm(quiz.owner, initial={"version": quiz.version})
     if isinstance(form, RandomSlotForm):
         form.data = with_version(form.data, quiz.version)
         random_form = form
     context = {
         "quiz": quiz,
+        "read_only": quiz.status == QuizStatus.ARCHIVED,
+        "release": release,
+        "unpublished_changes": release is not None
+        and operations.unpublished_changes(quiz, release),
         "questions": questions,
         "random_slots": operations.random_slots(quiz),
         "quiz_category": categories.get(quiz.category),
@@ -111,6 +116,17 @@ def refuse(request, quiz, message, status, form=None):
     return render_editor(request, quiz, status=status, form=form)
 
 
+def archived_refusal(request, quiz):
+    """None when `quiz` may be edited. Else what an editing page of an archived quiz
+    answers: GET goes to the editor, whose notice says why nothing can be edited
+    there; POST is refused (409) with that message."""
+    if quiz.status != QuizStatus.ARCHIVED:
+        return None
+    if request.method == "GET":
+        return redirect("quiz_editor", quiz.pk)
+    return refuse(request, quiz, operations.ARCHIVED, 409)
+
+
 def quiz_action(form_class=VersionForm):
     """Decorate a POST view that changes a quiz from a small versioned form.
 
@@ -118,7 +134,8 @@ def quiz_action(form_class=VersionForm):
     quiz the user may see and the form's cleaned data (its `version` is the
     operation's expected_version). Refused with the editor page: a malformed
     form, an order that is not the quiz's or a slot it cannot take (400), a
-    stale version (409). A form of quizzes.views.bank_forms.OwnedForm lists
+    stale version, a change to an archived quiz or publishing a quiz with
+    nothing to publish (409). A form of quizzes.views.bank_forms.OwnedForm lists
     the quiz owner's categories.
     """
 
@@ -139,6 +156,12 @@ def quiz_action(form_class=VersionForm):
                 return view(request, quiz, form.cleaned_data, **arguments)
             except (operations.OrderMismatch, operations.SlotError) as mismatch:
                 return refuse(request, quiz, str(mismatch), 400)
+            except (
+                operations.QuizArchived,
+                operations.EmptyQuiz,
+                operations.ReleaseTooLarge,
+            ) as refused:
+                return refuse(request, quiz, str(refused), 409)
             except operations.VersionConflict:
                 return refuse(request, quiz, CONFLICT_ACTION, 409)
 

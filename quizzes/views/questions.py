@@ -13,7 +13,7 @@ from quizzes import operations
 from quizzes.forms import QuestionEditor, ReorderForm
 from quizzes.qtypes import registry
 from quizzes.views.access import get_question, get_quiz
-from quizzes.views.common import CONFLICT, FORM_ERRORS, quiz_action, success
+from quizzes.views.common import CONFLICT, FORM_ERRORS, archived_refusal, quiz_action, success
 
 # The submit button of the question form that keeps editing after saving.
 CONTINUE = "save_continue"
@@ -108,6 +108,8 @@ def add_question(request, quiz_id, qtype):
     quiz = get_quiz(request.user, quiz_id)
     if qtype not in registry.TYPES:
         raise Http404
+    if refusal := archived_refusal(request, quiz):
+        return refusal
 
     def save(data, expected_version):
         return operations.add_question(
@@ -122,6 +124,8 @@ def add_question(request, quiz_id, qtype):
 def edit_question(request, quiz_id, question_id):
     quiz = get_quiz(request.user, quiz_id)
     question = get_question(quiz, question_id)
+    if refusal := archived_refusal(request, quiz):
+        return refusal
 
     def save(data, expected_version):
         return operations.update_question(
@@ -148,6 +152,8 @@ def confirm_question_delete(request, quiz_id, question_id):
         return delete_question(request, quiz_id, question_id=question_id)
     quiz = get_quiz(request.user, quiz_id)
     question = get_question(quiz, question_id)
+    if refusal := archived_refusal(request, quiz):
+        return refusal
     return render(request, "quizzes/question_delete.html", {"quiz": quiz, "question": question})
 
 

@@ -10,13 +10,23 @@ from quizzes import operations
 from quizzes.forms import QuizEditForm, QuizForm, StatusForm
 from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
-from quizzes.views.common import quiz_action, render_editor, save_form, success
+from quizzes.views.common import (
+    archived_refusal,
+    quiz_action,
+    render_editor,
+    save_form,
+    success,
+)
 
 STATUS_DONE = {
     QuizStatus.PUBLISHED: gettext_lazy("Quiz published: learners can now take it."),
     QuizStatus.DRAFT: gettext_lazy("The quiz is a draft again: learners no longer see it."),
     QuizStatus.ARCHIVED: gettext_lazy("Quiz archived: learners no longer see it."),
 }
+REPUBLISHED = gettext_lazy(
+    "Changes published: learners get them from now on; attempts already made keep "
+    "the questions they were graded on."
+)
 
 
 def show_quiz_form(request, form, quiz=None, status=200):
@@ -50,6 +60,8 @@ def quiz_editor(request, quiz_id):
 @require_http_methods(["GET", "POST"])
 def edit_quiz_settings(request, quiz_id):
     quiz = get_quiz(request.user, quiz_id)
+    if refusal := archived_refusal(request, quiz):
+        return refusal
     if request.method == "GET":
         return show_quiz_form(request, QuizEditForm(initial=QuizForm.initial_for(quiz)), quiz)
     form = QuizEditForm(request.POST)
@@ -91,6 +103,10 @@ def duplicate_quiz(request, quiz_id):
 
 @quiz_action(StatusForm)
 def set_quiz_status(request, quiz, data):
-    operations.set_status(quiz, data["status"], expected_version=data["version"])
-    success(request, STATUS_DONE[data["status"]])
+    """Publish (again: "Publish changes"), unpublish, archive or restore the quiz."""
+    republished = quiz.status == data["status"] == QuizStatus.PUBLISHED
+    operations.set_status(
+        quiz, data["status"], expected_version=data["version"], author=request.user
+    )
+    success(request, REPUBLISHED if republished else STATUS_DONE[data["status"]])
     return redirect("quiz_editor", quiz.pk)

@@ -17,7 +17,14 @@ from quizzes.views.bank_forms import (
     RandomSlotForm,
     SlotForm,
 )
-from quizzes.views.common import BAD_REQUEST, inform, paginate, quiz_action, success
+from quizzes.views.common import (
+    BAD_REQUEST,
+    archived_refusal,
+    inform,
+    paginate,
+    quiz_action,
+    success,
+)
 
 PAGE_SIZE = 50
 
@@ -41,6 +48,8 @@ def add_from_bank(request, quiz_id):
     Questions already in the quiz are left out and named in a message, not refused.
     """
     quiz = get_quiz(request.user, quiz_id)
+    if refusal := archived_refusal(request, quiz):
+        return refusal
     if request.method == "POST":
         return add_ticked(request, quiz)
     return show_bank_browser(request, quiz)
