@@ -166,6 +166,8 @@ STORAGES = {
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Database sessions saved in the request's transaction (sessions_mw/django_session.py).
+SESSION_ENGINE = "sessions_mw.django_session"
 
 # --- Security ----------------------------------------------------------------
 # Production defaults; each can be relaxed from the environment behind a proxy

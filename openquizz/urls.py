@@ -10,6 +10,7 @@ from openquizz.health import healthz
 from quizzes.api.exceptions import api_not_found
 
 handler400 = "quizzes.api.exceptions.bad_request"
+handler500 = "openquizz.errors.handle_server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

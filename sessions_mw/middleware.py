@@ -5,8 +5,10 @@ Request flow (README.md explains each step):
     __call__   RequestScope.open: start_session on the backend's MongoClient,
                bind it to the connection, advance it to the client's causal token
     process_view  mutating method or @transactional, and not @non_transactional:
-               run the view in ViewTransaction (with_transaction) and return
-               its response; otherwise return None and Django calls the view
+               run the view in ViewTransaction (with_transaction), then save
+               the Django session in the same transaction (django_session.py,
+               with its SESSION_ENGINE), and return its response; otherwise
+               return None and Django calls the view
     __call__   RequestScope.finish: write the new causal token, end the
                session (for a streaming response: once the body is done)
 
@@ -40,6 +42,7 @@ from django_mongodb_backend.base import DatabaseWrapper
 from pymongo import timeout as pymongo_timeout
 from pymongo.errors import PyMongoError
 
+from . import django_session
 from .binding import ConnectionBinding
 from .conf import get_settings
 from .decorators import TransactionPolicy
@@ -133,8 +136,15 @@ class RequestScope:
             label=f"{request.method} {request.path}",
         )
         options = policy.with_transaction_kwargs() if policy else {}
+
+        def view_and_django_session():
+            response = call(request, *view_args, **view_kwargs)
+            if response is not None and response.status_code < self.settings.abort_on_status:
+                django_session.save_in_transaction(request, response)
+            return response
+
         try:
-            return transaction.run(lambda: call(request, *view_args, **view_kwargs), **options)
+            return transaction.run(view_and_django_session, **options)
         finally:
             self.attempts = transaction.attempts
 
