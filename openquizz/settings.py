@@ -11,6 +11,8 @@ or an empty DJANGO_ALLOWED_HOSTS, and the security settings that
 import os
 from pathlib import Path
 
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "openquizz.apps.OpenQuizzConfig",
     "sessions_mw",
     "quizzes",
@@ -75,12 +78,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openquizz.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: its process_view runs mutating views in a transaction, after
@@ -147,6 +152,25 @@ SIGN_IN_LIMITS = {"account": 5, "address": 20, "cool_off": 15 * 60}
 # is the one the outermost of them saw. 0 (the default): the header is ignored.
 TRUSTED_PROXIES = env_count("DJANGO_TRUSTED_PROXIES", 0)
 
+# --- Email (password reset) ----------------------------------------------------
+# Development prints emails on the console; production sends them by SMTP, set up
+# from DJANGO_EMAIL_* (README "Configuration"). A send that fails is shown to the
+# user (openquizz/accounts.py), after at most DJANGO_EMAIL_TIMEOUT seconds.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = float(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_EMAIL_FROM", "OpenQuizz <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -186,6 +210,27 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp): every script and style comes from our own
+# static files, none inline; images may also come from the web (teachers' Markdown)
+# or data: URLs (the API docs' icons). DJANGO_CSP_REPORT_ONLY=1 sends the policy as
+# Content-Security-Policy-Report-Only, to try a change without blocking anything;
+# DJANGO_CSP_REPORT_URI names where browsers report violations.
+CSP_DIRECTIVES = {
+    "default-src": [CSP_SELF],
+    "script-src": [CSP_SELF],
+    "style-src": [CSP_SELF],
+    "img-src": [CSP_SELF, "data:", "https:"],
+    "object-src": [CSP_NONE],
+    "base-uri": [CSP_NONE],
+    "form-action": [CSP_SELF],
+    "frame-ancestors": [CSP_NONE],
+    "report-uri": os.environ.get("DJANGO_CSP_REPORT_URI") or None,
+}
+if env_bool("DJANGO_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
 
 # Uploads and request bodies: 1 MiB in memory; the API answers 413 above it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

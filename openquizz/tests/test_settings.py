@@ -44,14 +44,15 @@ def test_database_name_from_environment(name):
     assert result.stdout.strip().splitlines()[-1] == name
 
 
+# The least environment production settings start with.
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-production-secret-" + "k" * 50,
+    "DJANGO_ALLOWED_HOSTS": "quiz.example.org",
+}
+
+
 def test_check_deploy_is_clean_in_production():
-    result = run_django(
-        {
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "a-production-secret-" + "k" * 50,
-            "DJANGO_ALLOWED_HOSTS": "quiz.example.org",
-        },
-        "check", "--deploy", "--fail-level", "WARNING",
-    )  # fmt: skip
+    result = run_django(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
