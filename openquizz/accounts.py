@@ -6,9 +6,12 @@ before anything else, whether or not the address is anyone's (so a failure
 does not tell whether an account exists), and any failure to send shows "could
 not send, try again later" on the form, with status 503.
 
-The view writes nothing to the database, and an email cannot be taken back:
-it runs outside any request transaction, so a retried transaction never sends
-twice.
+Requests are limited per email and per address (openquizz.limits: 429 with
+Retry-After past the limit, the same whether the address is anyone's).
+
+The view writes nothing to the database but limit counters, and an email
+cannot be taken back: it runs outside any request transaction, so a retried
+transaction never sends twice.
 """
 
 import logging
@@ -19,6 +22,7 @@ from django.core import mail
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from openquizz import limits
 from sessions_mw.decorators import non_transactional
 
 logger = logging.getLogger(__name__)
@@ -71,10 +75,16 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         try:
+            limits.count_password_reset(self.request, form.cleaned_data["email"])
             return super().form_valid(form)
+        except limits.ResetsLimited as limited:
+            return self.refused(form, limited.message, 429, limited.retry_after)
         except MailNotSent:
-            form.add_error(None, NOT_SENT)
-            response = self.form_invalid(form)
-            response.status_code = 503
-            response["Retry-After"] = "60"
-            return response
+            return self.refused(form, NOT_SENT, 503, 60)
+
+    def refused(self, form, message, status, retry_after):
+        form.add_error(None, message)
+        response = self.form_invalid(form)
+        response.status_code = status
+        response["Retry-After"] = str(retry_after)
+        return response

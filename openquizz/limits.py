@@ -16,6 +16,8 @@ Rules:
 - A sign-in is limited per account and per address (SignInLimiter): the
   same message whether the account exists or not, and while locked even the
   right password is refused, until the cool-off has passed.
+- Password reset requests are limited per email and per address
+  (count_password_reset), counted whether the email is anyone's or not.
 
 Django's database cache does not run on MongoDB, and django-mongodb-backend
 dropped its cache backend (pickled values: a database compromise would run
@@ -28,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework.throttling import BaseThrottle
 
 from openquizz.models import Counter
@@ -93,8 +96,10 @@ def client_address(request):
     return BaseThrottle().get_ident(request)
 
 
-class SignInLocked(Exception):
-    """Too many failed sign-ins for this account or from this address."""
+class LimitReached(Exception):
+    """A limit is reached; `retry_after` seconds until it lifts, `message` for the user."""
+
+    text = ""
 
     def __init__(self, retry_after):
         super().__init__(retry_after)
@@ -102,10 +107,39 @@ class SignInLocked(Exception):
 
     @property
     def message(self):
-        minutes = math.ceil(self.retry_after / 60)
-        return _(
-            "Too many failed sign-in attempts. Wait %(minutes)s minute(s), then try again."
-        ) % {"minutes": minutes}
+        return _(self.text) % {"minutes": math.ceil(self.retry_after / 60)}
+
+
+class SignInLocked(LimitReached):
+    """Too many failed sign-ins for this account or from this address."""
+
+    text = gettext_noop(
+        "Too many failed sign-in attempts. Wait %(minutes)s minute(s), then try again."
+    )
+
+
+class ResetsLimited(LimitReached):
+    """Too many password reset requests for this email or from this address."""
+
+    text = gettext_noop(
+        "Too many password reset requests. Wait %(minutes)s minute(s), then try again."
+    )
+
+
+def count_password_reset(request, email):
+    """Count a password reset request for `email` from `request`'s client; ResetsLimited
+    once the email or the address asked more than settings.PASSWORD_RESET_LIMITS allows
+    ({"email": requests, "address": requests, "period": seconds}). Counted whether the
+    address belongs to an account or not, so the answer tells nothing about accounts."""
+    allowed = settings.PASSWORD_RESET_LIMITS
+    keys = {
+        "email": f"reset:email:{str(email).strip().casefold()[:254]}",
+        "address": f"reset:address:{client_address(request)}",
+    }
+    counts = {kind: hit(key, allowed["period"]) for kind, key in keys.items()}
+    for kind, (count, expires) in counts.items():
+        if count > allowed[kind]:
+            raise ResetsLimited(seconds_until(expires))
 
 
 class SignInLimiter:

@@ -148,6 +148,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed sign-ins (login form, auth/token/) before a cool-off, per account and per
 # client address, counted in MongoDB by every process (openquizz/limits.py).
 SIGN_IN_LIMITS = {"account": 5, "address": 20, "cool_off": 15 * 60}
+# Password reset requests per email and per client address within a period (seconds).
+PASSWORD_RESET_LIMITS = {"email": 3, "address": 10, "period": 60 * 60}
 # Proxies in front of the app whose X-Forwarded-For is believed: the client address
 # is the one the outermost of them saw. 0 (the default): the header is ignored.
 TRUSTED_PROXIES = env_count("DJANGO_TRUSTED_PROXIES", 0)

@@ -220,3 +220,31 @@ def test_the_token_endpoint_shares_the_accounts_lockout(client, teacher, teacher
     assert LOCKED in problem["detail"]
     assert 0 < int(response["Retry-After"]) <= 15 * 60
     assert not Token.objects.exists()
+
+
+# -- password reset requests ---------------------------------------------------------
+RESET = "/accounts/password_reset/"
+RESETS_LIMITED = "Too many password reset requests"
+
+
+def test_password_resets_are_limited_per_email_whether_it_is_anyones(client, mailoutbox):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("ada", "ada@example.org", "an-old-password-42")
+    for email in ("ada@example.org", "nobody@example.org"):
+        statuses = [client.post(RESET, {"email": email}).status_code for _ in range(4)]
+        assert statuses == [302, 302, 302, 429]
+    refused = client.post(RESET, {"email": "ADA@example.org"})
+    assert refused.status_code == 429
+    assert RESETS_LIMITED in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert len(mailoutbox) == 3  # ada's three; nobody's got none, as before the limit
+
+
+def test_password_resets_are_limited_per_address(client, client_for):
+    statuses = [
+        client.post(RESET, {"email": f"user{n}@example.org"}).status_code for n in range(11)
+    ]
+    assert statuses == [302] * 10 + [429]
+    other = client_for(None, REMOTE_ADDR="192.0.2.7")
+    assert other.post(RESET, {"email": "user0@example.org"}).status_code == 302
