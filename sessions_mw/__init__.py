@@ -2,8 +2,8 @@
 
 Public API: sessions_mw.middleware.MongoSessionMiddleware,
 `request.mongo_session`, sessions_mw.decorators.non_transactional and
-transactional(...), on_commit() below, the MONGO_SESSIONS setting and the
-X-Causal-Token header. See README.md.
+transactional(...), on_commit() below, the signals of sessions_mw.signals,
+the MONGO_SESSIONS setting and the X-Causal-Token header. See README.md.
 """
 
 

@@ -25,6 +25,7 @@ decision is logged:
 
 Every attempt after the first starts from the request as it was
 (RequestReplay), and the response of the last attempt is returned.
+Each retry, and the final commit or abort, is also a signal (signals.py).
 """
 
 import logging
@@ -32,6 +33,8 @@ import time
 
 from django.db.transaction import TransactionManagementError
 from pymongo.errors import OperationFailure, PyMongoError
+
+from . import signals
 
 logger = logging.getLogger("sessions_mw")
 
@@ -71,6 +74,7 @@ class ViewTransaction:
         self._retry_reason = None
         self._committed = False
         self._started = None
+        self._commit_seconds = None
 
     def run(self, call_view, **options):
         """Run `call_view()` in a transaction; return the last attempt's response."""
@@ -86,17 +90,39 @@ class ViewTransaction:
                 type(exc).__name__,
                 exc,
             )
+            self._send(
+                signals.transaction_aborted, attempts=self.attempts, status=None, exception=exc
+            )
             raise
         finally:
             self.binding.end_request_transaction()
         if self._committed:
+            self._send(
+                signals.transaction_committed,
+                attempts=self.attempts,
+                commit_seconds=self._commit_seconds,
+            )
             self.binding.run_commit_hooks()
+        else:
+            self._send(
+                signals.transaction_aborted,
+                attempts=self.attempts,
+                status=response.status_code,
+                exception=None,
+            )
         return response
+
+    def _send(self, signal, **details):
+        """Send a signals.py signal; a receiver's failure never reaches the request."""
+        signal.send_robust(
+            ViewTransaction, request=self.replay.request, label=self.label, **details
+        )
 
     def _attempt(self, call_view):
         def callback(session):
             self.attempts += 1
             self._committed = False
+            self._commit_seconds = None
             if self.attempts > 1:
                 logger.warning(
                     "%s: retrying the transaction, attempt %d, after %s",
@@ -105,6 +131,9 @@ class ViewTransaction:
                     self._retry_reason,
                 )
                 self.replay.restore()
+                self._send(
+                    signals.transaction_retried, attempt=self.attempts, error_label=TRANSIENT
+                )
             self.binding.begin_request_transaction()
             try:
                 response = call_view()
@@ -155,9 +184,11 @@ class ViewTransaction:
 
     def _commit(self, session):
         commit_attempt = 1
+        started = time.monotonic()
         while True:
             try:
                 session.commit_transaction()
+                self._commit_seconds = time.monotonic() - started
                 return
             except PyMongoError as exc:
                 if exc.has_error_label(TRANSIENT):
@@ -171,6 +202,9 @@ class ViewTransaction:
                     commit_attempt,
                     UNKNOWN_COMMIT,
                     exc,
+                )
+                self._send(
+                    signals.transaction_retried, error_label=UNKNOWN_COMMIT, attempt=commit_attempt
                 )
 
     def _may_retry_commit(self, exc):
