@@ -26,7 +26,14 @@ class MongoContentTypesConfig(ContentTypesConfig):
 
 
 class OpenQuizzConfig(AppConfig):
-    """The project package: the embedded mongod launcher, /healthz, commands."""
+    """The project package: the embedded mongod launcher, /healthz, /metrics, commands."""
 
     name = "openquizz"
     verbose_name = "OpenQuizz"
+
+    def ready(self):
+        from openquizz import access_log, metrics
+
+        # The access log and the metrics follow sessions_mw's transactions.
+        access_log.connect()
+        metrics.connect()

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access log cover every other middleware.
+    "openquizz.access_log.AccessLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,6 +91,7 @@ MIDDLEWARE = [
     "openquizz.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last: its process_view runs mutating views in a transaction, after
     # every other process_view (CSRF's included) has run.
     "sessions_mw.middleware.MongoSessionMiddleware",
@@ -238,10 +242,33 @@ else:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# --- Logs and metrics (README "Logs and metrics") ------------------------------
+# Standard error: plain messages, or with DJANGO_LOG_JSON=1 one JSON object a line
+# (python-json-logger): time, level, logger, message, request_id, and the record's
+# own fields (the access log's: openquizz/access_log.py).
+LOG_JSON = env_bool("DJANGO_LOG_JSON", False)
+# /metrics answers local callers, and others sending "Authorization: Bearer <it>".
+METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "openquizz.access_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_JSON else {}),
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "sessions_mw": {"level": os.environ.get("SESSIONS_MW_LOG_LEVEL", "INFO")},

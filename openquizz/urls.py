@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from openquizz.accounts import PasswordResetView
 from openquizz.forms import SignInForm
 from openquizz.health import healthz
+from openquizz.metrics import metrics_view
 from quizzes.api.exceptions import api_not_found
 
 handler400 = "quizzes.api.exceptions.bad_request"
@@ -15,6 +16,7 @@ handler500 = "openquizz.errors.handle_server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("quizzes.api.urls")),
