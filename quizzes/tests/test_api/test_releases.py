@@ -149,7 +149,7 @@ def test_a_quiz_with_no_question_cannot_be_published(api, teacher, make_quiz, wi
 
 
 @pytest.fixture
-def archived(secret_quiz):
+def archived_after_publishing(secret_quiz):
     operations.publish_quiz(secret_quiz)
     return operations.set_status(secret_quiz, "archived")
 
@@ -171,7 +171,8 @@ def archived_requests(quiz):
     ]
 
 
-def test_an_archived_quiz_is_read_only_until_restored(api, anonymous, archived):
+def test_an_archived_quiz_is_read_only_until_restored(api, anonymous, archived_after_publishing):
+    archived = archived_after_publishing
     assert_problem(anonymous.get(published_url(archived)), 404)
     before = db_snapshot()
     for method, url, body in archived_requests(archived):

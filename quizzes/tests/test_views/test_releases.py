@@ -56,21 +56,26 @@ def test_an_empty_quiz_cannot_be_published(owner_client, make_quiz):
     assert not Release.objects.exists()
 
 
+def url_args(quiz, extra):
+    """The URL arguments of a page of `quiz`: its id, then `extra`, "Sun" naming that question."""
+    return [quiz.pk, *(question_named(quiz, x).pk if x == "Sun" else x for x in extra)]
+
+
 @pytest.fixture
-def archived(quiz):
+def archived_quiz(quiz):
     return operations.set_status(quiz, "archived")
 
 
-def test_an_archived_quiz_shows_a_notice_and_no_edit_controls(owner_client, archived):
-    page = editor(owner_client, archived)
+def test_an_archived_quiz_shows_a_notice_and_no_edit_controls(owner_client, archived_quiz):
+    page = editor(owner_client, archived_quiz)
     assert ARCHIVED in page
-    question = question_named(archived, "Sun")
+    question = question_named(archived_quiz, "Sun")
     for name, args in [
-        ("quiz_edit", [archived.pk]),
-        ("question_edit", [archived.pk, question.pk]),
-        ("question_add", [archived.pk, "essay"]),
-        ("question_reorder", [archived.pk]),
-        ("quiz_add_from_bank", [archived.pk]),
+        ("quiz_edit", [archived_quiz.pk]),
+        ("question_edit", [archived_quiz.pk, question.pk]),
+        ("question_add", [archived_quiz.pk, "essay"]),
+        ("question_reorder", [archived_quiz.pk]),
+        ("quiz_add_from_bank", [archived_quiz.pk]),
     ]:
         assert reverse(name, args=args) not in page, name
     assert "Restore as draft" in page
@@ -86,11 +91,13 @@ def test_an_archived_quiz_shows_a_notice_and_no_edit_controls(owner_client, arch
         ("quiz_add_from_bank", []),
     ],
 )
-def test_editing_pages_of_an_archived_quiz_go_to_the_notice(owner_client, archived, name, extra):
-    args = [archived.pk, *(question_named(archived, x).pk if x == "Sun" else x for x in extra)]
+def test_editing_pages_of_an_archived_quiz_go_to_the_notice(
+    owner_client, archived_quiz, name, extra
+):
+    args = url_args(archived_quiz, extra)
     response = owner_client.get(reverse(name, args=args))
     assert response.status_code == 302
-    assert response["Location"] == reverse("quiz_editor", args=[archived.pk])
+    assert response["Location"] == reverse("quiz_editor", args=[archived_quiz.pk])
 
 
 @pytest.mark.parametrize(
@@ -106,20 +113,22 @@ def test_editing_pages_of_an_archived_quiz_go_to_the_notice(owner_client, archiv
         ("quiz_slot_remove", [], {"slot": "first"}),
     ],
 )
-def test_changes_to_an_archived_quiz_are_refused(owner_client, archived, name, extra, body):
-    args = [archived.pk, *(question_named(archived, x).pk if x == "Sun" else x for x in extra)]
+def test_changes_to_an_archived_quiz_are_refused(owner_client, archived_quiz, name, extra, body):
+    args = url_args(archived_quiz, extra)
     if body.get("slot") == "first":
-        body = {"slot": str(archived.slots[0].uid)}
+        body = {"slot": str(archived_quiz.slots[0].uid)}
     before = db_snapshot()
-    response = owner_client.post(reverse(name, args=args), {"version": archived.version, **body})
+    response = owner_client.post(
+        reverse(name, args=args), {"version": archived_quiz.version, **body}
+    )
     assert response.status_code == 409
     assert any(ARCHIVED in message for message in messages_of(response))
     assert db_snapshot() == before
 
 
-def test_an_archived_quiz_is_restored_as_a_draft_then_editable(owner_client, archived):
-    response = set_status(owner_client, archived, "draft", follow=True)
-    assert Quiz.objects.get(pk=archived.pk).status == "draft"
+def test_an_archived_quiz_is_restored_as_a_draft_then_editable(owner_client, archived_quiz):
+    response = set_status(owner_client, archived_quiz, "draft", follow=True)
+    assert Quiz.objects.get(pk=archived_quiz.pk).status == "draft"
     page = response.content.decode()
     assert ARCHIVED not in page
-    assert reverse("quiz_edit", args=[archived.pk]) in page
+    assert reverse("quiz_edit", args=[archived_quiz.pk]) in page
