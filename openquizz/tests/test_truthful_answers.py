@@ -28,18 +28,6 @@ def recorder():
         yield recorder
 
 
-@pytest.fixture
-def teacher_browser(teacher, teacher_password):
-    """A browser signed in through the login form: its Django session is in MongoDB.
-    Errors come back as the pages the server answers, not as exceptions."""
-    browser = Client(raise_request_exception=False)
-    response = browser.post(
-        "/accounts/login/", {"username": "teacher", "password": teacher_password}
-    )
-    assert response.status_code == 302
-    return browser
-
-
 @contextmanager
 def failing(client, mode, **data):
     client.admin.command("configureFailPoint", "failCommand", mode=mode, data=data)
@@ -92,12 +80,15 @@ def test_a_session_save_that_fails_after_the_commit_does_not_turn_success_into_f
     updates_before = ["txnNumber" in command for command in recorder.named("update")].index(
         False
     )  # the first update outside the transaction: the session's, after it
-    with failing(
-        mongo_client,
-        {"skip": updates_before},
-        failCommands=["update"],
-        writeConcernError={"code": INTERRUPTED, "errmsg": "interrupted at shutdown"},
-    ), caplog.at_level(logging.WARNING, logger="sessions_mw"):
+    with (
+        failing(
+            mongo_client,
+            {"skip": updates_before},
+            failCommands=["update"],
+            writeConcernError={"code": INTERRUPTED, "errmsg": "interrupted at shutdown"},
+        ),
+        caplog.at_level(logging.WARNING, logger="sessions_mw"),
+    ):
         response = create_quiz(teacher_browser, "Committed")
     assert response.status_code == 302, response.content
     assert Quiz.objects.filter(title="Committed").exists()

@@ -97,20 +97,10 @@ def untargeted(recorder):
     return misses
 
 
-@pytest.fixture
-def browser(teacher, teacher_password):
-    """A teacher signed in through the login form (a Django session in MongoDB)."""
-    browser = Client()
-    assert (
-        browser.post(
-            "/accounts/login/", {"username": "teacher", "password": teacher_password}
-        ).status_code
-        == 302
-    )
-    return browser
-
-
-def test_the_main_pages_and_endpoints_carry_the_shard_keys(browser, api, anonymous, published):
+def test_the_main_pages_and_endpoints_carry_the_shard_keys(
+    teacher_browser, api, anonymous, published
+):
+    browser = teacher_browser
     ids = question_ids(published)
     essay = ids["essay"]
     responses = {ids[kind]: RIGHT_RESPONSES[kind] for kind in ids}
