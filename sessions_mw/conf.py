@@ -36,6 +36,10 @@ DEFAULTS = {
     # and which DATABASES alias the middleware binds its session to.
     "CAUSAL_TOKEN_MAX_AGE": 24 * 60 * 60,
     "DATABASE": "default",
+    # The time budget of a request's database work, in seconds (pymongo.timeout
+    # around the whole request, retries and commit included); None: no budget.
+    # A view overrides it with @request_timeout (decorators.py).
+    "REQUEST_TIMEOUT": None,
 }
 
 # Levels a multi-document transaction accepts.
@@ -126,6 +130,7 @@ class SessionSettings:
     causal_token_header: str
     causal_token_max_age: float
     database: str
+    request_timeout: float | None = None
 
     @classmethod
     def from_dict(cls, configured):
@@ -153,6 +158,7 @@ class SessionSettings:
             causal_token_header=_causal_token_header(values["CAUSAL_TOKEN_HEADER"]),
             causal_token_max_age=_causal_token_max_age(values["CAUSAL_TOKEN_MAX_AGE"]),
             database=_database(values["DATABASE"]),
+            request_timeout=_request_timeout(values["REQUEST_TIMEOUT"]),
         )
 
 
@@ -191,6 +197,22 @@ def _causal_token_max_age(value):
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise _bad("CAUSAL_TOKEN_MAX_AGE", "must be a positive number of seconds")
     return value
+
+
+def parse_request_timeout(value):
+    """None, or a positive number of seconds. ValueError otherwise."""
+    if value is None or (
+        not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+    ):
+        return value
+    raise ValueError("must be None or a positive number of seconds")
+
+
+def _request_timeout(value):
+    try:
+        return parse_request_timeout(value)
+    except ValueError as exc:
+        raise _bad("REQUEST_TIMEOUT", str(exc)) from exc
 
 
 def _database(value):

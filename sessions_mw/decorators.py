@@ -1,4 +1,5 @@
-"""Per-view transaction policy: `non_transactional` and `transactional(...)`.
+"""Per-view transaction policy: `non_transactional` and `transactional(...)`;
+per-view time budget: `request_timeout(seconds)`.
 
 Both mark what they decorate and return it unchanged (so async views stay
 async), like Django's `non_atomic_requests`. They work on:
@@ -17,9 +18,10 @@ from dataclasses import dataclass, field
 
 from pymongo.client_session import TransactionOptions
 
-from .conf import transaction_options
+from .conf import parse_request_timeout, transaction_options
 
 POLICY_ATTRIBUTE = "_sessions_mw_policy"
+TIMEOUT_ATTRIBUTE = "_sessions_mw_request_timeout"
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,7 @@ class TransactionPolicy:
     @classmethod
     def for_view(cls, view_func, method):
         """The policy marked on the view serving `method`, or None."""
-        view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
-        handler = None
-        if view_class is not None:
-            actions = getattr(view_func, "actions", None) or {}
-            handler = getattr(view_class, actions.get(method.lower(), method.lower()), None)
-        for candidate in (handler, view_func, view_class):
-            policy = getattr(candidate, POLICY_ATTRIBUTE, None)
-            if policy is not None:
-                return policy
-        return None
+        return view_mark(view_func, method, POLICY_ATTRIBUTE, None)
 
     def with_transaction_kwargs(self):
         options = self.options
@@ -55,6 +48,19 @@ class TransactionPolicy:
             "read_preference": options.read_preference,
             "max_commit_time_ms": options.max_commit_time_ms,
         }
+
+
+def view_mark(view_func, method, attribute, default):
+    """The mark `attribute` of the view serving `method`, the most specific first."""
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    handler = None
+    if view_class is not None:
+        actions = getattr(view_func, "actions", None) or {}
+        handler = getattr(view_class, actions.get(method.lower(), method.lower()), None)
+    for candidate in (handler, view_func, view_class):
+        if hasattr(candidate, attribute):
+            return getattr(candidate, attribute)
+    return default
 
 
 def _mark(view, policy):
@@ -93,5 +99,23 @@ def transactional(
 
     def decorator(view):
         return _mark(view, policy)
+
+    return decorator
+
+
+def request_timeout(seconds):
+    """This view's database time budget in seconds, overriding MONGO_SESSIONS["REQUEST_TIMEOUT"].
+
+    None: no budget, for views that are long by design (a large import staged
+    in batches); each of their operations is then bounded only by the
+    client's own timeouts (serverSelectionTimeoutMS, socketTimeoutMS). The
+    budget covers the request up to its response: a streaming body is sent
+    after it, without it. Invalid values raise ValueError at import time.
+    """
+    seconds = parse_request_timeout(seconds)
+
+    def decorator(view):
+        setattr(view, TIMEOUT_ATTRIBUTE, seconds)
+        return view
 
     return decorator

@@ -9,6 +9,10 @@ Request flow (README.md explains each step):
                the Django session in the same transaction (django_session.py,
                with its SESSION_ENGINE), and return its response; otherwise
                return None and Django calls the view
+               Everything between open and finish runs within the request's time
+               budget (MONGO_SESSIONS["REQUEST_TIMEOUT"], or the view's
+               @request_timeout): a pymongo.timeout() that bounds every
+               operation, server selection, transaction retry and commit.
     __call__   RequestScope.finish: write the new causal token, end the
                session (for a streaming response: once the body is done)
 
@@ -32,12 +36,15 @@ an async view in a transaction is run with async_to_sync from that thread, so
 its ORM calls come back to the thread holding the session.
 """
 
+import contextlib
 import logging
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections
+from django.http import Http404
+from django.urls import resolve
 from django_mongodb_backend.base import DatabaseWrapper
 from pymongo import timeout as pymongo_timeout
 from pymongo.errors import PyMongoError
@@ -45,7 +52,7 @@ from pymongo.errors import PyMongoError
 from . import django_session
 from .binding import ConnectionBinding
 from .conf import get_settings
-from .decorators import TransactionPolicy
+from .decorators import TIMEOUT_ATTRIBUTE, TransactionPolicy, view_mark
 from .replay import RequestReplay
 from .streaming import keep_session_until_streamed
 from .tokens import CausalTime, TokenCodec
@@ -77,6 +84,27 @@ def backend_client(connection):
     return connection.get_new_connection(connection.get_connection_params())
 
 
+def request_budget(request, settings):
+    """A pymongo.timeout() for the request's database work, or a no-op without a budget.
+
+    The budget must be known before the request reaches Django's URL
+    resolution (it bounds the whole handler chain, whose time limit cannot be
+    raised from inside), so the view is resolved here; Django resolves it
+    again, from its cache, when it calls it.
+    """
+    seconds = settings.request_timeout
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Http404:
+        match = None
+    if match is not None:
+        seconds = view_mark(match.func, request.method, TIMEOUT_ATTRIBUTE, seconds)
+    scope = getattr(request, SCOPE_ATTRIBUTE, None)
+    if scope is not None:
+        scope.budget = seconds
+    return contextlib.nullcontext() if seconds is None else pymongo_timeout(seconds)
+
+
 class RequestScope:
     """One request's session, from open() to close().
 
@@ -100,6 +128,7 @@ class RequestScope:
         self.codec = TokenCodec(settings.database, settings.causal_token_max_age)
         self.incoming = None
         self.attempts = 0
+        self.budget = None  # seconds, set by request_budget
         self._closed = False
 
     @classmethod
@@ -134,6 +163,7 @@ class RequestScope:
             replay,
             self.settings.abort_on_status,
             label=f"{request.method} {request.path}",
+            budgeted=self.budget is not None,
         )
         options = policy.with_transaction_kwargs() if policy else {}
 
@@ -235,7 +265,8 @@ class MongoSessionMiddleware:
             return self.__acall__(request)
         scope = RequestScope.open(request)
         try:
-            response = self.get_response(request)
+            with request_budget(request, scope.settings):
+                response = self.get_response(request)
         except BaseException:
             scope.close()
             raise
@@ -244,7 +275,8 @@ class MongoSessionMiddleware:
     async def __acall__(self, request):
         scope = await sync_to_async(RequestScope.open)(request)
         try:
-            response = await self.get_response(request)
+            with request_budget(request, scope.settings):
+                response = await self.get_response(request)
         except BaseException:
             await sync_to_async(scope.close)()
             raise

@@ -28,10 +28,12 @@ Every attempt after the first starts from the request as it was
 Each retry, and the final commit or abort, is also a signal (signals.py).
 """
 
+import contextlib
 import logging
 import time
 
 from django.db.transaction import TransactionManagementError
+from pymongo import timeout as pymongo_timeout
 from pymongo.errors import OperationFailure, PyMongoError
 
 from . import signals
@@ -64,8 +66,13 @@ def labelled_cause(exc, label):
 
 
 class ViewTransaction:
-    def __init__(self, session, binding, replay, abort_on_status, label):
+    def __init__(self, session, binding, replay, abort_on_status, label, budgeted=False):
         self.session = session
+        # Under a request budget (pymongo.timeout) pymongo sends the commit the
+        # remaining budget as maxTimeMS and ignores max_commit_time_ms: a nested
+        # timeout makes the smaller of the two win.
+        self.budgeted = budgeted
+        self._max_commit_ms = None
         self.binding = binding
         self.replay = replay
         self.abort_on_status = abort_on_status
@@ -79,6 +86,10 @@ class ViewTransaction:
     def run(self, call_view, **options):
         """Run `call_view()` in a transaction; return the last attempt's response."""
         self._started = time.monotonic()
+        default = self.session.options.default_transaction_options
+        self._max_commit_ms = options.get("max_commit_time_ms") or (
+            default.max_commit_time_ms if default else None
+        )
         try:
             response = self.session.with_transaction(self._attempt(call_view), **options)
         except BaseException as exc:
@@ -187,7 +198,8 @@ class ViewTransaction:
         started = time.monotonic()
         while True:
             try:
-                session.commit_transaction()
+                with self._commit_time_limit():
+                    session.commit_transaction()
                 self._commit_seconds = time.monotonic() - started
                 return
             except PyMongoError as exc:
@@ -206,6 +218,11 @@ class ViewTransaction:
                 self._send(
                     signals.transaction_retried, error_label=UNKNOWN_COMMIT, attempt=commit_attempt
                 )
+
+    def _commit_time_limit(self):
+        if self.budgeted and self._max_commit_ms:
+            return pymongo_timeout(self._max_commit_ms / 1000)
+        return contextlib.nullcontext()
 
     def _may_retry_commit(self, exc):
         return (

@@ -44,7 +44,8 @@ def test_transactional_function_view_on_a_safe_method(client, commands):
     assert len(commands.named("commitTransaction")) == 1
 
 
-def test_transactional_options_reach_the_server(client, commands):
+def test_transactional_options_reach_the_server(client, commands, settings):
+    settings.MONGO_SESSIONS = {"REQUEST_TIMEOUT": None}  # test_budget.py: with one
     client.post("/tracked-with-options/", {"label": "a"})
 
     first = commands.named("insert")[0]

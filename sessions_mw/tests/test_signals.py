@@ -61,8 +61,9 @@ def test_a_commit_after_a_transient_error_is_a_retry_then_a_commit(client, fail_
     assert committed["request"] is retried["request"]
 
 
-def test_an_unknown_commit_result_is_a_commit_retry(client, fail_command, sent):
+def test_an_unknown_commit_result_is_a_commit_retry(client, fail_command, sent, settings):
     # ExceededTimeLimit twice: pymongo's own retry fails too (see test_retries).
+    settings.MONGO_SESSIONS = {"REQUEST_TIMEOUT": None}
     fail_command({"times": 2}, failCommands=["commitTransaction"], errorCode=262)
 
     response = client.post("/write/", {"label": "a"})

@@ -15,6 +15,8 @@ router.register("notes", views.NoteViewSet, basename="note")
 urlpatterns = [
     path("write/", views.write),
     path("read/", views.read),
+    path("read/unbounded/", views.unbounded_read),
+    path("read/patient/", views.patient_read),
     path("no-database/", views.no_database),
     path("atomic/in-request/", views.atomic_in_request),
     path("atomic/failure-caught/", views.atomic_failure_caught),

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sessions_mw import on_commit
-from sessions_mw.decorators import non_transactional, transactional
+from sessions_mw.decorators import non_transactional, request_timeout, transactional
 
 from .models import Audit, Note, labels, write_pair
 
@@ -71,6 +71,17 @@ def read(request):
             "bound": connection.session is request.mongo_session,
         }
     )
+
+
+@request_timeout(None)
+def unbounded_read(request):
+    """`read` without a time budget, whatever MONGO_SESSIONS says."""
+    return read(request)
+
+
+@request_timeout(5)
+def patient_read(request):
+    return read(request)
 
 
 def no_database(request):

@@ -1,0 +1,99 @@
+"""The request's time budget (MONGO_SESSIONS["REQUEST_TIMEOUT"], @request_timeout).
+
+A server that does not answer (blockConnection of the failCommand fail point:
+the server holds the reply, as a frozen node would) must not hold a request
+longer than its budget, retries of its transaction included.
+"""
+
+import time
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from pymongo.errors import PyMongoError
+
+from sessions_mw.conf import SessionSettings
+from sessions_mw.decorators import request_timeout
+from sessions_mw.tests.models import Audit, Note, labels
+
+pytestmark = [pytest.mark.urls("sessions_mw.tests.urls")]
+
+TRANSIENT = {"errorCode": 112, "errorLabels": ["TransientTransactionError"]}
+
+
+@pytest.fixture
+def budget(settings):
+    settings.MONGO_SESSIONS = {"REQUEST_TIMEOUT": 0.5}
+
+
+def timed(call):
+    """(response or exception, seconds): the test client re-raises the view's exception."""
+    start = time.monotonic()
+    try:
+        return call(), time.monotonic() - start
+    except Exception as exc:  # inspected by timed_out()
+        return exc, time.monotonic() - start
+
+
+def timed_out(error):
+    """Whether `error` (Django wraps the driver's errors in DatabaseError) is a timeout."""
+    while error is not None:
+        if isinstance(error, PyMongoError) and error.timeout:
+            return True
+        error = error.__cause__
+    return False
+
+
+def test_a_read_waits_no_longer_than_its_budget(budget, fail_command):
+    fail_command("alwaysOn", failCommands=["aggregate"], blockConnection=True, blockTimeMS=3000)
+
+    error, elapsed = timed(lambda: Client().get("/read/"))
+
+    assert timed_out(error), error
+    assert elapsed < 2
+
+
+def test_retries_of_a_transaction_stop_at_the_budget(budget, fail_command):
+    fail_command("alwaysOn", failCommands=["insert"], **TRANSIENT)
+
+    error, elapsed = timed(lambda: Client().post("/write/", {"label": "a"}))
+
+    assert timed_out(error), error
+    assert elapsed < 2
+    fail_command("off")
+    assert labels(Note) == labels(Audit) == []
+
+
+def test_a_view_can_ask_for_more_time_or_none(budget, fail_command):
+    for path in ("/read/patient/", "/read/unbounded/"):
+        fail_command(
+            {"times": 1}, failCommands=["aggregate"], blockConnection=True, blockTimeMS=1000
+        )
+
+        response, elapsed = timed(lambda path=path: Client().get(path))
+
+        assert response.status_code == 200, path
+        assert elapsed >= 1
+
+
+def test_the_smaller_of_max_commit_time_and_the_budget_bounds_the_commit(settings, commands):
+    for budget, limit in ((10, 4321), (1, 1000)):
+        settings.MONGO_SESSIONS = {"REQUEST_TIMEOUT": budget}
+        commands.clear()
+
+        Client().post("/tracked-with-options/", {"label": "a"})
+
+        [commit] = commands.named("commitTransaction")
+        assert limit - 500 < commit["maxTimeMS"] <= limit
+
+
+def test_no_budget_by_default():
+    assert SessionSettings.from_dict({}).request_timeout is None
+
+
+@pytest.mark.parametrize("value", [0, -1, True, "10"])
+def test_an_invalid_budget_is_refused(value):
+    with pytest.raises(ImproperlyConfigured, match=r'MONGO_SESSIONS\["REQUEST_TIMEOUT"\]'):
+        SessionSettings.from_dict({"REQUEST_TIMEOUT": value})
+    with pytest.raises(ValueError):
+        request_timeout(value)
