@@ -124,12 +124,39 @@ TEMPLATES = [
 MONGO_PORT = int(os.environ.get("MONGO_PORT", "27017"))
 MONGO_DATA_DIR = Path(os.environ.get("MONGO_DATA_DIR") or BASE_DIR / ".mongo")
 MONGODB_URI = os.environ.get("MONGODB_URI") or (f"mongodb://127.0.0.1:{MONGO_PORT}/?replicaSet=rs0")
+
+
+def env_milliseconds(name, default):
+    """Milliseconds from the environment; 0: None (no request budget, pymongo's default)."""
+    return env_count(name, default) or None
+
+
+# Bounded waits (README "Configuration"). A frozen primary is noticed by the
+# driver's monitor within heartbeat + connect timeout (its check then times
+# out, and pymongo interrupts the connections in use on that node); requests
+# meanwhile wait for the new primary within their budget, so writes resume
+# as soon as the election ends. The budget (REQUEST_TIMEOUT below) bounds
+# every request's database work; long views opt out (@request_timeout).
+MONGODB_REQUEST_TIMEOUT_MS = env_milliseconds("MONGODB_REQUEST_TIMEOUT_MS", 10_000)
+MONGODB_CLIENT_OPTIONS = {
+    "serverSelectionTimeoutMS": env_milliseconds("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 15_000),
+    "connectTimeoutMS": env_milliseconds("MONGODB_CONNECT_TIMEOUT_MS", 2_000),
+    "socketTimeoutMS": env_milliseconds("MONGODB_SOCKET_TIMEOUT_MS", 30_000),
+    "heartbeatFrequencyMS": env_milliseconds("MONGODB_HEARTBEAT_FREQUENCY_MS", 2_000),
+}
 DATABASES = {
     "default": {
         "ENGINE": "django_mongodb_backend",
         "HOST": MONGODB_URI,
         "NAME": os.environ.get("MONGODB_NAME", "openquizz"),
+        # None leaves pymongo's default (no socket timeout, 30 s server selection).
+        "OPTIONS": {
+            option: value for option, value in MONGODB_CLIENT_OPTIONS.items() if value is not None
+        },
     },
+}
+MONGO_SESSIONS = {
+    "REQUEST_TIMEOUT": MONGODB_REQUEST_TIMEOUT_MS / 1000 if MONGODB_REQUEST_TIMEOUT_MS else None,
 }
 DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
 MIGRATION_MODULES = {

@@ -31,7 +31,7 @@ from quizzes.api.exceptions import PROBLEM_CONTENT_TYPE, PayloadTooLarge
 from quizzes.api.serializers import ProblemSerializer, QuizSerializer
 from quizzes.formats import FORMATS, FormatError
 from quizzes.formats.web import UploadTooLarge, download, import_upload
-from sessions_mw.decorators import non_transactional
+from sessions_mw.decorators import non_transactional, request_timeout
 
 
 class ImportParameters(serializers.Serializer):
@@ -101,6 +101,7 @@ class QuizImportView(FileFormatParameter, APIView):
         responses={201: ImportResult},
     )
     @non_transactional
+    @request_timeout(None)  # a large file: batches in one request; each bounded by the client
     def post(self, request):
         options = valid(ImportParameters, request.query_params)
         upload = valid(ImportUpload, request.data)["file"]

@@ -38,7 +38,7 @@ from quizzes.models import QuestionType
 from quizzes.views.access import get_quiz
 from quizzes.views.common import success
 from sessions_mw import on_commit
-from sessions_mw.decorators import non_transactional
+from sessions_mw.decorators import non_transactional, request_timeout
 
 PREVIEW_SALT = "quizzes.views.transfer.preview"
 PREVIEW_MAX_AGE = 60 * 60
@@ -159,6 +159,7 @@ def preview_context(imported, filename, payload, bank_only=False):
 @login_required
 @require_http_methods(["GET", "POST"])
 @non_transactional
+@request_timeout(None)  # a large file: batches in one request; each bounded by the client
 def preview_import(request):
     """GET: the upload form. POST: show what the file holds, writing nothing (import_previewed
     imports it once confirmed), or with "Import now" import it at once."""
@@ -202,6 +203,7 @@ def preview_import(request):
 @login_required
 @require_POST
 @non_transactional
+@request_timeout(None)  # as preview_import
 def import_previewed(request):
     """Import the file of a preview the teacher confirmed, carried back in its signed field."""
     try:
