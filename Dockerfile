@@ -18,4 +18,8 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
 RUN useradd --system --uid 10001 openquizz
 USER openquizz
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn openquizz.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+# Workers add up their Prometheus counters through files in this directory
+# (openquizz/gunicorn_conf.py); requests are logged by the app itself
+# (openquizz/access_log.py: request id, user, transaction outcome), not by gunicorn.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/openquizz-metrics
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c python:openquizz.gunicorn_conf openquizz.wsgi --bind 0.0.0.0:8000 --workers 3"]
