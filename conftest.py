@@ -5,6 +5,10 @@ single-node replica set (temporary directory, free port, test commands
 enabled for `failCommand` fault injection); it is stopped when the run ends.
 Subprocesses started by tests inherit its URI through MONGODB_URI.
 
+Between tests the database is put back as Django's `flush` leaves it, only
+faster (see `django_db_setup`); passwords are hashed with MD5, as Django advises
+for tests (`quick_password_hasher`).
+
 The shared fixtures (users, clients, the MongoClient, quiz factories) live in
 quizzes/tests/fixtures/plugin.py, registered here as a plugin.
 """
@@ -31,6 +35,7 @@ def mongodb_uri(tmp_path_factory):
         data_dir=tmp_path_factory.mktemp("mongod"), port=free_port(), extra_args=TEST_MONGOD_ARGS
     )
     server.start()
+    acknowledge_majority_writes_unjournaled(server.uri)
     os.environ["MONGODB_URI"] = server.uri
     try:
         yield server.uri
@@ -39,7 +44,76 @@ def mongodb_uri(tmp_path_factory):
         server.stop()
 
 
+def acknowledge_majority_writes_unjournaled(uri):
+    """The throwaway set acknowledges w:"majority" writes without waiting for its journal.
+
+    By default each majority write (and each transaction's commit) waits for the
+    journal to reach the disk: about 4 ms a write on a shared CI disk, most of
+    the database's time in the suite. Nothing in the tests survives the server,
+    so its journal's durability is not needed; transactions, read concerns and
+    fail points behave as before.
+    """
+    from pymongo import MongoClient
+
+    with MongoClient(uri) as client:
+        config = client.admin.command("replSetGetConfig")["config"]
+        config["writeConcernMajorityJournalDefault"] = False
+        config["version"] += 1
+        client.admin.command("replSetReconfig", config)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(mongodb_uri):
     """Point Django at the test server before pytest-django creates the test database."""
     settings.DATABASES["default"]["HOST"] = mongodb_uri
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hasher():
+    """MD5 for every password the tests set or check: Django's advice for test settings.
+
+    The production hasher (PBKDF2) costs about half a second a password on a
+    loaded CI machine; what the tests check (a password works, a wrong one
+    does not, the limits on guesses) does not depend on the algorithm.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, put back between tests by a Snapshot instead of `flush`.
+
+    Django's `flush` empties every model's collection, then re-runs
+    post_migrate, whose receivers (content types, permissions) query and
+    insert their documents app by app: before this, most of the time the suite
+    spent between tests. A real `flush` runs once here; the state it leaves is
+    what every test then starts from (quizzes/tests/fixtures/database.py).
+    Tests that use Django's `available_apps` or `serialized_rollback` keep
+    Django's own flush.
+    """
+    from django.core.management import call_command
+    from django.test import TransactionTestCase
+
+    from quizzes.tests.fixtures.database import Snapshot
+
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, database="default")
+        flushes = {"default": Snapshot("default")}
+    django_teardown = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self):
+        if self.available_apps is not None or self.serialized_rollback:
+            return django_teardown(self)
+        aliases = self._databases_names(include_mirrors=False)
+        if not set(aliases) <= flushes.keys():
+            return django_teardown(self)
+        for alias in aliases:
+            flushes[alias].restore()
+        return None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
+        yield
