@@ -29,6 +29,7 @@ Each retry, and the final commit or abort, is also a signal (signals.py).
 """
 
 import contextlib
+import contextvars
 import logging
 import time
 
@@ -45,6 +46,10 @@ UNKNOWN_COMMIT = "UnknownTransactionCommitResult"
 # pymongo's with_transaction gives up retrying after this many seconds.
 RETRY_TIME_LIMIT = 120
 MAX_TIME_MS_EXPIRED = 50
+# When a request's time budget runs out before a commit's outcome is known, the
+# commit is retried outside the budget for at most this many seconds: an error
+# answer would otherwise report a write that may have committed as failed.
+COMMIT_GRACE_SECONDS = 30
 
 
 class TransientViewError(PyMongoError):
@@ -205,6 +210,10 @@ class ViewTransaction:
             except PyMongoError as exc:
                 if exc.has_error_label(TRANSIENT):
                     self._retry_reason = f"{TRANSIENT} on commit: {exc}"
+                if self.budgeted and exc.timeout and exc.has_error_label(UNKNOWN_COMMIT):
+                    self._settle_commit(session, commit_attempt + 1, exc)
+                    self._commit_seconds = time.monotonic() - started
+                    return
                 if not self._may_retry_commit(exc):
                     raise
                 commit_attempt += 1
@@ -218,6 +227,24 @@ class ViewTransaction:
                 self._send(
                     signals.transaction_retried, error_label=UNKNOWN_COMMIT, attempt=commit_attempt
                 )
+
+    def _settle_commit(self, session, attempt, exc):
+        """Commit again outside the spent budget (the server applies a commit once)."""
+        logger.warning(
+            "%s: the time budget ran out before the commit's outcome was known (%s); "
+            "retrying the commit for up to %d s",
+            self.label,
+            exc,
+            COMMIT_GRACE_SECONDS,
+        )
+        self._send(signals.transaction_retried, error_label=UNKNOWN_COMMIT, attempt=attempt)
+
+        def commit():
+            with pymongo_timeout(COMMIT_GRACE_SECONDS):
+                session.commit_transaction()
+
+        # A new, empty context: pymongo.timeout() cannot extend an outer deadline.
+        contextvars.Context().run(commit)
 
     def _commit_time_limit(self):
         if self.budgeted and self._max_commit_ms:

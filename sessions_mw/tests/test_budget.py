@@ -97,3 +97,19 @@ def test_an_invalid_budget_is_refused(value):
         SessionSettings.from_dict({"REQUEST_TIMEOUT": value})
     with pytest.raises(ValueError):
         request_timeout(value)
+
+
+def test_a_commit_whose_outcome_the_budget_cut_short_is_settled_after_it(budget, fail_command):
+    # The server holds the commit's reply past the budget, then commits: the
+    # outcome is unknown to the driver when the budget runs out. Answering an
+    # error would report a committed write as failed: the commit is retried
+    # beyond the budget (COMMIT_GRACE) until its outcome is known.
+    fail_command(
+        {"times": 1}, failCommands=["commitTransaction"], blockConnection=True, blockTimeMS=1500
+    )
+
+    response, elapsed = timed(lambda: Client().post("/write/", {"label": "a"}))
+
+    assert not isinstance(response, Exception), response
+    assert response.status_code == 201
+    assert labels(Note) == labels(Audit) == ["a"]
