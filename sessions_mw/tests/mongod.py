@@ -10,8 +10,10 @@ The binary: $MONGOD_BINARY, else `mongod` on PATH, else the one shipped by the
 replica set of your own (see plugin.py).
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -162,3 +164,111 @@ class Mongod:
                     f"see {log_file}"
                 )
             time.sleep(0.05)
+
+
+class ReplicaSet:
+    """`size` voting members of `rs0` on 127.0.0.1, for failover tests and `make chaos`.
+
+    `settings` go into the set's configuration (e.g. a short
+    electionTimeoutMillis for a fast suite); None keeps MongoDB's defaults,
+    as in production. Members can be killed (SIGKILL), frozen (SIGSTOP) and
+    restarted on their data directory and port: a restarted member rejoins
+    as a secondary and catches up.
+    """
+
+    def __init__(self, data_dir, size=3, settings=None):
+        self.members = [Mongod(Path(data_dir) / f"member{index}") for index in range(size)]
+        self.settings = settings
+
+    @property
+    def uri(self):
+        hosts = ",".join(member.host for member in self.members)
+        return f"mongodb://{hosts}/?replicaSet={REPLICA_SET}"
+
+    def start(self):
+        try:
+            for member in self.members:
+                member.start(initiate=False)
+            config = {
+                "_id": REPLICA_SET,
+                # The first member is elected first: the tests know where to start.
+                "members": [
+                    {"_id": index, "host": member.host, "priority": 2 if index == 0 else 1}
+                    for index, member in enumerate(self.members)
+                ],
+            }
+            if self.settings:
+                config["settings"] = self.settings
+            with self.members[0].client() as client:
+                client.admin.command("replSetInitiate", config)
+            self.wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        for member in self.members:
+            if member.process is not None and member.process.poll() is None:
+                member.process.send_signal(signal.SIGCONT)  # a frozen member cannot shut down
+            member.stop()
+
+    def status(self):
+        """{host: state name} as some live member sees it ({} if none answers)."""
+        for member in self.members:
+            if member.process is None or member.process.poll() is not None:
+                continue
+            try:
+                with member.client(timeout_ms=500) as client:
+                    status = client.admin.command("replSetGetStatus")
+            except PyMongoError:
+                continue
+            return {m["name"]: m["stateStr"] for m in status["members"]}
+        return {}
+
+    def primary(self, timeout=START_TIMEOUT):
+        """The member that is writable primary, once there is one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for member in self.members:
+                if member.process is None or member.process.poll() is not None:
+                    continue
+                try:
+                    with member.client(timeout_ms=300) as client:
+                        if client.admin.command("hello").get("isWritablePrimary"):
+                            return member
+                except PyMongoError:
+                    pass
+            time.sleep(0.1)
+        raise MongodError(f"no primary within {timeout} s: {self.status()}")
+
+    def wait_until_healthy(self, timeout=START_TIMEOUT):
+        """Every member PRIMARY or SECONDARY (a restarted one has caught up)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            states = self.status()
+            if (
+                len(states) == len(self.members)
+                and all(state in ("PRIMARY", "SECONDARY") for state in states.values())
+                and "PRIMARY" in states.values()
+            ):
+                return
+            time.sleep(0.1)
+        raise MongodError(f"replica set not healthy within {timeout} s: {self.status()}")
+
+    def step_down(self, seconds=10):
+        """Ask the primary to step down; it stays ineligible for `seconds`."""
+        primary = self.primary()
+        # Older servers close connections as they step down.
+        with primary.client() as client, contextlib.suppress(ConnectionFailure):
+            client.admin.command("replSetStepDown", seconds, secondaryCatchUpPeriodSecs=5)
+        return primary
+
+    @staticmethod
+    def kill(member):
+        """kill -9: no shutdown, no flush beyond what the journal already holds."""
+        member.process.kill()
+        member.process.wait()
+
+    @staticmethod
+    def restart(member):
+        member.start(initiate=False)
