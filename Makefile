@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test stop bench lint messages browser
+.PHONY: run test stop bench chaos lint messages browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ stop: | $(PY)
 # Import speed and memory: a 10,000-question GIFT file into a throwaway MongoDB.
 bench: $(VENV)/.installed-dev
 	$(PY) bench/import_bench.py
+
+# Failover under load: a 3-member replica set, gunicorn, writers and four faults
+# (README "Failover"); about 6 minutes, not part of `make test`.
+chaos: $(VENV)/.installed-dev
+	$(PY) bench/chaos.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -56,3 +56,19 @@ def test_check_deploy_is_clean_in_production():
     result = run_django(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_driver_timeouts_and_request_budget_from_environment():
+    code = (
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default']['OPTIONS'].items()), "
+        "settings.MONGO_SESSIONS['REQUEST_TIMEOUT'])"
+    )
+    environment = {"MONGODB_CONNECT_TIMEOUT_MS": "1500", "MONGODB_SOCKET_TIMEOUT_MS": "0"}
+    result = run_django({**environment, "MONGODB_REQUEST_TIMEOUT_MS": "0"}, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "[('connectTimeoutMS', 1500), ('heartbeatFrequencyMS', 2000), "
+        "('serverSelectionTimeoutMS', 15000)] None"
+    )
+    assert settings.MONGO_SESSIONS["REQUEST_TIMEOUT"] == 10.0

@@ -113,3 +113,4 @@ def test_a_commit_whose_outcome_the_budget_cut_short_is_settled_after_it(budget,
     assert not isinstance(response, Exception), response
     assert response.status_code == 201
     assert labels(Note) == labels(Audit) == ["a"]
+    assert elapsed < 10  # settled once known, not retried until a time limit
