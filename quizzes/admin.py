@@ -7,10 +7,12 @@ attempts are read-only. Teachers edit content in the teachers' UI.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from quizzes import operations
+from quizzes.attempts import with_attempt_counts
 from quizzes.models import Attempt, Category, Question, Quiz
 
 
@@ -27,9 +29,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class CountingChangeList(ChangeList):
+    """The page of quizzes, each with its attempt count: one aggregation for the page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = with_attempt_counts(self.result_list)
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "status", "question_count", "attempt_count", "updated_at")
+    list_display = ("title", "owner", "status", "question_count", "attempts", "updated_at")
     list_filter = ("status", "updated_at", "created_at")
     search_fields = ("title", "description", "owner__username")
     date_hierarchy = "updated_at"
@@ -38,6 +48,13 @@ class QuizAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_changelist(self, request, **kwargs):
+        return CountingChangeList
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, quiz):
+        return quiz.attempt_count
 
     def save_model(self, request, obj, form, change):
         """Only the owner can change here; bump the version so open editors notice."""
@@ -96,9 +113,12 @@ class CategoryAdmin(ReadOnlyAdmin):
 
 @admin.register(Attempt)
 class AttemptAdmin(ReadOnlyAdmin):
-    list_display = ("quiz", "user", "score", "max_score", "percent", "passed", "submitted_at")
-    list_filter = ("passed", "submitted_at")
-    search_fields = ("quiz__title", "user__username")
+    list_display = (
+        "quiz", "user", "learner_name", "state", "score", "max_score", "percent", "passed",
+        "submitted_at",
+    )  # fmt: skip
+    list_filter = ("state", "passed", "submitted_at")
+    search_fields = ("quiz__title", "user__username", "learner_name")
     list_select_related = ("quiz", "user")
     date_hierarchy = "submitted_at"
-    exclude = ("results",)
+    exclude = ("results", "token_hash", "seed")

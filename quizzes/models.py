@@ -88,7 +88,8 @@ class Quiz(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
     question_count = models.PositiveIntegerField(default=0)
-    attempt_count = models.PositiveIntegerField(default=0)
+    # No attempt count here: every attempt would write this one document of the
+    # quiz (quizzes.attempts.attempt_counts counts the attempts instead).
 
     class Meta:
         verbose_name = _("quiz")
@@ -332,6 +333,22 @@ class Release(models.Model):
 
 
 class Attempt(models.Model):
+    """One learner's attempt at a quiz, on one release.
+
+    Made either at once, graded (operations.record_attempt: the one-shot
+    submission), or started (quizzes.attempts.start_attempt): then `state`
+    is in progress, `answers` fill as the learner saves, and submitting, or
+    touching it past its `deadline`, grades what was saved. `seed` fixes the
+    attempt's draw of random questions and its question order. An anonymous
+    learner gives a `learner_name` and gets a secret token, stored as its
+    SHA-256 (`token_hash`). Attempts live with their quiz (`quiz_id` is the
+    first field of their shard key): every query names the quiz.
+    """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        SUBMITTED = "submitted", _("submitted")
+
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     # The release it was made on and graded against (None: made before releases existed).
     release = models.ForeignKey(
@@ -341,20 +358,32 @@ class Attempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    learner_name = models.CharField(_("learner name"), max_length=100, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SUBMITTED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    seed = models.BigIntegerField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True)
     answers = models.JSONField(default=dict, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(default=0)
     max_score = models.FloatField(default=0)
     percent = models.FloatField(default=0)
     passed = models.BooleanField(default=False)
     results = EmbeddedModelArrayField(QuestionResult, default=list, blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     client_info = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("attempt")
         verbose_name_plural = _("attempts")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["quiz", "-submitted_at"], name="attempt_quiz_submitted")]
+        indexes = [
+            models.Index(fields=["quiz", "-submitted_at"], name="attempt_quiz_submitted"),
+            # Counts of submitted attempts per quiz, answered from the index alone.
+            models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+        ]
 
     def __str__(self):
-        return f"{self.quiz} @ {self.submitted_at:%Y-%m-%d %H:%M}"
+        when = self.submitted_at or self.started_at
+        return f"{self.quiz} @ {when:%Y-%m-%d %H:%M}" if when else str(self.quiz)

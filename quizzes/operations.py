@@ -30,7 +30,7 @@ import random
 
 from bson import ObjectId
 from django.db import connection
-from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -511,31 +511,35 @@ def duplicate_question(quiz, question, expected_version=None, author=None):
 def record_attempt(release, responses, user=None, client_info=None):
     """Grade `responses` ({question id: response}) and store them as an Attempt of `release`.
 
+    The one-shot submission (quizzes.attempts has the started lifecycle).
     Graded against the release's answer key (quizzes.scoring), never against
     the bank's current questions, a random slot's draw being the questions of
-    its pool the learner answered (see quizzes.releases.drawn); counts the
-    attempt in Quiz.attempt_count with an F() update, so concurrent attempts
-    lose no count. Attempts leave the quiz's version alone: its content did
-    not change. The returned Attempt carries the full AttemptGrade as `grade`
+    its pool the learner answered (see quizzes.releases.drawn). Graded first,
+    then stored with one insert: nothing shared by the quiz's attempts is
+    written (counts come from the attempts: quizzes.attempts.attempt_counts).
+    The returned Attempt carries the full AttemptGrade as `grade`
     (per-question feedback lists and general feedback, which the Attempt does
     not store).
     """
     grade = grade_attempt(
         releases.graded_questions(release, responses), responses, release.options.pass_mark
     )
+    now = timezone.now()
     attempt = Attempt.objects.create(
         quiz_id=release.quiz_id,
         release=release,
         quiz_version=release.quiz_version,
         user=user,
+        state=Attempt.State.SUBMITTED,
+        started_at=now,
         answers=responses,
         score=grade.score,
         max_score=grade.max_score,
         percent=grade.percent,
         passed=grade.passed,
         results=[QuestionResult(**row) for row in grade.result_rows()],
+        submitted_at=now,
         client_info=client_info or {},
     )
-    Quiz.objects.filter(pk=release.quiz_id).update(attempt_count=F("attempt_count") + 1)
     attempt.grade = grade
     return attempt

@@ -7,7 +7,8 @@ unless the input had invalid fields). A 412 also carries `current_version`.
 A change the current state refuses (a category that is not empty, a cycle in
 the category tree, a question already in the quiz, a full quiz) is a 409;
 so are a change to an archived quiz (`archived`: restore it first) and
-publishing a quiz with no question (`empty_quiz`).
+publishing a quiz with no question (`empty_quiz`), and a save to an attempt
+already submitted (`submitted`) or past its deadline (`time_up`).
 
 Field paths are those of quizzes.validation ("options.pass_mark",
 "answers[2].fraction"); errors that concern no single field are under
@@ -29,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from quizzes.attempts import AttemptSubmitted, TimeUp
 from quizzes.bank import CategoryError
 from quizzes.operations import (
     EmptyQuiz,
@@ -125,6 +127,16 @@ class NothingToPublish(Conflict):
     default_code = "empty_quiz"
 
 
+class AttemptSubmittedConflict(Conflict):
+    default_detail = gettext_lazy("The attempt has been submitted.")
+    default_code = "submitted"
+
+
+class TimeUpConflict(Conflict):
+    default_detail = gettext_lazy("The time is up.")
+    default_code = "time_up"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The request body is too large.")
@@ -143,6 +155,10 @@ def as_api_exception(exc):
         return Archived(ARCHIVED_DETAIL)
     if isinstance(exc, EmptyQuiz):
         return NothingToPublish(str(exc))
+    if isinstance(exc, TimeUp):
+        return TimeUpConflict(str(exc))
+    if isinstance(exc, AttemptSubmitted):
+        return AttemptSubmittedConflict(str(exc))
     if isinstance(exc, CategoryError | SlotError | ReleaseTooLarge):
         return Conflict(str(exc))
     if isinstance(exc, RequestDataTooBig):

@@ -17,7 +17,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from openquizz.limits import SignInLimiter, SignInLocked
-from quizzes import operations, releases, scoring
+from quizzes import attempts, operations, releases, scoring
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
@@ -182,7 +182,9 @@ class QuizSerializer(ContentSerializer):
         read_only=True, help_text=_("Bumped by every change; the ETag of the quiz.")
     )
     question_count = serializers.IntegerField(read_only=True)
-    attempt_count = serializers.IntegerField(read_only=True)
+    attempt_count = serializers.IntegerField(
+        read_only=True, help_text=_("Submitted attempts, counted from the attempts.")
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -550,6 +552,78 @@ class AttemptResultSerializer(serializers.Serializer):
             for question_id, _response, grade in attempt.grade.results
         ]
         return FeedbackSerializer(rows, many=True).data
+
+
+class AttemptStartSerializer(CommandSerializer):
+    """Start an attempt (a body without `responses`)."""
+
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=attempts.NAME_MAX,
+        help_text=_(
+            "The learner's display name: required without signing in, optional for a user."
+        ),
+    )
+
+
+class AttemptSaveSerializer(AttemptSubmissionSerializer):
+    """`responses`: {question id: response}, merged into those saved (null: unanswered).
+
+    context["questions"] are the attempt's own questions."""
+
+
+class AttemptStateSerializer(serializers.Serializer):
+    """An attempt of the player lifecycle: its questions, what is saved, its state."""
+
+    id = serializers.SerializerMethodField(
+        help_text=_(
+            "The id in attempts/{id}/: the quiz's id followed by the attempt's own (48 hex digits)."
+        )
+    )
+    quiz = serializers.CharField(source="quiz_id")
+    release = serializers.CharField(
+        source="release_id", help_text=_("The release it was started on, and is graded against.")
+    )
+    quiz_version = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=attempts.State.choices)
+    learner_name = serializers.CharField(allow_blank=True)
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_("Start + the quiz's time limit; null without one. Enforced by the server."),
+    )
+    saved_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    token = serializers.SerializerMethodField(
+        help_text=_(
+            "Anonymous attempts, in the start's answer only: the secret to send as "
+            "X-Attempt-Token with every later request about this attempt."
+        )
+    )
+    questions = serializers.SerializerMethodField(
+        help_text=_("In the attempt's order, the same at every request.")
+    )
+    responses = serializers.JSONField(source="answers", help_text=_("The saved responses."))
+    result = serializers.SerializerMethodField(help_text=_("Once submitted; else null."))
+
+    def get_id(self, attempt) -> str:
+        return attempts.public_id(attempt)
+
+    def get_token(self, attempt) -> str | None:
+        return getattr(attempt, "token", None)
+
+    @extend_schema_field(LearnerQuestionSerializer(many=True))
+    def get_questions(self, attempt):
+        return LearnerQuestionSerializer(attempts.learner_questions(attempt), many=True).data
+
+    @extend_schema_field(AttemptResultSerializer(allow_null=True))
+    def get_result(self, attempt):
+        if attempt.state != attempts.State.SUBMITTED:
+            return None
+        if not hasattr(attempt, "grade"):
+            attempt.grade = attempts.grade(attempt)
+        return AttemptResultSerializer(attempt).data
 
 
 # -- authentication and errors ---------------------------------------------------------

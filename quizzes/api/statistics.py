@@ -1,8 +1,9 @@
 """What the attempts at a quiz say: counts, means, and how often each question was right.
 
-MongoDB does the counting (two aggregations over the attempts of one quiz,
-on the (quiz, -submitted_at) index), so the cost does not depend on loading
-attempts; `attempt_statistics` shapes the result and is pure.
+MongoDB does the counting (two aggregations over the submitted attempts of
+one quiz, on the (quiz, state) index), so the cost does not depend on loading
+attempts; `attempt_statistics` shapes the result and is pure. Attempts in
+progress have no grade yet and count nowhere.
 """
 
 from django.db import connection
@@ -23,7 +24,7 @@ def read_attempt_statistics(quiz):
     """Statistics over every attempt at `quiz`, per question for its current questions."""
     attempts = connection.get_collection(Attempt._meta.db_table)
     session = connection.session
-    match = {"$match": {"quiz_id": quiz.pk}}
+    match = {"$match": {"quiz_id": quiz.pk, "state": Attempt.State.SUBMITTED}}
     totals = next(
         attempts.aggregate(
             [

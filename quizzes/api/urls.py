@@ -7,6 +7,7 @@ view runs. Further endpoints are appended to `urlpatterns`.
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from quizzes.api.attempts import AttemptViewSet
 from quizzes.api.bank import BankQuestionViewSet, CategoryViewSet
 from quizzes.api.delivery import PublishedQuizViewSet
 from quizzes.api.slots import SlotViewSet
@@ -22,6 +23,7 @@ router.register(
 )
 router.register(rf"quizzes/(?P<quiz_id>{OBJECT_ID})/slots", SlotViewSet, basename="slot")
 router.register("published", PublishedQuizViewSet, basename="published")
+router.register("attempts", AttemptViewSet, basename="attempt")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("questions", BankQuestionViewSet, basename="bank-question")
 

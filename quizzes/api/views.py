@@ -38,6 +38,7 @@ from quizzes.api.serializers import (
 from quizzes.api.statistics import read_attempt_statistics
 from quizzes.api.throttles import TokenThrottle
 from quizzes.api.versions import etag, expected_version
+from quizzes.attempts import with_attempt_counts
 from quizzes.models import Question, QuizStatus
 
 
@@ -162,6 +163,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         return manageable_quizzes(self.request.user)
 
     def quiz_response(self, quiz, status_code=status.HTTP_200_OK, location=None):
+        with_attempt_counts([quiz])
         return with_etag(Response(QuizDetailSerializer(quiz).data, status_code), quiz, location)
 
     def created_response(self, quiz):
@@ -181,7 +183,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         if value := filters.validated_data.get("search"):
             # The backend escapes the term into a case-insensitive $regex.
             quizzes = quizzes.filter(title__icontains=value)
-        page = self.paginate_queryset(quizzes)
+        page = with_attempt_counts(self.paginate_queryset(quizzes))
         return self.get_paginated_response(QuizSerializer(page, many=True).data)
 
     def create(self, request):

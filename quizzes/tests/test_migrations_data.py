@@ -171,3 +171,65 @@ def test_quizzes_published_before_releases_get_their_first_release():
     # Run again (an interrupted migration is run again): nothing is released twice.
     migration_function("0006_release_published_quizzes", "release_published_quizzes")(None, None)
     assert Release.objects.count() == 1
+
+
+BEFORE_LIFECYCLE = ("quizzes", "0006_release_published_quizzes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attempts_made_before_the_lifecycle_are_submitted_and_counted():
+    from datetime import UTC, datetime
+
+    from quizzes import operations, releases
+    from quizzes.attempts import attempt_counts
+    from quizzes.models import Attempt
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
+    migrate(BEFORE_LIFECYCLE)
+    submitted = datetime(2026, 1, 5, 10, 30, tzinfo=UTC)
+    try:
+        owner = get_user_model().objects.create(username="before-lifecycle")
+        question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
+        quiz = operations.create_quiz(owner, {"title": "Counted"}, [question])
+        release = operations.publish_quiz(quiz)
+        # The quiz and two attempts as 0006 stored them: a counter on the quiz, and
+        # attempts with no state, start, deadline or seed.
+        connection.get_collection(Quiz._meta.db_table).update_one(
+            {"_id": quiz.pk}, {"$set": {"attempt_count": 2}}
+        )
+        old_attempt = {
+            "quiz_id": quiz.pk, "release_id": release.pk, "quiz_version": 1, "user_id": None,
+            "answers": {}, "score": 2.0, "max_score": 2.0, "percent": 100.0, "passed": True,
+            "results": [], "submitted_at": submitted, "client_info": {},
+        }  # fmt: skip
+        attempts = connection.get_collection(Attempt._meta.db_table)
+        attempts.insert_many([dict(old_attempt), dict(old_attempt)])
+    finally:
+        migrate(latest)
+    stored = list(Attempt.objects.filter(quiz_id=quiz.pk))
+    assert [(a.state, a.started_at, a.submitted_at) for a in stored] == [
+        ("submitted", submitted, submitted)
+    ] * 2
+    assert {(a.deadline, a.seed, a.token_hash, a.learner_name) for a in stored} == {
+        (None, None, "", "")
+    }
+    assert attempt_counts([quiz.pk]) == {quiz.pk: 2}
+    assert "attempt_count" not in connection.get_collection(Quiz._meta.db_table).find_one(
+        {"_id": quiz.pk}
+    )
+    # New attempts count beside them.
+    assert operations.record_attempt(releases.live_release(quiz), {}).state == "submitted"
+    assert attempt_counts([quiz.pk]) == {quiz.pk: 3}
+
+    # Run again (an interrupted migration is run again): nothing changes.
+    from importlib import import_module
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    before = list(attempts.find({"quiz_id": quiz.pk}))
+    migration = import_module("quizzes.migrations.0007_attempt_lifecycle")
+    migration.existing_attempts_were_submitted(None, editor)
+    assert list(attempts.find({"quiz_id": quiz.pk})) == before

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import operations
+from quizzes.attempts import with_attempt_counts
 from quizzes.forms import QuizEditForm, QuizForm, StatusForm
 from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
@@ -82,7 +83,8 @@ def confirm_quiz_delete(request, quiz_id):
     """GET: the page asking to confirm. Its form posts back here, and delete_quiz deletes."""
     if request.method == "POST":
         return delete_quiz(request, quiz_id)
-    return render(request, "quizzes/quiz_delete.html", {"quiz": get_quiz(request.user, quiz_id)})
+    (quiz,) = with_attempt_counts([get_quiz(request.user, quiz_id)])
+    return render(request, "quizzes/quiz_delete.html", {"quiz": quiz})
 
 
 @quiz_action()

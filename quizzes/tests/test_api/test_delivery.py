@@ -3,6 +3,7 @@
 import pytest
 
 from quizzes import operations
+from quizzes.attempts import attempt_counts
 from quizzes.models import Attempt, Quiz
 from quizzes.tests.fixtures.plugin import question_named, token_client, version_snapshot
 from quizzes.tests.test_api.conftest import (
@@ -106,7 +107,8 @@ def test_right_answers_score_full_marks_and_get_feedback(anonymous, published):
     assert attempt.user is None
     assert attempt.answers == responses
     assert [str(result.question) for result in attempt.results] == list(ids.values())
-    assert Quiz.objects.get(pk=published.pk).attempt_count == 1
+    assert attempt_counts([published.pk]) == {published.pk: 1}
+    assert (attempt.state, attempt.started_at) == ("submitted", attempt.submitted_at)
     assert Quiz.objects.get(pk=published.pk).version == published.version
 
 

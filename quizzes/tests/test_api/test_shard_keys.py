@@ -177,3 +177,25 @@ def test_the_check_itself_tells_targeted_from_scattered():
         "quizzes_release",
         "quizzes_questionversion",
     ]
+
+
+def test_the_attempt_lifecycle_stays_targeted(anonymous, api, published):
+    """Attempts by id name their quiz too (their API id carries it)."""
+    essay = question_ids(published)["essay"]
+    recorder = CommandRecorder()
+    with backend_client_with(recorder):
+        for client, name in ((anonymous, {"name": "Ada"}), (api, {})):
+            started = client.post(
+                f"/api/v1/published/{published.pk}/attempts/", name, format="json"
+            )
+            assert started.status_code == 201
+            body = started.json()
+            url = f"/api/v1/attempts/{body['id']}/"
+            auth = {"HTTP_X_ATTEMPT_TOKEN": body["token"]} if body["token"] else {}
+            assert client.get(url, **auth).status_code == 200
+            saved = client.patch(url, {"responses": {essay: "Sun"}}, format="json", **auth)
+            assert saved.status_code == 200
+            assert client.post(f"{url}submit/", **auth).status_code == 200
+        assert api.get(quiz_url(published, "attempts/")).status_code == 200
+    assert untargeted(recorder) == []
+    assert recorder.named("update")  # the test saw the saves and submits it checks
