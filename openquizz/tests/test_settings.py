@@ -72,3 +72,15 @@ def test_driver_timeouts_and_request_budget_from_environment():
         "('serverSelectionTimeoutMS', 15000)] None"
     )
     assert settings.MONGO_SESSIONS["REQUEST_TIMEOUT"] == 10.0
+
+
+@pytest.mark.parametrize("url_name", ["api:quiz-import", "quiz_import", "quiz_import_confirm"])
+def test_imports_run_without_a_request_budget(url_name):
+    """They store a large file in batches within one request (README "Failover")."""
+    from django.urls import resolve, reverse
+
+    from sessions_mw.decorators import TIMEOUT_ATTRIBUTE, view_mark
+
+    view = resolve(reverse(url_name)).func
+    assert view_mark(view, "POST", TIMEOUT_ATTRIBUTE, "budget") is None
+    assert view_mark(resolve("/api/v1/quizzes/").func, "POST", TIMEOUT_ATTRIBUTE, "x") == "x"
