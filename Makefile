@@ -51,9 +51,12 @@ test: $(VENV)/.installed-dev messages browser
 stop: | $(PY)
 	@if [ -f $(VENV)/.installed-run ]; then $(PY) manage.py mongod stop; else echo "Nothing to stop."; fi
 
-# Import speed and memory: a 10,000-question GIFT file into a throwaway MongoDB.
+# Import speed and memory: a 10,000-question GIFT file into a throwaway MongoDB;
+# then hot quizzes: 8 learners submitting to one quiz vs spread over 40 (its own
+# key of bench/results.json, written after the import's, which rewrites the file).
 bench: $(VENV)/.installed-dev
 	$(PY) bench/import_bench.py
+	$(PY) bench/attempts_bench.py
 
 # Failover under load: a 3-member replica set, gunicorn, writers and four faults
 # (README "Failover"); about 6 minutes, not part of `make test`.
