@@ -330,5 +330,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Every text and feedback format field shares one enum component.
-    "ENUM_NAME_OVERRIDES": {"TextFormatEnum": "quizzes.fields.TextFormat.values"},
+    "ENUM_NAME_OVERRIDES": {
+        "TextFormatEnum": "quizzes.fields.TextFormat.values",
+        "AttemptStateEnum": "quizzes.attempts.STATES",
+    },
 }

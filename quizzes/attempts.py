@@ -34,6 +34,7 @@ from quizzes.models import Attempt, QuestionResult, Release
 from quizzes.scoring import grade_attempt
 
 State = Attempt.State
+STATES = State.choices  # named AttemptStateEnum in the API schema (settings.SPECTACULAR_SETTINGS)
 SEED_BOUND = 2**53  # an exact integer in JSON and BSON alike
 NAME_MAX = Attempt._meta.get_field("learner_name").max_length
 # A submit regrades when a save slipped in between its read and its write; that

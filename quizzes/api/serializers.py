@@ -329,11 +329,15 @@ class AttemptSerializer(serializers.Serializer):
     )
     quiz_version = serializers.IntegerField()
     user = serializers.CharField(source="user.username", allow_null=True, default=None)
+    learner_name = serializers.CharField(allow_blank=True)
+    state = serializers.ChoiceField(choices=attempts.State.choices)
+    started_at = serializers.DateTimeField(allow_null=True)
+    deadline = serializers.DateTimeField(allow_null=True)
     score = serializers.FloatField()
     max_score = serializers.FloatField()
     percent = serializers.FloatField()
     passed = serializers.BooleanField()
-    submitted_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
     results = QuestionResultSerializer(many=True)
 
 

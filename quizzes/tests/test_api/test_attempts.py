@@ -381,3 +381,20 @@ def test_the_delete_page_says_how_many_attempts_go(owner_client, published):
     operations.record_attempt(releases.live_release(published), {})
     page = owner_client.get(f"/quizzes/{published.pk}/delete/")
     assert "2 attempts" in page.content.decode()
+
+
+def test_the_teachers_report_shows_attempts_in_progress_but_counts_only_submitted(
+    api, anonymous, published
+):
+    operations.record_attempt(releases.live_release(published), {})
+    body = start(anonymous, published, name="Ada")
+    report = api.get(f"/api/v1/quizzes/{published.pk}/attempts/").json()
+    assert report["statistics"]["count"] == 1
+    rows = {row["id"]: row for row in report["results"]}
+    open_row = rows[body["id"][24:]]
+    assert (open_row["state"], open_row["learner_name"], open_row["submitted_at"]) == (
+        "in_progress",
+        "Ada",
+        None,
+    )
+    assert {row["state"] for row in report["results"]} == {"in_progress", "submitted"}
