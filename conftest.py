@@ -14,6 +14,7 @@ quizzes/tests/fixtures/plugin.py, registered here as a plugin.
 """
 
 import os
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -63,8 +64,12 @@ def acknowledge_majority_writes_unjournaled(uri):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(mongodb_uri):
-    """Point Django at the test server before pytest-django creates the test database."""
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, mongodb_uri):
+    """Point Django at the test server before pytest-django creates the test database.
+
+    Under pytest-xdist each worker's database is named after the worker
+    (pytest-django's suffix), even when MONGODB_URI gives them one server.
+    """
     settings.DATABASES["default"]["HOST"] = mongodb_uri
 
 
@@ -117,3 +122,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Give every test a node id of its own: pytest-xdist sends tests to its workers by id.
+
+    Under pytest 9, the tests schemathesis makes (one per API operation) all get
+    their function's id, and xdist would run only the first of them: each gets
+    its operation's label as its parameter, as its name already says.
+    Any other test sharing an id stops the run rather than going unrun.
+    """
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if counts[item.nodeid] > 1 and label and hasattr(item, "_id"):
+            item._id = item.parent.id.child(item.originalname).with_params(label)
+    shared = sorted(
+        nodeid for nodeid, count in Counter(i.nodeid for i in items).items() if count > 1
+    )
+    if shared:
+        raise pytest.UsageError(f"tests sharing a node id (xdist would run one): {shared}")

@@ -8,6 +8,7 @@ pytest-django's `live_server` serves the app from a thread of this process,
 on the test database (it implies `transactional_db`).
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -30,9 +31,9 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
 TIMEOUT_MS = 20_000
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def playwright():
-    """Playwright's sync API, for the module's tests.
+    """Playwright's sync API, for the end-to-end tests (started once for them all).
 
     It keeps an event loop in the main thread, so Django takes the test's own
     ORM calls for calls from async code and refuses them. They are plain
@@ -48,6 +49,7 @@ def playwright():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as instance:
+            connect_afresh()
             yield instance
     finally:
         if saved is None:
@@ -56,9 +58,31 @@ def playwright():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-@pytest.fixture(scope="module")
+def connect_afresh():
+    """Make the main thread's database connections, as seen under Playwright, connect again.
+
+    While Playwright's event loop runs, Django hands the main thread other
+    connection objects than outside it (it keeps them per async context), and
+    the same ones from one Playwright session to the next. Tests run between
+    two sessions (under pytest-xdist, any other module) may have closed the
+    MongoClient those still hold (sessions_mw's tests rebuild the backend's
+    client): they connect again, to the client the backend shares now.
+    """
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.connection = None
+        with contextlib.suppress(AttributeError):
+            del connection.database  # the backend's cached Database of that client
+
+
+@pytest.fixture(scope="package")
 def browser(playwright):
-    """Debian's headless Chromium, launched once for the module's tests."""
+    """Debian's headless Chromium, launched once for the end-to-end tests.
+
+    Each test still gets a browser context of its own (`page`): its own
+    cookies, storage and cache, as in a browser launched for it alone.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"No Chromium at {CHROMIUM}: install Debian's chromium and chromium-driver "
