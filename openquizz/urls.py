@@ -33,5 +33,6 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("q/", include("quizzes.player_urls")),
     path("", include("quizzes.urls")),
 ]
