@@ -28,8 +28,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes import releases
+from quizzes.fields import QuizAccess
 from quizzes.models import Attempt, QuestionResult, Release
 from quizzes.scoring import grade_attempt
 
@@ -59,6 +61,37 @@ class TimeUp(AttemptClosed):
                 "responses saved by then. Read it for the result."
             )
         )
+
+
+class CannotStart(Exception):
+    """Starting an attempt refused by the quiz's options (`check_can_start`); `code`
+    names the rule, stable for API clients (the problem type's last part)."""
+
+    code = "cannot_start"
+    message = ""
+
+    def __init__(self):
+        super().__init__(str(self.message))
+
+
+class NotOpenYet(CannotStart):
+    code = "not_open_yet"
+    message = gettext_lazy("This quiz is not open yet.")
+
+
+class Closed(CannotStart):
+    code = "closed"
+    message = gettext_lazy("This quiz is closed: it no longer takes attempts.")
+
+
+class SignInRequired(CannotStart):
+    code = "sign_in_required"
+    message = gettext_lazy("Sign in to take this quiz.")
+
+
+class NoAttemptsLeft(CannotStart):
+    code = "no_attempts_left"
+    message = gettext_lazy("You have used all the attempts allowed at this quiz.")
 
 
 # -- counts -------------------------------------------------------------------------
@@ -153,13 +186,55 @@ def grade(attempt):
     return grade_attempt(list(keys.items()), attempt.answers, attempt.release.options.pass_mark)
 
 
+# -- who may start -----------------------------------------------------------------------------
+def user_attempt_count(release, user):
+    """How many attempts `user` made at the quiz of `release`, on any of its releases
+    (one count on the (quiz, user) index)."""
+    return Attempt.objects.filter(quiz_id=release.quiz_id, user=user).count()
+
+
+def attempts_left(release, previous_attempts):
+    """How many more attempts the quiz allows after `previous_attempts`: an int (0 when
+    none), or None when it allows any number."""
+    allowed = release.options.attempts_allowed
+    return None if allowed is None else max(0, allowed - previous_attempts)
+
+
+def check_can_start(release, user=None, previous_attempts=0, now=None):
+    """Raise a CannotStart unless `user` (None: an anonymous learner) may start an
+    attempt at `release` at `now` (default: now), checking the release's options in
+    this order: its opening and closing dates, who may take it, attempts allowed.
+
+    A signed-in user's previous attempts are counted from the attempts (all made
+    at the quiz, on any release); an anonymous learner's cannot be known here:
+    the caller passes how many this learner made (the player keeps them in a
+    signed cookie; the API cannot know, so it does not limit them).
+    """
+    options = release.options
+    now = now or timezone.now()
+    if options.opens_at is not None and now < options.opens_at:
+        raise NotOpenYet()
+    if options.closes_at is not None and now >= options.closes_at:
+        raise Closed()
+    if options.access == QuizAccess.SIGNED_IN and user is None:
+        raise SignInRequired()
+    if options.attempts_allowed is None:
+        return
+    if user is not None:
+        previous_attempts = user_attempt_count(release, user)
+    if not attempts_left(release, previous_attempts):
+        raise NoAttemptsLeft()
+
+
 # -- the lifecycle ---------------------------------------------------------------------------
-def start_attempt(release, user=None, name="", client_info=None):
-    """Start an attempt at `release` for `user`, or for an anonymous learner called `name`.
+def start_attempt(release, user=None, name="", client_info=None, previous_attempts=0):
+    """Start an attempt at `release` for `user`, or for an anonymous learner called `name`
+    who made `previous_attempts` already (see `check_can_start`, which may refuse it).
 
     Returns the Attempt; an anonymous one carries its secret `token`, shown
     once (only its digest is stored).
     """
+    check_can_start(release, user, previous_attempts)
     name = (name or "").strip()
     if user is None and not name:
         raise ValidationError({"name": _("Give your name to start without signing in.")})

@@ -13,6 +13,7 @@ field errors: messages a teacher understands, translated.
 This module imports nothing else from the project: everything builds on it.
 """
 
+import datetime
 import functools
 import math
 import re
@@ -23,6 +24,8 @@ from numbers import Real
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_mongodb_backend.fields import ArrayField
 
@@ -41,6 +44,7 @@ MESSAGES = {
     "above": _("Give between %(min)s (excluded) and %(max)s."),
     "at_least": _("Enter a number of at least %(min)s."),
     "boolean": _("Choose yes or no."),
+    "datetime": _("Enter a date and time, such as 2026-09-01T08:30 (ISO 8601)."),
     "choice": _("Choose one of: %(choices)s."),
     "object": _("Expected a set of named fields."),
     "list": _("Expected a list."),
@@ -61,6 +65,13 @@ class TextFormat(models.TextChoices):
     HTML = "html", _("HTML")
     PLAIN = "plain", _("Plain text")
     MOODLE = "moodle", _("Moodle auto-format")
+
+
+class QuizAccess(models.TextChoices):
+    """Who may take a published quiz."""
+
+    LINK = "link", _("Anyone with the link, giving a display name")
+    SIGNED_IN = "signed_in", _("Signed-in users only")
 
 
 class AnswerNumbering(models.TextChoices):
@@ -247,6 +258,27 @@ def parse_choice(value, choices):
     return value.strip()
 
 
+def parse_datetime_value(value, allow_none=False):
+    """An aware datetime, to the millisecond (what MongoDB stores), from a datetime or an
+    ISO 8601 string ("2026-09-01T08:30", "2026-09-01T08:30:00+02:00"). A time without
+    an offset is in the current time zone (the teacher's, in a form)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str) and len(value) <= NUMBER_TEXT_MAX:
+        try:
+            value = parse_datetime(value.strip())
+        except ValueError:  # well formed but impossible: February 30th
+            value = None
+    if not isinstance(value, datetime.datetime):
+        raise FieldError("datetime")
+    if timezone.is_naive(value):
+        try:
+            value = timezone.make_aware(value)
+        except (OverflowError, ValueError):
+            raise FieldError("datetime") from None
+    return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+
+
 @functools.cache
 def choice_values(choices):
     """The values of a TextChoices class, computed once (Django's `values` makes a new
@@ -267,9 +299,10 @@ def format_number(number):
 class Field:
     """One value of a quiz, an answer or a question, and every rule about it.
 
-    `kind` is "text", "number", "integer", "bool" or "choice". Numbers lie in
-    `minimum`..`maximum`; with `exclusive_minimum` the minimum itself is
-    refused. `nullable` numbers may be None ("not given"). `required` texts
+    `kind` is "text", "number", "integer", "bool", "choice" or "datetime" (an
+    aware datetime; ISO 8601 in JSON). Numbers lie in `minimum`..`maximum`; with
+    `exclusive_minimum` the minimum itself is refused. `nullable` numbers and
+    datetimes may be None ("not given"). `required` texts
     may not be empty. `default` applies when a value is not given.
     """
 
@@ -331,6 +364,8 @@ class Field:
                 return parse(value)
 
             return choice
+        if self.kind == "datetime":
+            return parse
         # Only exact floats (numbers) and ints (integers) within bounds take the quick way:
         # `parse` returns them unchanged. The widest bounds leave out infinities and NaN
         # (no comparison holds), and ints a float cannot hold exactly.
@@ -365,6 +400,8 @@ class Field:
             return parse_bool(value)
         if self.kind == "choice":
             return parse_choice(value, choice_values(self.choices))
+        if self.kind == "datetime":
+            return parse_datetime_value(value, self.nullable)
         number = parse_number(value, self.nullable)
         if number is None:
             return None
@@ -394,7 +431,13 @@ class Field:
         """This field as a JSON Schema: the OpenQuizz JSON schema's (draft 2020-12), or
         with `openapi` the API schema's (OpenAPI 3.0, where `nullable` and a boolean
         `exclusiveMinimum` say what type lists and numbers say in JSON Schema)."""
-        kinds = {"text": "string", "number": "number", "integer": "integer", "bool": "boolean"}
+        kinds = {
+            "text": "string",
+            "number": "number",
+            "integer": "integer",
+            "bool": "boolean",
+            "datetime": "string",
+        }
         if self.kind == "choice":
             # OpenAPI tools name an enum by its values and type: one enum per choice set.
             schema = {"enum": list(self.choices.values), **({"type": "string"} if openapi else {})}
@@ -404,6 +447,8 @@ class Field:
             schema = {"type": kinds[self.kind]}
         if self.nullable and openapi:
             schema["nullable"] = True
+        if self.kind == "datetime":
+            schema["format"] = "date-time"
         if self.exclusive_minimum:
             minimum = (
                 {"minimum": self.minimum, "exclusiveMinimum": True}
@@ -442,6 +487,8 @@ class Field:
             return models.BooleanField(**common)
         if self.nullable:
             common.update(null=True, blank=True)
+        if self.kind == "datetime":
+            return models.DateTimeField(**common)
         if self.kind == "integer":
             if self.minimum is not None and self.minimum < 0:
                 return models.IntegerField(**common)
@@ -469,6 +516,7 @@ ANSWER_TEXT_MAX = 2_000
 ANSWERS_MAX = 100
 POINTS_MAX = 1000
 TIME_LIMIT_MAX = 24 * 60
+ATTEMPTS_MAX = 100
 IDNUMBER_MAX = 100
 HINTS_MAX = 20
 CATEGORY_NAME_MAX = 255
@@ -738,6 +786,34 @@ OPTION_FIELDS = declared(
         maximum=100,
         help_text=_("Percentage needed to pass."),
     ),
+    # When learners may start it (None: no limit); closes_at comes after opens_at
+    # (quizzes.validation.clean_options).
+    Field("opens_at", "datetime", _("opens at"), nullable=True),
+    Field("closes_at", "datetime", _("closes at"), nullable=True),
+    Field(
+        "access",
+        "choice",
+        _("who may take it"),
+        default=QuizAccess.LINK,
+        choices=QuizAccess,
+        help_text=_(
+            "link: anyone with the share link, giving a display name; "
+            "signed_in: signed-in users only."
+        ),
+    ),
+    Field(
+        "attempts_allowed",
+        "integer",
+        _("attempts allowed per learner"),
+        nullable=True,
+        minimum=1,
+        maximum=ATTEMPTS_MAX,
+        help_text=_("None: unlimited."),
+    ),
+    Field("one_per_page", "bool", _("one question per page"), default=False),
+    Field("show_score", "bool", _("learners see their score"), default=True),
+    Field("show_feedback", "bool", _("learners see the feedback"), default=True),
+    Field("show_correct_answers", "bool", _("learners see the correct answers"), default=False),
 )
 
 

@@ -48,10 +48,20 @@ QuestionType = models.TextChoices(
 
 
 class QuizOptions(EmbeddedModel):
+    """A quiz's options (quizzes.fields.OPTION_FIELDS); every release freezes a copy."""
+
     shuffle_questions = OPTION_FIELDS["shuffle_questions"].model_field()
     shuffle_answers = OPTION_FIELDS["shuffle_answers"].model_field()
     time_limit_minutes = OPTION_FIELDS["time_limit_minutes"].model_field()
     pass_mark = OPTION_FIELDS["pass_mark"].model_field()
+    opens_at = OPTION_FIELDS["opens_at"].model_field()
+    closes_at = OPTION_FIELDS["closes_at"].model_field()
+    access = OPTION_FIELDS["access"].model_field()
+    attempts_allowed = OPTION_FIELDS["attempts_allowed"].model_field()
+    one_per_page = OPTION_FIELDS["one_per_page"].model_field()
+    show_score = OPTION_FIELDS["show_score"].model_field()
+    show_feedback = OPTION_FIELDS["show_feedback"].model_field()
+    show_correct_answers = OPTION_FIELDS["show_correct_answers"].model_field()
 
 
 class Slot(EmbeddedModel):
@@ -88,6 +98,9 @@ class Quiz(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
     question_count = models.PositiveIntegerField(default=0)
+    # Its share link's code (quizzes.sharing), given at its first publication and kept
+    # for ever after; unique among the codes given (the index leaves out the nulls).
+    share_code = models.CharField(max_length=8, null=True, blank=True, unique=True)
     # No attempt count here: every attempt would write this one document of the
     # quiz (quizzes.attempts.attempt_counts counts the attempts instead).
 
@@ -310,6 +323,10 @@ class Release(models.Model):
     versions = models.JSONField(default=dict)
     learner = models.JSONField(default=dict)
     key = models.JSONField(default=dict)
+    # The quiz's share code, copied at publishing: a learner's code finds the live
+    # release with one find on (share_code, live) (quizzes.releases.live_release_by_code).
+    # Null on releases no longer live when share codes came (quizzes 0008).
+    share_code = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("release")
@@ -318,6 +335,7 @@ class Release(models.Model):
         indexes = [
             models.Index(fields=["quiz", "live"], name="release_quiz_live"),
             models.Index(fields=["live", "-published_at"], name="release_live_published"),
+            models.Index(fields=["share_code", "live"], name="release_share_code_live"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["quiz", "number"], name="release_number_unique")
@@ -382,6 +400,8 @@ class Attempt(models.Model):
             models.Index(fields=["quiz", "-submitted_at"], name="attempt_quiz_submitted"),
             # Counts of submitted attempts per quiz, answered from the index alone.
             models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+            # A signed-in learner's attempts at a quiz, counted against its attempts allowed.
+            models.Index(fields=["quiz", "user"], name="attempt_quiz_user"),
         ]
 
     def __str__(self):

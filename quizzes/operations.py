@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quizzes import bank, fields, releases
+from quizzes import bank, fields, releases, sharing
 from quizzes.bank import VersionConflict, question_data, save_slots
 from quizzes.models import (
     Attempt,
@@ -260,6 +260,8 @@ def saved_new(quiz, author):
     nothing to publish, as an imported empty quiz, is stored as a draft)."""
     if quiz.status == QuizStatus.PUBLISHED and not quiz.slots:
         quiz.status = QuizStatus.DRAFT
+    if quiz.status == QuizStatus.PUBLISHED:
+        quiz.share_code = sharing.new_share_code()
     quiz.save()
     if quiz.status == QuizStatus.PUBLISHED:
         releases.store(quiz, release_fields(quiz), author)
@@ -314,11 +316,14 @@ def publish_quiz(quiz, expected_version=None, author=None):
 
     Refused with EmptyQuiz when learners would get no question, QuizArchived
     for an archived quiz; VersionConflict as any change. Bumps the quiz's
-    version: the release records the version it was made from.
+    version: the release records the version it was made from. The first
+    publication gives the quiz its share code (quizzes.sharing), kept ever after.
     """
     check_editable(quiz)
     fields = release_fields(quiz)
-    bump_version(quiz, expected_version, status=QuizStatus.PUBLISHED)
+    code = quiz.share_code or sharing.new_share_code()
+    bump_version(quiz, expected_version, status=QuizStatus.PUBLISHED, share_code=code)
+    quiz.share_code = code
     return releases.store(quiz, fields, author)
 
 

@@ -117,8 +117,8 @@ def release_fields(quiz, fixed, pools):
 
 
 def store(quiz, fields, author=None):
-    """Make a release of `quiz` (at its current version) with `fields`
-    (`release_fields`) the live one, in place of the live one; returns it."""
+    """Make a release of `quiz` (at its current version and with its share code) with
+    `fields` (`release_fields`) the live one, in place of the live one; returns it."""
     withdraw(quiz)
     last = Release.objects.filter(quiz=quiz).order_by("-number").values_list("number", flat=True)
     return Release.objects.create(
@@ -126,6 +126,7 @@ def store(quiz, fields, author=None):
         number=(last.first() or 0) + 1,
         quiz_version=quiz.version,
         author=author,
+        share_code=quiz.share_code,
         **fields,
     )
 
@@ -155,6 +156,12 @@ def live_releases():
 def live_release(quiz):
     """The live release of `quiz` (a Quiz or its pk), or None when it is not published."""
     return live_releases().filter(quiz=quiz).first()
+
+
+def live_release_by_code(code):
+    """The live release of the quiz whose share code is `code` (canonical: see
+    quizzes.sharing.normalize_code), or None: one find on the (share_code, live) index."""
+    return live_releases().filter(share_code=code).first()
 
 
 def drawn(release, shown=(), rng=None):

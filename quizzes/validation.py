@@ -295,7 +295,14 @@ def clean_options(value, errors):
         errors.add("options", FieldError("object").error)
         return dict(OPTIONS_DEFAULTS)
     check_keys(value, OPTION_FIELDS, errors, "options.")
-    return errors.parse_fields(with_defaults(value, OPTIONS_DEFAULTS), OPTION_FIELDS, "options.")
+    options = errors.parse_fields(with_defaults(value, OPTIONS_DEFAULTS), OPTION_FIELDS, "options.")
+    opens, closes = options.get("opens_at"), options.get("closes_at")
+    if opens is not None and closes is not None and closes <= opens:
+        errors.add(
+            "options.closes_at",
+            error(_("The quiz must close after it opens."), "closes_before_opens"),
+        )
+    return options
 
 
 def clean_quiz(data):

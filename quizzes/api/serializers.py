@@ -89,6 +89,7 @@ SERIALIZER_FIELDS = {
     "integer": serializers.IntegerField,
     "bool": serializers.BooleanField,
     "choice": serializers.ChoiceField,
+    "datetime": serializers.DateTimeField,
 }
 
 

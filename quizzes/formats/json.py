@@ -13,6 +13,7 @@ writes it anew). Errors name the line where
 the faulty quiz or question starts.
 """
 
+import datetime
 import json
 import re
 from bisect import bisect_left
@@ -142,7 +143,16 @@ def write(quizzes):
     """The quizzes as one OpenQuizz JSON document (UTF-8, indented)."""
     quizzes = [written(quiz) for quiz in quizzes]
     document = {"format_version": FORMAT_VERSION, "generator": GENERATOR, "quizzes": quizzes}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=json_value)
+    return (text + "\n").encode("utf-8")
+
+
+def json_value(value):
+    """A value of the plain data that JSON has no type for, as the schema writes it: a
+    datetime (the quiz's opening and closing dates) in ISO 8601 with its offset."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not plain data")
 
 
 def properties(declared):

@@ -455,6 +455,14 @@ def test_quiz_defaults_and_questions_key_is_ignored():
             "shuffle_answers": False,
             "time_limit_minutes": None,
             "pass_mark": 50,
+            "opens_at": None,
+            "closes_at": None,
+            "access": "link",
+            "attempts_allowed": None,
+            "one_per_page": False,
+            "show_score": True,
+            "show_feedback": True,
+            "show_correct_answers": False,
         },
     }
 

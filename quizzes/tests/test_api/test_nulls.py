@@ -96,7 +96,12 @@ def test_the_pass_mark_null_of_the_issue(api, secret_quiz):
 
 
 def test_a_nullable_quiz_option_takes_null(api, secret_quiz):
-    assert paths(OPTION_FIELDS, nullable=True) == ["time_limit_minutes"]
+    assert paths(OPTION_FIELDS, nullable=True) == [
+        "time_limit_minutes",
+        "opens_at",
+        "closes_at",
+        "attempts_allowed",
+    ]
     api.patch(quiz_url(secret_quiz), {"options": {"time_limit_minutes": 30}})
     response = api.patch(quiz_url(secret_quiz), {"options": {"time_limit_minutes": None}})
     assert response.status_code == 200, response.content

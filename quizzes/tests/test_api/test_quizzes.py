@@ -16,6 +16,7 @@ from quizzes.tests.test_api.conftest import (
     question_ids,
     quiz_url,
 )
+from quizzes.validation import OPTIONS_DEFAULTS
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +35,7 @@ def test_create_returns_the_stored_quiz_with_etag_and_location(api, teacher):
     assert body["title"] == quiz.title == "Algebra"  # normalised by quizzes.validation
     assert body["status"] == "draft"
     assert body["owner"] == "teacher"
-    assert body["options"] == {
-        "shuffle_questions": False,
-        "shuffle_answers": False,
-        "time_limit_minutes": None,
-        "pass_mark": 70,
-    }
+    assert body["options"] == {**OPTIONS_DEFAULTS, "pass_mark": 70}
     assert body["questions"] == []
     assert api.get(response["Location"]).json() == body
 
@@ -101,8 +97,8 @@ def test_patch_changes_only_what_it_names_options_merged(api, secret_quiz):
     assert body["title"] == "Everything"
     assert body["tags"] == []
     assert body["options"] == {
+        **OPTIONS_DEFAULTS,
         "shuffle_questions": True,
-        "shuffle_answers": False,
         "time_limit_minutes": 30,
         "pass_mark": 80,
     }
