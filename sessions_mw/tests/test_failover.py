@@ -58,9 +58,12 @@ def replica_set(tmp_path_factory):
 
 @pytest.fixture
 def app_on_replica_set(replica_set, clean):
-    """The app's client on the three-member set, its collections created."""
+    """The app's client on the three-member set, its collections created and emptied
+    of the previous test's writes (`clean` empties the suite's own server only)."""
     replica_set.wait_until_healthy()
     with backend_client_with(NoListener(), host=replica_set.uri):
+        for model in (Note, Audit):
+            model.objects.all().delete()
         Note.objects.create(label="setup")
         Audit.objects.create(label="setup")
         yield replica_set
