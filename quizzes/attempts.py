@@ -142,13 +142,20 @@ def may_use(attempt, user, token):
     return hmac.compare_digest(token_digest(token), attempt.token_hash)
 
 
-def find_attempt(quiz_id, attempt_id, user=None, token=None):
-    """The attempt (with its release) that `user` or `token` may use, or None."""
+def find_attempt(quiz_id, attempt_id, user=None, token=None, release=None):
+    """The attempt (with its release) that `user` or `token` may use, or None.
+
+    `release`: a release of the quiz already read (the live one, as the player
+    has it), taken as the attempt's when it is, instead of reading it again.
+    """
     attempt = Attempt.objects.filter(quiz_id=quiz_id, pk=attempt_id).first()
     if attempt is None or not may_use(attempt, user, token):
         return None
-    # By its quiz too: releases live with their quiz (shard key).
-    attempt.release = Release.objects.get(quiz_id=quiz_id, pk=attempt.release_id)
+    if release is not None and release.pk == attempt.release_id:
+        attempt.release = release
+    else:
+        # By its quiz too: releases live with their quiz (shard key).
+        attempt.release = Release.objects.get(quiz_id=quiz_id, pk=attempt.release_id)
     return attempt
 
 
