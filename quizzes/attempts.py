@@ -366,12 +366,14 @@ def submit(attempt):
             passed=result.passed,
             results=rows,
             submitted_at=submitted_at,
+            ungraded=result.ungraded,
         )
         if updated:
             attempt.state = State.SUBMITTED
             attempt.score, attempt.max_score = result.score, result.max_score
             attempt.percent, attempt.passed = result.percent, result.passed
             attempt.results, attempt.submitted_at = rows, submitted_at
+            attempt.ungraded = result.ungraded
             attempt.grade = result
             return attempt
         attempt = reload(attempt)

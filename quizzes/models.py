@@ -284,6 +284,10 @@ class QuestionResult(EmbeddedModel):
     # "correct", "partial", "incorrect", "unanswered" or "needs_grading" (essay).
     state = models.CharField(max_length=20)
     feedback = models.TextField(blank=True)
+    # A teacher's grade (quizzes.grading): their comment, their username, when.
+    comment = models.TextField(blank=True)
+    graded_by = models.CharField(max_length=150, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
 
 
 class Release(models.Model):
@@ -391,6 +395,10 @@ class Attempt(models.Model):
     results = EmbeddedModelArrayField(QuestionResult, default=list, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     client_info = models.JSONField(default=dict, blank=True)
+    # Responses waiting for the teacher (results in state needs_grading), and when the
+    # teacher last graded one: the optimistic check of quizzes.grading.
+    ungraded = models.PositiveIntegerField(default=0)
+    graded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("attempt")
@@ -400,6 +408,8 @@ class Attempt(models.Model):
             models.Index(fields=["quiz", "-submitted_at"], name="attempt_quiz_submitted"),
             # Counts of submitted attempts per quiz, answered from the index alone.
             models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+            # The attempts a teacher has to grade, across their quizzes (dashboard).
+            models.Index(fields=["quiz", "ungraded"], name="attempt_quiz_ungraded"),
             # A signed-in learner's attempts at a quiz, counted against its attempts allowed.
             models.Index(fields=["quiz", "user"], name="attempt_quiz_user"),
         ]

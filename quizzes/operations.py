@@ -544,6 +544,7 @@ def record_attempt(release, responses, user=None, client_info=None):
         passed=grade.passed,
         results=[QuestionResult(**row) for row in grade.result_rows()],
         submitted_at=now,
+        ungraded=grade.ungraded,
         client_info=client_info or {},
     )
     attempt.grade = grade

@@ -79,6 +79,11 @@ class AttemptGrade:
     passed: bool
     results: list
 
+    @property
+    def ungraded(self):
+        """How many of its responses wait for the teacher (Attempt.ungraded)."""
+        return sum(grade.state == NEEDS_GRADING for _id, _response, grade in self.results)
+
     def result_rows(self):
         """Keyword arguments for quizzes.models.QuestionResult, one dict per question."""
         return [
@@ -194,13 +199,21 @@ def grade_attempt(questions, responses, pass_mark=50):
         )
         for question_id, question in questions
     ]
-    score = round(sum(grade.points for _id, _response, grade in results), 2)
-    max_score = round(sum(grade.max_points for _id, _response, grade in results), 2)
+    graded = [(grade.points, grade.max_points) for _id, _response, grade in results]
+    return AttemptGrade(**totals(graded, pass_mark), results=results)
+
+
+def totals(graded, pass_mark):
+    """{"score", "max_score", "percent", "passed"} of an attempt whose questions were
+    graded `graded`: [(points, max points)], in any order. The score is passed
+    when its percentage reaches `pass_mark`; the one formula for automatic and
+    manual grading alike (quizzes.grading)."""
+    score = round(sum(points for points, _max in graded), 2)
+    max_score = round(sum(maximum for _points, maximum in graded), 2)
     percent = round(100 * score / max_score, 2) if max_score else 0.0
-    return AttemptGrade(
-        score=score,
-        max_score=max_score,
-        percent=percent,
-        passed=percent >= pass_mark,
-        results=results,
-    )
+    return {
+        "score": score,
+        "max_score": max_score,
+        "percent": percent,
+        "passed": percent >= pass_mark,
+    }

@@ -177,6 +177,13 @@ class QuestionType:
         """
         return 0, []
 
+    def answer_options(self, question):
+        """[(answer key, label)] of the answers learners pick from, to count how often
+        each was chosen (quizzes.statistics): the key as a response holds it (a list
+        response holds several; an object one (stem id, match) pairs). None for a
+        type whose responses are free."""
+        return None
+
     def right_answer(self, question):
         """The right answer in words, as Moodle shows it after grading ("" for none)."""
         return ""

@@ -150,6 +150,14 @@ class Matching(QuestionType):
         asked, given = self.matched(question, response)
         return sum(1 for i, answer in asked if given.get(i) == answer["match"])
 
+    def answer_options(self, question):
+        options = sorted({answer["match"] for answer in question["answers"] if answer["match"]})
+        return [
+            ((str(i), option), f"{stem['text']} → {option}")
+            for i, stem in stems(question["answers"])
+            for option in options
+        ]
+
     def right_answer(self, question):
         shown = ", ".join(
             f"{answer['text']} → {answer['match']}" for _i, answer in stems(question["answers"])

@@ -176,6 +176,9 @@ class Multichoice(QuestionType):
         _percent, chosen = self.grade(question, response)
         return sum(1 for answer in chosen if answer["fraction"] > 0)
 
+    def answer_options(self, question):
+        return [(i, answer["text"]) for i, answer in enumerate(question["answers"])]
+
     def right_answer(self, question):
         answers = question["answers"]
         if not question["single"]:

@@ -88,6 +88,9 @@ class TrueFalse(QuestionType):
         chosen = [answer for answer in question["answers"] if answer["text"] == word]
         return sum(answer["fraction"] for answer in chosen), chosen
 
+    def answer_options(self, question):
+        return [(True, gettext("True")), (False, gettext("False"))]
+
     def right_answer(self, question):
         true, _false = true_and_false(question)
         shown = gettext("True") if true["fraction"] == 100 else gettext("False")

@@ -1,0 +1,285 @@
+"""What the submitted attempts at a quiz say, as Moodle's quiz statistics report says it.
+
+Per question (by question id, across the quiz's releases): how many
+attempts had it, answered it and got it right; the facility index (mean
+mark as a % of the maximum); the standard deviation of the mark as a % of
+the maximum (sample SD); the discrimination index (100 times the correlation
+between the question's mark and the rest of the attempt's score) and the
+discriminative efficiency (100 times that covariance over the largest it could
+be, with both series sorted), as question/classes/statistics/questions/
+calculator.php computes them; for questions whose type lists its answers
+(QuestionType.answer_options: multiple choice, true/false, matching per stem)
+how often each answer was chosen. For the quiz: the number of attempts,
+mean, median, standard deviation, skewness and kurtosis of the percentages
+(mod/quiz/report/statistics/statistics/calculator.php), the pass rate, and
+the percentages' distribution in ten bins.
+
+The cost does not depend on the size of attempt documents: the attempts are
+streamed from the (quiz, state) index with a projection of their marks only
+(never their responses), and the answers chosen are counted by MongoDB (one
+aggregation). Attempts in progress have no grade yet and count nowhere.
+Unanswered counts 0, as in Moodle; a response waiting for the teacher counts
+0 until graded, and is counted in `needs_grading`.
+"""
+
+import math
+import statistics as pystats
+from collections import defaultdict
+
+from bson import ObjectId
+from django.db import connection
+
+from quizzes import operations, scoring
+from quizzes.models import Attempt, Release
+from quizzes.qtypes import registry
+
+BINS = 10  # of the score distribution: 0-10 %, 10-20 % ... 90-100 % (100 % included)
+BATCH = 500
+MARKS = {
+    "results.question": 1,
+    "results.points": 1,
+    "results.max_points": 1,
+    "results.state": 1,
+    "percent": 1,
+    "score": 1,
+    "passed": 1,
+}
+
+
+def submitted(quiz):
+    return {"quiz_id": quiz.pk, "state": Attempt.State.SUBMITTED}
+
+
+def read_statistics(quiz):
+    """The statistics of `quiz`'s submitted attempts (see the module doc), as plain data."""
+    collection = connection.get_collection(Attempt._meta.db_table)
+    cursor = collection.find(submitted(quiz), MARKS, session=connection.session).batch_size(BATCH)
+    marks = Marks()
+    for attempt in cursor:
+        marks.add(attempt)
+    questions = question_catalogue(quiz, marks.by_question)
+    chosen = count_choices(quiz, [q for q, data in questions.items() if answer_options(data)])
+    count = len(marks.percents)
+    return {
+        **quiz_statistics(marks.percents, marks.passed),
+        "mean_score": round(marks.score_sum / count, 2) if count else None,
+        "questions": [
+            {
+                "question": question_id,
+                "name": data["name"],
+                "type": data["type"],
+                **question_statistics(marks.by_question.get(question_id, [])),
+                "answers": answer_counts(
+                    data, chosen.get(question_id, {}), len(marks.by_question.get(question_id, []))
+                ),
+            }
+            for question_id, data in questions.items()
+            if registry.of(data).scored
+        ],
+    }
+
+
+class Marks:
+    """The marks of the attempts, one attempt at a time: each attempt's percentage and
+    pass, and per question id [(state, points, max points, rest of the attempt's score)]."""
+
+    def __init__(self):
+        self.percents = []
+        self.score_sum = 0.0
+        self.passed = 0
+        self.by_question = defaultdict(list)
+
+    def add(self, attempt):
+        self.percents.append(attempt.get("percent", 0.0))
+        self.score_sum += attempt.get("score", 0.0)
+        self.passed += bool(attempt.get("passed"))
+        rows = [row for row in attempt.get("results", []) if row.get("max_points")]
+        total = sum(row["points"] for row in rows)
+        for row in rows:
+            self.by_question[str(row["question"])].append(
+                (row["state"], row["points"], row["max_points"], total - row["points"])
+            )
+
+
+# -- per question ----------------------------------------------------------------------------
+def question_statistics(marks):
+    """Moodle's statistics of one question from its `marks` (see Marks.by_question):
+    counts, then facility, sd (both in % of the maximum), discrimination index and
+    discriminative efficiency; None where Moodle shows nothing (too few attempts, or
+    no variance)."""
+    count = len(marks)
+    states = [state for state, _points, _max, _rest in marks]
+    answered = sum(state != scoring.UNANSWERED for state in states)
+    correct = states.count(scoring.CORRECT)
+    waiting = states.count(scoring.NEEDS_GRADING)
+    graded = count - waiting
+    numbers = {
+        "attempts": count,
+        "answered": answered,
+        "correct": correct,
+        "needs_grading": waiting,
+        # Share (0 to 1) of graded responses that were right (the report's first figure).
+        "success_rate": round(correct / graded, 4) if graded else None,
+        "facility": None,
+        "sd": None,
+        "discrimination_index": None,
+        "discriminative_efficiency": None,
+    }
+    if not count:
+        return numbers
+    fractions = [points / maximum for _state, points, maximum, _rest in marks]
+    numbers["facility"] = percent(sum(fractions) / count)
+    if count < 2:
+        return numbers
+    numbers["sd"] = percent(math.sqrt(variance(fractions)))
+    mark = [points for _state, points, _max, _rest in marks]
+    rest = [other for _state, _points, _max, other in marks]
+    mark_variance, rest_variance = variance(mark), variance(rest)
+    covariance = co_variance(mark, rest)
+    if mark_variance * rest_variance:
+        numbers["discrimination_index"] = round(
+            100 * covariance / math.sqrt(mark_variance * rest_variance), 2
+        )
+    if largest := co_variance(sorted(mark), sorted(rest)):
+        numbers["discriminative_efficiency"] = round(100 * covariance / largest, 2)
+    return numbers
+
+
+def variance(values):
+    """The sample variance (n - 1), as Moodle's markvariance."""
+    return co_variance(values, values)
+
+
+def co_variance(xs, ys):
+    """The sample covariance (n - 1) of two series of one length (at least 2)."""
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / (len(xs) - 1)
+
+
+def percent(share):
+    return round(100 * share, 2)
+
+
+# -- the quiz ---------------------------------------------------------------------------------
+def quiz_statistics(percents, passed):
+    """Counts, moments and distribution of the attempts' `percents` (Moodle's quiz
+    statistics: sample SD; skewness and kurtosis from the k-statistics, from 3 and 4
+    attempts on), `passed` attempts among them."""
+    count = len(percents)
+    numbers = {
+        "count": count,
+        "mean_percent": None,
+        "median_percent": None,
+        "sd_percent": None,
+        "skewness": None,
+        "kurtosis": None,
+        "pass_rate": round(passed / count, 4) if count else None,
+        "histogram": histogram(percents),
+    }
+    if not count:
+        return numbers
+    mean = sum(percents) / count
+    numbers["mean_percent"] = round(mean, 2)
+    numbers["median_percent"] = round(pystats.median(percents), 2)
+    if count < 2:
+        return numbers
+    m2, m3, m4 = (sum((p - mean) ** power for p in percents) / count for power in (2, 3, 4))
+    numbers["sd_percent"] = round(math.sqrt(count * m2 / (count - 1)), 2)
+    k2 = count * m2 / (count - 1)
+    if count > 2 and k2:
+        k3 = count**2 * m3 / ((count - 1) * (count - 2))
+        numbers["skewness"] = round(k3 / k2**1.5, 4)
+    if count > 3 and k2:
+        k4 = (
+            count**2
+            * ((count + 1) * m4 - 3 * (count - 1) * m2**2)
+            / ((count - 1) * (count - 2) * (count - 3))
+        )
+        numbers["kurtosis"] = round(k4 / k2**2, 4)
+    return numbers
+
+
+def histogram(percents):
+    """[{"low", "high", "count"}] of BINS bins of percentages; 100 % counts in the last."""
+    width = 100 / BINS
+    counts = [0] * BINS
+    for value in percents:
+        counts[min(max(int(value // width), 0), BINS - 1)] += 1
+    return [
+        {"low": round(i * width), "high": round((i + 1) * width), "count": count}
+        for i, count in enumerate(counts)
+    ]
+
+
+# -- questions and their answers --------------------------------------------------------------
+def question_catalogue(quiz, attempted):
+    """{question id: answer key} of the quiz's current questions, in quiz order, then
+    of the other questions its attempts had (from the newest release holding them)."""
+    catalogue = {
+        str(question.pk): operations.question_data(question)
+        for question in operations.answerable_questions(quiz)
+    }
+    missing = set(attempted) - catalogue.keys()
+    if missing:
+        for release in Release.objects.filter(quiz=quiz).order_by("-number").only("key"):
+            for question_id in sorted(missing & release.key.keys()):
+                catalogue[question_id] = release.key[question_id]
+            missing -= release.key.keys()
+    return catalogue
+
+
+def answer_options(question):
+    return registry.of(question).answer_options(question)
+
+
+def count_choices(quiz, question_ids):
+    """{question id: {answer key: how many attempts chose it}} for `question_ids`,
+    counted by MongoDB: a list response counts each of its ids, an object (matching)
+    each of its (stem, match) pairs."""
+    if not question_ids:
+        return {}
+    wanted = [ObjectId(question_id) for question_id in question_ids]
+    rows = connection.get_collection(Attempt._meta.db_table).aggregate(
+        [
+            {"$match": submitted(quiz)},
+            {"$project": {"_id": 0, "results.question": 1, "results.response": 1}},
+            {"$unwind": "$results"},
+            {"$match": {"results.question": {"$in": wanted}}},
+            {
+                "$project": {
+                    "question": "$results.question",
+                    "response": {
+                        "$cond": [
+                            {"$eq": [{"$type": "$results.response"}, "object"]},
+                            {"$objectToArray": "$results.response"},
+                            "$results.response",
+                        ]
+                    },
+                }
+            },
+            {"$unwind": "$response"},
+            {"$group": {"_id": {"q": "$question", "r": "$response"}, "count": {"$sum": 1}}},
+        ],
+        session=connection.session,
+    )
+    counts = defaultdict(dict)
+    for row in rows:
+        response = row["_id"]["r"]
+        key = (response["k"], response["v"]) if isinstance(response, dict) else response
+        if isinstance(key, bool | int | str | tuple):
+            counts[str(row["_id"]["q"])][key] = row["count"]
+    return counts
+
+
+def answer_counts(question, chosen, attempts):
+    """[{"answer", "count", "percent"}] of each answer the question's type lists, `chosen`
+    by {answer key: count}, in % of the `attempts` that had the question; [] for a type
+    that lists none."""
+    return [
+        {
+            "answer": label,
+            "count": chosen.get(key, 0),
+            "percent": percent(chosen.get(key, 0) / attempts) if attempts else None,
+        }
+        for key, label in answer_options(question) or ()
+    ]
