@@ -6,6 +6,9 @@ published quiz is one document, read with one command. Questions go out as
 the release's learner payload: never a grade, a feedback or an accepted
 answer.
 
+`{id}` is the quiz's id or its share code (quizzes.sharing: any case), which
+finds the live release with one find all the same.
+
 `POST published/{id}/attempts/` either submits at once (a body with
 `responses`: graded against the live release's answer key, then stored with
 one insert: operations.record_attempt) or, with any other body, starts an
@@ -15,13 +18,17 @@ quiz's attempts: hot quizzes do not contend, and grading is never re-run by
 a transaction's retry.
 """
 
+import re
+
+from bson import ObjectId
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from quizzes import attempts, operations, releases
+from quizzes import attempts, operations, releases, sharing
 from quizzes.api.pagination import ReleaseCursorPagination
 from quizzes.api.schema import IF_MATCH, reads
 from quizzes.api.serializers import (
@@ -34,17 +41,19 @@ from quizzes.api.serializers import (
 )
 from quizzes.api.throttles import AttemptThrottle, DeliveryThrottle
 from quizzes.api.versions import expected_version
-from quizzes.api.views import ObjectIdLookupMixin, read_body, with_etag
+from quizzes.api.views import OBJECT_ID, read_body, with_etag
 from sessions_mw.decorators import non_transactional
 
 USER_AGENT_MAX = 300
+OBJECT_ID_RE = re.compile(OBJECT_ID)
 
 
 @extend_schema(tags=["delivery"])
 @extend_schema_view(
     list=extend_schema(summary="Published quizzes, recently published first"),
     retrieve=reads(
-        "A published quiz with its questions as learners see them", PublishedQuizDetailSerializer
+        "A published quiz (by its id or share code) with its questions as learners see them",
+        PublishedQuizDetailSerializer,
     ),
     attempts=extend_schema(
         summary="Submit answers at once, or start an attempt",
@@ -60,6 +69,13 @@ USER_AGENT_MAX = 300
             "when the quiz has a time limit. Anonymous learners give a `name` and get a "
             "`token` (send it as `X-Attempt-Token`). Then `PATCH attempts/{id}/` saves "
             "responses and `POST attempts/{id}/submit/` submits."
+            "\n\n**The quiz's options may refuse either**: 409 `not_open_yet` before "
+            "`options.opens_at`, 409 `closed` from `options.closes_at`, 403 "
+            "`sign_in_required` for an anonymous caller when `options.access` is "
+            "`signed_in`, 409 `no_attempts_left` for a signed-in learner who made "
+            "`options.attempts_allowed` attempts already (anonymous callers of the API "
+            "are not counted: nothing tells one from another; the player counts them "
+            "per browser)."
         ),
         request=PolymorphicProxySerializer(
             component_name="AttemptSubmissionOrStart",
@@ -76,15 +92,32 @@ USER_AGENT_MAX = 300
         parameters=[IF_MATCH],
     ),
 )
-class PublishedQuizViewSet(ObjectIdLookupMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class PublishedQuizViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = PublishedQuizSerializer
     pagination_class = ReleaseCursorPagination
     permission_classes = [AllowAny]
     throttle_classes = [DeliveryThrottle]
-    lookup_field = "quiz"  # a published quiz's id names its live release
+    lookup_url_kwarg = "id"
+    # The quiz's id, or its share code in any case (quizzes.sharing).
+    lookup_value_regex = f"{OBJECT_ID}|[0-9A-Za-z]{{{sharing.CODE_LENGTH}}}"
+    # Starting an attempt the quiz's options refuse (quizzes.attempts.check_can_start).
+    problem_statuses = {"attempts": (403, 409)}
 
     def get_queryset(self):
         return releases.live_releases()
+
+    def get_object(self):
+        """The live release the URL names by its quiz's id or share code: one find."""
+        key = self.kwargs["id"]
+        if OBJECT_ID_RE.fullmatch(key):
+            release = self.get_queryset().filter(quiz=ObjectId(key)).first()
+        else:
+            code = sharing.normalize_code(key)
+            release = code and releases.live_release_by_code(code)
+        if release is None:
+            raise NotFound()
+        self.check_object_permissions(self.request, release)
+        return release
 
     def retrieve(self, request, id=None):
         release = self.get_object()
@@ -98,6 +131,7 @@ class PublishedQuizViewSet(ObjectIdLookupMixin, mixins.ListModelMixin, viewsets.
         user = request.user if request.user.is_authenticated else None
         client_info = {"user_agent": request.headers.get("User-Agent", "")[:USER_AGENT_MAX]}
         if not starts(request.data):
+            attempts.check_can_start(release, user)
             body = read_body(request, AttemptSubmissionSerializer, {"questions": release.key})
             attempt = operations.record_attempt(
                 release, body["responses"], user=user, client_info=client_info

@@ -7,8 +7,10 @@ unless the input had invalid fields). A 412 also carries `current_version`.
 A change the current state refuses (a category that is not empty, a cycle in
 the category tree, a question already in the quiz, a full quiz) is a 409;
 so are a change to an archived quiz (`archived`: restore it first) and
-publishing a quiz with no question (`empty_quiz`), and a save to an attempt
-already submitted (`submitted`) or past its deadline (`time_up`).
+publishing a quiz with no question (`empty_quiz`), a save to an attempt
+already submitted (`submitted`) or past its deadline (`time_up`), and an
+attempt the quiz's options refuse to start (`not_open_yet`, `closed`,
+`no_attempts_left`; `sign_in_required` is a 403).
 
 Field paths are those of quizzes.validation ("options.pass_mark",
 "answers[2].fraction"); errors that concern no single field are under
@@ -30,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from quizzes.attempts import AttemptSubmitted, TimeUp
+from quizzes.attempts import AttemptSubmitted, CannotStart, SignInRequired, TimeUp
 from quizzes.bank import CategoryError
 from quizzes.operations import (
     EmptyQuiz,
@@ -137,6 +139,21 @@ class TimeUpConflict(Conflict):
     default_code = "time_up"
 
 
+class StartRefused(exceptions.APIException):
+    """An attempt the quiz's options refuse to start (quizzes.attempts.CannotStart):
+    403 `sign_in_required`; 409 `not_open_yet`, `closed` or `no_attempts_left`."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The quiz does not take this attempt now.")
+    default_code = "cannot_start"
+
+    def __init__(self, refusal):
+        super().__init__(str(refusal), code=refusal.code)
+        self.default_code = refusal.code
+        if isinstance(refusal, SignInRequired):
+            self.status_code = status.HTTP_403_FORBIDDEN
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The request body is too large.")
@@ -159,6 +176,8 @@ def as_api_exception(exc):
         return TimeUpConflict(str(exc))
     if isinstance(exc, AttemptSubmitted):
         return AttemptSubmittedConflict(str(exc))
+    if isinstance(exc, CannotStart):
+        return StartRefused(exc)
     if isinstance(exc, CategoryError | SlotError | ReleaseTooLarge):
         return Conflict(str(exc))
     if isinstance(exc, RequestDataTooBig):

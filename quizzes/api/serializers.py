@@ -17,7 +17,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from openquizz.limits import SignInLimiter, SignInLocked
-from quizzes import attempts, operations, releases, scoring
+from quizzes import attempts, operations, releases, scoring, sharing
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
@@ -188,6 +188,27 @@ class QuizSerializer(ContentSerializer):
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    share_code = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Learners' code of the quiz, given at its first publication and kept ever "
+            "after (null until then). `published/{code}/` takes it as well as the id."
+        ),
+    )
+    share_url = serializers.SerializerMethodField(
+        help_text=_("The share link learners open: the player's start page (null until published).")
+    )
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_share_url(self, quiz):
+        """Absolute when the serializer's context has the request (the API views give it)."""
+        if quiz.share_code is None:
+            return None
+        request = self.context.get("request")
+        if request is None:
+            return sharing.share_path(quiz.share_code)
+        return sharing.share_url(request, quiz.share_code)
 
 
 # -- slots -------------------------------------------------------------------------

@@ -118,7 +118,9 @@ class QuizImportView(FileFormatParameter, APIView):
         except FormatError as error:
             raise ValidationError({"file": [f"{upload.name}: {error}"]}) from None
         body = {
-            "quizzes": QuizSerializer(imported.quizzes, many=True).data,
+            "quizzes": QuizSerializer(
+                imported.quizzes, many=True, context={"request": request}
+            ).data,
             "questions": imported.questions,
             "bank_only": imported.bank_only,
             "warnings": imported.result.warnings,

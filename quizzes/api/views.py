@@ -164,7 +164,8 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     def quiz_response(self, quiz, status_code=status.HTTP_200_OK, location=None):
         with_attempt_counts([quiz])
-        return with_etag(Response(QuizDetailSerializer(quiz).data, status_code), quiz, location)
+        body = QuizDetailSerializer(quiz, context={"request": self.request}).data
+        return with_etag(Response(body, status_code), quiz, location)
 
     def created_response(self, quiz):
         # Read back, so the body shows what is stored (MongoDB keeps milliseconds).
@@ -184,7 +185,8 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
             # The backend escapes the term into a case-insensitive $regex.
             quizzes = quizzes.filter(title__icontains=value)
         page = with_attempt_counts(self.paginate_queryset(quizzes))
-        return self.get_paginated_response(QuizSerializer(page, many=True).data)
+        body = QuizSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(body)
 
     def create(self, request):
         quiz = operations.create_quiz(request.user, read_body(request, QuizSerializer))
