@@ -16,34 +16,15 @@ from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from openquizz.env import env_bool, env_count, env_list, env_milliseconds, env_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_count(name, default):
-    """A whole number >= 0 from the environment, or ImproperlyConfigured naming it."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a whole number >= 0, not {value!r}.")
-    return int(value)
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-openquizz-development-key-never-use-in-production"  # noqa: S105 - refused when DEBUG is off
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 
 if not DEBUG:
@@ -126,11 +107,6 @@ MONGO_DATA_DIR = Path(os.environ.get("MONGO_DATA_DIR") or BASE_DIR / ".mongo")
 MONGODB_URI = os.environ.get("MONGODB_URI") or (f"mongodb://127.0.0.1:{MONGO_PORT}/?replicaSet=rs0")
 
 
-def env_milliseconds(name, default):
-    """Milliseconds from the environment; 0: None (no request budget, pymongo's default)."""
-    return env_count(name, default) or None
-
-
 # Bounded waits (README "Configuration"). A frozen primary is noticed by the
 # driver's monitor within heartbeat + connect timeout (its check then times
 # out, and pymongo interrupts the connections in use on that node); requests
@@ -149,6 +125,10 @@ DATABASES = {
         "ENGINE": "django_mongodb_backend",
         "HOST": MONGODB_URI,
         "NAME": os.environ.get("MONGODB_NAME", "openquizz"),
+        # Credentials apart from the URI, the password from a secret file in production
+        # (docker-compose.yml); without a user, the server is used unauthenticated.
+        "USER": os.environ.get("MONGODB_USERNAME", ""),
+        "PASSWORD": env_secret("MONGODB_PASSWORD"),
         # None leaves pymongo's default (no socket timeout, 30 s server selection).
         "OPTIONS": {
             option: value for option, value in MONGODB_CLIENT_OPTIONS.items() if value is not None

@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_mongodb_backend.models import EmbeddedModel
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -31,10 +31,34 @@ from quizzes.management.base import TranslatedCommand
 MINIMUM_VERSION = (6, 0)
 SCRATCH_COLLECTION = "openquizz_check_mongo"
 HEALTHY_STATES = {"PRIMARY", "SECONDARY", "ARBITER"}
+UNAUTHORIZED = 13
+# A member's state that only the clusterMonitor role may read (see member_states).
+UNKNOWN_STATE = "state unknown (needs the clusterMonitor role)"
 
 
 class Unhealthy(Exception):
     """A check found a problem; the message says which, for the administrator."""
+
+
+def member_states(admin):
+    """[{"name", "stateStr"}] of the replica set's members.
+
+    replSetGetStatus needs the clusterMonitor role, which the app's user of a
+    production deployment lacks (readWrite on its database only: README
+    "Deploy"); it then gets what `hello` says: the members, the primary named
+    as such, the others' state UNKNOWN_STATE.
+    """
+    try:
+        return admin.command("replSetGetStatus")["members"]
+    except OperationFailure as error:
+        if error.code != UNAUTHORIZED:
+            raise
+    hello = admin.command("hello")
+    listed = hello.get("hosts", []) + hello.get("passives", [])
+    return [
+        {"name": name, "stateStr": "PRIMARY" if name == hello.get("primary") else UNKNOWN_STATE}
+        for name in listed
+    ] + [{"name": name, "stateStr": "ARBITER"} for name in hello.get("arbiters", [])]
 
 
 def expected_indexes(model):
@@ -125,9 +149,9 @@ class Command(TranslatedCommand):
     def replica_set(self):
         if not self.status["replica_set"]:
             raise Unhealthy(_("not a replica set: transactions need one (a single member will do)"))
-        members = connection.connection.admin.command("replSetGetStatus")["members"]
+        members = member_states(connection.connection.admin)
         lines = [f"\n    {member['name']} {member['stateStr']}" for member in members]
-        sick = [m["name"] for m in members if m["stateStr"] not in HEALTHY_STATES]
+        sick = [m["name"] for m in members if m["stateStr"] not in {*HEALTHY_STATES, UNKNOWN_STATE}]
         if sick:
             raise Unhealthy(
                 _("members not healthy: %(names)s") % {"names": ", ".join(sick)} + "".join(lines)
