@@ -84,3 +84,25 @@ def test_imports_run_without_a_request_budget(url_name):
     view = resolve(reverse(url_name)).func
     assert view_mark(view, "POST", TIMEOUT_ATTRIBUTE, "budget") is None
     assert view_mark(resolve("/api/v1/quizzes/").func, "POST", TIMEOUT_ATTRIBUTE, "x") == "x"
+
+
+def test_secrets_from_files(tmp_path):
+    """DJANGO_SECRET_KEY_FILE and MONGODB_PASSWORD_FILE (Docker secrets) stand for the values."""
+    key, password = tmp_path / "key", tmp_path / "password"
+    key.write_text("a-production-secret-from-a-file-" + "f" * 40 + "\n")
+    password.write_text("mongo-password\n")
+    environment = {
+        **PRODUCTION,
+        "DJANGO_SECRET_KEY": "",
+        "DJANGO_SECRET_KEY_FILE": str(key),
+        "MONGODB_USERNAME": "openquizz",
+        "MONGODB_PASSWORD_FILE": str(password),
+    }
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(settings.SECRET_KEY, db['USER'], db['PASSWORD'])"
+    )
+    result = run_django(environment, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.strip().splitlines()[-1].split()
+    assert printed == [key.read_text().strip(), "openquizz", "mongo-password"]
