@@ -16,6 +16,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.fields import (
@@ -25,6 +26,7 @@ from quizzes.fields import (
     PENALTY_DEFAULT,
     QUESTION_EXTRAS,
     QUESTION_FIELDS,
+    QuizAccess,
     QuizStatus,
     TextFormat,
     format_number,
@@ -154,6 +156,17 @@ class DashboardFilterForm(forms.Form):
 
 
 # -- quizzes --------------------------------------------------------------------
+class DateTimeLocalInput(forms.TextInput):
+    """The browser's date and time picker, in the teacher's local time (no offset)."""
+
+    input_type = "datetime-local"
+
+
+def local_input(moment):
+    """An aware datetime as a datetime-local input shows it, in the current time zone."""
+    return "" if moment is None else timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
 class QuizForm(forms.Form):
     """A quiz's metadata and options (not its status, not its questions)."""
 
@@ -186,7 +199,49 @@ class QuizForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
+    opens_at = forms.CharField(
+        label=_("Opens at"),
+        required=False,
+        widget=DateTimeLocalInput,
+        help_text=_("Learners can start it from then on. Leave empty to open it at once."),
+    )
+    closes_at = forms.CharField(
+        label=_("Closes at"),
+        required=False,
+        widget=DateTimeLocalInput,
+        help_text=_("No attempt starts from then on. Leave empty to keep it open."),
+    )
+    access = forms.ChoiceField(
+        label=_("Who may take it"),
+        choices=QuizAccess.choices,
+        initial=QuizAccess.LINK,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    attempts_allowed = forms.CharField(
+        label=_("Attempts allowed per learner"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty for unlimited attempts."),
+    )
+    one_per_page = forms.BooleanField(
+        label=_("One question per page"),
+        required=False,
+        help_text=_("Otherwise all the questions are on one page."),
+    )
+    show_score = forms.BooleanField(
+        label=_("Learners see their score after submitting"), required=False, initial=True
+    )
+    show_feedback = forms.BooleanField(
+        label=_("Learners see the feedback after submitting"), required=False, initial=True
+    )
+    show_correct_answers = forms.BooleanField(
+        label=_("Learners see the correct answers after submitting"), required=False
+    )
+
     OPTIONS = tuple(OPTION_FIELDS)
+    # Options left empty: their default (None: no limit, no date) applies.
+    EMPTY_IS_NONE = ("time_limit_minutes", "opens_at", "closes_at", "attempts_allowed", "access")
 
     @classmethod
     def initial_for(cls, quiz):
@@ -200,14 +255,23 @@ class QuizForm(forms.Form):
             "shuffle_answers": options.shuffle_answers,
             "time_limit_minutes": as_text(options.time_limit_minutes),
             "pass_mark": as_text(options.pass_mark),
+            "opens_at": local_input(options.opens_at),
+            "closes_at": local_input(options.closes_at),
+            "access": options.access,
+            "attempts_allowed": as_text(options.attempts_allowed),
+            "one_per_page": options.one_per_page,
+            "show_score": options.show_score,
+            "show_feedback": options.show_feedback,
+            "show_correct_answers": options.show_correct_answers,
             "version": quiz.version,
         }
 
     def to_data(self):
-        """The plain quiz data (quizzes.validation) of what was typed."""
+        """The plain quiz data (quizzes.validation) of what was typed; dates without an
+        offset are read in the current time zone."""
         values = self.cleaned_data
         options = {name: values[name] for name in self.OPTIONS}
-        options["time_limit_minutes"] = options["time_limit_minutes"] or None
+        options.update((name, options[name] or None) for name in self.EMPTY_IS_NONE)
         return {
             "title": values["title"],
             "description": values["description"],

@@ -11,6 +11,7 @@ from quizzes.views import (
     preview,
     questions,
     quiz,
+    sharing,
     slots,
     transfer,
 )
@@ -37,6 +38,7 @@ BANK_QUESTION = "bank/questions/<oid:question_id>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("join/", sharing.join, name="join"),
     path("quizzes/new/", quiz.create_quiz, name="quiz_create"),
     path("quizzes/import/", transfer.preview_import, name="quiz_import"),
     path("quizzes/import/confirm/", transfer.import_previewed, name="quiz_import_confirm"),
@@ -46,6 +48,7 @@ urlpatterns = [
     path(QUIZ + "duplicate/", quiz.duplicate_quiz, name="quiz_duplicate"),
     path(QUIZ + "status/", quiz.set_quiz_status, name="quiz_status"),
     path(QUIZ + "preview/", preview.quiz_preview, name="quiz_preview"),
+    path(QUIZ + "qr.<slug:kind>", sharing.quiz_qr_code, name="quiz_qr"),
     path(QUIZ + "export/<slug:format_name>/", transfer.export_quiz, name="quiz_export"),
     path(QUIZ + "questions/add/<slug:qtype>/", questions.add_question, name="question_add"),
     path(QUIZ + "questions/reorder/", questions.reorder_questions, name="question_reorder"),

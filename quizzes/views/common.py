@@ -17,6 +17,7 @@ from quizzes.models import Category, QuizStatus
 from quizzes.qtypes import registry
 from quizzes.views.access import get_quiz
 from quizzes.views.bank_forms import OwnedForm, RandomSlotForm
+from quizzes.views.sharing import share_panel
 from sessions_mw import on_commit
 
 CONFLICT = _(
@@ -103,6 +104,7 @@ def render_editor(request, quiz, status=200, form=None):
         "quiz_category": categories.get(quiz.category),
         "random_form": random_form if random_form.fields["category"].choices else None,
         "total_points": sum(question.points for question in questions),
+        "share": share_panel(request, quiz) if release is not None else None,
         "question_types": [
             (qtype.name, qtype.label, qtype.summary) for qtype in registry.TYPES.values()
         ],

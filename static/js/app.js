@@ -101,7 +101,33 @@
     });
   }
 
+  // Share links: a read-only link is selected whole when focused (to copy it by
+  // hand, without this file too), and its "Copy link" button copies it, saying so
+  // in the live region named by data-copy-status.
+  function copyButtons(root) {
+    root.querySelectorAll("input[data-select-on-focus]").forEach(function (input) {
+      input.addEventListener("focus", function () { input.select(); });
+    });
+    root.querySelectorAll("button[data-copy-target]").forEach(function (button) {
+      var input = document.getElementById(button.dataset.copyTarget);
+      var status = document.getElementById(button.dataset.copyStatus);
+      function say(text) { if (status) { status.textContent = text; } }
+      button.addEventListener("click", function () {
+        input.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(
+            function () { say(button.dataset.copied); },
+            function () { say(button.dataset.copyFailed); }
+          );
+        } else {
+          say(document.execCommand("copy") ? button.dataset.copied : button.dataset.copyFailed);
+        }
+      });
+    });
+  }
+
   function enhance(root) {
+    copyButtons(root);
     selectAll(root);
     autoSubmit(root);
     sortableLists(root);
