@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from quizzes import bank
+from quizzes import bank, operations
 from quizzes.models import Question
 from quizzes.qtypes import registry
 from quizzes.tests.fixtures.plugin import questions_of
@@ -110,6 +110,7 @@ def anonymous_pages():
         reverse("password_reset_complete"),
         "/no-such-page/",
         "/admin/login/",
+        reverse("join"),
     ]
 
 
@@ -162,6 +163,7 @@ def teacher_pages(quiz, questions, category, bank_question):
 
 def test_every_page_has_no_violation(csp_page, teacher, teacher_password, make_quiz):
     quiz = make_quiz("Under the policy", every_type_quiz()["questions"], owner=teacher)
+    operations.publish_quiz(quiz)  # its editor shows the share panel, QR code inline
     questions = questions_of(quiz)
     bank_question = Question.objects.get(pk=questions[0].pk)
     bank.update_question(bank_question, {"name": "Capital, renamed"}, teacher)
