@@ -17,7 +17,7 @@ from datetime import datetime
 from bson import ObjectId
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -37,7 +37,7 @@ SORTS = {
     "learner": "learner_name",
     "release": "release_id",
     "started": "started_at",
-    "submitted": "submitted_at",
+    "duration": "duration",  # annotated: submitted_at - started_at
     "score": "score",
     "percent": "percent",
     "state": "state",
@@ -64,9 +64,12 @@ def attempts_of(quiz, state=None, release=None, search="", sort=DEFAULT_SORT):
         attempts = attempts.filter(
             Q(learner_name__icontains=search) | Q(user__username__icontains=search)
         )
-    field = SORTS.get(sort.removeprefix("-")) or SORTS[DEFAULT_SORT.removeprefix("-")]
-    direction = "-" if sort.startswith("-") or sort.removeprefix("-") not in SORTS else ""
-    return attempts.order_by(f"{direction}{field}", "-pk")
+    if sort.removeprefix("-") not in SORTS:
+        sort = DEFAULT_SORT
+    if sort.removeprefix("-") == "duration":
+        attempts = attempts.annotate(duration=F("submitted_at") - F("started_at"))
+    direction = "-" if sort.startswith("-") else ""
+    return attempts.order_by(f"{direction}{SORTS[sort.removeprefix('-')]}", "-pk")
 
 
 def attempt_of(quiz, attempt_id):

@@ -68,7 +68,9 @@ def read_statistics(quiz):
                 "question": question_id,
                 "name": data["name"],
                 "type": data["type"],
-                **question_statistics(marks.by_question.get(question_id, [])),
+                **question_statistics(
+                    marks.by_question.get(question_id, []), registry.of(data).manual
+                ),
                 "answers": answer_counts(
                     data, chosen.get(question_id, {}), len(marks.by_question.get(question_id, []))
                 ),
@@ -102,11 +104,11 @@ class Marks:
 
 
 # -- per question ----------------------------------------------------------------------------
-def question_statistics(marks):
+def question_statistics(marks, manual=False):
     """Moodle's statistics of one question from its `marks` (see Marks.by_question):
     counts, then facility, sd (both in % of the maximum), discrimination index and
     discriminative efficiency; None where Moodle shows nothing (too few attempts, or
-    no variance)."""
+    no variance). A `manual` question (graded by hand) has no success rate."""
     count = len(marks)
     states = [state for state, _points, _max, _rest in marks]
     answered = sum(state != scoring.UNANSWERED for state in states)
@@ -119,7 +121,7 @@ def question_statistics(marks):
         "correct": correct,
         "needs_grading": waiting,
         # Share (0 to 1) of graded responses that were right (the report's first figure).
-        "success_rate": round(correct / graded, 4) if graded else None,
+        "success_rate": round(correct / graded, 4) if graded and not manual else None,
         "facility": None,
         "sd": None,
         "discrimination_index": None,

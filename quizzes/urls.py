@@ -11,6 +11,7 @@ from quizzes.views import (
     preview,
     questions,
     quiz,
+    results,
     sharing,
     slots,
     transfer,
@@ -90,4 +91,19 @@ urlpatterns = [
         name="bank_version_restore",
     ),
     path("markdown-preview/", preview.markdown_preview, name="markdown_preview"),
+    path(QUIZ + "results/", results.attempt_list, name="results"),
+    path(QUIZ + "results/delete/", results.delete_attempts, name="results_delete"),
+    path(QUIZ + "results/statistics/", results.statistics, name="results_statistics"),
+    *(
+        path(
+            f"{QUIZ}results/{name}.{extension}",
+            results.export,
+            kwargs,
+            name=f"results_{name}_{extension}",
+        )
+        for name, what in (("export", "attempts"), ("statistics", "statistics"))
+        for extension in ("csv", "xlsx")
+        for kwargs in [{"what": what, "extension": extension}]
+    ),
+    path(QUIZ + "results/<oid:attempt_id>/", results.attempt_detail, name="results_attempt"),
 ]

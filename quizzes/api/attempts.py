@@ -3,7 +3,8 @@
 An attempt is started by `POST published/{id}/attempts/` without `responses`
 (quizzes.api.delivery). Its id here names its quiz too (quizzes.attempts.public_id).
 A signed-in learner's attempts are theirs; an anonymous one's need the
-secret token given at the start, sent as `X-Attempt-Token`. Any other caller
+secret token given at the start, sent as `X-Attempt-Token`. The quiz's owner
+reads, grades and deletes them too (quizzes.api.results). Any other caller
 gets 404, as for an attempt that does not exist.
 
 These views run outside any request transaction: quizzes.attempts grades
@@ -12,7 +13,12 @@ update, so learners of one quiz never contend, and a refusal writes nothing.
 """
 
 from bson import ObjectId
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -20,9 +26,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from quizzes import attempts
+from quizzes.api.results import OwnerAttemptMixin
 from quizzes.api.serializers import (
     AttemptResultSerializer,
     AttemptSaveSerializer,
+    AttemptSerializer,
     AttemptStateSerializer,
 )
 from quizzes.api.throttles import DeliveryThrottle
@@ -47,7 +55,17 @@ PAST_DEADLINE = (
 @extend_schema_view(
     retrieve=extend_schema(
         summary="An attempt: its questions, saved responses, state and, once submitted, result",
-        description=PAST_DEADLINE,
+        description=(
+            f"{PAST_DEADLINE} The quiz's owner, who is not the learner, reads the teacher's "
+            "review instead: the stored results, with any grade given by hand."
+        ),
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="AttemptRead",
+                serializers=[AttemptStateSerializer, AttemptSerializer],
+                resource_type_field_name=None,
+            )
+        },
     ),
     partial_update=extend_schema(
         summary="Save responses (merged into those saved)",
@@ -71,7 +89,7 @@ PAST_DEADLINE = (
         responses={200: AttemptResultSerializer},
     ),
 )
-class AttemptViewSet(viewsets.GenericViewSet):
+class AttemptViewSet(OwnerAttemptMixin, viewsets.GenericViewSet):
     serializer_class = AttemptStateSerializer
     permission_classes = [AllowAny]
     throttle_classes = [DeliveryThrottle]
@@ -79,23 +97,31 @@ class AttemptViewSet(viewsets.GenericViewSet):
     lookup_url_kwarg = "id"
     lookup_value_regex = ATTEMPT_ID
     # A save when submitted or past the deadline.
-    problem_statuses = {"partial_update": (409,)}
+    # A grade of an attempt in progress, or given meanwhile by someone else.
+    problem_statuses = {"partial_update": (409,), "grade": (409,)}
 
     def attempt(self):
+        found = self.learners_attempt()
+        if found is None:
+            raise NotFound()
+        return found
+
+    def learners_attempt(self):
+        """The attempt if the caller is its learner (or holds its token), else None."""
         key = self.kwargs["id"]
-        found = attempts.find_attempt(
+        return attempts.find_attempt(
             ObjectId(key[:24]),
             ObjectId(key[24:]),
             user=self.request.user,
             token=self.request.headers.get(ATTEMPT_TOKEN_HEADER),
         )
-        if found is None:
-            raise NotFound()
-        return found
 
     @non_transactional
     def retrieve(self, request, id=None):
-        return Response(AttemptStateSerializer(attempts.settle(self.attempt())).data)
+        found = self.learners_attempt()
+        if found is None:
+            return self.owner_review()
+        return Response(AttemptStateSerializer(attempts.settle(found)).data)
 
     @non_transactional
     def partial_update(self, request, id=None):

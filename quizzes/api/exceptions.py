@@ -34,6 +34,7 @@ from rest_framework.views import exception_handler
 
 from quizzes.attempts import AttemptSubmitted, CannotStart, SignInRequired, TimeUp
 from quizzes.bank import CategoryError
+from quizzes.grading import GradingConflict, NotSubmitted
 from quizzes.operations import (
     EmptyQuiz,
     OrderMismatch,
@@ -139,6 +140,16 @@ class TimeUpConflict(Conflict):
     default_code = "time_up"
 
 
+class InProgressConflict(Conflict):
+    default_detail = gettext_lazy("The attempt is in progress.")
+    default_code = "in_progress"
+
+
+class GradingConflictError(Conflict):
+    default_detail = gettext_lazy("Someone else graded the attempt meanwhile.")
+    default_code = "grading_conflict"
+
+
 class StartRefused(exceptions.APIException):
     """An attempt the quiz's options refuse to start (quizzes.attempts.CannotStart):
     403 `sign_in_required`; 409 `not_open_yet`, `closed` or `no_attempts_left`."""
@@ -176,6 +187,10 @@ def as_api_exception(exc):
         return TimeUpConflict(str(exc))
     if isinstance(exc, AttemptSubmitted):
         return AttemptSubmittedConflict(str(exc))
+    if isinstance(exc, NotSubmitted):
+        return InProgressConflict(str(exc))
+    if isinstance(exc, GradingConflict):
+        return GradingConflictError(str(exc))
     if isinstance(exc, CannotStart):
         return StartRefused(exc)
     if isinstance(exc, CategoryError | SlotError | ReleaseTooLarge):

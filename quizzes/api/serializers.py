@@ -17,7 +17,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from openquizz.limits import SignInLimiter, SignInLocked
-from quizzes import attempts, operations, releases, scoring, sharing
+from quizzes import attempts, grading, operations, releases, results, scoring, sharing
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
@@ -338,12 +338,28 @@ class QuestionResultSerializer(serializers.Serializer):
         ]
     )
     feedback = serializers.CharField(allow_blank=True)
+    comment = serializers.CharField(
+        allow_blank=True, default="", help_text=_("The teacher's comment, once graded by hand.")
+    )
+    graded_by = serializers.CharField(
+        allow_blank=True, default="", help_text=_("Username of the teacher who graded it by hand.")
+    )
+    graded_at = serializers.DateTimeField(allow_null=True, default=None)
 
 
 class AttemptSerializer(serializers.Serializer):
     """A stored attempt, as the quiz's owner reviews it."""
 
     id = serializers.CharField()
+    public_id = serializers.SerializerMethodField(
+        help_text=_("Its id in attempts/{id}/ (the quiz's id then the attempt's).")
+    )
+    ungraded = serializers.IntegerField(
+        help_text=_("Responses waiting for the teacher (POST attempts/{id}/grade/).")
+    )
+    graded_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When a teacher last graded one of its responses.")
+    )
     release = serializers.CharField(
         source="release_id",
         allow_null=True,
@@ -362,24 +378,98 @@ class AttemptSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     results = QuestionResultSerializer(many=True)
 
+    def get_public_id(self, attempt) -> str:
+        return attempts.public_id(attempt)
+
+
+class AnswerCountSerializer(serializers.Serializer):
+    answer = serializers.CharField(help_text=_("The answer (matching: stem → option)."))
+    count = serializers.IntegerField(help_text=_("Attempts that chose it."))
+    percent = serializers.FloatField(
+        allow_null=True, help_text=_("Of the attempts that had the question.")
+    )
+
 
 class QuestionStatisticsSerializer(serializers.Serializer):
+    """One question's statistics, as Moodle's quiz statistics report computes them."""
+
     question = serializers.CharField()
     name = serializers.CharField()
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    attempts = serializers.IntegerField(help_text=_("Submitted attempts that had it."))
     answered = serializers.IntegerField(help_text=_("Attempts that answered it."))
     correct = serializers.IntegerField()
+    needs_grading = serializers.IntegerField(help_text=_("Responses waiting for the teacher."))
     success_rate = serializers.FloatField(
         allow_null=True,
         help_text=_("Share (0 to 1) of graded answers that were right; null when none."),
     )
+    facility = serializers.FloatField(
+        allow_null=True, help_text=_("Facility index: the mean mark, in % of the maximum.")
+    )
+    sd = serializers.FloatField(
+        allow_null=True, help_text=_("Sample standard deviation of the mark, in % of the maximum.")
+    )
+    discrimination_index = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "100 times the correlation of the mark with the rest of the score (-100 to 100)."
+        ),
+    )
+    discriminative_efficiency = serializers.FloatField(
+        allow_null=True,
+        help_text=_("100 times that covariance over the largest it could be."),
+    )
+    answers = AnswerCountSerializer(
+        many=True,
+        help_text=_("How often each answer was chosen (choice, true/false, matching)."),
+    )
+
+
+class HistogramBinSerializer(serializers.Serializer):
+    low = serializers.IntegerField(help_text=_("Lowest percentage of the bin."))
+    high = serializers.IntegerField(help_text=_("Highest (excluded, but 100 in the last bin)."))
+    count = serializers.IntegerField()
 
 
 class AttemptStatisticsSerializer(serializers.Serializer):
+    """Statistics of the submitted attempts (quizzes.statistics)."""
+
     count = serializers.IntegerField()
     mean_score = serializers.FloatField(allow_null=True)
     mean_percent = serializers.FloatField(allow_null=True)
+    median_percent = serializers.FloatField(allow_null=True)
+    sd_percent = serializers.FloatField(allow_null=True)
+    skewness = serializers.FloatField(allow_null=True)
+    kurtosis = serializers.FloatField(allow_null=True)
     pass_rate = serializers.FloatField(allow_null=True, help_text=_("Share (0 to 1)."))
+    histogram = HistogramBinSerializer(many=True, help_text=_("Ten bins of percentages."))
     questions = QuestionStatisticsSerializer(many=True)
+
+
+class AttemptFilterSerializer(serializers.Serializer):
+    """Query parameters of a quiz's attempts."""
+
+    state = serializers.ChoiceField(
+        choices=results.FILTER_STATES,
+        required=False,
+        help_text=_("needs_grading: submitted, with responses waiting for the teacher."),
+    )
+    release = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("The number of the release they were made on.")
+    )
+
+
+class GradeSerializer(CommandSerializer):
+    """A teacher's grade of one response of a submitted attempt."""
+
+    question = serializers.RegexField(
+        rf"^{OBJECT_ID}$", help_text=_("The id of the question whose response is graded.")
+    )
+    points = serializers.FloatField(help_text=_("From 0 to the question's points."))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=grading.COMMENT_MAX
+    )
 
 
 class AttemptReportSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from quizzes.api.attempts import AttemptViewSet
 from quizzes.api.bank import BankQuestionViewSet, CategoryViewSet
 from quizzes.api.delivery import PublishedQuizViewSet
+from quizzes.api.results import QuizStatisticsView
 from quizzes.api.slots import SlotViewSet
 from quizzes.api.transfer import QuizExportView, QuizImportView
 from quizzes.api.views import OBJECT_ID, QuestionViewSet, QuizViewSet, TokenView
@@ -33,5 +34,10 @@ urlpatterns = [
     path("quizzes/import/", QuizImportView.as_view(), name="quiz-import"),
     re_path(
         rf"^quizzes/(?P<quiz_id>{OBJECT_ID})/export/$", QuizExportView.as_view(), name="quiz-export"
+    ),
+    re_path(
+        rf"^quizzes/(?P<quiz_id>{OBJECT_ID})/statistics/$",
+        QuizStatisticsView.as_view(),
+        name="quiz-statistics",
     ),
 ]

@@ -26,6 +26,7 @@ from quizzes.api.parsers import StrictJSONParser
 from quizzes.api.schema import changes, deletes, etag_header, if_match, reads
 from quizzes.api.serializers import (
     OBJECT_ID,
+    AttemptFilterSerializer,
     AttemptReportSerializer,
     QuestionSerializer,
     QuizDetailSerializer,
@@ -35,11 +36,12 @@ from quizzes.api.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from quizzes.api.statistics import read_attempt_statistics
 from quizzes.api.throttles import TokenThrottle
 from quizzes.api.versions import etag, expected_version
 from quizzes.attempts import with_attempt_counts
 from quizzes.models import Question, QuizStatus
+from quizzes.results import attempts_of
+from quizzes.statistics import read_statistics
 
 
 @extend_schema(tags=["auth"])
@@ -148,6 +150,7 @@ PUBLISH_DOC = {
         summary="Statistics of the quiz's attempts, and the attempts, newest first",
         responses={200: AttemptReportSerializer},
         parameters=[
+            AttemptFilterSerializer,
             OpenApiParameter("cursor", str, description="From the next or previous link."),
             OpenApiParameter("page_size", int, description="Attempts per page, at most 100."),
         ],
@@ -156,8 +159,12 @@ PUBLISH_DOC = {
 class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     serializer_class = QuizSerializer
     pagination_class = QuizCursorPagination
-    # An archived quiz refuses changes; publishing, a quiz without questions.
-    problem_statuses = dict.fromkeys(("update", "partial_update", "reorder", "publish"), (409,))
+    # An archived quiz refuses changes; publishing, a quiz without questions. Attempts:
+    # bad filters.
+    problem_statuses = {
+        **dict.fromkeys(("update", "partial_update", "reorder", "publish"), (409,)),
+        "attempts": (400,),
+    }
 
     def get_queryset(self):
         return manageable_quizzes(self.request.user)
@@ -245,10 +252,13 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def attempts(self, request, id=None):
         quiz = self.get_object()
+        filters = AttemptFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        found = attempts_of(quiz, **filters.validated_data)
         paginator = AttemptCursorPagination()
-        page = paginator.paginate_queryset(quiz.attempts.select_related("user"), request, view=self)
+        page = paginator.paginate_queryset(found, request, view=self)
         report = {
-            "statistics": read_attempt_statistics(quiz),
+            "statistics": read_statistics(quiz),
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": page,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from quizzes.access import manageable_quizzes
 from quizzes.forms import DashboardFilterForm
+from quizzes.results import grading_queue, learner
 from quizzes.views.common import paginate
 
 PAGE_SIZE = 20
@@ -26,4 +27,5 @@ def dashboard(request):
         quizzes = quizzes.filter(status=status)
     page, query = paginate(request, quizzes.order_by("-updated_at", "-id"), PAGE_SIZE)
     context = {"form": form, "page": page, "filtered": bool(search or status), "query": query}
+    context["to_grade"] = [(attempt, learner(attempt)) for attempt in grading_queue(request.user)]
     return render(request, "quizzes/dashboard.html", context)

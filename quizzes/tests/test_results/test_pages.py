@@ -1,0 +1,144 @@
+"""The results pages: attempts table, attempt and grading, statistics, exports, deleting."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from quizzes.models import Attempt
+from quizzes.tests.test_api.conftest import question_ids
+
+
+def url(quiz, suffix=""):
+    return f"/quizzes/{quiz.pk}/results/{suffix}"
+
+
+def ann(quiz):
+    return Attempt.objects.get(quiz=quiz, learner_name="Ann")
+
+
+def test_the_table_lists_the_attempts_with_their_state(owner_client, graded_quiz):
+    page = owner_client.get(url(graded_quiz))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Ann" in text and "=Bob" in text
+    assert "needs grading" in text
+    assert 'aria-sort="descending"' in text
+
+
+def test_filters_and_sorting(owner_client, graded_quiz):
+    only_bob = owner_client.get(url(graded_quiz), {"q": "bob"}).content.decode()
+    assert "=Bob" in only_bob and ">Ann<" not in only_bob
+    waiting = owner_client.get(url(graded_quiz), {"state": "needs_grading"}).content.decode()
+    assert ">Ann<" in waiting and "=Bob" not in waiting
+    by_learner = owner_client.get(url(graded_quiz), {"sort": "learner"}).content.decode()
+    assert by_learner.index("=Bob") < by_learner.index(">Ann<")
+    assert 'aria-sort="ascending"' in by_learner
+    Attempt.objects.filter(quiz=graded_quiz, learner_name="Ann").update(
+        started_at=ann(graded_quiz).started_at - timedelta(hours=1)
+    )
+    longest = owner_client.get(url(graded_quiz), {"sort": "-duration"}).content.decode()
+    assert longest.index(">Ann<") < longest.index("=Bob")
+    assert "1 h 0 min" in longest
+    shortest = owner_client.get(url(graded_quiz), {"sort": "duration"}).content.decode()
+    assert shortest.index("=Bob") < shortest.index(">Ann<")
+    for sort in ("release", "-started", "score", "-percent", "state"):
+        assert owner_client.get(url(graded_quiz), {"sort": sort}).status_code == 200
+    none = owner_client.get(url(graded_quiz), {"release": 9}).content.decode()
+    assert "No attempt matches these filters" in none
+
+
+def test_empty_state(owner_client, results_quiz):
+    assert "No attempt yet" in owner_client.get(url(results_quiz)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "suffix", ["", "statistics/", "export.csv", "export.xlsx", "statistics.xlsx"]
+)
+def test_another_teachers_quiz_is_a_404(client_for, other_teacher, graded_quiz, suffix):
+    assert client_for(other_teacher).get(url(graded_quiz, suffix)).status_code == 404
+
+
+def test_another_teacher_cannot_see_nor_grade_an_attempt(client_for, other_teacher, graded_quiz):
+    attempt = ann(graded_quiz)
+    client = client_for(other_teacher)
+    assert client.get(url(graded_quiz, f"{attempt.pk}/")).status_code == 404
+    essay = question_ids(graded_quiz)["essay"]
+    post = client.post(url(graded_quiz, f"{attempt.pk}/"), {"question": essay, "points": 1})
+    assert post.status_code == 404
+
+
+def test_the_teacher_grades_the_essay_and_the_score_updates(owner_client, graded_quiz):
+    attempt = ann(graded_quiz)
+    page = owner_client.get(url(graded_quiz, f"{attempt.pk}/"))
+    assert page.status_code == 200
+    assert "Sea and sun." in page.content.decode()
+    essay = question_ids(graded_quiz)["essay"]
+    answer = owner_client.post(
+        url(graded_quiz, f"{attempt.pk}/"), {"question": essay, "points": "1", "comment": "Nice"}
+    )
+    assert answer.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.score == attempt.max_score
+    assert attempt.ungraded == 0
+    after = owner_client.get(url(graded_quiz, f"{attempt.pk}/")).content.decode()
+    assert "Nice" in after
+
+
+def test_bad_points_are_shown_by_the_form(owner_client, graded_quiz):
+    attempt = ann(graded_quiz)
+    essay = question_ids(graded_quiz)["essay"]
+    for points in ("5", "-1", "lots"):
+        answer = owner_client.post(
+            url(graded_quiz, f"{attempt.pk}/"), {"question": essay, "points": points}
+        )
+        assert answer.status_code == 400
+        assert 'aria-invalid="true"' in answer.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.ungraded == 1
+
+
+def test_statistics_page_draws_the_histogram(owner_client, graded_quiz):
+    page = owner_client.get(url(graded_quiz, "statistics/")).content.decode()
+    assert "<svg" in page and "<title" in page and "style=" not in page
+    assert "Facility index" in page
+
+
+def test_csv_export_reads_back_and_is_guarded(owner_client, graded_quiz):
+    answer = owner_client.get(url(graded_quiz, "export.csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode())))
+    assert rows[0][:3] == ["Learner", "Started", "Submitted"]
+    learners = {row[0] for row in rows[1:]}
+    assert learners == {"Ann", "'=Bob"}
+
+
+def test_xlsx_export_holds_the_values(owner_client, graded_quiz):
+    answer = owner_client.get(url(graded_quiz, "export.xlsx"))
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "Learner"
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Ann"][4] == 6.0 and by_name["Ann"][5] == 7.0
+    assert by_name["'=Bob"][4] == 5.0 and by_name["'=Bob"][7] is True
+    stats = load_workbook(io.BytesIO(owner_client.get(url(graded_quiz, "statistics.xlsx")).content))
+    assert next(stats.active.values)[0] == "Question"
+
+
+def test_delete_asks_for_confirmation(owner_client, graded_quiz):
+    attempt = ann(graded_quiz)
+    confirm = owner_client.post(url(graded_quiz, "delete/"), {"attempt": [str(attempt.pk)]})
+    assert confirm.status_code == 200 and "Delete for good" in confirm.content.decode()
+    assert Attempt.objects.filter(pk=attempt.pk).exists()
+    done = owner_client.post(
+        url(graded_quiz, "delete/"), {"attempt": [str(attempt.pk)], "confirm": "on"}
+    )
+    assert done.status_code == 302
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
+    assert Attempt.objects.filter(quiz=graded_quiz).count() == 1
+
+
+def test_the_dashboard_lists_attempts_to_grade(owner_client, graded_quiz):
+    page = owner_client.get("/").content.decode()
+    assert "Needs grading" in page and "Ann" in page

@@ -1,0 +1,297 @@
+"""A quiz's results for its teacher: the attempts table, one attempt (and grading its
+responses), statistics, exports, deleting attempts.
+
+The quiz is looked up in the quizzes the user may see (another teacher's quiz:
+404), and so is the attempt, at that quiz. Reads run outside any transaction;
+grading and deleting run in the request's (sessions_mw), and a refusal
+(400, 409) writes nothing. What the numbers are is quizzes.results,
+quizzes.grading and quizzes.statistics' business.
+"""
+
+import dataclasses
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes import attempts, grading, releases, results, scoring
+from quizzes.learner import LearnerQuestion
+from quizzes.statistics import read_statistics
+from quizzes.views.access import get_quiz
+from quizzes.views.common import FORM_ERRORS, paginate, success
+from quizzes.views.results_forms import AttemptFilterForm, DeleteAttemptsForm, GradeForm
+from sessions_mw.decorators import non_transactional
+
+PAGE_SIZE = 25
+OBJECT_ID = re.compile("[0-9a-f]{24}")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = [
+    ("learner", gettext_lazy("Learner")),
+    ("release", gettext_lazy("Release")),
+    ("started", gettext_lazy("Started")),
+    ("duration", gettext_lazy("Duration")),
+    ("score", gettext_lazy("Score")),
+    ("percent", gettext_lazy("Percent")),
+    ("state", gettext_lazy("State")),
+]
+
+
+def sort_columns(request, current):
+    """(key, label, link, aria-sort) of each sortable column: its link sorts by it,
+    the other way round when the table is sorted by it already."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    columns = []
+    for key, label in COLUMNS:
+        sorted_by = current.removeprefix("-") == key
+        descending = current.startswith("-")
+        query["sort"] = key if sorted_by and descending else f"-{key}"
+        aria = ("descending" if descending else "ascending") if sorted_by else None
+        columns.append((key, label, "?" + query.urlencode(), aria))
+    return columns
+
+
+@non_transactional
+@login_required
+@require_GET
+def attempt_list(request, quiz_id):
+    """The attempts table, filtered, sorted and paginated."""
+    quiz = get_quiz(request.user, quiz_id)
+    form = AttemptFilterForm(request.GET)
+    form.is_valid()  # an invalid filter is shown with its error and not applied
+    filters = {name: form.cleaned_data.get(name) for name in ("state", "release", "q")}
+    sort = form.cleaned_data.get("sort") or results.DEFAULT_SORT
+    found = results.attempts_of(
+        quiz, filters["state"], filters["release"], (filters["q"] or "").strip(), sort
+    )
+    page, query = paginate(request, found, PAGE_SIZE)
+    rows = [
+        {
+            "attempt": attempt,
+            "learner": results.learner(attempt),
+            "duration": duration_text(results.duration(attempt)),
+            "state": results.state_label(attempt),
+        }
+        for attempt in page.object_list
+    ]
+    context = {
+        "quiz": quiz,
+        "form": form,
+        "page": page,
+        "query": query,
+        "rows": rows,
+        "columns": sort_columns(request, sort),
+        "filtered": any(filters.values()),
+    }
+    return render(request, "quizzes/results/attempts.html", context)
+
+
+def duration_text(seconds):
+    """ "1 h 5 min", "3 min 20 s", "42 s"; None for None."""
+    if seconds is None:
+        return None
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    if minutes:
+        return _("%(m)s min %(s)s s") % {"m": minutes, "s": seconds}
+    return _("%(s)s s") % {"s": seconds}
+
+
+def get_attempt(quiz, attempt_id):
+    attempt = results.attempt_of(quiz, attempt_id)
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def question_items(attempt):
+    """What the attempt page shows of each question: the learner's view, the response,
+    and the grade as stored (points, state, teacher's comment) with the feedback the
+    answer key gives; [] for an attempt in progress or made before releases."""
+    if attempt.state != attempts.State.SUBMITTED or attempt.release is None:
+        return []
+    items = []
+    number = 0
+    for row in attempt.results:
+        question_id = str(row.question)
+        key = attempt.release.key.get(question_id)
+        if key is None:
+            continue
+        key = releases.with_points(key, row.max_points)
+        view = releases.with_points(attempt.release.learner[question_id], row.max_points)
+        grade = dataclasses.replace(
+            scoring.grade_question(key, row.response),
+            points=row.points,
+            max_points=row.max_points,
+            state=row.state,
+        )
+        number += grading.gradable(row)
+        shown = number if grading.gradable(row) else None
+        item = LearnerQuestion(shown, question_id, view, row.response, grade)
+        item.row = row
+        items.append(item)
+    return items
+
+
+def grade_id(question_id):
+    """The ids of a grading form's inputs: one form per question on the page."""
+    return f"grade-{question_id}-%s"
+
+
+def render_attempt(request, quiz, attempt, status=200, forms=None):
+    """The attempt page; `forms` maps a question id to its refused GradeForm."""
+    forms = forms or {}
+    items = question_items(attempt)
+    for item in items:
+        if grading.gradable(item.row):
+            initial = {
+                "question": item.question_id,
+                "points": item.row.points,
+                "comment": item.row.comment,
+            }
+            item.form = forms.get(item.question_id) or GradeForm(
+                initial=initial, auto_id=grade_id(item.question_id)
+            )
+            item.manual = item.qtype.manual
+    context = {
+        "quiz": quiz,
+        "attempt": attempt,
+        "learner": results.learner(attempt),
+        "duration": duration_text(results.duration(attempt)),
+        "state": results.state_label(attempt),
+        "items": items,
+    }
+    return render(request, "quizzes/results/attempt.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_detail(request, quiz_id, attempt_id):
+    """GET: one attempt, each response with its grade. POST: grade one response
+    (GradeForm, prefixed with the question id); refusals show the page again
+    with the error by the form (400), or why nothing was saved (409)."""
+    quiz = get_quiz(request.user, quiz_id)
+    attempt = get_attempt(quiz, attempt_id)
+    if request.method == "GET":
+        return render_attempt(request, quiz, attempt)
+    question_id = request.POST.get("question", "")
+    form = GradeForm(request.POST, auto_id=grade_id(question_id))
+    if not form.is_valid():
+        messages.error(request, FORM_ERRORS)
+        return render_attempt(request, quiz, attempt, 400, {question_id: form})
+    data = form.cleaned_data
+    try:
+        grading.grade_response(
+            attempt, data["question"], data["points"], data["comment"], request.user
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        messages.error(request, FORM_ERRORS)
+        return render_attempt(request, quiz, attempt, 400, {question_id: form})
+    except (grading.NotSubmitted, grading.GradingConflict) as refused:
+        messages.error(request, str(refused))
+        return render_attempt(request, quiz, results.attempt_of(quiz, attempt.pk), 409)
+    success(request, _("Grade saved."))
+    return redirect("results_attempt", quiz.pk, attempt.pk)
+
+
+@login_required
+@require_POST
+def delete_attempts(request, quiz_id):
+    """POST the attempts picked on the table: the confirmation page; POST again with
+    `confirm`: delete them and go back to the table."""
+    quiz = get_quiz(request.user, quiz_id)
+    picked = [pk for pk in request.POST.getlist("attempt") if OBJECT_ID.fullmatch(pk)]
+    chosen = list(results.attempts_of(quiz).filter(pk__in=picked))
+    form = DeleteAttemptsForm([attempt.pk for attempt in chosen], request.POST)
+    if not chosen or not form.is_valid():
+        messages.error(request, _("Pick the attempts to delete first."))
+        return redirect("results", quiz.pk)
+    if not form.cleaned_data["confirm"]:
+        rows = [(attempt, results.learner(attempt)) for attempt in chosen]
+        return render(request, "quizzes/results/delete.html", {"quiz": quiz, "rows": rows})
+    deleted = results.delete_attempts(quiz, [attempt.pk for attempt in chosen])
+    success(
+        request,
+        ngettext("%(count)s attempt deleted.", "%(count)s attempts deleted.", deleted)
+        % {"count": deleted},
+    )
+    return redirect("results", quiz.pk)
+
+
+@non_transactional
+@login_required
+@require_GET
+def statistics(request, quiz_id):
+    """The quiz's statistics: overall numbers, the score histogram, per question."""
+    quiz = get_quiz(request.user, quiz_id)
+    numbers = read_statistics(quiz)
+    peak = max([bin_["count"] for bin_ in numbers["histogram"]] + [1])
+    context = {"quiz": quiz, "stats": numbers, "chart": histogram_chart(numbers["histogram"], peak)}
+    return render(request, "quizzes/results/statistics.html", context)
+
+
+CHART = {"width": 640, "height": 260, "left": 40, "bottom": 40, "top": 16}
+
+
+def histogram_chart(bins, peak):
+    """The geometry of the histogram's SVG (the template draws it): one bar per bin,
+    its height in proportion to the busiest bin."""
+    plot_width = CHART["width"] - CHART["left"] - 8
+    plot_height = CHART["height"] - CHART["bottom"] - CHART["top"]
+    step = plot_width / len(bins)
+    bars = []
+    for index, bin_ in enumerate(bins):
+        height = round(plot_height * bin_["count"] / peak, 1)
+        x = round(CHART["left"] + index * step, 1)
+        bars.append(
+            {
+                **bin_,
+                "x": x + 2,
+                "width": round(step - 4, 1),
+                "y": round(CHART["top"] + plot_height - height, 1),
+                "height": height,
+                "label_x": round(x + step / 2, 1),
+                "count_y": round(CHART["top"] + plot_height - height - 4, 1),
+            }
+        )
+    return {
+        **CHART,
+        "bars": bars,
+        "axis_y": CHART["top"] + plot_height,
+        "axis_label_y": CHART["top"] + plot_height + 16,
+        "caption_y": CHART["height"] - 6,
+        "right": CHART["width"] - 8,
+        "peak": peak,
+    }
+
+
+def download(quiz, kind, extension):
+    filename = f"{slugify(quiz.title) or 'quiz'}-{kind}.{extension}"
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+@non_transactional
+@login_required
+@require_GET
+def export(request, quiz_id, what, extension):
+    """`what` ("attempts" or "statistics") as CSV (streamed) or XLSX (one sheet)."""
+    quiz = get_quiz(request.user, quiz_id)
+    table = results.attempt_table(quiz) if what == "attempts" else results.statistics_table(quiz)
+    headers = download(quiz, what, extension)
+    if extension == "csv":
+        return StreamingHttpResponse(
+            results.csv_lines(table), content_type="text/csv; charset=utf-8", headers=headers
+        )
+    title = _("Attempts") if what == "attempts" else _("Statistics")
+    return HttpResponse(results.xlsx_bytes(title, table), content_type=XLSX, headers=headers)
