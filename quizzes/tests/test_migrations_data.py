@@ -233,3 +233,63 @@ def test_attempts_made_before_the_lifecycle_are_submitted_and_counted():
     migration = import_module("quizzes.migrations.0007_attempt_lifecycle")
     migration.existing_attempts_were_submitted(None, editor)
     assert list(attempts.find({"quiz_id": quiz.pk})) == before
+
+
+BEFORE_SHARING = ("quizzes", "0007_attempt_lifecycle")
+NEW_OPTIONS = (
+    "opens_at", "closes_at", "access", "attempts_allowed", "one_per_page", "show_score",
+    "show_feedback", "show_correct_answers",
+)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quizzes_published_before_sharing_get_their_code_and_the_new_options():
+    from quizzes import operations, releases, sharing
+    from quizzes.models import Release
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
+    migrate(BEFORE_SHARING)
+    try:
+        owner = get_user_model().objects.create(username="before-sharing")
+        question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
+        live = operations.create_quiz(owner, {"title": "Live"}, [question])
+        operations.publish_quiz(live)
+        operations.publish_quiz(live)  # release 1 is no longer live
+        draft = operations.create_quiz(owner, {"title": "Unpublished"}, [question])
+        operations.publish_quiz(draft)
+        operations.set_status(draft, "draft")
+        # The documents as 0007 stored them: no share code, the options of then.
+        old_options = {f"options.{name}": "" for name in NEW_OPTIONS}
+        for model in (Quiz, Release):
+            connection.get_collection(model._meta.db_table).update_many(
+                {}, {"$unset": {"share_code": "", **old_options}}
+            )
+    finally:
+        migrate(latest)
+    code = Quiz.objects.get(pk=live.pk).share_code
+    assert sharing.normalize_code(code) == code
+    assert releases.live_release_by_code(code).number == 2
+    assert Release.objects.get(quiz=live, number=1).share_code is None
+    assert Quiz.objects.get(pk=draft.pk).share_code is None  # given at its next publication
+    for model in (Quiz, Release):
+        for stored in connection.get_collection(model._meta.db_table).find():
+            assert {
+                name: stored["options"][name] for name in ("access", "show_score", "opens_at")
+            } == {"access": "link", "show_score": True, "opens_at": None}
+    options = releases.live_release(live).options
+    assert (options.attempts_allowed, options.show_correct_answers) == (None, False)
+
+    # Run again (an interrupted migration is run again): nothing changes.
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    before = [
+        list(connection.get_collection(model._meta.db_table).find()) for model in (Quiz, Release)
+    ]
+    migration_function("0008_sharing", "share_published_quizzes")(None, editor)
+    after = [
+        list(connection.get_collection(model._meta.db_table).find()) for model in (Quiz, Release)
+    ]
+    assert after == before
