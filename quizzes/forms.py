@@ -162,6 +162,13 @@ class DateTimeLocalInput(forms.TextInput):
     input_type = "datetime-local"
 
 
+def optional_value(label, help_text, widget=None):
+    """An option typed as text (a number; with `widget`, a date) for quizzes.validation
+    to read; left empty, the option has no value (no limit)."""
+    widget = widget or forms.TextInput(attrs={"inputmode": "numeric"})
+    return forms.CharField(label=label, required=False, widget=widget, help_text=help_text)
+
+
 def local_input(moment):
     """An aware datetime as a datetime-local input shows it, in the current time zone."""
     return "" if moment is None else timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
@@ -186,12 +193,7 @@ class QuizForm(forms.Form):
         required=False,
         help_text=_("Applies to questions that allow it (multiple choice, matching)."),
     )
-    time_limit_minutes = forms.CharField(
-        label=_("Time limit (minutes)"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Leave empty for no limit."),
-    )
+    time_limit_minutes = optional_value(_("Time limit (minutes)"), _("Leave empty for no limit."))
     pass_mark = forms.CharField(
         label=_("Pass mark (%)"),
         required=False,
@@ -199,17 +201,15 @@ class QuizForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
-    opens_at = forms.CharField(
-        label=_("Opens at"),
-        required=False,
-        widget=DateTimeLocalInput,
-        help_text=_("Learners can start it from then on. Leave empty to open it at once."),
+    opens_at = optional_value(
+        _("Opens at"),
+        _("Learners can start it from then on. Leave empty to open it at once."),
+        DateTimeLocalInput,
     )
-    closes_at = forms.CharField(
-        label=_("Closes at"),
-        required=False,
-        widget=DateTimeLocalInput,
-        help_text=_("No attempt starts from then on. Leave empty to keep it open."),
+    closes_at = optional_value(
+        _("Closes at"),
+        _("No attempt starts from then on. Leave empty to keep it open."),
+        DateTimeLocalInput,
     )
     access = forms.ChoiceField(
         label=_("Who may take it"),
@@ -218,11 +218,8 @@ class QuizForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    attempts_allowed = forms.CharField(
-        label=_("Attempts allowed per learner"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Leave empty for unlimited attempts."),
+    attempts_allowed = optional_value(
+        _("Attempts allowed per learner"), _("Leave empty for unlimited attempts.")
     )
     one_per_page = forms.BooleanField(
         label=_("One question per page"),

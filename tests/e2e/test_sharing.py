@@ -12,39 +12,16 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import Quiz
+from quizzes.tests.test_sharing import TRUE_FALSE
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.test_cloze import DESKTOP, PHONE, assert_no_overflow, log_in
 
 pytestmark = pytest.mark.e2e
 
-TRUE_FALSE = {
-    "type": "truefalse",
-    "name": "Sky",
-    "text": "The sky is blue.",
-    "answers": [{"text": "true", "fraction": 100}, {"text": "false", "fraction": 0}],
-}
-
-
-@pytest.fixture
-def learner_page(browser, live_server):
-    """learner_page(viewport) → a page of a browser context of its own (no teacher's cookies)."""
-    contexts = []
-
-    def make(viewport):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_share_a_quiz_and_join_it_by_its_code(
-    page, screenshot, learner_page, live_server, teacher, teacher_password, make_quiz, viewport
+    page, screenshot, browser, live_server, teacher, teacher_password, make_quiz, viewport
 ):
     quiz = make_quiz("Sky and sea", [TRUE_FALSE])
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -84,7 +61,15 @@ def test_share_a_quiz_and_join_it_by_its_code(
     assert download.value.suggested_filename == "sky-and-sea-qr-code.svg"
 
     # A learner joins with the code typed in lowercase with spaces.
-    learner = learner_page(viewport)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)
+    try:
+        join_by_code(context.new_page(), code, live_server.url)
+    finally:
+        context.close()
+
+
+def join_by_code(learner, code, base_url):
+    """At /join/ (from the header), a wrong code, then `code` typed loosely: its start page."""
     learner.goto("/")
     learner.get_by_role("link", name="Join a quiz").click()
     expect(learner.get_by_role("heading", name="Join a quiz", level=1)).to_be_visible()
@@ -98,4 +83,4 @@ def test_share_a_quiz_and_join_it_by_its_code(
     assert_accessible(learner, "on /join/ with its error")
     field.fill(f" {code[:3].lower()} {code[3:].lower()} ")
     field.press("Enter")
-    expect(learner).to_have_url(f"{live_server.url}/q/{code}/")
+    expect(learner).to_have_url(f"{base_url}/q/{code}/")

@@ -126,14 +126,18 @@ def test_get_published_reads_the_release_with_one_command(anonymous, published):
     with backend_client_with(recorder):
         response = anonymous.get(published_url(published))
     assert response.status_code == 200
-    # Only the release: no quiz, question or category is read (other commands,
-    # such as the throttle's counters, are no business of the quizzes).
-    quizzes_commands = [
+    # Only the release: no quiz, question or category is read.
+    assert quizzes_commands(recorder) == [("aggregate", Release._meta.db_table)]
+
+
+def quizzes_commands(recorder):
+    """(name, collection) of the commands `recorder` saw on the quizzes' collections
+    (others, such as the throttle's counters, are no business of the quizzes)."""
+    return [
         (name, command[name])
         for name, command in recorder.commands
         if str(command.get(name, "")).startswith("quizzes_")
     ]
-    assert quizzes_commands == [("aggregate", Release._meta.db_table)]
 
 
 @pytest.mark.parametrize("with_random_slot", [False, True])

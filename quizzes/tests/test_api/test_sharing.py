@@ -9,6 +9,7 @@ from quizzes import releases
 from quizzes.models import Attempt, Release
 from quizzes.tests.fixtures.plugin import db_snapshot, token_client
 from quizzes.tests.test_api.conftest import assert_problem, quiz_url
+from quizzes.tests.test_api.test_releases import quizzes_commands
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 
 pytestmark = pytest.mark.django_db
@@ -73,12 +74,7 @@ def test_get_published_by_code_reads_the_release_with_one_command(anonymous, pub
     with backend_client_with(recorder):
         response = anonymous.get(published_url(published.share_code.lower()))
     assert response.status_code == 200
-    quizzes_commands = [
-        (name, command[name])
-        for name, command in recorder.commands
-        if str(command.get(name, "")).startswith("quizzes_")
-    ]
-    assert quizzes_commands == [("aggregate", Release._meta.db_table)]
+    assert quizzes_commands(recorder) == [("aggregate", Release._meta.db_table)]
     (command,) = recorder.named("aggregate")
     assert published.share_code in str(command["pipeline"])
 
