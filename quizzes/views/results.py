@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import attempts, grading, releases, results, scoring
+from quizzes.fields import format_number
 from quizzes.learner import LearnerQuestion
 from quizzes.statistics import read_statistics
 from quizzes.views.access import get_quiz
@@ -128,6 +129,8 @@ def question_items(attempt):
             continue
         key = releases.with_points(key, row.max_points)
         view = releases.with_points(attempt.release.learner[question_id], row.max_points)
+        # Rendered again from its source: the stored text_html is a plain string here.
+        view = {name: value for name, value in view.items() if name != "text_html"}
         grade = dataclasses.replace(
             scoring.grade_question(key, row.response),
             points=row.points,
@@ -155,7 +158,10 @@ def render_attempt(request, quiz, attempt, status=200, forms=None):
         if grading.gradable(item.row):
             initial = {
                 "question": item.question_id,
-                "points": item.row.points,
+                # Empty while it waits: the teacher types the points.
+                "points": None
+                if item.row.state == scoring.NEEDS_GRADING
+                else format_number(item.row.points),
                 "comment": item.row.comment,
             }
             item.form = forms.get(item.question_id) or GradeForm(
@@ -237,42 +243,52 @@ def statistics(request, quiz_id):
     quiz = get_quiz(request.user, quiz_id)
     numbers = read_statistics(quiz)
     peak = max([bin_["count"] for bin_ in numbers["histogram"]] + [1])
-    context = {"quiz": quiz, "stats": numbers, "chart": histogram_chart(numbers["histogram"], peak)}
-    return render(request, "quizzes/results/statistics.html", context)
+    chart = histogram_chart(numbers["histogram"], peak)
+    return render(
+        request, "quizzes/results/statistics.html", {"quiz": quiz, "stats": numbers, "chart": chart}
+    )
 
 
-CHART = {"width": 640, "height": 260, "left": 40, "bottom": 40, "top": 16}
+CHART = {"width": 480, "height": 240, "left": 16, "right": 16, "bottom": 44, "top": 20}
 
 
 def histogram_chart(bins, peak):
-    """The geometry of the histogram's SVG (the template draws it): one bar per bin,
-    its height in proportion to the busiest bin."""
-    plot_width = CHART["width"] - CHART["left"] - 8
+    """The geometry of the histogram's SVG (the template draws it): one bar per bin, its
+    height in proportion to the busiest bin, and the percentages at the bins' edges."""
+    plot_width = CHART["width"] - CHART["left"] - CHART["right"]
     plot_height = CHART["height"] - CHART["bottom"] - CHART["top"]
+    axis_y = CHART["top"] + plot_height
     step = plot_width / len(bins)
     bars = []
     for index, bin_ in enumerate(bins):
         height = round(plot_height * bin_["count"] / peak, 1)
-        x = round(CHART["left"] + index * step, 1)
+        x = CHART["left"] + index * step
         bars.append(
             {
                 **bin_,
-                "x": x + 2,
+                "x": round(x + 2, 1),
                 "width": round(step - 4, 1),
-                "y": round(CHART["top"] + plot_height - height, 1),
+                "y": round(axis_y - height, 1),
                 "height": height,
                 "label_x": round(x + step / 2, 1),
-                "count_y": round(CHART["top"] + plot_height - height - 4, 1),
+                "count_y": round(axis_y - height - 5, 1),
             }
         )
+    ticks = [
+        {
+            "x": round(CHART["left"] + index * step, 1),
+            "label": bins[0]["low"] + index * (bins[0]["high"] - bins[0]["low"]),
+        }
+        for index in range(len(bins) + 1)
+    ]
     return {
         **CHART,
         "bars": bars,
-        "axis_y": CHART["top"] + plot_height,
-        "axis_label_y": CHART["top"] + plot_height + 16,
-        "caption_y": CHART["height"] - 6,
-        "right": CHART["width"] - 8,
-        "peak": peak,
+        "ticks": ticks,
+        "axis_y": axis_y,
+        "axis_end": CHART["width"] - CHART["right"],
+        "tick_y": axis_y + 18,
+        "caption_y": CHART["height"] - 4,
     }
 
 

@@ -117,7 +117,17 @@ def anonymous_pages():
 def teacher_pages(quiz, questions, category, bank_question):
     quiz_urls = [
         reverse(name, kwargs={"quiz_id": quiz.pk})
-        for name in ["quiz_editor", "quiz_edit", "quiz_delete", "quiz_preview"]
+        for name in [
+            "quiz_editor",
+            "quiz_edit",
+            "quiz_delete",
+            "quiz_preview",
+            "results",
+            "results_statistics",
+        ]
+    ] + [
+        reverse("results_attempt", kwargs={"quiz_id": quiz.pk, "attempt_id": attempt.pk})
+        for attempt in quiz.attempts.all()
     ]
     question_urls = [
         reverse(name, kwargs={"quiz_id": quiz.pk, "question_id": question.pk})
@@ -163,7 +173,8 @@ def teacher_pages(quiz, questions, category, bank_question):
 
 def test_every_page_has_no_violation(csp_page, teacher, teacher_password, make_quiz):
     quiz = make_quiz("Under the policy", every_type_quiz()["questions"], owner=teacher)
-    operations.publish_quiz(quiz)  # its editor shows the share panel, QR code inline
+    release = operations.publish_quiz(quiz)  # its editor shows the share panel, QR code inline
+    operations.record_attempt(release, {})  # its results pages list and show it
     questions = questions_of(quiz)
     bank_question = Question.objects.get(pk=questions[0].pk)
     bank.update_question(bank_question, {"name": "Capital, renamed"}, teacher)
