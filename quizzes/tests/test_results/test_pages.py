@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
+from quizzes import operations, releases
 from quizzes.models import Attempt
 from quizzes.tests.test_api.conftest import question_ids
+from quizzes.views.results import PAGE_SIZE
 
 
 def url(quiz, suffix=""):
@@ -142,3 +144,31 @@ def test_delete_asks_for_confirmation(owner_client, graded_quiz):
 def test_the_dashboard_lists_attempts_to_grade(owner_client, graded_quiz):
     page = owner_client.get("/").content.decode()
     assert "Needs grading" in page and "Ann" in page
+
+
+def test_the_table_is_paginated(owner_client, results_quiz):
+    release = releases.live_release(results_quiz)
+    for _ in range(PAGE_SIZE + 1):
+        operations.record_attempt(release, {})
+    first = owner_client.get(url(results_quiz)).content.decode()
+    assert first.count('name="attempt"') == PAGE_SIZE and "Page 1 of 2" in first
+    second = owner_client.get(url(results_quiz), {"page": 2, "sort": "score"}).content.decode()
+    assert second.count('name="attempt"') == 1 and "sort=score" in second
+
+
+def test_staff_see_the_results_but_grade_nothing_of_their_own(client_for, staff, graded_quiz):
+    client = client_for(staff)
+    assert client.get(url(graded_quiz)).status_code == 200
+    assert client.get(url(graded_quiz, f"{ann(graded_quiz).pk}/")).status_code == 200
+    assert "Needs grading" not in client.get("/").content.decode()  # not their quiz
+
+
+def test_a_forged_attempt_id_is_a_404(owner_client, graded_quiz, results_quiz):
+    assert owner_client.get(url(graded_quiz, f"{'0' * 24}/")).status_code == 404
+    assert owner_client.get(url(graded_quiz, "not-an-id/")).status_code == 404
+
+
+def test_deleting_nothing_picked_goes_back_with_a_message(owner_client, graded_quiz):
+    answer = owner_client.post(url(graded_quiz, "delete/"), {"attempt": ["zz"]}, follow=True)
+    assert "Pick the attempts to delete first." in answer.content.decode()
+    assert Attempt.objects.filter(quiz=graded_quiz).count() == 2
