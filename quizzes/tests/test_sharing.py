@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from quizzes import attempts, operations, releases, sharing
+from quizzes import attempts, formats, operations, releases, sharing
 from quizzes.models import Attempt, Quiz
 from quizzes.tests.fixtures.plugin import db_snapshot
 from quizzes.validation import clean_quiz
@@ -167,6 +167,20 @@ def test_options_are_stored_and_frozen_in_each_release(shared_quiz):
         False,
         True,
     )
+
+
+@pytest.mark.parametrize("format_name", ["json", "gift", "moodlexml"])
+def test_exports_carry_the_options_json_losslessly(shared_quiz, format_name):
+    opens = timezone.now().replace(microsecond=0)
+    options = {"opens_at": opens, "attempts_allowed": 2, "access": "signed_in"}
+    release = shared_quiz(**options)
+    quiz = Quiz.objects.get(pk=release.quiz_id)
+    content, _type, _extension = formats.write(operations.quiz_data(quiz), format_name)
+    (read,) = formats.parse(content, format_name).quizzes
+    if format_name == "json":
+        assert f'"opens_at": "{opens.isoformat()}"' in content.decode()
+        assert {name: read["options"][name] for name in options} == options
+        assert read["options"] == operations.quiz_data(quiz)["options"]
 
 
 def test_option_defaults_let_anyone_in_at_any_time():

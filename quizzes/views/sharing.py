@@ -8,12 +8,13 @@ there. The QR code download is its owner's (staff too), as the editor.
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes import releases, sharing
+from quizzes.formats import file_name
 from quizzes.views.access import get_quiz
 
 QR_KINDS = ("svg", "png")
@@ -43,10 +44,12 @@ def quiz_qr_code(request, quiz_id, kind):
     if quiz.share_code is None or kind not in QR_KINDS:
         raise Http404
     content, content_type = sharing.qr_file(sharing.share_url(request, quiz.share_code), kind)
-    response = HttpResponse(content, content_type=content_type)
-    name = slugify(quiz.title) or "quiz"
-    response["Content-Disposition"] = f'attachment; filename="{name}-qr-code.{kind}"'
-    return response
+    name = file_name(_("%(title)s QR code") % {"title": quiz.title}, f".{kind}")
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
 
 
 class JoinForm(forms.Form):

@@ -58,7 +58,7 @@ def test_share_a_quiz_and_join_it_by_its_code(
     # The QR code downloads as a file named after the quiz.
     with page.expect_download() as download:
         panel.get_by_role("link", name="Download QR code (SVG)").click()
-    assert download.value.suggested_filename == "sky-and-sea-qr-code.svg"
+    assert download.value.suggested_filename == "Sky and sea QR code.svg"
 
     # A learner joins with the code typed in lowercase with spaces.
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)

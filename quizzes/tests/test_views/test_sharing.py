@@ -104,7 +104,7 @@ def test_the_owner_downloads_the_qr_code(shared, owner_client, kind, content_typ
     response = owner_client.get(reverse("quiz_qr", args=[shared.pk, kind]))
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
-    assert response["Content-Disposition"] == f'attachment; filename="astronomy-qr-code.{kind}"'
+    assert response["Content-Disposition"] == f'attachment; filename="Astronomy QR code.{kind}"'
     assert response.content.startswith(start)
 
 
