@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from quizzes.models import Attempt, Quiz, Release
+from quizzes.qtypes import registry
 from quizzes.statistics import question_catalogue, read_statistics
 
 State = Attempt.State
@@ -128,8 +129,13 @@ def safe_cell(value):
 def attempt_table(quiz):
     """The header, then one row per attempt at `quiz` (newest first): learner, started,
     submitted, duration (s), score, max, percent, passed, state, then the points of
-    each question (the quiz's questions, then those only older releases had)."""
-    questions = question_catalogue(quiz, ())
+    each scored question (the quiz's, then those only its older releases had)."""
+    released = Release.objects.filter(quiz=quiz).values_list("versions", flat=True)
+    questions = {
+        question_id: data
+        for question_id, data in question_catalogue(quiz, set().union(*released)).items()
+        if registry.of(data).scored
+    }
     yield [
         _("Learner"),
         _("Started"),

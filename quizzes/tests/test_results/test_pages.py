@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from quizzes import operations, releases
 from quizzes.models import Attempt
+from quizzes.tests.fixtures.plugin import question_named
 from quizzes.tests.test_api.conftest import question_ids
 from quizzes.views.results import PAGE_SIZE
 
@@ -172,3 +173,12 @@ def test_deleting_nothing_picked_goes_back_with_a_message(owner_client, graded_q
     answer = owner_client.post(url(graded_quiz, "delete/"), {"attempt": ["zz"]}, follow=True)
     assert "Pick the attempts to delete first." in answer.content.decode()
     assert Attempt.objects.filter(quiz=graded_quiz).count() == 2
+
+
+def test_the_export_keeps_questions_removed_since(owner_client, graded_quiz):
+    essay = question_named(graded_quiz, "Essay")
+    operations.delete_question(graded_quiz, essay, None)
+    answer = owner_client.get(url(graded_quiz, "export.xlsx"))
+    rows = list(load_workbook(io.BytesIO(answer.content)).active.values)
+    assert rows[0][-1] == "Essay"
+    assert {row[0]: row[-1] for row in rows[1:]} == {"Ann": 0, "'=Bob": 0}
