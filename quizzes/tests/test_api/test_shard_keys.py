@@ -11,7 +11,7 @@ it; an insert, when each document has every field of the key.
 import pytest
 from django.test import Client
 
-from quizzes import bank, operations, releases
+from quizzes import attempts, bank, operations, releases
 from quizzes.models import Question
 from quizzes.tests.test_api.conftest import RIGHT_RESPONSES, question_ids, quiz_url
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
@@ -105,6 +105,9 @@ def test_the_main_pages_and_endpoints_carry_the_shard_keys(
     essay = ids["essay"]
     responses = {ids[kind]: RIGHT_RESPONSES[kind] for kind in ids}
     quiz = published.pk
+    done = operations.record_attempt(releases.live_release(published), responses)
+    public = attempts.public_id(done)
+    grade = {"question": essay, "points": 1}
     calls = [
         (Client(), "post", "/accounts/login/", {"username": "teacher", "password": "wrong"}),
         (anonymous, "post", "/api/v1/auth/token/", {"username": "teacher", "password": "wrong"}),
@@ -127,6 +130,18 @@ def test_the_main_pages_and_endpoints_carry_the_shard_keys(
         (api, "post", quiz_url(published, "publish/"), None),
         (api, "get", "/api/v1/questions/", None),
         (api, "get", "/api/v1/categories/", None),
+        (browser, "get", f"/quizzes/{quiz}/results/?state=needs_grading&q=a&sort=-duration", None),
+        (browser, "get", f"/quizzes/{quiz}/results/?release=1", None),
+        (browser, "get", f"/quizzes/{quiz}/results/{done.pk}/", None),
+        (browser, "post", f"/quizzes/{quiz}/results/{done.pk}/", grade),
+        (browser, "get", f"/quizzes/{quiz}/results/statistics/", None),
+        (browser, "get", f"/quizzes/{quiz}/results/export.xlsx", None),
+        (browser, "get", f"/quizzes/{quiz}/results/statistics.xlsx", None),
+        (api, "get", quiz_url(published, "attempts/?state=submitted&release=1"), None),
+        (api, "get", f"/api/v1/attempts/{public}/", None),
+        (api, "post", f"/api/v1/attempts/{public}/grade/", {**grade, "points": 0}),
+        (browser, "post", f"/quizzes/{quiz}/results/delete/", {"attempt": [str(done.pk)]}),
+        (api, "delete", f"/api/v1/attempts/{public}/", None),
     ]
     misses = {}
     for client, method, url, body in calls:
