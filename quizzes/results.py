@@ -52,8 +52,9 @@ BATCH = 500
 def attempts_of(quiz, state=None, release=None, search="", sort=DEFAULT_SORT):
     """The attempts at `quiz`: in `state` (a key of FILTER_STATES), on `release` (its
     number), whose learner's name or username contains `search`, sorted by a key of
-    SORTS ("-key": descending). Unknown sort keys sort by DEFAULT_SORT."""
-    attempts = Attempt.objects.filter(quiz=quiz).select_related("user", "release")
+    SORTS ("-key": descending). Unknown sort keys sort by DEFAULT_SORT. No join: a page
+    gets its users and releases with `with_people`."""
+    attempts = Attempt.objects.filter(quiz=quiz)
     if state == NEEDS_GRADING:
         attempts = attempts.filter(state=State.SUBMITTED, ungraded__gt=0)
     elif state:
@@ -62,8 +63,9 @@ def attempts_of(quiz, state=None, release=None, search="", sort=DEFAULT_SORT):
         numbered = Release.objects.filter(quiz=quiz, number=release).values_list("pk", flat=True)
         attempts = attempts.filter(release_id__in=list(numbered))
     if search:
+        users = get_user_model().objects.filter(username__icontains=search)
         attempts = attempts.filter(
-            Q(learner_name__icontains=search) | Q(user__username__icontains=search)
+            Q(learner_name__icontains=search) | Q(user_id__in=list(users.values_list("pk")))
         )
     if sort.removeprefix("-") not in SORTS:
         sort = DEFAULT_SORT
@@ -73,13 +75,31 @@ def attempts_of(quiz, state=None, release=None, search="", sort=DEFAULT_SORT):
     return attempts.order_by(f"{direction}{SORTS[sort.removeprefix('-')]}", "-pk")
 
 
+def with_people(attempts):
+    """`attempts` (a list, of one quiz) with their `user` and `release` set, read with one
+    query each (releases by their quiz too: the first field of their shard key)."""
+    attempts = list(attempts)
+    users = get_user_model().objects.in_bulk({a.user_id for a in attempts} - {None})
+    releases = Release.objects.filter(
+        quiz_id__in={a.quiz_id for a in attempts}, pk__in={a.release_id for a in attempts}
+    ).defer("learner", "key", "slots", "versions")
+    by_pk = {release.pk: release for release in releases}
+    for attempt in attempts:
+        attempt.user = users.get(attempt.user_id)
+        attempt.release = by_pk.get(attempt.release_id)
+    return attempts
+
+
 def attempt_of(quiz, attempt_id):
     """The attempt `attempt_id` (ObjectId or hex) at `quiz`, with its release, or None."""
     try:
         attempt_id = ObjectId(attempt_id)
     except (TypeError, ValueError):
         return None
-    return Attempt.objects.filter(quiz=quiz, pk=attempt_id).select_related("release").first()
+    attempt = Attempt.objects.filter(quiz=quiz, pk=attempt_id).first()
+    if attempt is not None and attempt.release_id:
+        attempt.release = Release.objects.get(quiz=quiz, pk=attempt.release_id)
+    return attempt
 
 
 def delete_attempts(quiz, attempt_ids):
@@ -90,12 +110,16 @@ def delete_attempts(quiz, attempt_ids):
 
 def grading_queue(user, limit=QUEUE_SIZE):
     """The submitted attempts at `user`'s own quizzes with responses waiting for the
-    teacher, the longest waiting first: at most `limit`, on the (quiz, ungraded) index."""
-    quiz_ids = list(Quiz.objects.filter(owner=user).values_list("pk", flat=True))
-    if not quiz_ids:
+    teacher, the longest waiting first, each with its `quiz`, `user` and `release`: at
+    most `limit`, found on the (quiz, ungraded) index."""
+    quizzes = Quiz.objects.filter(owner=user).only("title").in_bulk()
+    if not quizzes:
         return []
-    waiting = Attempt.objects.filter(quiz_id__in=quiz_ids, ungraded__gt=0)
-    return list(waiting.select_related("quiz", "user").order_by("submitted_at", "pk")[:limit])
+    waiting = Attempt.objects.filter(quiz_id__in=list(quizzes), ungraded__gt=0)
+    found = with_people(waiting.order_by("submitted_at", "pk")[:limit])
+    for attempt in found:
+        attempt.quiz = quizzes[attempt.quiz_id]
+    return found
 
 
 def learner(attempt):

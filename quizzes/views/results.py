@@ -80,7 +80,7 @@ def attempt_list(request, quiz_id):
             "duration": duration_text(results.duration(attempt)),
             "state": results.state_label(attempt),
         }
-        for attempt in page.object_list
+        for attempt in results.with_people(page.object_list)
     ]
     context = {
         "quiz": quiz,
