@@ -160,8 +160,14 @@ def live_release(quiz):
 
 def live_release_by_code(code):
     """The live release of the quiz whose share code is `code` (canonical: see
-    quizzes.sharing.normalize_code), or None: one find on the (share_code, live) index."""
-    return live_releases().filter(share_code=code).first()
+    quizzes.sharing.normalize_code), or None: one find on the (share_code, live) index.
+
+    Unsorted (`get`), unlike `first`: a sort by publication date would let the
+    planner walk the (live, published_at) index through every live release."""
+    try:
+        return live_releases().get(share_code=code)
+    except Release.DoesNotExist:
+        return None
 
 
 def drawn(release, shown=(), rng=None):

@@ -21,6 +21,7 @@ a transaction's retry.
 import re
 
 from bson import ObjectId
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -110,12 +111,12 @@ class PublishedQuizViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """The live release the URL names by its quiz's id or share code: one find."""
         key = self.kwargs["id"]
         if OBJECT_ID_RE.fullmatch(key):
-            release = self.get_queryset().filter(quiz=ObjectId(key)).first()
+            release = get_object_or_404(self.get_queryset(), quiz=ObjectId(key))
         else:
             code = sharing.normalize_code(key)
             release = code and releases.live_release_by_code(code)
-        if release is None:
-            raise NotFound()
+            if release is None:
+                raise NotFound()
         self.check_object_permissions(self.request, release)
         return release
 

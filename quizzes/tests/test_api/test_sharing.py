@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from quizzes import releases
+from quizzes import operations, releases
 from quizzes.models import Attempt, Release
 from quizzes.tests.fixtures.plugin import db_snapshot, token_client
 from quizzes.tests.test_api.conftest import assert_problem, quiz_url
 from quizzes.tests.test_api.test_releases import quizzes_commands
+from quizzes.tests.test_sharing import TRUE_FALSE
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 
 pytestmark = pytest.mark.django_db
@@ -69,12 +71,22 @@ def test_an_unpublished_quiz_is_not_found_by_its_code(api, anonymous, published)
     assert_problem(anonymous.get(published_url(code)), 404, "not_found")
 
 
-def test_get_published_by_code_reads_the_release_with_one_command(anonymous, published):
+def test_get_published_by_code_reads_the_release_with_one_command(anonymous, published, make_quiz):
+    for title in ("Other", "Another"):  # live releases the code's index leaves out
+        operations.publish_quiz(make_quiz(title, [TRUE_FALSE]))
     recorder = CommandRecorder()
     with backend_client_with(recorder):
         response = anonymous.get(published_url(published.share_code.lower()))
     assert response.status_code == 200
+    # One command in all: the release, found by its (share_code, live) index.
     assert quizzes_commands(recorder) == [("aggregate", Release._meta.db_table)]
+    assert len(recorder.commands) == 1
+    (command,) = recorder.named("aggregate")
+    pipeline = {"aggregate": Release._meta.db_table, "pipeline": command["pipeline"], "cursor": {}}
+    explained = connection.database.command("explain", pipeline)
+    planner = explained.get("queryPlanner") or explained["stages"][0]["$cursor"]["queryPlanner"]
+    plan = str(planner["winningPlan"])
+    assert "'indexName': 'release_share_code_live'" in plan and "SORT" not in plan
     (command,) = recorder.named("aggregate")
     assert published.share_code in str(command["pipeline"])
 
