@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from quizzes import attempts, formats, operations, releases, sharing
 from quizzes.models import Attempt, Quiz
 from quizzes.tests.fixtures.plugin import db_snapshot
 from quizzes.validation import clean_quiz
+from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +273,20 @@ def test_a_signed_in_learner_has_the_attempts_allowed(shared_quiz, teacher, othe
     with pytest.raises(attempts.NoAttemptsLeft):
         attempts.check_can_start(republished, user=teacher)
     assert Attempt.objects.filter(user=teacher).count() == 2
+
+
+def test_a_signed_in_learner_is_counted_from_the_index_alone(shared_quiz, teacher):
+    release = shared_quiz(attempts_allowed=5)
+    attempts.start_attempt(release, user=teacher)
+    recorder = CommandRecorder()
+    with backend_client_with(recorder):
+        attempts.check_can_start(release, user=teacher)
+    ((name, command),) = recorder.commands
+    explained = connection.database.command(
+        "explain", {name: command[name], "pipeline": command["pipeline"], "cursor": {}}
+    )
+    plan = str(explained["stages"][0]["$cursor"]["queryPlanner"]["winningPlan"])
+    assert "'stage': 'COUNT_SCAN'" in plan and "'indexName': 'attempt_quiz_user'" in plan
 
 
 def test_an_anonymous_learner_is_counted_by_the_caller(shared_quiz):
