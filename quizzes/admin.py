@@ -39,12 +39,37 @@ class CountingChangeList(ChangeList):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "status", "question_count", "attempts", "updated_at")
+    list_display = (
+        "title",
+        "owner",
+        "status",
+        "share_code",
+        "question_count",
+        "attempts",
+        "updated_at",
+    )
     list_filter = ("status", "updated_at", "created_at")
-    search_fields = ("title", "description", "owner__username")
+    search_fields = ("title", "description", "owner__username", "=share_code")
     date_hierarchy = "updated_at"
-    fields = ("title", "owner", "status", "tags", "description", "version", "created_at")
-    readonly_fields = ("title", "status", "tags", "description", "version", "created_at")
+    fields = (
+        "title",
+        "owner",
+        "status",
+        "share_code",
+        "tags",
+        "description",
+        "version",
+        "created_at",
+    )
+    readonly_fields = (
+        "title",
+        "status",
+        "share_code",
+        "tags",
+        "description",
+        "version",
+        "created_at",
+    )
 
     def has_add_permission(self, request):
         return False
