@@ -182,3 +182,16 @@ def test_the_export_keeps_questions_removed_since(owner_client, graded_quiz):
     rows = list(load_workbook(io.BytesIO(answer.content)).active.values)
     assert rows[0][-1] == "Essay"
     assert {row[0]: row[-1] for row in rows[1:]} == {"Ann": 0, "'=Bob": 0}
+
+
+@pytest.mark.parametrize("name", ["results_export_xlsx", "results_statistics_csv"])
+def test_exports_run_without_a_request_budget(name):
+    """A big quiz's export takes longer than the budget (measured: see views.results.export)."""
+    from django.urls import resolve, reverse
+
+    from sessions_mw.decorators import TIMEOUT_ATTRIBUTE, view_mark
+
+    view = resolve(reverse(name, args=["0" * 24])).func
+    assert view_mark(view, "GET", TIMEOUT_ATTRIBUTE, "budget") is None
+    other = resolve(reverse("results", args=["0" * 24])).func
+    assert view_mark(other, "GET", TIMEOUT_ATTRIBUTE, "budget") == "budget"
