@@ -39,9 +39,9 @@ SEPARATORS = re.compile(r"[\s\-]+")
 TYPED_MAX = 40
 # New codes drawn before giving up: each is taken with a chance well below 1e-4.
 DRAWS_MAX = 10
-# QR codes: pixels per module on screen (a 7-character link gives 33 to 41 modules).
-QR_SCALE = 6
-QR_PNG_SCALE = 10
+# Pixels per module of a downloaded QR code (a share link makes 29 to 41 modules a side):
+# 290 to 410 pixels, sharp when printed a few centimetres wide.
+QR_FILE_SCALE = 10
 
 
 def new_share_code():
@@ -86,16 +86,15 @@ def qr_code(url):
 
 
 def qr_svg(url):
-    """The QR code of `url` as an SVG document (a string, no XML declaration) with a
-    <title> naming the link, for screen readers; sized for the screen."""
+    """The QR code of `url` as an SVG element to put in a page (a string) with a <title>
+    naming the link, for screen readers; it scales to the width the page gives it."""
     return (
         qr_code(url)
         .svg_inline(
-            scale=QR_SCALE,
             title=_("QR code of the link %(url)s") % {"url": url},
             svgclass="qr-code",
             lineclass=None,
-            omitsize=False,
+            omitsize=True,  # a viewBox only: the page's CSS sizes it
         )
         .strip()
     )
@@ -106,9 +105,9 @@ def qr_file(url, kind):
     standalone document) or "png" (segno writes PNG itself, without Pillow)."""
     out = io.BytesIO()
     if kind == "png":
-        qr_code(url).save(out, kind="png", scale=QR_PNG_SCALE)
+        qr_code(url).save(out, kind="png", scale=QR_FILE_SCALE)
         return out.getvalue(), "image/png"
     qr_code(url).save(
-        out, kind="svg", scale=QR_PNG_SCALE, title=url, xmldecl=True, svgns=True, nl=True
+        out, kind="svg", scale=QR_FILE_SCALE, title=url, xmldecl=True, svgns=True, nl=True
     )
     return out.getvalue(), "image/svg+xml"

@@ -91,7 +91,7 @@ def test_the_editor_shares_a_published_quiz(shared, owner_client):
     link = f"http://testserver/q/{shared.share_code}/"
     assert f'value="{link}"' in page and "readonly" in page
     assert f'class="share-code" aria-labelledby="share-code-label">{shared.share_code}<' in page
-    assert '<svg width="' in page and "<title>QR code of the link" in page
+    assert '<svg viewBox="' in page and "<title>QR code of the link" in page
     assert reverse("quiz_qr", args=[shared.pk, "svg"]) in page
     assert "Copy link" in page
 
