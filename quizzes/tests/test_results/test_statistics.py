@@ -89,3 +89,13 @@ def test_essays_waiting_count_zero_and_are_counted(graded_quiz):
     matching = next(q for q in numbers["questions"] if q["type"] == "matching")
     chosen = {a["answer"]: a["count"] for a in matching["answers"]}
     assert chosen["France → Paris"] == 2 and chosen["France → Rome"] == 0
+
+
+def test_questions_are_counted_by_id_across_releases(moodle_quiz):
+    operations.add_question(moodle_quiz, truefalse("Q4"))
+    release = operations.publish_quiz(moodle_quiz)
+    ids = [str(q.pk) for q in questions_of(moodle_quiz)]
+    submit_attempt(release, "New", dict.fromkeys(ids, True))
+    by_name = {q["name"]: q for q in statistics.read_statistics(moodle_quiz)["questions"]}
+    assert [by_name[name]["attempts"] for name in ("Q1", "Q2", "Q3", "Q4")] == [5, 5, 5, 1]
+    assert by_name["Q4"]["facility"] == 100.0
