@@ -249,6 +249,12 @@ else:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# Images and files in questions (quizzes.media): bytes a file, bytes a teacher's files
+# together, pixels an image (decompression bombs are refused before they expand).
+MEDIA_MAX_BYTES = env_count("MEDIA_MAX_BYTES", 5 * 1024 * 1024)
+MEDIA_QUOTA_BYTES = env_count("MEDIA_QUOTA_BYTES", 200 * 1024 * 1024)
+MEDIA_MAX_PIXELS = env_count("MEDIA_MAX_PIXELS", 50_000_000)
+
 # --- Logs and metrics (README "Logs and metrics") ------------------------------
 # Standard error: plain messages, or with DJANGO_LOG_JSON=1 one JSON object a line
 # (python-json-logger): time, level, logger, message, request_id, and the record's

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from quizzes import fields
 from quizzes.access import bank_categories, bank_questions
+from quizzes.media import content_media
 from quizzes.models import Answer, Category, Hint, Question, QuestionVersion, Quiz
 from quizzes.validation import clean_category, clean_question, parse_tags
 
@@ -82,9 +83,11 @@ def question_data(question):
 
 
 def apply_question(question, data):
-    """Set a Question's content from cleaned plain data; returns the question."""
+    """Set a Question's content, and the media it references, from cleaned plain data;
+    returns the question."""
     for field in QUESTION_FIELDS:
         setattr(question, field, data[field])
+    question.media = content_media(data)
     question.tags = list(data.get("tags", ()))
     question.answers = [Answer(**{f: a[f] for f in ANSWER_FIELDS}) for a in data["answers"]]
     question.hints = [Hint(**{f: h[f] for f in HINT_FIELDS}) for h in data.get("hints", ())]
@@ -273,6 +276,7 @@ def new_version(question, author):
         number=question.version,
         author=author,
         data=question_data(question),
+        media=question.media,
     )
 
 
@@ -337,11 +341,11 @@ def _question_shape():
         _shape(Hint, HINT_FIELDS),
         {
             name: Question._meta.get_field(name).column
-            for name in ("owner", "category", "version", "created_at", "updated_at")
+            for name in ("owner", "category", "version", "media", "created_at", "updated_at")
         },
         {
             name: QuestionVersion._meta.get_field(name).column
-            for name in ("question", "number", "author", "data", "created_at")
+            for name in ("question", "number", "author", "data", "media", "created_at")
         },
     )
 
@@ -389,12 +393,14 @@ def _documents(owner_id, category_ids, questions, author_id, now):
         answers = [_row(answer_shape, answer) for answer in data["answers"]]
         hints = [_row(hint_shape, hint) for hint in data.get("hints", ())]
         tags = list(data.get("tags", ()))
+        media = content_media(data)
         content, stored = _row(question_shape, data)
         document = {
             "_id": pk,
             meta["owner"]: owner_id,
             meta["category"]: category_id,
             meta["version"]: 1,
+            meta["media"]: media,
             meta["created_at"]: now,
             meta["updated_at"]: now,
             "tags": tags,
@@ -412,6 +418,7 @@ def _documents(owner_id, category_ids, questions, author_id, now):
                 version_meta["number"]: 1,
                 version_meta["author"]: author_id,
                 version_meta["data"]: content,
+                version_meta["media"]: list(media),
                 version_meta["created_at"]: now,
             }
         )
@@ -444,6 +451,7 @@ def update_question(question, data, author=None, expected_version=None):
         expected_version,
         answers=question.answers,
         hints=question.hints,
+        media=question.media,
         **content,
     )
     new_version(question, author).save()

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_mongodb_backend.fields import (
+    ArrayField,
     EmbeddedModelArrayField,
     EmbeddedModelField,
     ObjectIdField,
@@ -45,6 +46,13 @@ __all__ = ["QuestionType", "QuizStatus", "TextFormat"]
 QuestionType = models.TextChoices(
     "QuestionType", [(name.upper(), (name, qtype.label)) for name, qtype in registry.TYPES.items()]
 )
+
+
+def media_field():
+    """The SHA-256s of the media files (quizzes.media) a document's texts reference:
+    filled from its content whenever it is saved (quizzes.media.content_media), and
+    indexed, so that serving a file and collecting unused ones ask one query each."""
+    return ArrayField(models.CharField(max_length=64), default=list, blank=True)
 
 
 class QuizOptions(EmbeddedModel):
@@ -196,6 +204,7 @@ class Question(models.Model):
     tags = tags_field()
     answers = EmbeddedModelArrayField(Answer, default=list, blank=True)
     hints = EmbeddedModelArrayField(Hint, default=list, blank=True)
+    media = media_field()
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -208,6 +217,7 @@ class Question(models.Model):
             models.Index(fields=["category", "-updated_at"], name="question_category_updated"),
             models.Index(fields=["owner", "-updated_at"], name="question_owner_updated"),
             models.Index(fields=["tags"], name="question_tags"),
+            models.Index(fields=["media"], name="question_media"),
         ]
 
     def __str__(self):
@@ -229,12 +239,14 @@ class QuestionVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     data = models.JSONField()
+    media = media_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("question version")
         verbose_name_plural = _("question versions")
         ordering = ["-number"]
+        indexes = [models.Index(fields=["media"], name="question_version_media")]
         constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="question_version_unique")
         ]
@@ -331,6 +343,9 @@ class Release(models.Model):
     # release with one find on (share_code, live) (quizzes.releases.live_release_by_code).
     # Null on releases no longer live when share codes came (quizzes 0008).
     share_code = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
+    # The media its learner content and answer key reference: whoever may take the quiz
+    # may read them while the release is live (quizzes.media.can_read).
+    media = media_field()
 
     class Meta:
         verbose_name = _("release")
@@ -340,6 +355,7 @@ class Release(models.Model):
             models.Index(fields=["quiz", "live"], name="release_quiz_live"),
             models.Index(fields=["live", "-published_at"], name="release_live_published"),
             models.Index(fields=["share_code", "live"], name="release_share_code_live"),
+            models.Index(fields=["media", "live"], name="release_media_live"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["quiz", "number"], name="release_number_unique")

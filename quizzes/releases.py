@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from quizzes import scoring
 from quizzes.bank import question_data
 from quizzes.fields import OPTION_FIELDS
+from quizzes.media import content_media
 from quizzes.models import QuizOptions, Release
 from quizzes.rendering import render
 
@@ -112,6 +113,7 @@ def release_fields(quiz, fixed, pools):
         "tags": list(quiz.tags),
         "options": QuizOptions(**options),
         "question_count": question_count(slots),
+        "media": content_media([quiz.description, content["learner"], key]),
         **content,
     }
 

@@ -1,0 +1,263 @@
+"""Images and files that teachers put in their questions, stored in MongoDB's GridFS.
+
+Files live in the GridFS bucket "media" of the app's database (`media.files`,
+`media.chunks`, in GridFS's own layout, so any GridFS tool reads them). They
+are written inside the caller's session and transaction: a question saved
+with a new image in one request has both or neither. pymongo's GridFSBucket
+refuses to write inside a transaction, so `store` inserts the chunks and the
+file document itself, with the request's session (sessions_mw); the
+collections and their indexes exist beforehand (migration quizzes 0010),
+since a transaction cannot always create them.
+
+Rules of `store`:
+- the type comes from the bytes (magic numbers), never from the name or a
+  header: PNG, JPEG, GIF and WebP, checked by Pillow (verify, then load, with
+  a pixel limit against decompression bombs); SVG only once sanitised
+  (quizzes.svg: an allow-list, refused when unsure);
+- location and camera metadata (EXIF, XMP) are cut out of the file's own
+  structure when present, losslessly; an image without any is stored byte
+  for byte (quizzes.imagefiles);
+- at most settings.MEDIA_MAX_BYTES a file, settings.MEDIA_QUOTA_BYTES an
+  owner (the sum of their files' sizes);
+- the same bytes are stored once per owner (unique index on owner and
+  SHA-256): storing them again returns the stored file.
+Refusals raise `MediaRefused` (a translated message and an HTTP status: 400,
+413 or 415) before anything is written.
+
+A file's URL is /media/<sha256>/<name>: it never changes for given bytes.
+Questions, their versions and releases record the hashes their texts
+reference (`content_media`) in their `media` field; who may read a file
+(`can_read`) and which files may go (`unreferenced`) follow from it.
+"""
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from bson import Binary, Int64, ObjectId
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+from gridfs import GridFSBucket
+
+from quizzes import imagefiles, svg
+
+BUCKET = "media"
+FILES = f"{BUCKET}.files"
+CHUNKS = f"{BUCKET}.chunks"
+CHUNK_SIZE = 255 * 1024  # GridFS's default chunk size
+NAME_MAX = 100
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# A media URL, relative or absolute, in Markdown, HTML or plain text.
+MEDIA_URL = re.compile(r"/media/([0-9a-f]{64})/")
+
+
+class MediaRefused(ValueError):
+    """A file `store` will not keep: `message` says why (translated), `status` is the
+    HTTP status to answer with (400 bad file, 413 too large, 415 not an allowed type)."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored file: its SHA-256 (hex), sanitised name, content type, size in bytes, URL."""
+
+    sha256: str
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+    @classmethod
+    def of(cls, document):
+        """The StoredFile of a `media.files` document."""
+        meta = document["metadata"]
+        return cls(
+            meta["sha256"],
+            meta["name"],
+            meta["content_type"],
+            meta["size"],
+            media_url(meta["sha256"], meta["name"]),
+        )
+
+
+# -- the bucket ------------------------------------------------------------------------
+def files():
+    return connection.get_collection(FILES)
+
+
+def chunks():
+    return connection.get_collection(CHUNKS)
+
+
+def bucket():
+    """pymongo's GridFSBucket on the same collections, for reading outside transactions."""
+    connection.ensure_connection()
+    return GridFSBucket(connection.database, bucket_name=BUCKET, chunk_size_bytes=CHUNK_SIZE)
+
+
+def create_bucket(database):
+    """Create the bucket's collections and indexes in `database` (a pymongo Database),
+    keeping any that exist: GridFS's own indexes, and (owner, sha256) unique."""
+    existing = set(database.list_collection_names())
+    for name in (FILES, CHUNKS):
+        if name not in existing:
+            database.create_collection(name)
+    database[FILES].create_index([("filename", 1), ("uploadDate", 1)])
+    database[FILES].create_index(
+        [("metadata.owner", 1), ("metadata.sha256", 1)], unique=True, name="media_owner_sha256"
+    )
+    database[FILES].create_index([("metadata.sha256", 1)], name="media_sha256")
+    database[CHUNKS].create_index([("files_id", 1), ("n", 1)], unique=True)
+
+
+# -- names and URLs --------------------------------------------------------------------
+def clean_name(name, extension):
+    """A safe file name from an uploaded one: its stem reduced to letters, digits, dots,
+    dashes and underscores, at most NAME_MAX characters, with `extension` (the type's)."""
+    stem = unicodedata.normalize("NFKC", str(name or "")).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip(".-_") or "file"
+    return f"{stem[: NAME_MAX - len(extension) - 1]}.{extension}"
+
+
+def media_url(sha256, name):
+    """The URL of a stored file: /media/<sha256>/<name>, the name URL-quoted."""
+    return f"/media/{sha256}/{quote(name, safe='')}"
+
+
+def absolute_media_urls(html, request_or_base):
+    """`html` with its relative media URLs ("/media/...") made absolute, on the
+    request's scheme and host or on a base URL ("https://host")."""
+    base = request_or_base
+    if not isinstance(base, str):
+        base = base.build_absolute_uri("/")
+    base = base.rstrip("/")
+    return re.sub(r"""(?<=["'(])/media/(?=[0-9a-f]{64}/)""", f"{base}/media/", html)
+
+
+def referenced(text):
+    """The set of SHA-256s (hex) of the media URLs in `text` (relative or absolute,
+    in Markdown, HTML or plain text)."""
+    if not text or "/media/" not in text:
+        return set()
+    return set(MEDIA_URL.findall(text))
+
+
+def content_media(data):
+    """The sorted SHA-256s referenced by any text of `data`: plain data (a question's,
+    a version's, a release's content, any mix of dicts, lists and strings)."""
+    found = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found |= referenced(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return sorted(found)
+
+
+# -- storing ---------------------------------------------------------------------------
+def checked(data):
+    """(bytes to store, content type, extension) of an uploaded file's bytes, or
+    MediaRefused: what the bytes are, whatever their name says."""
+    if len(data) > settings.MEDIA_MAX_BYTES:
+        raise too_large()
+    if not data:
+        raise MediaRefused(_("The file is empty."), 400)
+    kind = imagefiles.sniff(data)
+    if kind is None:
+        if svg.looks_like_svg(data):
+            try:
+                return svg.sanitised(data), "image/svg+xml", "svg"
+            except svg.UnsafeSvg as exc:
+                raise MediaRefused(str(exc), 400) from exc
+        raise MediaRefused(
+            _("This file is not an image of an allowed type (PNG, JPEG, GIF, WebP or SVG)."), 415
+        )
+    try:
+        cleaned = imagefiles.checked(data, kind, settings.MEDIA_MAX_PIXELS)
+    except imagefiles.TooManyPixels as exc:
+        raise MediaRefused(str(exc), 413) from exc
+    except imagefiles.BadImage as exc:
+        raise MediaRefused(str(exc), 400) from exc
+    return cleaned, imagefiles.CONTENT_TYPES[kind], kind
+
+
+def too_large():
+    limit = settings.MEDIA_MAX_BYTES
+    return MediaRefused(
+        _("This file is too large: at most %(size)s MiB.") % {"size": round(limit / 2**20, 1)},
+        413,
+    )
+
+
+def used_bytes(owner_id):
+    """The summed sizes of `owner_id`'s stored files (one aggregation on the owner index)."""
+    total = files().aggregate(
+        [
+            {"$match": {"metadata.owner": owner_id}},
+            {"$group": {"_id": None, "bytes": {"$sum": "$length"}}},
+        ],
+        session=connection.session,
+    )
+    return next(iter(total), {"bytes": 0})["bytes"]
+
+
+def store(owner, name, data):
+    """Check `data` (bytes) and store it as `owner`'s file called `name`, in the caller's
+    session and transaction; returns its StoredFile (the one stored already when the
+    owner has these bytes). Raises MediaRefused, having written nothing."""
+    data, content_type, extension = checked(bytes(data))
+    sha256 = hashlib.sha256(data).hexdigest()
+    session = connection.session
+    existing = files().find_one(
+        {"metadata.owner": owner.pk, "metadata.sha256": sha256}, session=session
+    )
+    if existing is not None:
+        return StoredFile.of(existing)
+    if used_bytes(owner.pk) + len(data) > settings.MEDIA_QUOTA_BYTES:
+        raise MediaRefused(
+            _(
+                "Your files would exceed your storage quota of %(size)s MiB: "
+                "remove images you no longer use, or ask an administrator for more room."
+            )
+            % {"size": round(settings.MEDIA_QUOTA_BYTES / 2**20, 1)},
+            413,
+        )
+    name = clean_name(name, extension)
+    file_id = ObjectId()
+    now = datetime.datetime.now(datetime.UTC)
+    pieces = [
+        {"files_id": file_id, "n": n, "data": Binary(data[start : start + CHUNK_SIZE])}
+        for n, start in enumerate(range(0, len(data), CHUNK_SIZE))
+    ]
+    chunks().insert_many(pieces, session=session)
+    document = {
+        "_id": file_id,
+        "length": Int64(len(data)),
+        "chunkSize": CHUNK_SIZE,
+        "uploadDate": now,
+        "filename": name,
+        "metadata": {
+            "owner": owner.pk,
+            "name": name,
+            "content_type": content_type,
+            "size": len(data),
+            "sha256": sha256,
+            "created_at": now,
+        },
+    }
+    files().insert_one(document, session=session)
+    return StoredFile.of(document)
