@@ -52,7 +52,8 @@ def test_teacher_grades_an_essay_and_downloads_the_results(
 
     # The dashboard lists the attempt waiting for grading.
     panel = page.get_by_role("region", name="Needs grading")
-    expect(panel).to_contain_text("Lea")
+    expect(panel).to_contain_text("Lea — Summer")
+    check_page(page, screenshot, "dashboard")
 
     # The results table: the attempt, waiting.
     page.goto(f"/quizzes/{essay_quiz.pk}/results/")
