@@ -3,7 +3,8 @@ then a sanitiser.
 
 Everything a teacher or an import wrote goes through `render` before it is
 shown: whatever the source format, the result passes nh3's allow-list, so no
-script, event handler, style, or `javascript:` URL survives.
+script, event handler, style, or `javascript:` URL survives. TeX formulas in
+it become MathML (quizzes.tex), sanitised as the rest.
 """
 
 import re
@@ -13,21 +14,25 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
+from quizzes import tex
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
-}  # fmt: skip
+} | tex.MATHML_TAGS  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
     "abbr": {"title"},
-}
+    "span": {"title"},
+} | {name: tex.MATHML_ATTRIBUTES for name in tex.MATHML_TAGS}
 URL_SCHEMES = {"http", "https", "mailto"}
-# The only class kept: the one Moodle's auto-format wraps its text in.
-ALLOWED_CLASSES = {"div": {"text_to_html"}}
+# The only classes kept: the one Moodle's auto-format wraps its text in, and the mark
+# of a formula that could not be read.
+ALLOWED_CLASSES = {"div": {"text_to_html"}, "span": {tex.ERROR_CLASS}}
 
 # Raw HTML inside Markdown is allowed through to the sanitiser, which decides.
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
@@ -66,9 +71,14 @@ def moodle_to_html(text):
 
 
 def render(text, text_format="markdown"):
-    """Return safe HTML for `text` written in `text_format` (see TextFormat)."""
+    """Return safe HTML for `text` written in `text_format` (see TextFormat), its TeX
+    formulas as MathML (quizzes.tex: never an error, an unreadable formula is marked).
+
+    The one place a text becomes HTML: whoever changes what texts show as (media
+    URLs made absolute, say) does it here."""
     if not text:
         return mark_safe("")
+    text, formulas = tex.protect(text, text_format)
     if text_format == "html":
         html = text
     elif text_format == "moodle":
@@ -77,4 +87,4 @@ def render(text, text_format="markdown"):
         html = linebreaks(escape(text))
     else:
         html = _markdown.render(text)
-    return mark_safe(sanitize(html))  # noqa: S308 - sanitised just above
+    return mark_safe(sanitize(formulas.restore(html)))  # noqa: S308 - sanitised just above

@@ -28,9 +28,14 @@ CORPUS = [
     "</textarea><script>alert(1)</script>",
     '<button hx-get="/" hx-trigger="load">htmx</button>',
     "![img](javascript:alert(1))",
+    r"$\href{javascript:alert(1)}{x} \style{background:url(javascript:alert(1))}{y}$",
 ]
 PAYLOAD = " ".join(CORPUS)
-DANGEROUS_TAGS = {"script", "svg", "math", "iframe", "object", "embed", "style", "base"}
+# MathML is allowed (formulas: quizzes.tex), its elements that act or hold HTML are not.
+DANGEROUS_TAGS = {
+    "script", "svg", "iframe", "object", "embed", "style", "base",
+    "maction", "mglyph", "annotation-xml",
+}  # fmt: skip
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "hx-get", "hx-post"}
 # The UI's own htmx triggers; any other would be someone's injected behaviour.
 OWN_HTMX_TRIGGERS = {"reorder"}
