@@ -188,7 +188,8 @@ def attempt_detail(request, quiz_id, attempt_id):
     quiz = get_quiz(request.user, quiz_id)
     attempt = get_attempt(quiz, attempt_id)
     if request.method == "GET":
-        return render_attempt(request, quiz, attempt)
+        # One left past its deadline is graded as submitted first, as for its learner.
+        return render_attempt(request, quiz, attempts.settle(attempt))
     question_id = request.POST.get("question", "")
     form = GradeForm(request.POST, auto_id=grade_id(question_id))
     if not form.is_valid():

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from quizzes import operations, releases
+from quizzes import attempts, operations, releases
 from quizzes.models import Attempt
 from quizzes.tests.fixtures.plugin import question_named
 from quizzes.tests.test_api.conftest import question_ids
@@ -195,3 +195,11 @@ def test_exports_run_without_a_request_budget(name):
     assert view_mark(view, "GET", TIMEOUT_ATTRIBUTE, "budget") is None
     other = resolve(reverse("results", args=["0" * 24])).func
     assert view_mark(other, "GET", TIMEOUT_ATTRIBUTE, "budget") == "budget"
+
+
+def test_an_attempt_past_its_deadline_is_shown_graded(owner_client, results_quiz):
+    attempt = attempts.start_attempt(releases.live_release(results_quiz), name="Late")
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=attempt.started_at)
+    page = owner_client.get(url(results_quiz, f"{attempt.pk}/")).content.decode()
+    assert "in progress" not in page and "Not passed" in page
+    assert Attempt.objects.get(pk=attempt.pk).state == "submitted"
