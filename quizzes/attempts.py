@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from quizzes import releases
 from quizzes.fields import QuizAccess
 from quizzes.models import Attempt, QuestionResult, Release
-from quizzes.scoring import grade_attempt
+from quizzes.scoring import grade_attempt, with_manual_grades
 
 State = Attempt.State
 STATES = State.choices  # named AttemptStateEnum in the API schema (settings.SPECTACULAR_SETTINGS)
@@ -188,9 +188,12 @@ def answer_keys(attempt):
 
 
 def grade(attempt):
-    """The AttemptGrade of what the attempt has saved, against its release (pure)."""
+    """The AttemptGrade of what the attempt has saved, against its release (pure); the
+    grades its teacher gave by hand, once submitted, in place of the automatic ones."""
     keys = answer_keys(attempt)
-    return grade_attempt(list(keys.items()), attempt.answers, attempt.release.options.pass_mark)
+    pass_mark = attempt.release.options.pass_mark
+    result = grade_attempt(list(keys.items()), attempt.answers, pass_mark)
+    return with_manual_grades(result, attempt.results, pass_mark)
 
 
 # -- who may start -----------------------------------------------------------------------------

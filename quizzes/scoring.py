@@ -11,7 +11,7 @@ unknown ids are ignored. Each type grades as Moodle's does; what is common to
 all (clamping, states, totals) is here.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from quizzes.fields import TextFormat
 from quizzes.qtypes import registry
@@ -217,3 +217,29 @@ def totals(graded, pass_mark):
         "percent": percent,
         "passed": percent >= pass_mark,
     }
+
+
+def with_manual_grades(result, rows, pass_mark):
+    """`result` (an AttemptGrade) with the grades a teacher gave by hand (quizzes.grading):
+    each of `rows` (stored QuestionResults) that has a `graded_at` replaces its
+    question's points and state, and adds the teacher's comment to its feedback (plain
+    text); the totals follow. `result` itself when nothing was graded by hand."""
+    manual = {str(row.question): row for row in rows if row.graded_at}
+    if not manual:
+        return result
+    results = []
+    for question_id, response, grade in result.results:
+        row = manual.get(str(question_id))
+        if row is not None:
+            comment = [row.comment] if row.comment else []
+            grade = replace(
+                grade,
+                points=row.points,
+                fraction=row.points / row.max_points,
+                state=row.state,
+                feedback=[*grade.feedback, *comment],
+                feedback_formats=[*grade.feedback_formats, *[TextFormat.PLAIN] * len(comment)],
+            )
+        results.append((question_id, response, grade))
+    graded = [(grade.points, grade.max_points) for _id, _response, grade in results]
+    return AttemptGrade(**totals(graded, pass_mark), results=results)

@@ -111,3 +111,25 @@ def test_the_learner_still_reads_their_own_attempt(graded_quiz, results_quiz):
     client = token_client(None)
     body = client.get(attempt_url(attempt), HTTP_X_ATTEMPT_TOKEN=attempt.token).json()
     assert body["state"] == "in_progress" and "questions" in body
+
+
+def test_the_learner_sees_the_teachers_grade_and_comment(api, results_quiz):
+    essay = question_ids(results_quiz)["essay"]
+    attempt = attempts.start_attempt(releases.live_release(results_quiz), name="Kim")
+    learner = token_client(None)
+    headers = {"HTTP_X_ATTEMPT_TOKEN": attempt.token}
+    saved = learner.patch(
+        attempt_url(attempt), {"responses": {essay: "A long story."}}, format="json", **headers
+    )
+    assert saved.status_code == 200, saved.content
+    assert learner.post(attempt_url(attempt, "submit/"), **headers).status_code == 200
+    graded = api.post(
+        attempt_url(attempt, "grade/"),
+        {"question": essay, "points": 0.5, "comment": "Too short."},
+        format="json",
+    )
+    assert graded.status_code == 200, graded.content
+    result = learner.get(attempt_url(attempt), **headers).json()["result"]
+    (row,) = [row for row in result["results"] if row["question"] == essay]
+    assert (row["points"], row["state"], row["feedback"]) == (0.5, "partial", ["Too short."])
+    assert result["score"] == 0.5
