@@ -482,13 +482,20 @@ class AttemptReportSerializer(serializers.Serializer):
 
 
 # -- delivery to learners ------------------------------------------------------------
-class ChoiceSerializer(serializers.Serializer):
+class ClozeChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField(allow_blank=True)
+
+
+class ChoiceSerializer(ClozeChoiceSerializer):
     text_format = declared_field(
         ANSWER_FIELDS["text_format"],
         required=False,
         help_text=_("The text's format, given only when it is not the question's."),
+    )
+    text_html = serializers.CharField(
+        allow_blank=True,
+        help_text=_("`text` rendered to sanitised HTML (formulas as MathML), in its format."),
     )
 
 
@@ -504,7 +511,9 @@ class ClozePartSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=cloze.PART_KINDS)
     display = serializers.ChoiceField(choices=cloze.PART_DISPLAYS)
     shuffle = serializers.BooleanField()
-    choices = ChoiceSerializer(many=True, help_text=_("multichoice and multiresponse only."))
+    choices = ClozeChoiceSerializer(
+        many=True, help_text=_("multichoice and multiresponse only; plain text.")
+    )
 
 
 class LearnerQuestionSerializer(serializers.Serializer):
@@ -516,7 +525,9 @@ class LearnerQuestionSerializer(serializers.Serializer):
     name = serializers.CharField()
     text = serializers.CharField()
     text_format = declared_field(QUESTION_FIELDS["text_format"])
-    text_html = serializers.CharField(help_text=_("`text` rendered to sanitised HTML."))
+    text_html = serializers.CharField(
+        help_text=_("`text` rendered to sanitised HTML (formulas as MathML).")
+    )
     points = serializers.FloatField()
     single = serializers.BooleanField(required=False, help_text=_("multichoice only."))
     shuffle_answers = serializers.BooleanField(
@@ -539,7 +550,7 @@ class LearnerQuestionSerializer(serializers.Serializer):
     options = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text=_("matching: the answers to choose from."),
+        help_text=_("matching: the answers to choose from, plain text."),
     )
     parts = ClozePartSerializer(
         many=True,
@@ -627,19 +638,36 @@ def response_fits(question, response):
     return response is None or registry.of(question).response_fits(question, response)
 
 
+HIDDEN_SCORE = _("Null when the quiz's `options.show_score` is false.")
+HIDDEN_FEEDBACK = _("Empty when the quiz's `options.show_feedback` is false.")
+
+
 class FeedbackSerializer(serializers.Serializer):
     question = serializers.CharField()
-    points = serializers.FloatField()
-    max_points = serializers.FloatField()
-    state = serializers.CharField()
+    points = serializers.FloatField(allow_null=True, help_text=HIDDEN_SCORE)
+    max_points = serializers.FloatField(allow_null=True, help_text=HIDDEN_SCORE)
+    state = serializers.CharField(allow_null=True, help_text=HIDDEN_SCORE)
     feedback = serializers.ListField(
-        child=serializers.CharField(), help_text=_("Feedback of the answers given.")
+        child=serializers.CharField(),
+        help_text=format_lazy("{} {}", _("Feedback of the answers given."), HIDDEN_FEEDBACK),
     )
-    general_feedback = serializers.CharField(allow_blank=True)
+    general_feedback = serializers.CharField(allow_blank=True, help_text=HIDDEN_FEEDBACK)
+
+
+# What a learner is not shown of a graded attempt when an option is false: the attempt's
+# fields, then each question's, with what stands in their place.
+SCORE_HIDDEN = dict.fromkeys(("score", "max_score", "percent", "passed"))
+HIDDEN_BY = {
+    "show_score": (SCORE_HIDDEN, dict.fromkeys(("points", "max_points", "state"))),
+    "show_feedback": ({}, {"feedback": [], "general_feedback": ""}),
+}
 
 
 class AttemptResultSerializer(serializers.Serializer):
-    """The graded attempt returned to the learner who submitted it."""
+    """The graded attempt returned to the learner who submitted it, as far as the
+    release's options let learners see it after submitting (`HIDDEN_BY`: the score,
+    each question's points and state; the feedback). No option shows right answers
+    here: the player shows them (show_correct_answers)."""
 
     id = serializers.CharField()
     quiz = serializers.CharField(source="quiz_id")
@@ -647,12 +675,22 @@ class AttemptResultSerializer(serializers.Serializer):
         source="release_id", help_text=_("The release it was graded against.")
     )
     quiz_version = serializers.IntegerField()
-    score = serializers.FloatField()
-    max_score = serializers.FloatField()
-    percent = serializers.FloatField()
-    passed = serializers.BooleanField()
+    score = serializers.FloatField(allow_null=True, help_text=HIDDEN_SCORE)
+    max_score = serializers.FloatField(allow_null=True, help_text=HIDDEN_SCORE)
+    percent = serializers.FloatField(allow_null=True, help_text=HIDDEN_SCORE)
+    passed = serializers.BooleanField(allow_null=True, help_text=HIDDEN_SCORE)
     submitted_at = serializers.DateTimeField()
     results = serializers.SerializerMethodField()
+
+    def to_representation(self, attempt):
+        data = super().to_representation(attempt)
+        options = attempt.release.options if attempt.release_id else None
+        for option, (hidden, hidden_per_question) in HIDDEN_BY.items():
+            if options is not None and not getattr(options, option):
+                data.update(hidden)
+                for row in data["results"]:
+                    row.update(hidden_per_question)
+        return data
 
     @extend_schema_field(FeedbackSerializer(many=True))
     def get_results(self, attempt):

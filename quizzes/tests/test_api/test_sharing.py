@@ -9,7 +9,7 @@ from django.utils import timezone
 from quizzes import operations, releases
 from quizzes.models import Attempt, Release
 from quizzes.tests.fixtures.plugin import db_snapshot, token_client
-from quizzes.tests.test_api.conftest import assert_problem, quiz_url
+from quizzes.tests.test_api.conftest import SECRET, assert_problem, question_ids, quiz_url
 from quizzes.tests.test_api.test_releases import quizzes_commands
 from quizzes.tests.test_sharing import TRUE_FALSE
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
@@ -137,3 +137,37 @@ def test_the_schema_documents_sharing(api):
     responses = schema["paths"][path]["post"]["responses"]
     assert {"403", "409"} <= responses.keys()
     assert "no_attempts_left" in schema["paths"][path]["post"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("options", "score_shown", "feedback_shown"),
+    [
+        ({}, True, True),
+        ({"show_score": False}, False, True),
+        ({"show_feedback": False}, True, False),
+        ({"show_score": False, "show_feedback": False}, False, False),
+    ],
+)
+def test_learners_see_what_the_options_show_after_submitting(
+    api, anonymous, published, options, score_shown, feedback_shown
+):
+    with_options(api, published, **options)
+    url = published_url(published.share_code, "attempts/")
+    ids = question_ids(published)
+    responses = {ids["truefalse"]: False, ids["shortanswer"]: f"Lutece{SECRET}"}
+    one_shot = anonymous.post(url, {"responses": responses}, format="json").json()
+    start = anonymous.post(url, {"name": "Ada"}, format="json").json()
+    token = {"HTTP_X_ATTEMPT_TOKEN": start["token"]}
+    attempt_url = f"/api/v1/attempts/{start['id']}/"
+    anonymous.patch(attempt_url, {"responses": responses}, format="json", **token)
+    submitted = anonymous.post(f"{attempt_url}submit/", **token).json()
+    read = anonymous.get(attempt_url, **token).json()["result"]
+    for result in (one_shot, submitted, read):
+        assert (result["score"] is not None) is score_shown
+        assert (result["passed"] is not None) is score_shown
+        rows = {row["question"]: row for row in result["results"]}
+        assert (rows[ids["shortanswer"]]["points"] is not None) is score_shown
+        assert (rows[ids["shortanswer"]]["state"] == "partial") is score_shown
+        assert (SECRET in str(rows)) is feedback_shown
+    # The teacher's own records are whole.
+    assert {attempt.score for attempt in Attempt.objects.all()} == {0.5}
