@@ -61,15 +61,7 @@ class QuizAdmin(admin.ModelAdmin):
         "version",
         "created_at",
     )
-    readonly_fields = (
-        "title",
-        "status",
-        "share_code",
-        "tags",
-        "description",
-        "version",
-        "created_at",
-    )
+    readonly_fields = tuple(name for name in fields if name != "owner")
 
     def has_add_permission(self, request):
         return False
