@@ -23,6 +23,7 @@ from quizzes.bank import question_data
 from quizzes.fields import OPTION_FIELDS
 from quizzes.media import content_media
 from quizzes.models import QuizOptions, Release
+from quizzes.qtypes import registry
 from quizzes.rendering import render
 
 # A release must fit in one MongoDB document (16 MiB), with room for its settings.
@@ -49,9 +50,10 @@ class ReleaseTooLarge(ValueError):
 # -- building a release -------------------------------------------------------------
 def learner_payload(question_id, data):
     """What a learner gets of one question (cleaned plain data): scoring.learner_view
-    with its `id` and its text rendered to sanitised HTML (`text_html`)."""
+    with its `id` and each text it shows rendered to sanitised HTML next to it
+    (`text_html` of the question and of its choices or stems: QuestionType.learner_html)."""
     view = scoring.learner_view(data)
-    return {"id": question_id, **view, "text_html": render(view["text"], view["text_format"])}
+    return {"id": question_id, **registry.of(view).learner_html(view)}
 
 
 def frozen_slots(quiz, fixed, pools):

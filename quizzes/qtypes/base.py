@@ -15,6 +15,7 @@ type's extra fields, and "answers": a list of dicts with the fields of
 import math
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -132,9 +133,30 @@ class QuestionType:
         return schema
 
     # -- learners ----------------------------------------------------------------------
+    # The lists of answers (`shown_answer`s) a learner's view has, each shown as HTML.
+    learner_texts = ()
+
     def learner_view(self, question):
         """What the type adds to a learner's view of `question` (no answer key)."""
         return {}
+
+    def learner_html(self, view):
+        """`view` (a learner's view of a question of this type) with each text it shows
+        rendered to sanitised HTML next to it: the question's `text_html`, and the
+        `text_html` of each answer of `learner_texts`, in its own format or the question's."""
+        text_format = view["text_format"]
+        html = {"text_html": rendering.render(view["text"], text_format)}
+        for name in self.learner_texts:
+            html[name] = [
+                {
+                    **shown,
+                    "text_html": rendering.render(
+                        shown["text"], shown.get("text_format") or text_format
+                    ),
+                }
+                for shown in view[name]
+            ]
+        return {**view, **html}
 
     response_schema = {"type": "string", "description": "a text"}  # OpenAPI 3.0; None: none
     response_max_length = ANSWER_TEXT_MAX  # of a text response
@@ -350,7 +372,10 @@ def shown_answer(question, index, answer):
 
 
 def render_shown(render, shown):
-    """HTML of an answer of `shown_answer`: `render` renders in the question's format."""
+    """HTML of an answer of `shown_answer`: its `text_html` when the view has it
+    (`QuestionType.learner_html`), else `render` renders in the question's format."""
+    if "text_html" in shown:
+        return mark_safe(shown["text_html"])  # noqa: S308 - sanitised by learner_html
     if "text_format" in shown:
         return rendering.render(shown["text"], shown["text_format"])
     return render(shown["text"])

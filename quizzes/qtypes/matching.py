@@ -81,6 +81,8 @@ class Matching(QuestionType):
             errors.add("answers", error(message, "too_few"))
 
     # -- learners ----------------------------------------------------------------------
+    learner_texts = ("stems",)
+
     def learner_view(self, question):
         answers = question["answers"]
         return {

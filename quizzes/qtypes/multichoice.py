@@ -113,6 +113,8 @@ class Multichoice(QuestionType):
                 errors.tolerate("answers", error(message, "sum", total=round(total, 2)))
 
     # -- learners ----------------------------------------------------------------------
+    learner_texts = ("choices",)
+
     def learner_view(self, question):
         return {
             "single": question["single"],

@@ -67,9 +67,15 @@ def test_each_question_type_is_delivered_without_its_answer_key(anonymous, publi
 def test_what_each_type_shows(anonymous, published):
     body = anonymous.get(f"/api/v1/published/{published.pk}/").json()
     shown = {q["name"]: q for q in body["questions"]}
-    assert shown["Sum"]["choices"] == [{"id": 0, "text": "4"}, {"id": 1, "text": "5"}]
+    assert shown["Sum"]["choices"] == [
+        {"id": 0, "text": "4", "text_html": "<p>4</p>\n"},
+        {"id": 1, "text": "5", "text_html": "<p>5</p>\n"},
+    ]
     assert shown["Primes"]["single"] is False
-    assert shown["Capitals"]["stems"] == [{"id": 0, "text": "France"}, {"id": 1, "text": "Italy"}]
+    assert shown["Capitals"]["stems"] == [
+        {"id": 0, "text": "France", "text_html": "<p>France</p>\n"},
+        {"id": 1, "text": "Italy", "text_html": "<p>Italy</p>\n"},
+    ]
     # The options are sorted, so their order gives no pairing away.
     assert shown["Capitals"]["options"] == ["Berlin", "Paris", "Rome"]
     assert "choices" not in shown["Capital"]
