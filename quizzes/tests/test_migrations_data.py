@@ -293,3 +293,58 @@ def test_quizzes_published_before_sharing_get_their_code_and_the_new_options():
         list(connection.get_collection(model._meta.db_table).find()) for model in (Quiz, Release)
     ]
     assert after == before
+
+
+BEFORE_LEARNER_HTML = ("quizzes", "0010_media")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_releases_stored_before_learner_html_get_every_text_rendered():
+    from django.apps import apps as django_apps
+    from rest_framework.test import APIClient
+
+    from quizzes import operations
+    from quizzes.models import Release
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
+    migrate(BEFORE_LEARNER_HTML)
+    try:
+        owner = get_user_model().objects.create(username="before-learner-html")
+        question = {
+            "type": "multichoice",
+            "name": "Half",
+            "text": r"Which is $\frac{1}{2}$?",
+            "answers": [{"text": "$0.5$", "fraction": 100}, {"text": "2", "fraction": 0}],
+        }
+        quiz = operations.create_quiz(owner, {"title": "Formulas"}, [question])
+        operations.publish_quiz(quiz)
+        # The release as 0010 stored it: choices without HTML, TeX left as text.
+        (question_id,) = Release.objects.get().learner
+        connection.get_collection(Release._meta.db_table).update_many(
+            {},
+            {
+                "$set": {f"learner.{question_id}.text_html": "<p>Which is $\\frac{1}{2}$?</p>\n"},
+                "$unset": {f"learner.{question_id}.choices.$[].text_html": ""},
+            },
+        )
+    finally:
+        migrate(latest)
+    payload = Release.objects.get().learner[question_id]
+    assert "<mfrac>" in payload["text_html"]
+    assert [choice["text"] for choice in payload["choices"]] == ["$0.5$", "2"]
+    assert "<mn>0.5</mn>" in payload["choices"][0]["text_html"]
+    assert payload["choices"][1]["text_html"] == "<p>2</p>\n"
+    delivered = APIClient().get(f"/api/v1/published/{quiz.pk}/")
+    assert delivered.status_code == 200
+    assert delivered.json()["questions"][0]["choices"][1]["text_html"] == "<p>2</p>\n"
+
+    # Run again (an interrupted migration is run again): nothing changes.
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    releases = connection.get_collection(Release._meta.db_table)
+    before = list(releases.find())
+    migration_function("0011_learner_html", "render_learner_texts")(django_apps, editor)
+    assert list(releases.find()) == before
