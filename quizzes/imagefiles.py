@@ -75,7 +75,13 @@ def decode(data, kind, max_pixels):
             with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]]) as image:
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise TooManyPixels(_("This image has too many pixels.")) from exc
+        raise TooManyPixels(
+            _(
+                "This image has too many pixels: at most %(megapixels)s megapixels are allowed. "
+                "Make it smaller and upload it again."
+            )
+            % {"megapixels": round(max_pixels / 1e6, 1)}
+        ) from exc
     except BadImage:
         raise
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:

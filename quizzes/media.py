@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from gridfs import GridFSBucket
 
 from quizzes import imagefiles, svg
+from quizzes.models import Question, QuestionVersion, Release
 
 BUCKET = "media"
 FILES = f"{BUCKET}.files"
@@ -261,3 +262,99 @@ def store(owner, name, data):
     }
     files().insert_one(document, session=session)
     return StoredFile.of(document)
+
+
+# -- who may read a file, which files may go ---------------------------------------------
+class MediaInUse(ValueError):
+    """A file that a question, a question version or a release references."""
+
+
+def stored_file(sha256, owner_id=None):
+    """The `media.files` document of these bytes (`owner_id`'s copy when given), or None."""
+    query = {"metadata.sha256": sha256}
+    if owner_id is not None:
+        query["metadata.owner"] = owner_id
+    return files().find_one(query, session=connection.session)
+
+
+def released(sha256):
+    """Whether a live release references the file: anyone may read it then (one query
+    on the releases' (media, live) index)."""
+    releases = connection.get_collection(Release._meta.db_table)
+    found = releases.find_one(
+        {"media": sha256, "live": True}, {"_id": 1}, session=connection.session
+    )
+    return found is not None
+
+
+def can_read(user, sha256):
+    """Whether `user` may read the file of these bytes: its owner (a teacher who stored
+    them) and staff always, anyone while a live release references it."""
+    if user.is_authenticated and (user.is_staff or stored_file(sha256, user.pk) is not None):
+        return True
+    return released(sha256)
+
+
+# Whatever records the media its texts reference (quizzes.models.media_field).
+REFERENCING = (Question, QuestionVersion, Release)
+
+
+def is_referenced(sha256):
+    """Whether a question, a question version or a release references the file."""
+    return any(
+        connection.get_collection(model._meta.db_table).find_one(
+            {"media": sha256}, {"_id": 1}, session=connection.session
+        )
+        for model in REFERENCING
+    )
+
+
+def all_referenced():
+    """The set of SHA-256s that any question, question version or release references."""
+    found = set()
+    for model in REFERENCING:
+        collection = connection.get_collection(model._meta.db_table)
+        found.update(collection.distinct("media", session=connection.session))
+    return found
+
+
+def delete(owner, sha256):
+    """Delete `owner`'s file of these bytes (document and chunks), in the caller's
+    transaction; MediaInUse when anything references it. Returns whether one was found."""
+    if is_referenced(sha256):
+        raise MediaInUse(sha256)
+    document = stored_file(sha256, owner.pk)
+    if document is None:
+        return False
+    remove(document)
+    return True
+
+
+def remove(document):
+    chunks().delete_many({"files_id": document["_id"]}, session=connection.session)
+    files().delete_one({"_id": document["_id"]}, session=connection.session)
+
+
+def unreferenced(older_than):
+    """The `media.files` documents nothing references, stored before `older_than` (a
+    datetime: a file just uploaded waits for the question that will use it), by date."""
+    referenced_now = all_referenced()
+    candidates = (
+        files()
+        .find(
+            {"uploadDate": {"$lt": older_than}},
+            {"length": 1, "filename": 1, "uploadDate": 1, "metadata": 1},
+            session=connection.session,
+        )
+        .sort("uploadDate", 1)
+    )
+    return [doc for doc in candidates if doc["metadata"]["sha256"] not in referenced_now]
+
+
+def remove_unreferenced(document):
+    """Remove a file `unreferenced` listed, unless something references it by now;
+    returns whether it was removed. Runs in the caller's transaction."""
+    if is_referenced(document["metadata"]["sha256"]):
+        return False
+    remove(document)
+    return True
