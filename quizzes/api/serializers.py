@@ -34,6 +34,7 @@ from quizzes.fields import (
 )
 from quizzes.models import Category, Question, QuestionType
 from quizzes.qtypes import cloze, registry
+from quizzes.rendering import render
 from quizzes.validation import refuse_nulls
 
 # How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
@@ -652,6 +653,20 @@ class FeedbackSerializer(serializers.Serializer):
         help_text=format_lazy("{} {}", _("Feedback of the answers given."), HIDDEN_FEEDBACK),
     )
     general_feedback = serializers.CharField(allow_blank=True, help_text=HIDDEN_FEEDBACK)
+    feedback_html = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=format_lazy(
+            "{} {}",
+            _("`feedback` rendered to sanitised HTML, each in its format."),
+            HIDDEN_FEEDBACK,
+        ),
+    )
+    general_feedback_html = serializers.CharField(
+        allow_blank=True,
+        help_text=format_lazy(
+            "{} {}", _("`general_feedback` rendered to sanitised HTML."), HIDDEN_FEEDBACK
+        ),
+    )
 
 
 # What a learner is not shown of a graded attempt when an option is false: the attempt's
@@ -659,7 +674,10 @@ class FeedbackSerializer(serializers.Serializer):
 SCORE_HIDDEN = dict.fromkeys(("score", "max_score", "percent", "passed"))
 HIDDEN_BY = {
     "show_score": (SCORE_HIDDEN, dict.fromkeys(("points", "max_points", "state"))),
-    "show_feedback": ({}, {"feedback": [], "general_feedback": ""}),
+    "show_feedback": (
+        {},
+        {"feedback": [], "general_feedback": "", "feedback_html": [], "general_feedback_html": ""},
+    ),
 }
 
 
@@ -702,6 +720,10 @@ class AttemptResultSerializer(serializers.Serializer):
                 "state": grade.state,
                 "feedback": grade.feedback,
                 "general_feedback": grade.general_feedback,
+                "feedback_html": [render(text, fmt) for text, fmt in grade.formatted_feedback],
+                "general_feedback_html": render(
+                    grade.general_feedback, grade.general_feedback_format
+                ),
             }
             for question_id, _response, grade in attempt.grade.results
         ]

@@ -1,6 +1,6 @@
 """Every text a learner is shown comes with its sanitised HTML, formulas as MathML: the
 question's `text_html`, each choice's or stem's, in the delivered payload, in an
-attempt's questions, on the preview's pages."""
+attempt's questions, on the preview's pages; a graded attempt's feedback too."""
 
 import pytest
 from django.urls import reverse
@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 FORMULA_QUESTIONS = {
     "multichoice": {
         "text": r"Which is $\frac{a}{b}$?",
+        "general_feedback": r"So \[\frac{a}{b}\]",
         "answers": [
-            {"text": r"$\frac{x}{y}$", "fraction": 100},
+            {"text": r"$\frac{x}{y}$", "fraction": 100, "feedback": r"Yes: $\frac{x}{y}$"},
             {"text": r"<b>Not</b> \(y^2\)", "text_format": "html", "fraction": 0},
         ],
     },
@@ -93,3 +94,32 @@ def test_the_preview_shows_formulas_in_texts_and_choices(formula_quiz, owner_cli
     page = owner_client.get(reverse("quiz_preview", args=[formula_quiz.pk])).content.decode()
     assert page.count("<mfrac>") == len(FORMULA_QUESTIONS) + 3  # texts, a choice, two stems
     assert '<span class="choice-text"><p><math' in page
+
+
+def test_a_graded_attempts_feedback_comes_rendered(anonymous, formula_quiz):
+    question = next(
+        q
+        for q in anonymous.get(f"/api/v1/published/{formula_quiz.pk}/").json()["questions"]
+        if q["type"] == "multichoice"
+    )
+    response = anonymous.post(
+        f"/api/v1/published/{formula_quiz.pk}/attempts/",
+        {"responses": {question["id"]: 0}},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    [row] = [row for row in response.json()["results"] if row["question"] == question["id"]]
+    assert row["feedback"] == [r"Yes: $\frac{x}{y}$"]
+    [feedback_html] = row["feedback_html"]
+    assert feedback_html.startswith("<p>Yes: <math") and "<mfrac>" in feedback_html
+    assert (
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+        in (row["general_feedback_html"])
+    )
+
+
+def test_the_schema_documents_the_html_fields(api):
+    schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert "text_html" in schemas["Choice"]["required"]
+    assert "text_html" not in schemas["ClozeChoice"]["properties"]
+    assert {"feedback_html", "general_feedback_html"} <= schemas["Feedback"]["properties"].keys()
