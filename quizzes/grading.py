@@ -74,17 +74,27 @@ def check_grade(row, points, comment):
     return round(points, 2)
 
 
-def grade_response(attempt, question_id, points, comment, grader):
+def grading_version(attempt):
+    """What a grading form carries to tell whether the attempt was graded since it was
+    shown: when it was last graded by hand, to the millisecond ("" never)."""
+    return f"{attempt.graded_at.timestamp():.3f}" if attempt.graded_at else ""
+
+
+def grade_response(attempt, question_id, points, comment, grader, expected_version=None):
     """Give the response to `question_id` (hex or ObjectId) of the submitted `attempt`
     (as read by the caller) `points` and `comment`, graded by user `grader`.
 
     Returns the attempt with its new results and totals. Raises NotSubmitted
     for an attempt in progress, ValidationError for a question it does not
     grade or points outside [0, the question's maximum], GradingConflict when
-    someone graded it since it was read; each writes nothing.
+    someone graded it since it was read, or since the page the grade comes
+    from showed it (`expected_version`: its grading_version then); each
+    writes nothing.
     """
     if attempt.state != Attempt.State.SUBMITTED:
         raise NotSubmitted()
+    if expected_version is not None and expected_version != grading_version(attempt):
+        raise GradingConflict()
     rows = list(attempt.results)
     index = next((i for i, row in enumerate(rows) if str(row.question) == str(question_id)), None)
     points = check_grade(None if index is None else rows[index], points, comment)

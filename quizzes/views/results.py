@@ -163,6 +163,7 @@ def render_attempt(request, quiz, attempt, status=200, forms=None):
                 if item.row.state == scoring.NEEDS_GRADING
                 else format_number(item.row.points),
                 "comment": item.row.comment,
+                "version": grading.grading_version(attempt),
             }
             item.form = forms.get(item.question_id) or GradeForm(
                 initial=initial, auto_id=grade_id(item.question_id)
@@ -198,7 +199,12 @@ def attempt_detail(request, quiz_id, attempt_id):
     data = form.cleaned_data
     try:
         grading.grade_response(
-            attempt, data["question"], data["points"], data["comment"], request.user
+            attempt,
+            data["question"],
+            data["points"],
+            data["comment"],
+            request.user,
+            expected_version=data["version"],
         )
     except ValidationError as error:
         for field, errors in error.message_dict.items():

@@ -25,6 +25,8 @@ class GradeForm(forms.Form):
     """A teacher's grade of one response: its question's id, points, a comment."""
 
     question = forms.RegexField(regex=r"^[0-9a-f]{24}$", widget=forms.HiddenInput)
+    # The attempt's grading_version when the page was shown (a grade given since: 409).
+    version = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     points = forms.FloatField(label=_("Points"))
     comment = forms.CharField(
         label=_("Comment"),

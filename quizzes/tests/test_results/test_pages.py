@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from quizzes import attempts, operations, releases
+from quizzes import attempts, grading, operations, releases
 from quizzes.models import Attempt
 from quizzes.tests.fixtures.plugin import question_named
 from quizzes.tests.test_api.conftest import question_ids
@@ -203,3 +203,21 @@ def test_an_attempt_past_its_deadline_is_shown_graded(owner_client, results_quiz
     page = owner_client.get(url(results_quiz, f"{attempt.pk}/")).content.decode()
     assert "in progress" not in page and "Not passed" in page
     assert Attempt.objects.get(pk=attempt.pk).state == "submitted"
+
+
+def test_a_grade_from_a_page_shown_before_another_grade_is_refused(
+    owner_client, graded_quiz, teacher
+):
+    attempt = ann(graded_quiz)
+    essay = question_ids(graded_quiz)["essay"]
+    page = owner_client.get(url(graded_quiz, f"{attempt.pk}/")).content.decode()
+    assert 'name="version"' in page
+    grading.grade_response(attempt, essay, 1, "Someone else's", teacher)
+    stale = {"question": essay, "points": "0", "comment": "Mine", "version": ""}
+    answer = owner_client.post(url(graded_quiz, f"{attempt.pk}/"), stale)
+    assert answer.status_code == 409
+    assert "Someone else graded this attempt" in answer.content.decode()
+    assert ann(graded_quiz).score == 7.0
+    fresh = {**stale, "version": grading.grading_version(ann(graded_quiz))}
+    assert owner_client.post(url(graded_quiz, f"{attempt.pk}/"), fresh).status_code == 302
+    assert ann(graded_quiz).score == 6.0
