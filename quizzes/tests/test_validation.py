@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from quizzes.fields import ANSWER_FIELDS as DECLARED_ANSWER_FIELDS
 from quizzes.qtypes.truefalse import truefalse_answers
-from quizzes.validation import QUESTION_KEYS, clean_question, clean_quiz
+from quizzes.validation import OPTIONS_DEFAULTS, QUESTION_KEYS, clean_question, clean_quiz
 
 
 def answer(text="", fraction=0, **fields):
@@ -505,8 +505,8 @@ def test_options_are_normalised():
         }
     )["options"]
     assert options == {
+        **OPTIONS_DEFAULTS,
         "shuffle_questions": True,
-        "shuffle_answers": False,
         "time_limit_minutes": 90,
         "pass_mark": 80,
     }
