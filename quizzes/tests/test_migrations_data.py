@@ -1,5 +1,8 @@
 """Data written under an earlier schema reads and grades the same after the migrations."""
 
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -44,11 +47,27 @@ def migrate(target):
     return executor.loader.project_state(target).apps
 
 
+@contextmanager
+def schema_at(target):
+    """Inside, the database is at migration `target` (write the old data there); after,
+    at the latest migration again, whatever happened inside."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
+    migrate(target)
+    try:
+        yield
+    finally:
+        migrate(latest)
+
+
+def run_again(migration, name, apps=None):
+    """Run the data function `name` of `migration` again, as an interrupted migrate would."""
+    editor = SimpleNamespace(connection=connection)
+    migration_function(migration, name)(apps, editor)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_questions_stored_before_the_type_registry_read_and_grade_the_same():
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_PLUGINS)
-    try:
+    with schema_at(BEFORE_PLUGINS):
         owner = get_user_model().objects.create(username="before")
         # The documents exactly as 0001's models wrote them.
         quiz_id = (
@@ -59,8 +78,6 @@ def test_questions_stored_before_the_type_registry_read_and_grade_the_same():
         connection.get_collection(Question._meta.db_table).insert_one(
             OLD_QUESTION | {"quiz_id": quiz_id}
         )
-    finally:
-        migrate(latest)
     question = Question.objects.get(name="Capital")
     data = question_data(question)
     assert (data["type"], data["points"], data["case_sensitive"]) == ("shortanswer", 2.0, False)
@@ -80,9 +97,7 @@ def migration_function(migration, name):
 
 @pytest.mark.django_db(transaction=True)
 def test_quiz_owned_questions_move_into_the_bank_keeping_their_ids_and_order():
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_BANK)
-    try:
+    with schema_at(BEFORE_BANK):
         owner = get_user_model().objects.create(username="before-bank")
         quizzes = connection.get_collection(Quiz._meta.db_table)
         questions = connection.get_collection(Question._meta.db_table)
@@ -99,8 +114,6 @@ def test_quiz_owned_questions_move_into_the_bank_keeping_their_ids_and_order():
         empty_id = quizzes.insert_one(
             OLD_QUIZ | {"owner_id": owner.pk, "title": "Empty", "question_count": 0}
         ).inserted_id
-    finally:
-        migrate(latest)
     quiz = Quiz.objects.get(pk=quiz_id)
     assert [slot.question for slot in quiz.slots] == [first, second]
     assert quiz.question_count == 2
@@ -123,12 +136,7 @@ def test_quiz_owned_questions_move_into_the_bank_keeping_their_ids_and_order():
         {"_id": {"$in": [first, second]}}, {"$set": {"quiz_id": quiz_id}}
     )
 
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
-    migration_function("0003_question_bank", "quizzes_into_the_bank")(None, editor)
+    run_again("0003_question_bank", "quizzes_into_the_bank")
     assert (Category.objects.count(), QuestionVersion.objects.count()) == before
     assert len(Quiz.objects.get(pk=quiz_id).slots) == 2
 
@@ -141,9 +149,7 @@ def test_quizzes_published_before_releases_get_their_first_release():
     from quizzes import operations, releases
     from quizzes.models import Release
 
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_RELEASES)
-    try:
+    with schema_at(BEFORE_RELEASES):
         owner = get_user_model().objects.create(username="before-releases")
         quizzes = connection.get_collection(Quiz._meta.db_table)
         # Quizzes as 0004 stored them: published was a status, nothing more.
@@ -154,8 +160,6 @@ def test_quizzes_published_before_releases_get_their_first_release():
         quizzes.update_many(
             {"_id": {"$in": [published.pk, empty.pk]}}, {"$set": {"status": "published"}}
         )
-    finally:
-        migrate(latest)
     release = Release.objects.get()
     (question_id,) = release.key
     assert (release.quiz_id, release.number, release.live) == (published.pk, 1, True)
@@ -184,10 +188,8 @@ def test_attempts_made_before_the_lifecycle_are_submitted_and_counted():
     from quizzes.attempts import attempt_counts
     from quizzes.models import Attempt
 
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_LIFECYCLE)
     submitted = datetime(2026, 1, 5, 10, 30, tzinfo=UTC)
-    try:
+    with schema_at(BEFORE_LIFECYCLE):
         owner = get_user_model().objects.create(username="before-lifecycle")
         question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
         quiz = operations.create_quiz(owner, {"title": "Counted"}, [question])
@@ -204,8 +206,6 @@ def test_attempts_made_before_the_lifecycle_are_submitted_and_counted():
         }  # fmt: skip
         attempts = connection.get_collection(Attempt._meta.db_table)
         attempts.insert_many([dict(old_attempt), dict(old_attempt)])
-    finally:
-        migrate(latest)
     stored = list(Attempt.objects.filter(quiz_id=quiz.pk))
     assert [(a.state, a.started_at, a.submitted_at) for a in stored] == [
         ("submitted", submitted, submitted)
@@ -222,16 +222,8 @@ def test_attempts_made_before_the_lifecycle_are_submitted_and_counted():
     assert attempt_counts([quiz.pk]) == {quiz.pk: 3}
 
     # Run again (an interrupted migration is run again): nothing changes.
-    from importlib import import_module
-
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
     before = list(attempts.find({"quiz_id": quiz.pk}))
-    migration = import_module("quizzes.migrations.0007_attempt_lifecycle")
-    migration.existing_attempts_were_submitted(None, editor)
+    run_again("0007_attempt_lifecycle", "existing_attempts_were_submitted")
     assert list(attempts.find({"quiz_id": quiz.pk})) == before
 
 
@@ -247,9 +239,7 @@ def test_quizzes_published_before_sharing_get_their_code_and_the_new_options():
     from quizzes import operations, releases, sharing
     from quizzes.models import Release
 
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_SHARING)
-    try:
+    with schema_at(BEFORE_SHARING):
         owner = get_user_model().objects.create(username="before-sharing")
         question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
         live = operations.create_quiz(owner, {"title": "Live"}, [question])
@@ -264,8 +254,6 @@ def test_quizzes_published_before_sharing_get_their_code_and_the_new_options():
             connection.get_collection(model._meta.db_table).update_many(
                 {}, {"$unset": {"share_code": "", **old_options}}
             )
-    finally:
-        migrate(latest)
     code = Quiz.objects.get(pk=live.pk).share_code
     assert sharing.normalize_code(code) == code
     assert releases.live_release_by_code(code).number == 2
@@ -280,15 +268,10 @@ def test_quizzes_published_before_sharing_get_their_code_and_the_new_options():
     assert (options.attempts_allowed, options.show_correct_answers) == (None, False)
 
     # Run again (an interrupted migration is run again): nothing changes.
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
     before = [
         list(connection.get_collection(model._meta.db_table).find()) for model in (Quiz, Release)
     ]
-    migration_function("0008_sharing", "share_published_quizzes")(None, editor)
+    run_again("0008_sharing", "share_published_quizzes")
     after = [
         list(connection.get_collection(model._meta.db_table).find()) for model in (Quiz, Release)
     ]
@@ -306,9 +289,7 @@ def test_releases_stored_before_learner_html_get_every_text_rendered():
     from quizzes import operations
     from quizzes.models import Release
 
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_LEARNER_HTML)
-    try:
+    with schema_at(BEFORE_LEARNER_HTML):
         owner = get_user_model().objects.create(username="before-learner-html")
         question = {
             "type": "multichoice",
@@ -327,8 +308,6 @@ def test_releases_stored_before_learner_html_get_every_text_rendered():
                 "$unset": {f"learner.{question_id}.choices.$[].text_html": ""},
             },
         )
-    finally:
-        migrate(latest)
     payload = Release.objects.get().learner[question_id]
     assert "<mfrac>" in payload["text_html"]
     assert [choice["text"] for choice in payload["choices"]] == ["$0.5$", "2"]
@@ -339,12 +318,7 @@ def test_releases_stored_before_learner_html_get_every_text_rendered():
     assert delivered.json()["questions"][0]["choices"][1]["text_html"] == "<p>2</p>\n"
 
     # Run again (an interrupted migration is run again): nothing changes.
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
     releases = connection.get_collection(Release._meta.db_table)
     before = list(releases.find())
-    migration_function("0011_learner_html", "render_learner_texts")(django_apps, editor)
+    run_again("0011_learner_html", "render_learner_texts", django_apps)
     assert list(releases.find()) == before
