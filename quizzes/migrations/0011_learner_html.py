@@ -1,7 +1,4 @@
 from django.db import migrations
-from pymongo import UpdateOne
-
-BATCH = 500
 
 
 def render_learner_texts(apps, schema_editor):
@@ -14,19 +11,13 @@ def render_learner_texts(apps, schema_editor):
     releases = schema_editor.connection.get_collection(
         apps.get_model("quizzes", "Release")._meta.db_table
     )
-    updates = []
     for release in releases.find({}, {"learner": 1}):
         learner = {
             question_id: registry.of(payload).learner_html(payload)
             for question_id, payload in release.get("learner", {}).items()
         }
         if learner != release.get("learner", {}):
-            updates.append(UpdateOne({"_id": release["_id"]}, {"$set": {"learner": learner}}))
-        if len(updates) >= BATCH:
-            releases.bulk_write(updates)
-            updates = []
-    if updates:
-        releases.bulk_write(updates)
+            releases.update_one({"_id": release["_id"]}, {"$set": {"learner": learner}})
 
 
 class Migration(migrations.Migration):
