@@ -1,6 +1,7 @@
 """OpenQuizz JSON: lossless, versioned, documented by a JSON Schema, errors with lines."""
 
 import json
+from datetime import UTC, datetime
 
 import jsonschema
 import pytest
@@ -46,7 +47,10 @@ def test_json_is_lossless():
     quiz["status"] = "archived"
     quiz["options"] = {
         "shuffle_questions": True, "shuffle_answers": True, "time_limit_minutes": 45,
-        "pass_mark": 70,
+        "pass_mark": 70, "opens_at": datetime(2026, 9, 1, 6, 30, tzinfo=UTC),
+        "closes_at": datetime(2026, 9, 8, 16, 0, tzinfo=UTC), "access": "signed_in",
+        "attempts_allowed": 3, "one_per_page": True, "show_score": False,
+        "show_feedback": False, "show_correct_answers": True,
     }  # fmt: skip
     result = parse(write(quiz, "json")[0])
     assert result.format == "json"
