@@ -10,7 +10,7 @@ it become MathML (quizzes.tex), sanitised as the rest.
 import re
 
 import nh3
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
@@ -88,3 +88,9 @@ def render(text, text_format="markdown"):
     else:
         html = _markdown.render(text)
     return mark_safe(sanitize(formulas.restore(html)))  # noqa: S308 - sanitised just above
+
+
+def excerpt(text, text_format="markdown"):
+    """`text` as the plain words a list's excerpt shows (safe: no tag left): rendered,
+    its formulas back to their TeX source, tags stripped."""
+    return mark_safe(strip_tags(tex.as_source(render(text, text_format))))  # noqa: S308 - no tag

@@ -191,6 +191,16 @@ class Formulas:
 
 
 TAG = re.compile(r"(<[^>]*>)")
+MATH_ELEMENT = re.compile(
+    r"<math\b[^>]*>.*?<annotation encoding=\"application/x-tex\">(.*?)</annotation>"
+    r"</semantics></math>",
+    re.S,
+)
+
+
+def as_source(html):
+    """`html` (rendered) with each formula's MathML back to its TeX, as `$...$`."""
+    return MATH_ELEMENT.sub(lambda found: f"${found[1]}$", html)
 
 
 def protect(text, text_format):

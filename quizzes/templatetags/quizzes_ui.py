@@ -8,7 +8,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from quizzes.fields import format_number
-from quizzes.rendering import render
+from quizzes.rendering import excerpt, render
 
 register = template.Library()
 
@@ -17,6 +17,12 @@ register = template.Library()
 def rendered(text, text_format="markdown"):
     """A teacher's text as sanitised HTML (quizzes.rendering): the only way content is shown."""
     return render(text, text_format or "markdown")
+
+
+@register.filter(name="excerpt")
+def excerpt_filter(text, text_format="markdown"):
+    """A teacher's text as plain words for a list's excerpt (formulas as their TeX)."""
+    return excerpt(text, text_format or "markdown")
 
 
 @register.filter

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from quizzes import tex
-from quizzes.rendering import render
+from quizzes.rendering import excerpt, render
 
 FRACTION = "<mfrac><mrow><mi>a</mi></mrow><mrow><mi>b</mi></mrow></mfrac>"
 
@@ -188,3 +188,9 @@ def test_conversions_are_cached():
     render("$y^2$")
     info = tex.to_mathml.cache_info()
     assert (info.misses, info.hits) == (1, 2)
+
+
+def test_an_excerpt_shows_formulas_as_their_tex():
+    assert excerpt(r"What is \(\frac{a}{b}\) in **bold** <i>x < y</i>?") == (
+        "What is $\\frac{a}{b}$ in bold x &lt; y?\n"
+    )

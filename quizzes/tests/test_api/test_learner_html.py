@@ -123,3 +123,9 @@ def test_the_schema_documents_the_html_fields(api):
     assert "text_html" in schemas["Choice"]["required"]
     assert "text_html" not in schemas["ClozeChoice"]["properties"]
     assert {"feedback_html", "general_feedback_html"} <= schemas["Feedback"]["properties"].keys()
+
+
+def test_the_editors_excerpts_show_formulas_as_their_tex(formula_quiz, owner_client):
+    page = owner_client.get(reverse("quiz_editor", args=[formula_quiz.pk])).content.decode()
+    assert r'<p class="excerpt">Which is $\frac{a}{b}$?' in page
+    assert "<math" not in page
