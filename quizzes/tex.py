@@ -21,6 +21,7 @@ rendering never fails on a formula, and takes bounded time.
 import re
 import secrets
 from functools import lru_cache
+from html import unescape
 
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -231,7 +232,10 @@ def protect(text, text_format):
                 pieces += [text[position : found.start()], kept]
                 position = skip
                 continue
-            placeholder = formulas.add(found[0], tex, name in DISPLAY_GROUPS)
+            source = found[0]
+            if text_format != "plain":  # a browser reads "&lt;" as "<", and so does TeX here
+                source, tex = unescape(source), unescape(tex)
+            placeholder = formulas.add(source, tex, name in DISPLAY_GROUPS)
             pieces += [text[position : found.start()], placeholder]
             position = found.end()
         pieces.append(text[position:end])

@@ -194,3 +194,16 @@ def test_an_excerpt_shows_formulas_as_their_tex():
     assert excerpt(r"What is \(\frac{a}{b}\) in **bold** <i>x < y</i>?") == (
         "What is $\\frac{a}{b}$ in bold x &lt; y?\n"
     )
+
+
+@pytest.mark.parametrize("text_format", ["markdown", "html", "moodle"])
+def test_entities_in_a_formula_are_read_as_the_browser_reads_them(text_format):
+    html = render(r"$a &lt; b \&amp; c$ and $x^1^2 &amp;$", text_format)
+    [(_display, inner)] = maths(html)
+    assert "<mo>&lt;</mo>" in inner and "&amp;amp;" not in html
+    assert r'title="This formula could not be read: check its TeX.">$x^1^2 &amp;$</span>' in html
+
+
+def test_entities_stay_text_in_plain_text():
+    [(_display, inner)] = maths(render("$a &lt; b$", "plain"))
+    assert "<mi>l</mi><mi>t</mi>" in inner
