@@ -311,8 +311,8 @@ class Release(models.Model):
     id (hex): `versions` the number of each question version frozen, `learner`
     what a learner sees of it (scoring.learner_view with `id`, and each text it shows
     rendered and sanitised next to it: QuestionType.learner_html; no answer key),
-    `key` its whole content, answer key
-    included, for grading. `slots` are the quiz's slots in order:
+    `key` its whole content, answer key included, for grading. `slots` are the
+    quiz's slots in order:
     {"uid", "points", "question": id} or, random, {"uid", "points", "count",
     "pool": [ids]} (the question versions the slot may draw from).
 

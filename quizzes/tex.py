@@ -6,7 +6,8 @@ when a non-space follows it and closes one when a non-space precedes it and
 no digit follows it, so "$5 and $10" stays text; `\\$` is a dollar sign. No
 formula spans a blank line. Code is left as written: Markdown's code spans
 and blocks, HTML's <pre>, <code>, <script>, <style> and <textarea>, and HTML
-tags themselves (a formula in an attribute stays text).
+tags themselves (a formula in an attribute stays text). Outside plain text,
+entities in a formula are read as a browser reads them ("&lt;" is "<").
 
 quizzes.rendering.render is the only caller: `protect` swaps each formula
 for a placeholder before the text's format is rendered (so Markdown never
