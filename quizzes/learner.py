@@ -1,6 +1,7 @@
 """Questions as a learner sees and answers them, for every page that shows them: the
 teacher's preview and the learner player."""
 
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -50,7 +51,9 @@ class LearnerQuestion:
         self.grade = grade
         self.problem = problem  # why the response cannot be submitted (or saved) as it is
         self._format = view["text_format"]
-        self.text = view.get("text_html") or self._render(view["text"])
+        # A release's text_html was rendered and sanitised (nh3) when it was published.
+        rendered = view.get("text_html")
+        self.text = mark_safe(rendered) if rendered else self._render(view["text"])  # noqa: S308
         self.context = self.qtype.learner_context(view, self.name, response, self._render, shuffle)
         if grade is not None:
             self.state_label = STATE_LABELS[grade.state]

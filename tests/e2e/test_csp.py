@@ -217,3 +217,28 @@ def test_every_page_has_no_violation(csp_page, teacher, teacher_password, make_q
 
     assert len(found) > 40
     assert {url: seen for url, seen in found.items() if seen} == {}
+
+
+def test_the_learner_player_has_no_violation(csp_page, teacher, make_quiz):
+    """The player's pages (quizzes.views.player), with its script at work: a countdown,
+    an answer saved as it changes."""
+    quiz = make_quiz("Played under the policy", every_type_quiz()["questions"], owner=teacher)
+    quiz.options.time_limit_minutes = 30
+    quiz.save()
+    operations.set_status(quiz, "published")
+    quiz.refresh_from_db()
+    found = {}
+    visit(csp_page, reverse("player:start", args=[quiz.share_code]))
+    found["player start"] = csp_page.violations()
+    csp_page.get_by_label("Your name").fill("Ada")
+    csp_page.get_by_role("button", name="Start the quiz").click()
+    csp_page.get_by_label("True").first.check()
+    expect(csp_page.locator("[data-save-status]")).to_have_text("Saved")
+    found["player questions"] = csp_page.violations()
+    csp_page.get_by_role("button", name="Review and submit").click()
+    expect(csp_page.locator(".review-list")).to_be_visible()
+    found["player review"] = csp_page.violations()
+    csp_page.get_by_role("button", name="Submit").click()
+    expect(csp_page.locator(".score-card")).to_be_visible()
+    found["player result"] = csp_page.violations()
+    assert {url: seen for url, seen in found.items() if seen} == {}

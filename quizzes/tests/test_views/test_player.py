@@ -95,10 +95,14 @@ def stored(key):
 
 # -- start ------------------------------------------------------------------------------------
 def test_the_start_page_says_what_the_quiz_is(player_quiz, player_browser):
+    operations.update_quiz(player_quiz, {"description": "*Good* luck <script>x()</script>"})
+    set_options(player_quiz)
     page = player_browser.get(start_url(player_quiz))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Everything" in html
+    assert "<em>Good</em> luck" in html
+    assert "<script>x()" not in html
     assert 'name="name"' in html
     assert "Resume your attempt" not in html
 
@@ -221,7 +225,10 @@ def test_answers_are_saved_and_shown_again(player_quiz, player_browser):
     assert page.status_code == 200
     html = page.content.decode()
     for question in QUESTIONS.values():
-        assert question["text"].replace("'", "&#x27;") in html
+        assert f"<p>{question['text']}</p>" in html
+    # The texts rendered and sanitised at publishing, shown as HTML.
+    assert "<p>2 + 2?</p>" in html
+    assert "&lt;p&gt;" not in html
     body = {"page": 1, "go": "review", **form(player_quiz, **RIGHT_FORM)}
     response = player_browser.post(url(player_quiz, key), body)
     assert response.status_code == 303
