@@ -350,6 +350,8 @@ def test_a_description_is_information_worth_nothing(anonymous, typed_published):
         "state": "info",
         "feedback": [],
         "general_feedback": "",
+        "feedback_html": [],
+        "general_feedback_html": "",
     }
     assert body["max_score"] == 10  # the cloze's points alone
     attempt = Attempt.objects.get(pk=body["id"])
