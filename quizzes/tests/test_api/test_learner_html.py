@@ -1,8 +1,10 @@
 """Every text a learner is shown comes with its sanitised HTML, formulas as MathML: the
 question's `text_html`, each choice's or stem's, in the delivered payload, in an
-attempt's questions, on the preview's pages; a graded attempt's feedback too."""
+attempt's questions, on the player's and the preview's pages; a graded attempt's
+feedback too."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from quizzes import operations
@@ -54,6 +56,7 @@ def formula_quiz(make_quiz):
     ]
     quiz = make_quiz("Formulas", questions)
     operations.set_status(quiz, "published")
+    quiz.refresh_from_db()  # its share code
     return quiz
 
 
@@ -129,3 +132,12 @@ def test_the_editors_excerpts_show_formulas_as_their_tex(formula_quiz, owner_cli
     page = owner_client.get(reverse("quiz_editor", args=[formula_quiz.pk])).content.decode()
     assert r'<p class="excerpt">Which is $\frac{a}{b}$?' in page
     assert "<math" not in page
+
+
+def test_the_player_shows_formulas_in_texts_and_choices(formula_quiz):
+    learner = Client()
+    started = learner.post(reverse("player:start", args=[formula_quiz.share_code]), {"name": "Ada"})
+    assert started.status_code == 303
+    page = learner.get(started["Location"], follow=True).content.decode()
+    assert page.count("<mfrac>") == len(FORMULA_QUESTIONS) + 3  # texts, a choice, two stems
+    assert '<span class="choice-text"><p><math' in page
