@@ -462,3 +462,44 @@ def test_the_question_page_reads_the_release_and_the_attempt_only(player_quiz, p
         ("aggregate", "quizzes_release"),
         ("aggregate", "quizzes_attempt"),
     ]
+
+
+def test_shuffled_questions_and_answers_keep_their_order_at_every_load(player_quiz, player_browser):
+    set_options(player_quiz, shuffle_questions=True, shuffle_answers=True)
+    key = begin(player_browser, player_quiz)
+
+    def order():
+        html = player_browser.get(url(player_quiz, key)).content.decode()
+        return [html.index(f"<p>{question['text']}</p>") for question in QUESTIONS.values()], [
+            html.index(f'name="q-{question_ids(player_quiz)["multichoice_multiple"]}" value="{n}"')
+            for n in range(3)
+        ]
+
+    assert order() == order()
+
+
+def test_a_late_submit_grades_what_was_saved_by_the_deadline(player_quiz, player_browser):
+    set_options(player_quiz, time_limit_minutes=10)
+    key = begin(player_browser, player_quiz)
+    player_browser.post(
+        url(player_quiz, key, "save"), {"page": 1, **form(player_quiz, truefalse="true")}
+    )
+    expire(key)
+    response = player_browser.post(url(player_quiz, key, "submit"))
+    assert response["Location"] == url(player_quiz, key, "result")
+    attempt = stored(key)
+    assert (attempt.state, attempt.score) == ("submitted", 1)
+    assert attempt.submitted_at <= attempt.deadline
+
+
+def test_a_signed_in_learner_takes_a_quiz_for_signed_in_users(player_quiz, client_for, teacher):
+    set_options(player_quiz, access="signed_in", attempts_allowed=1)
+    browser = client_for(teacher)
+    page = browser.get(start_url(player_quiz)).content.decode()
+    assert "Start the quiz" in page
+    assert 'name="name"' not in page
+    key = begin(browser, player_quiz, name="")
+    browser.post(url(player_quiz, key, "submit"))
+    result = browser.get(url(player_quiz, key, "result")).content.decode()
+    assert "Take the quiz again" not in result
+    assert "all the attempts allowed" in browser.get(start_url(player_quiz)).content.decode()
