@@ -146,6 +146,14 @@ def split_key(key):
     return ObjectId(key[:24]), ObjectId(key[24:])
 
 
+def user_attempts(release, user):
+    """How many attempts `user` made at the quiz of `release`, counted only when the
+    quiz limits them (else 0: nothing to count them against)."""
+    if release.options.attempts_allowed is None:
+        return 0
+    return attempts.user_attempt_count(release, user)
+
+
 def in_progress(release, user, held):
     """The latest attempt in progress, its time not up, at the quiz of `release` that
     `user` (None: anonymous) started, or this browser (`held`: browser_attempts)."""

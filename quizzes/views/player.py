@@ -93,8 +93,7 @@ def shown(attempt, page, responses, problems=None):
 def closed(attempt):
     """Where to send the learner of an attempt that takes no more responses: its
     result (graded as submitted first when its time is up); None while it is open."""
-    attempts.settle(attempt)
-    if attempt.state == attempts.State.SUBMITTED:
+    if attempts.settle(attempt).state == attempts.State.SUBMITTED:
         return redirect(page_url(attempt, "result"), permanent=False)
     return None
 
@@ -124,7 +123,7 @@ def start(request, code):
     release = live_release(code)
     user = learner(request)
     held = {} if user else player.browser_attempts(request)
-    previous = len(held)
+    previous = len(held) if user is None else player.user_attempts(release, user)
     error = name_error = None
     status = 200
     if request.method == "POST":
@@ -291,10 +290,10 @@ def submit(request, code, key):
 def result(request, code, key):
     """The submitted attempt: its score, each question's feedback and the right answers,
     each as far as the quiz shows them."""
-    attempt = get_attempt(request, code, key)
-    attempts.settle(attempt)
+    found = get_attempt(request, code, key)
+    attempt = attempts.settle(found)
     if attempt.state != attempts.State.SUBMITTED:
-        return redirect(page_url(attempt, "question"))
+        return redirect(page_url(found, "question"))
     options = attempt.release.options
     graded = attempts.grade(attempt)
     grades = {question_id: grade for question_id, _response, grade in graded.results}

@@ -498,8 +498,11 @@ def test_a_signed_in_learner_takes_a_quiz_for_signed_in_users(player_quiz, clien
     page = browser.get(start_url(player_quiz)).content.decode()
     assert "Start the quiz" in page
     assert 'name="name"' not in page
+    assert "<dt>Attempts left</dt><dd>1</dd>" in page
     key = begin(browser, player_quiz, name="")
     browser.post(url(player_quiz, key, "submit"))
     result = browser.get(url(player_quiz, key, "result")).content.decode()
     assert "Take the quiz again" not in result
-    assert "all the attempts allowed" in browser.get(start_url(player_quiz)).content.decode()
+    page = browser.get(start_url(player_quiz)).content.decode()
+    assert "all the attempts allowed" in page
+    assert "<dt>Attempts left</dt><dd>0</dd>" in page
