@@ -40,11 +40,13 @@
       }).then(function (response) {
         sending = false;
         if (response.status === 204) {
+          showProblems({});
           say(dirty ? "" : form.dataset.saved);
         } else if (response.status === 409) {
           window.location.assign(form.dataset.result);
         } else if (response.status === 400) {
           say(form.dataset.invalid, true);
+          response.json().then(function (body) { showProblems(body.problems || {}); });
         } else {
           dirty = true;
           say(form.dataset.notSaved, true);
@@ -53,6 +55,29 @@
         sending = false;
         dirty = true;
         say(form.dataset.notSaved, true);
+      });
+    }
+
+    // Each refused answer's reason beside its question, as the server writes it
+    // without script (quizzes/_learner_question.html); answers saved lose theirs.
+    function showProblems(problems) {
+      form.querySelectorAll("section.learner-question").forEach(function (section) {
+        var name = section.getAttribute("aria-labelledby").replace(/-title$/, "");
+        var fieldset = section.querySelector("fieldset");
+        var shown = document.getElementById(name + "-problem");
+        var message = problems[name.replace(/^q-/, "")];
+        if (!message) {
+          if (shown) { shown.remove(); fieldset.removeAttribute("aria-describedby"); }
+          return;
+        }
+        if (!shown) {
+          shown = document.createElement("p");
+          shown.className = "errorlist";
+          shown.id = name + "-problem";
+          fieldset.appendChild(shown);
+          fieldset.setAttribute("aria-describedby", shown.id);
+        }
+        shown.textContent = message;
       });
     }
 
