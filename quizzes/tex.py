@@ -60,10 +60,13 @@ _FORMULA = r"""
 TEX_GROUPS = ("dollars", "brackets", "parens", "dollar")
 DISPLAY_GROUPS = ("dollars", "brackets")
 _ESCAPED_DOLLAR = r"(?P<escaped>\\\$)"
-# HTML's code elements and tags; one left open runs to the end, as a browser reads it.
+# HTML's code elements (one left open runs to the end, as a browser reads it), comments
+# and tags as CommonMark takes them (so "a<b and $x$ (c>d)" holds no tag).
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
 _HTML_CODE = (
-    r"<(?P<code>pre|code|script|style|textarea)\b.*?(?:</(?P=code)\s*>|\Z)"
-    r"|<[A-Za-z/!?][^>]*(?:>|\Z)"
+    r"<(?P<code>pre|code|script|style|textarea)(?=[\s/>]).*?(?:</(?P=code)\s*>|\Z)"
+    r"|<!--.*?(?:-->|\Z)"
+    rf"|<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>"
 )
 # Linear time: each alternative stops at the next delimiter it cannot hold.
 FORMULAS = {
