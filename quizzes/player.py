@@ -40,10 +40,6 @@ class Page:
     number: int
     questions: list
 
-    @property
-    def ids(self):
-        return [question_id for _number, (question_id, _view) in self.questions]
-
 
 def pages(questions, one_per_page):
     """The pages of an attempt whose questions are `questions` ([(id, learner payload)],

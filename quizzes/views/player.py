@@ -26,8 +26,6 @@ from quizzes import attempts, player, releases, scoring, sharing
 from quizzes.learner import LearnerQuestion
 from sessions_mw.decorators import non_transactional
 
-NAVIGATION = ("previous", "next", "review", "finish")
-
 
 # -- finding things ----------------------------------------------------------------------------
 def live_release(code):
@@ -174,14 +172,12 @@ def question(request, code, key):
     attempt = get_attempt(request, code, key)
     if (gone := closed(attempt)) is not None:
         return gone
-    book = player.pages(questions_of(attempt), attempt.release.options.one_per_page)
-    source = request.POST if request.method == "POST" else request.GET
-    page = book[player.page_number(source.get("page"), len(book)) - 1]
     if request.method == "GET":
+        book, page = paged(attempt, request.GET.get("page"))
         return render_page(request, attempt, book, page, attempt.answers)
-    read, problems = player.read_page(request.POST, page.questions, attempts.answer_keys(attempt))
+    book, page = paged(attempt, request.POST.get("page"))
     try:
-        save(attempt, read, problems)
+        read, problems = save_posted(request, attempt, page)
     except attempts.AttemptClosed:
         return see_other(page_url(attempt, "result"))
     if problems:
@@ -197,13 +193,23 @@ def question(request, code, key):
     return see_other(page_url(attempt, "question", page=number))
 
 
-def save(attempt, read, problems):
-    """Save the responses `read` but those with `problems`."""
+def paged(attempt, asked):
+    """(the attempt's pages, the page `asked` for: a ?page= or posted value)."""
+    book = player.pages(questions_of(attempt), attempt.release.options.one_per_page)
+    return book, book[player.page_number(asked, len(book)) - 1]
+
+
+def save_posted(request, attempt, page):
+    """Save the responses posted for `page` but those that cannot be saved; returns
+    (responses read, {question id: why not saved}). Raises AttemptClosed once the
+    attempt takes no more responses (nothing is saved then)."""
+    read, problems = player.read_page(request.POST, page.questions, attempts.answer_keys(attempt))
     valid = {key: value for key, value in read.items() if key not in problems}
     if valid:
         attempts.save_responses(attempt, valid)
     else:
         attempts.check_open(attempt)
+    return read, problems
 
 
 def see_other(url):
@@ -229,15 +235,13 @@ def render_page(request, attempt, book, page, responses, problems=None, status=2
 @non_transactional
 @require_POST
 def save_page(request, code, key):
-    """Save the responses of one page as the learner answers (player.js): 204, or 400
-    with {"problems": {input name: why}} for those not saved, or 409 with
-    {"location": the result} once the attempt takes no more responses."""
+    """Save the responses of one page (`page`) as the learner answers (player.js): 204,
+    or 400 with {"problems": {question id: why}} for those not saved (the others
+    are), or 409 with {"location": the result} once the attempt takes no more."""
     attempt = get_attempt(request, code, key)
-    book = player.pages(questions_of(attempt), attempt.release.options.one_per_page)
-    page = book[player.page_number(request.POST.get("page"), len(book)) - 1]
-    read, problems = player.read_page(request.POST, page.questions, attempts.answer_keys(attempt))
+    _book, page = paged(attempt, request.POST.get("page"))
     try:
-        save(attempt, read, problems)
+        _read, problems = save_posted(request, attempt, page)
     except attempts.AttemptClosed as refusal:
         return JsonResponse(
             {"detail": str(refusal), "location": page_url(attempt, "result")}, status=409
@@ -255,7 +259,7 @@ def review(request, code, key):
     attempt = get_attempt(request, code, key)
     if (gone := closed(attempt)) is not None:
         return gone
-    book = player.pages(questions_of(attempt), attempt.release.options.one_per_page)
+    book, _page = paged(attempt, None)
     rows = [
         {
             "number": number,

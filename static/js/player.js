@@ -128,7 +128,7 @@
 
     function tick() {
       if (finished) { return; }
-      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
       var hours = Math.floor(left / 3600);
       var minutes = Math.floor((left % 3600) / 60);
       var text = (hours ? hours + ":" + two(minutes) : String(minutes)) + ":" + two(left % 60);

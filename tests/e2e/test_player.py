@@ -10,11 +10,14 @@ screenshot at phone and desktop sizes in test-artifacts/e2e/.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from quizzes import operations, releases
+from quizzes.models import Attempt
 from quizzes.tests.fixtures.plugin import questions_of
 from quizzes.tests.test_api.conftest import QUESTIONS
 from tests.e2e.accessibility import assert_accessible
@@ -249,3 +252,24 @@ def test_the_answers_saved_by_script_are_there_in_another_tab(phone, make_quiz, 
     other.goto(f"/q/{quiz.share_code}/")
     other.get_by_role("link", name="Resume your attempt").click()
     expect(other.get_by_label("Your answer")).to_have_value("Lutece")
+
+
+def test_at_the_deadline_the_page_submits_what_was_saved(phone, make_quiz, teacher):
+    quiz = publish(
+        make_quiz("Against the clock", [QUESTIONS["truefalse"]], owner=teacher),
+        time_limit_minutes=10,
+    )
+    page = phone()
+    page.goto(f"/q/{quiz.share_code}/")
+    page.get_by_label("Your name").fill("Ada")
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.locator("section.learner-question")).to_have_count(1)
+    # Ten seconds left: the server's deadline, which the page counts down to.
+    Attempt.objects.filter(quiz=quiz).update(deadline=timezone.now() + timedelta(seconds=10))
+    page.reload()
+    page.get_by_label("True").check()
+    expect(page.locator("[data-save-status]")).to_have_text("Saved")
+    expect(page.locator(".player-timer")).to_have_class(re.compile("is-short"))
+    expect(page.get_by_role("heading", name="Your answers have been submitted")).to_be_visible()
+    expect(page.locator(".score-card")).to_contain_text("1 / 1")
+    assert Attempt.objects.get(quiz=quiz).state == "submitted"
