@@ -15,7 +15,9 @@ class PrivateCacheMiddleware:
     them (static files never reach this: WhiteNoise answers them first).
 
     A request without a session cookie or an Authorization header has no user:
-    its session is not read just to find that out.
+    its session is not read just to find that out. A response marked
+    `content_addressed` (a media file: its URL names its bytes' hash, and who
+    may read it is checked on each request) keeps its own Cache-Control.
     """
 
     def __init__(self, get_response):
@@ -23,7 +25,7 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if signed_in(request):
+        if signed_in(request) and not getattr(response, "content_addressed", False):
             patch_cache_control(response, private=True, no_store=True)
         return response
 

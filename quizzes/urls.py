@@ -1,13 +1,14 @@
 """The teachers' UI. Quiz, question and category ids are ObjectIds: anything else is a 404."""
 
 from bson import ObjectId
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from quizzes.views import (
     bank,
     bank_questions,
     bank_versions,
     dashboard,
+    media,
     preview,
     questions,
     quiz,
@@ -106,4 +107,6 @@ urlpatterns = [
         for kwargs in [{"what": what, "extension": extension}]
     ),
     path(QUIZ + "results/<oid:attempt_id>/", results.attempt_detail, name="results_attempt"),
+    path("media/upload/", media.upload, name="media_upload"),
+    re_path(r"^media/(?P<sha256>[0-9a-f]{64})/(?P<name>[^/]+)$", media.serve, name="media"),
 ]

@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from quizzes.api.attempts import AttemptViewSet
 from quizzes.api.bank import BankQuestionViewSet, CategoryViewSet
 from quizzes.api.delivery import PublishedQuizViewSet
+from quizzes.api.media import MediaUploadView
 from quizzes.api.results import QuizStatisticsView
 from quizzes.api.slots import SlotViewSet
 from quizzes.api.transfer import QuizExportView, QuizImportView
@@ -40,4 +41,5 @@ urlpatterns = [
         QuizStatisticsView.as_view(),
         name="quiz-statistics",
     ),
+    path("media/", MediaUploadView.as_view(), name="media-upload"),
 ]

@@ -56,6 +56,7 @@ OPERATIONS = {
     "/api/v1/published/": {"get"},
     "/api/v1/published/{id}/": {"get"},
     "/api/v1/published/{id}/attempts/": {"post"},
+    "/api/v1/media/": {"post"},
 }
 
 
