@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizzes import attempts, player, releases, scoring, sharing
 from quizzes.learner import LearnerQuestion
+from quizzes.models import Quiz
 from sessions_mw.decorators import non_transactional
 
 
@@ -43,10 +44,14 @@ def learner(request):
 def get_attempt(request, code, key):
     """The attempt `key` at the quiz shared as `code`, with its own release, if this
     request may use it; else 404. Two reads: the live release, the attempt (a third
-    only when the attempt is on an older release of the quiz)."""
-    release = live_release(code)
+    only when the attempt is on an older release of the quiz). A quiz unpublished
+    since still lets its learners finish and read their attempts (the API does too)."""
+    release = releases.live_release_by_code(code)
     quiz_id, attempt_id = player.split_key(key)
-    if quiz_id != release.quiz_id:
+    if release is None:
+        if not Quiz.objects.filter(pk=quiz_id, share_code=code).exists():
+            raise Http404
+    elif quiz_id != release.quiz_id:
         raise Http404
     attempt = attempts.find_attempt(
         quiz_id,
@@ -57,8 +62,7 @@ def get_attempt(request, code, key):
     )
     if attempt is None:
         raise Http404
-    attempt.code = code
-    attempt.key = key
+    attempt.code, attempt.key, attempt.live_release = code, key, release
     return attempt
 
 
@@ -332,6 +336,7 @@ def result(request, code, key):
             grade.state == scoring.NEEDS_GRADING for _id, _response, grade in graded.results
         ),
         "timed_out": attempt.deadline is not None and attempt.submitted_at >= attempt.deadline,
-        "again": refusal(attempt.release, user, previous) is None,
+        "again": found.live_release is not None
+        and refusal(found.live_release, user, previous) is None,
     }
     return render(request, "quizzes/player/result.html", context)

@@ -327,6 +327,7 @@ def test_submit_grades_and_the_result_shows_what_the_quiz_allows(player_quiz, pl
     html = player_browser.get(url(player_quiz, key, "result")).content.decode()
     assert "Passed" in html
     assert "SECRET right" in html  # feedback shown by default
+    assert "Take the quiz again" in html  # any number of attempts
     # The questions pages now lead to the result.
     assert player_browser.get(url(player_quiz, key))["Location"] == url(player_quiz, key, "result")
     assert player_browser.post(url(player_quiz, key, "save"), {"page": 1}).status_code == 409
@@ -506,3 +507,16 @@ def test_a_signed_in_learner_takes_a_quiz_for_signed_in_users(player_quiz, clien
     page = browser.get(start_url(player_quiz)).content.decode()
     assert "all the attempts allowed" in page
     assert "<dt>Attempts left</dt><dd>0</dd>" in page
+
+
+def test_an_attempt_outlives_its_quiz_being_unpublished(player_quiz, player_browser):
+    key = begin(player_browser, player_quiz)
+    operations.set_status(player_quiz, "draft")
+    assert player_browser.get(start_url(player_quiz)).status_code == 404
+    assert player_browser.get(url(player_quiz, key)).status_code == 200
+    player_browser.post(url(player_quiz, key, "submit"))
+    result = player_browser.get(url(player_quiz, key, "result"))
+    assert result.status_code == 200
+    assert "Take the quiz again" not in result.content.decode()
+    # Still nobody else's.
+    assert Client().get(url(player_quiz, key, "result")).status_code == 404
