@@ -145,6 +145,21 @@ def absolute_media_urls(html, request_or_base):
     return re.sub(r"""(?<=["'(])/media/(?=[0-9a-f]{64}/)""", f"{base}/media/", html)
 
 
+def absolute_media_in(data, request_or_base):
+    """A copy of `data` (a payload: dicts, lists and strings) whose `*_html` strings have
+    their media URLs made absolute (`absolute_media_urls`)."""
+    if isinstance(data, dict):
+        return {
+            key: absolute_media_urls(value, request_or_base)
+            if isinstance(value, str) and str(key).endswith("_html") and "/media/" in value
+            else absolute_media_in(value, request_or_base)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [absolute_media_in(value, request_or_base) for value in data]
+    return data
+
+
 def referenced(text):
     """The set of SHA-256s (hex) of the media URLs in `text` (relative or absolute,
     in Markdown, HTML or plain text)."""

@@ -26,6 +26,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from quizzes import attempts
+from quizzes.api.media import AbsoluteMediaUrls
 from quizzes.api.results import OwnerAttemptMixin
 from quizzes.api.serializers import (
     AttemptResultSerializer,
@@ -89,7 +90,7 @@ PAST_DEADLINE = (
         responses={200: AttemptResultSerializer},
     ),
 )
-class AttemptViewSet(OwnerAttemptMixin, viewsets.GenericViewSet):
+class AttemptViewSet(AbsoluteMediaUrls, OwnerAttemptMixin, viewsets.GenericViewSet):
     serializer_class = AttemptStateSerializer
     permission_classes = [AllowAny]
     throttle_classes = [DeliveryThrottle]

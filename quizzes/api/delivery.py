@@ -30,6 +30,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from quizzes import attempts, operations, releases, sharing
+from quizzes.api.media import AbsoluteMediaUrls
 from quizzes.api.pagination import ReleaseCursorPagination
 from quizzes.api.schema import IF_MATCH, reads
 from quizzes.api.serializers import (
@@ -93,7 +94,7 @@ OBJECT_ID_RE = re.compile(OBJECT_ID)
         parameters=[IF_MATCH],
     ),
 )
-class PublishedQuizViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = PublishedQuizSerializer
     pagination_class = ReleaseCursorPagination
     permission_classes = [AllowAny]

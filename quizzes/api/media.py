@@ -45,6 +45,16 @@ class StoredMedia(serializers.Serializer):
     size = serializers.IntegerField(help_text="Bytes stored (metadata removed).")
 
 
+class AbsoluteMediaUrls:
+    """A view mixin: the media URLs in the `*_html` strings of its answers are absolute
+    (on the request's host), for clients that show them outside OpenQuizz's pages."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.data and not response.exception:
+            response.data = media.absolute_media_in(response.data, request)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
 def as_problem(refusal):
     """The APIException of a MediaRefused."""
     if refusal.status == 413:

@@ -321,3 +321,16 @@ def test_a_question_saved_with_a_new_image_has_both_or_neither(teacher, mongo_cl
     assert Question.objects.get().media == [media.files().find_one()["metadata"]["sha256"]]
     assert question.media == Question.objects.get().media
     assert connection.session is None or not connection.session.in_transaction
+
+
+def test_the_delivered_learner_payload_carries_absolute_media_urls(picture, make_quiz, client_for):
+    quiz = make_quiz("With a picture", [question_with(picture.url)])
+    operations.publish_quiz(quiz)
+    learner = token_client(None)
+    published = learner.get(f"/api/v1/published/{quiz.pk}/").json()
+    absolute = f'src="http://testserver{picture.url}"'
+    assert absolute in published["questions"][0]["text_html"]
+    assert published["questions"][0]["text"].endswith(f"({picture.url})")  # the source as typed
+    started = learner.post(f"/api/v1/published/{quiz.pk}/attempts/", {"name": "Ada"}).json()
+    assert absolute in started["questions"][0]["text_html"]
+    assert get(client_for(None), picture.url).status_code == 200
