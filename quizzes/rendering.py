@@ -30,9 +30,11 @@ ALLOWED_ATTRIBUTES = {
     "span": {"title"},
 } | {name: tex.MATHML_ATTRIBUTES for name in tex.MATHML_TAGS}
 URL_SCHEMES = {"http", "https", "mailto"}
-# The only classes kept: the one Moodle's auto-format wraps its text in, and the mark
-# of a formula that could not be read.
-ALLOWED_CLASSES = {"div": {"text_to_html"}, "span": {tex.ERROR_CLASS}}
+# The only classes kept: the one Moodle's auto-format wraps its text in, and those of
+# formulas (quizzes.tex): a displayed formula's box, the mark of one that could not be read.
+ALLOWED_CLASSES = {"div": {"text_to_html"}, "span": {tex.DISPLAY_CLASS, tex.ERROR_CLASS}}
+# Attributes kept with these values only: a displayed formula's box is a tab stop, in order.
+ALLOWED_VALUES = {"span": {"tabindex": {"0"}}}
 
 # Raw HTML inside Markdown is allowed through to the sanitiser, which decides.
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
@@ -45,6 +47,7 @@ def sanitize(html):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         allowed_classes=ALLOWED_CLASSES,
+        tag_attribute_values=ALLOWED_VALUES,
         link_rel="noopener noreferrer nofollow",
     )
 

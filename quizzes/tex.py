@@ -50,6 +50,9 @@ MATHML_ATTRIBUTES = {
     "height", "depth", "voffset", "linebreak",
 }  # fmt: skip
 ERROR_CLASS = "math-error"
+# A displayed formula's box: it scrolls sideways when wider than the page, so it takes
+# the keyboard's focus (tabindex="0") to be scrolled without a mouse.
+DISPLAY_CLASS = "math-display"
 
 _FORMULA = r"""
     \$\$(?P<dollars>(?:[^$\\]|\\.)+?)\$\$
@@ -176,6 +179,8 @@ class Formulas:
         mathml = to_mathml(tex, display)
         if mathml is None:
             return error_mark(source, gettext("This formula could not be read: check its TeX."))
+        if display:
+            return f'<span class="{DISPLAY_CLASS}" tabindex="0">{mathml}</span>'
         return mathml
 
     def restore(self, html):

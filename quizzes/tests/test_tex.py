@@ -221,3 +221,16 @@ def test_pathological_tags_are_scanned_in_bounded_time():
         started = time.perf_counter()
         render(text + "$x$")
         assert time.perf_counter() - started < 5  # quadratic would take minutes
+
+
+def test_a_displayed_formula_is_in_a_box_the_keyboard_can_scroll():
+    html = render(r"$$x$$ and \(y\)")
+    assert html.startswith('<p><span class="math-display" tabindex="0"><math ')
+    assert html.count("math-display") == 1  # inline formulas are no tab stops
+
+
+def test_teachers_html_keeps_no_other_tab_stop():
+    html = render(
+        '<span tabindex="3">a</span><p tabindex="0">b</p><span tabindex="0">c</span>', "html"
+    )
+    assert html == '<span>a</span><p>b</p><span tabindex="0">c</span>'

@@ -4,8 +4,9 @@ In the question editor the teacher writes `$\\frac{a}{b}$` in the question
 text and in a choice; the Markdown preview shows a <math> element holding an
 <mfrac>, which Chromium lays out (a fraction is taller than a line of text).
 Saved, the quiz preview shows it in the text and in the choice, and a formula
-that cannot be read shows its source marked. axe-core finds nothing on
-either page.
+that cannot be read shows its source marked; on a phone, a displayed formula
+wider than the screen scrolls in its own box, by keyboard too, and the page
+does not. axe-core finds nothing on either page.
 """
 
 import pytest
@@ -14,17 +15,19 @@ from playwright.sync_api import expect
 from quizzes import operations
 from quizzes.tests.fixtures.plugin import question_named
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.test_cloze import log_in
+from tests.e2e.test_cloze import PHONE, assert_no_overflow, log_in
 
 pytestmark = pytest.mark.e2e
 
 FRACTION = r"$\frac{a}{b}$"
+# Wider than a phone: the page must not scroll sideways for it.
+LONG_FORMULA = "$$" + " + ".join(rf"\frac{{x_{{{i}}}}}{{y_{{{i}}}}}" for i in range(40)) + "$$"
 
 
 def test_a_formula_in_the_editor_and_the_preview(
     page, screenshot, teacher, teacher_password, make_quiz
 ):
-    quiz = make_quiz("Fractions")
+    quiz = make_quiz("Fractions", [{"type": "description", "name": "Sum", "text": LONG_FORMULA}])
     log_in(page, teacher.username, teacher_password)
 
     page.goto(f"/quizzes/{quiz.pk}/questions/add/multichoice/")
@@ -49,10 +52,19 @@ def test_a_formula_in_the_editor_and_the_preview(
     assert stored["text"] == f"What is {FRACTION} when $a = b$?"  # the source is stored
 
     page.goto(f"/quizzes/{quiz.pk}/preview/")
-    expect(page.locator(".learner-question math mfrac")).to_have_count(2)  # the text, the choice
+    expect(page.locator(".learner-question math mfrac")).to_have_count(2 + 40)
     expect(page.locator(".choice-text math")).to_have_count(1)
     error = page.locator(".choice-text .math-error")
     expect(error).to_have_text(r"$x^1^2$")
     expect(error).to_have_attribute("title", "This formula could not be read: check its TeX.")
     screenshot("math-quiz-preview")
     assert_accessible(page, "on the quiz preview with formulas")
+    page.set_viewport_size(PHONE)
+    screenshot("math-quiz-preview-phone")
+    assert_no_overflow(page)
+    assert_accessible(page, "on the quiz preview with formulas at phone size")
+    # The long formula scrolls in its own box, by keyboard too.
+    box = page.locator(".math-display")
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.math-display').scrollLeft > 0")
