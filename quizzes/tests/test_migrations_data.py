@@ -322,3 +322,48 @@ def test_releases_stored_before_learner_html_get_every_text_rendered():
     before = list(releases.find())
     run_again("0011_learner_html", "render_learner_texts", django_apps)
     assert list(releases.find()) == before
+
+
+BEFORE_MEDIA = ("quizzes", "0009_grading")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questions_and_releases_stored_before_media_record_the_media_they_reference():
+    from django.apps import apps as django_apps
+
+    from quizzes import media, operations
+    from quizzes.models import Release
+
+    sha = "5" * 64
+    with schema_at(BEFORE_MEDIA):
+        owner = get_user_model().objects.create(username="before-media")
+        question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
+        pictured = {**question, "name": "Pictured", "text": f"Where? ![map](/media/{sha}/m.png)"}
+        quiz = operations.create_quiz(owner, {"title": "Maps"}, [pictured, question])
+        operations.publish_quiz(quiz)
+        # The documents as 0009 stored them: no media field, no media bucket.
+        for model in (Question, QuestionVersion, Release):
+            connection.get_collection(model._meta.db_table).update_many(
+                {}, {"$unset": {"media": ""}}
+            )
+        for name in (media.FILES, media.CHUNKS):
+            connection.database.drop_collection(name)
+    assert dict(Question.objects.values_list("name", "media")) == {
+        "Pictured": [sha],
+        "Capital": [],
+    }
+    assert sorted(QuestionVersion.objects.values_list("media", flat=True)) == [[], [sha]]
+    assert Release.objects.get().media == [sha]
+    indexes = connection.get_collection(media.FILES).index_information()
+    assert indexes["media_owner_sha256"]["unique"] is True
+    assert "files_id_1_n_1" in connection.get_collection(media.CHUNKS).index_information()
+
+    # Run again (an interrupted migration is run again): nothing changes.
+    collections = [
+        connection.get_collection(model._meta.db_table)
+        for model in (Question, QuestionVersion, Release)
+    ]
+    before = [list(collection.find()) for collection in collections]
+    run_again("0010_media", "fill_media", django_apps)
+    run_again("0010_media", "make_bucket")
+    assert [list(collection.find()) for collection in collections] == before
