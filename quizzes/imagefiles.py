@@ -151,9 +151,30 @@ def strip_png(data):
 
 
 # -- JPEG --------------------------------------------------------------------------------
+ORIENTATION = 0x0112
+
+
+def orientation_segment(exif_body):
+    """An APP1 segment with only the orientation of the EXIF data `exif_body` (b"Exif..."),
+    or b"" when it has none but upright: the image keeps the way up it is shown."""
+    exif = Image.Exif()
+    try:
+        exif.load(exif_body)
+    except (OSError, SyntaxError, ValueError, struct.error):
+        return b""
+    orientation = exif.get(ORIENTATION, 1)
+    if orientation not in range(2, 9):
+        return b""
+    kept = Image.Exif()
+    kept[ORIENTATION] = orientation
+    body = kept.tobytes()
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+
+
 def strip_jpeg(data):
-    """The JPEG without its APP1 segments (EXIF, with GPS, and XMP) and comments with
-    markup; the entropy-coded data after the first scan is kept as it is."""
+    """The JPEG without its APP1 segments (EXIF, with GPS, and XMP; an orientation other
+    than upright is written back alone) and comments with markup; the entropy-coded data
+    after the first scan is kept as it is."""
     position, kept, dropped = 2, [data[:2]], False
     while True:
         if position + 4 > len(data) or data[position] != 0xFF:
@@ -173,6 +194,9 @@ def strip_jpeg(data):
             refuse_active(data[position + 4 : end])
         if marker == 0xE1:
             dropped = True
+            body = data[position + 4 : end]
+            if body.startswith(b"Exif\0\0"):
+                kept.append(orientation_segment(body))
         else:
             kept.append(data[position:end])
         position = end
@@ -202,6 +226,9 @@ def strip_gif(data):
     or comments or application data carrying markup or script."""
     if len(data) < 13:
         raise damaged()
+    if data[6:8] == b"/*" or data[6:7] == b"=":
+        # "GIF89a/*" or "GIF89a=": the start of a GIF that is also JavaScript.
+        raise BadImage(_("This image is also a script, which is not allowed: export it again."))
     flags = data[10]
     position = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
     while True:

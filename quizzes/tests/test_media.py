@@ -90,6 +90,12 @@ BAD_FILES = {
         400,
         "carries markup or script",
     ),
+    "polyglot gif/js header": (
+        "x.gif",
+        b"GIF89a/*" + image_bytes("GIF")[8:],
+        400,
+        "also a script",
+    ),
     "svg with script": (
         "x.svg",
         SVG.replace("</svg>", "<script>alert(1)</script></svg>").encode(),
@@ -203,6 +209,18 @@ def test_gps_and_camera_metadata_are_cut_out_of_a_jpeg_losslessly(teacher):
     assert not Image.open(io.BytesIO(kept)).getexif()
     assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
     assert stored.sha256 == hashlib.sha256(kept).hexdigest() and stored.size == len(kept)
+
+
+def test_a_jpeg_keeps_its_orientation_alone(teacher):
+    exif = Image.Exif()
+    exif.update({0x010F: "PhoneMaker", 0x0112: 6})  # camera make; rotated a quarter turn
+    exif.get_ifd(0x8825).update({1: "N", 2: (48.0, 51.0, 24.0)})
+    data = image_bytes("JPEG", size=(16, 8), exif=exif.tobytes())
+    stored = media.store(teacher, "turned.jpg", data)
+    kept = media.bucket().open_download_stream_by_name(stored.name).read()
+    assert b"PhoneMaker" not in kept
+    assert dict(Image.open(io.BytesIO(kept)).getexif()) == {0x0112: 6}
+    assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
 
 
 def test_exif_is_cut_out_of_png_and_webp(teacher):
