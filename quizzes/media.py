@@ -105,19 +105,27 @@ def bucket():
     return GridFSBucket(connection.database, bucket_name=BUCKET, chunk_size_bytes=CHUNK_SIZE)
 
 
+# {collection: [(index name, key, unique)]}: GridFS's own indexes, and one copy of given
+# bytes per owner (which also serves the quota's sums); the hash alone serves reading.
+BUCKET_INDEXES = {
+    FILES: [
+        ("filename_1_uploadDate_1", [("filename", 1), ("uploadDate", 1)], False),
+        ("media_owner_sha256", [("metadata.owner", 1), ("metadata.sha256", 1)], True),
+        ("media_sha256", [("metadata.sha256", 1)], False),
+    ],
+    CHUNKS: [("files_id_1_n_1", [("files_id", 1), ("n", 1)], True)],
+}
+
+
 def create_bucket(database):
-    """Create the bucket's collections and indexes in `database` (a pymongo Database),
-    keeping any that exist: GridFS's own indexes, and (owner, sha256) unique."""
+    """Create the bucket's collections and BUCKET_INDEXES in `database` (a pymongo
+    Database), keeping any that exist."""
     existing = set(database.list_collection_names())
-    for name in (FILES, CHUNKS):
-        if name not in existing:
-            database.create_collection(name)
-    database[FILES].create_index([("filename", 1), ("uploadDate", 1)])
-    database[FILES].create_index(
-        [("metadata.owner", 1), ("metadata.sha256", 1)], unique=True, name="media_owner_sha256"
-    )
-    database[FILES].create_index([("metadata.sha256", 1)], name="media_sha256")
-    database[CHUNKS].create_index([("files_id", 1), ("n", 1)], unique=True)
+    for collection, indexes in BUCKET_INDEXES.items():
+        if collection not in existing:
+            database.create_collection(collection)
+        for name, key, unique in indexes:
+            database[collection].create_index(key, name=name, unique=unique)
 
 
 # -- names and URLs --------------------------------------------------------------------

@@ -119,6 +119,19 @@ def test_check_mongo_reports_a_missing_index(dropped_tags_index):
     )
 
 
+def test_check_mongo_reports_a_missing_media_index():
+    from quizzes import media
+
+    media.files().drop_index("media_owner_sha256")
+    try:
+        with pytest.raises(CommandError) as caught:
+            run("check_mongo")
+    finally:
+        media.create_bucket(connection.database)
+    assert "media.files.media_owner_sha256" in str(caught.value)
+    assert "Indexes: ok (" in run("check_mongo")[0]
+
+
 def test_check_mongo_exits_1_when_mongodb_cannot_be_reached():
     env = {**os.environ, "MONGODB_URI": f"mongodb://127.0.0.1:{free_port()}/?replicaSet=rs0"}
     result = subprocess.run(

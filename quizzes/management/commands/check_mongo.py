@@ -8,7 +8,8 @@ Checks, by doing them rather than by reading flags:
   left nothing (the scratch collection is dropped afterwards);
 - causal consistency: a majority write is read back in the same causally
   consistent session, from a secondary when there is one;
-- every index the quizzes models declare exists (`manage.py migrate` makes them).
+- every index the quizzes models declare exists, and the media bucket's
+  (`manage.py migrate` makes them).
 
 Prints one line per check; exits 1 listing what is wrong when anything is.
 """
@@ -26,6 +27,7 @@ from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 from openquizz.health import mongodb_status
+from quizzes import media
 from quizzes.management.base import TranslatedCommand
 
 MINIMUM_VERSION = (6, 0)
@@ -212,6 +214,15 @@ class Command(TranslatedCommand):
             expected = expected_indexes(model)
             missing += [f"{table}.{name}" for name, key in expected.items() if key not in present]
             counts.append(f"{table} {len(expected)}")
+        for collection, indexes in media.BUCKET_INDEXES.items():
+            present = [
+                [(column, int(direction)) for column, direction in info["key"]]
+                for info in self.database[collection].index_information().values()
+            ]
+            missing += [
+                f"{collection}.{name}" for name, key, _unique in indexes if key not in present
+            ]
+            counts.append(f"{collection} {len(indexes)}")
         if missing:
             raise Unhealthy(
                 _("missing indexes (run manage.py migrate): %(names)s")
