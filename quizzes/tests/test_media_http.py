@@ -11,6 +11,7 @@ from pymongo.errors import PyMongoError
 from quizzes import bank, media, operations
 from quizzes.models import Question, QuestionVersion
 from quizzes.tests.fixtures.plugin import token_client
+from quizzes.tests.test_api.test_concurrency import race
 from quizzes.tests.test_api.test_transactions import failing
 from quizzes.tests.test_media import BAD_FILES, image_bytes, noisy_png, question_with, stored_count
 from sessions_mw.outside import run_in_transaction
@@ -334,3 +335,17 @@ def test_the_delivered_learner_payload_carries_absolute_media_urls(picture, make
     started = learner.post(f"/api/v1/published/{quiz.pk}/attempts/", {"name": "Ada"}).json()
     assert absolute in started["questions"][0]["text_html"]
     assert get(client_for(None), picture.url).status_code == 200
+
+
+def test_racing_uploads_of_the_same_bytes_store_one_copy(teacher):
+    data = noisy_png(300)
+    clients = [token_client(teacher) for _ in range(4)]
+    responses = race(
+        4,
+        lambda i: clients[i].post(
+            API_UPLOAD, {"file": upload_file(f"{i}.png", data)}, format="multipart"
+        ),
+    )
+    assert [response.status_code for response in responses] == [201] * 4
+    assert len({response.json()["url"] for response in responses}) == 1
+    assert stored_count() == (1, media.chunks().count_documents({}))
