@@ -130,11 +130,11 @@ def create_bucket(database):
 
 # -- names and URLs --------------------------------------------------------------------
 def clean_name(name, extension):
-    """A safe file name from an uploaded one: its stem reduced to letters, digits, dots,
-    dashes and underscores, at most NAME_MAX characters, with `extension` (the type's)."""
+    """A safe file name from an uploaded one: its stem reduced to letters (any script's),
+    digits, dots, dashes and underscores, at most NAME_MAX characters, with `extension` (the type's)."""
     stem = unicodedata.normalize("NFKC", str(name or "")).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip(".-_") or "file"
+    stem = re.sub(r"[^\w.-]+", "-", stem).strip(".-_") or "file"
     return f"{stem[: NAME_MAX - len(extension) - 1]}.{extension}"
 
 

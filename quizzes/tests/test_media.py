@@ -200,6 +200,15 @@ def test_the_type_comes_from_the_bytes_not_the_name(teacher):
     assert stored.url == f"/media/{stored.sha256}/photo.png"
 
 
+def test_names_keep_their_letters_and_lose_the_rest(teacher):
+    assert media.clean_name("Schéma électrique (v2).PNG", "png") == "Schéma-électrique-v2.png"
+    assert media.clean_name('<img src=x onerror="a()">.svg', "svg") == "img-src-x-onerror-a.svg"
+    assert media.clean_name("...", "gif") == "file.gif"
+    assert media.clean_name("x" * 300, "webp") == "x" * 95 + ".webp"
+    stored = media.store(teacher, "Schéma.png", image_bytes())
+    assert stored.url == f"/media/{stored.sha256}/Sch%C3%A9ma.png"
+
+
 def test_gps_and_camera_metadata_are_cut_out_of_a_jpeg_losslessly(teacher):
     data = jpeg_with_gps()
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)

@@ -349,3 +349,10 @@ def test_racing_uploads_of_the_same_bytes_store_one_copy(teacher):
     assert [response.status_code for response in responses] == [201] * 4
     assert len({response.json()["url"] for response in responses}) == 1
     assert stored_count() == (1, media.chunks().count_documents({}))
+
+
+def test_a_name_in_any_script_is_served(teacher, owner_client):
+    stored = media.store(teacher, "Schéma.png", image_bytes())
+    response = get(owner_client, stored.url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == "inline; filename*=utf-8''Sch%C3%A9ma.png"
