@@ -84,7 +84,9 @@ def decode(data, kind, max_pixels):
         ) from exc
     except BadImage:
         raise
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+    except Exception as exc:
+        # Pillow's decoders raise many kinds of errors on crafted files (OSError,
+        # SyntaxError, ValueError, IndexError...): each means the image is not sound.
         raise damaged() from exc
 
 

@@ -67,6 +67,8 @@ ATTRIBUTES = words(
     isolation"""
 )
 LINKING = {"href"}
+# Deeper than any drawing needs; checking and writing the tree out recurse.
+DEPTH_MAX = 200
 # In CSS: url() to anything but a fragment, @import, and the old ways to run script.
 UNSAFE_CSS = re.compile(
     r"url\s*\(\s*(?!['\"]?#)|@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding",
@@ -106,10 +108,24 @@ def sanitised(data):
         raise UnsafeSvg(_("This SVG image is not well-formed XML, or declares a DTD.")) from exc
     if split(root.tag) != (SVG_NS, "svg"):
         raise UnsafeSvg(_("This file is not an SVG image (its root element is not <svg>)."))
+    if depth(root) > DEPTH_MAX:
+        raise UnsafeSvg(
+            _("This SVG image nests elements more than %(count)s deep.") % {"count": DEPTH_MAX}
+        )
     clean(root)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def depth(root):
+    """How deep the tree under `root` goes (without recursing)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in element)
+    return deepest
 
 
 def clean(element):

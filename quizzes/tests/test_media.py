@@ -132,6 +132,12 @@ BAD_FILES = {
         400,
         "references outside the image",
     ),
+    "svg nested too deep": (
+        "x.svg",
+        SVG.replace("</svg>", "<g>" * 5000 + "</g>" * 5000 + "</svg>").encode(),
+        400,
+        "nests elements more than 200 deep",
+    ),
     "empty": ("x.png", b"", 400, "empty"),
 }
 
@@ -384,3 +390,20 @@ def test_media_gc_lists_then_deletes_what_nothing_references(teacher, make_quiz)
     call_command("media_gc", "--delete", stdout=io.StringIO())
     assert sorted(media.files().distinct("metadata.sha256")) == sorted([used.sha256, recent.sha256])
     assert stored_count() == (2, 2)
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_damaged_images_are_refused_never_crash(teacher, kind):
+    """Random bytes changed or cut in sound images: stored (sound after all) or refused."""
+    rng = random.Random(kind)
+    sound = image_bytes(kind, size=(24, 24), color="purple")
+    for _ in range(150):
+        data = bytearray(sound)
+        for _flip in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(12, len(data))]
+        try:
+            media.store(teacher, "x", bytes(data))
+        except media.MediaRefused as refused:
+            assert refused.status in (400, 413, 415)
