@@ -300,6 +300,16 @@ def stored_file(sha256, owner_id=None):
     return files().find_one(query, session=connection.session)
 
 
+def file_bytes(sha256, owner_id=None):
+    """The stored bytes of the file with this SHA-256 (`owner_id`'s copy when given), or
+    None; read with the caller's session, inside a transaction too (exports, copies)."""
+    document = stored_file(sha256, owner_id)
+    if document is None:
+        return None
+    pieces = chunks().find({"files_id": document["_id"]}, session=connection.session).sort("n", 1)
+    return b"".join(piece["data"] for piece in pieces)
+
+
 def released(sha256):
     """Whether a live release references the file: anyone may read it then (one query
     on the releases' (media, live) index)."""

@@ -275,11 +275,13 @@ def test_the_same_bytes_are_stored_once_per_owner(teacher, other_teacher):
     assert stored_count() == (2, 2)
 
 
-def test_a_large_file_takes_several_chunks(teacher):
+def test_a_large_file_takes_several_chunks(teacher, other_teacher):
     data = noisy_png(600)
     stored = media.store(teacher, "big.png", data)
     assert media.chunks().count_documents({}) == -(-len(data) // media.CHUNK_SIZE) > 1
     assert media.bucket().open_download_stream_by_name(stored.name).read() == data
+    assert media.file_bytes(stored.sha256) == media.file_bytes(stored.sha256, teacher.pk) == data
+    assert media.file_bytes(stored.sha256, other_teacher.pk) is None
 
 
 # -- references ---------------------------------------------------------------------

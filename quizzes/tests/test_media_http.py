@@ -356,3 +356,11 @@ def test_a_name_in_any_script_is_served(teacher, owner_client):
     response = get(owner_client, stored.url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == "inline; filename*=utf-8''Sch%C3%A9ma.png"
+
+
+def test_head_answers_the_headers_alone(owner_client, picture):
+    response = owner_client.head(picture.url)
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(picture.size)
+    assert response.content == b""
+    assert response["ETag"] == f'"{picture.sha256}"'

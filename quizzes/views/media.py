@@ -113,7 +113,7 @@ def serve(request, sha256, name):
     }
     if matches(request.headers.get("If-None-Match"), sha256):
         response = HttpResponse(status=304, headers=headers)
-        response.content_addressed = True
+        response.content_addressed = True  # openquizz.middleware.PrivateCacheMiddleware
         return response
     length = meta["size"]
     wanted = byte_range(request.headers.get("Range"), length)
@@ -130,13 +130,16 @@ def serve(request, sha256, name):
         headers["Content-Range"] = f"bytes {start}-{end}/{length}"
     headers["Content-Disposition"] = content_disposition_header(False, meta["name"])
     headers["Content-Length"] = str(end - start + 1)
-    grid_out = media.bucket().open_download_stream(document["_id"], session=connection.session)
-    response = StreamingHttpResponse(
-        streamed(grid_out, start, end),
-        status=status,
-        content_type=meta["content_type"],
-        headers=headers,
-    )
+    if request.method == "HEAD":  # the headers alone: no chunk is read
+        response = HttpResponse(status=status, content_type=meta["content_type"], headers=headers)
+    else:
+        grid_out = media.bucket().open_download_stream(document["_id"], session=connection.session)
+        response = StreamingHttpResponse(
+            streamed(grid_out, start, end),
+            status=status,
+            content_type=meta["content_type"],
+            headers=headers,
+        )
     response.content_addressed = True  # openquizz.middleware.PrivateCacheMiddleware
     return response
 
