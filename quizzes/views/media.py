@@ -23,6 +23,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -158,20 +159,10 @@ class LimitedUpload(Exception):
     """The uploaded file went over settings.MEDIA_MAX_BYTES while it was read."""
 
 
-class UploadLimit:
+class UploadLimit(FileUploadHandler):
     """A Django upload handler that stops reading a file at settings.MEDIA_MAX_BYTES
-    (a body without Content-Length, or one that lied about it)."""
-
-    chunk_size = 64 * 1024
-
-    def __init__(self, request=None):
-        self.request = request
-
-    def new_file(self, *args, **kwargs):
-        pass
-
-    def handle_raw_input(self, *args, **kwargs):
-        pass
+    (a body without Content-Length, or one that lied about it); the handlers after it
+    keep the file."""
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.MEDIA_MAX_BYTES:
@@ -180,12 +171,6 @@ class UploadLimit:
 
     def file_complete(self, file_size):
         return None
-
-    def upload_complete(self):
-        pass
-
-    def upload_interrupted(self):
-        pass
 
 
 def limit_upload(request):
