@@ -110,6 +110,43 @@ def choice(section, text):
     )
 
 
+def answer_every_type(page):
+    """Answer each question of EVERY_TYPE on the page, the cloze gaps by keyboard
+    alone, and wait until the page says the answers are saved."""
+    choice(question(page, "2 + 2?"), "4").click()
+    primes = question(page, "Which are prime?")
+    choice(primes, "2").click()
+    choice(primes, "3").click()
+    question(page, "The sky is blue.").get_by_label("True").check()
+    question(page, "Capital of France?").get_by_label("Your answer").fill("Paris")
+    question(page, "Euler's number?").get_by_label("Your answer").fill("2.7182")
+    matching = question(page, "Match the countries.")
+    matching.get_by_label("France").select_option("Paris")
+    matching.get_by_label("Italy").select_option("Rome")
+    question(page, "Tell us about your holidays.").get_by_label("Your answer").fill("Sun.")
+    page.get_by_label("Gap 1", exact=True).focus()
+    assert_visible_focus(page)
+    page.keyboard.type("Rome")
+    assert tab(page)["label"] == "Gap 2"
+    assert_visible_focus(page)
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Gap 2", exact=True)).not_to_have_value("")
+    expect(page.locator("[data-save-status]")).to_have_text("Saved")
+
+
+def assert_every_answer_shown(page):
+    """The answers of `answer_every_type` are on the page."""
+    expect(choice(question(page, "2 + 2?"), "4").locator("input")).to_be_checked()
+    expect(choice(question(page, "Which are prime?"), "3").locator("input")).to_be_checked()
+    expect(question(page, "The sky is blue.").get_by_label("True")).to_be_checked()
+    expect(question(page, "Capital of France?").get_by_label("Your answer")).to_have_value("Paris")
+    expect(question(page, "Match the countries.").get_by_label("Italy")).to_have_value("Rome")
+    expect(page.get_by_label("Gap 1", exact=True)).to_have_value("Rome")
+    expect(
+        question(page, "Tell us about your holidays.").get_by_label("Your answer")
+    ).to_have_value("Sun.")
+
+
 def test_an_anonymous_learner_takes_every_question_type_on_a_phone(
     phone, shots, make_quiz, teacher
 ):
@@ -126,38 +163,10 @@ def test_an_anonymous_learner_takes_every_question_type_on_a_phone(
     expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^(29|30):\d\d$"))
     shots(page, "questions")
 
-    choice(question(page, "2 + 2?"), "4").click()
-    primes = question(page, "Which are prime?")
-    choice(primes, "2").click()
-    choice(primes, "3").click()
-    question(page, "The sky is blue.").get_by_label("True").check()
-    question(page, "Capital of France?").get_by_label("Your answer").fill("Paris")
-    question(page, "Euler's number?").get_by_label("Your answer").fill("2.7182")
-    matching = question(page, "Match the countries.")
-    matching.get_by_label("France").select_option("Paris")
-    matching.get_by_label("Italy").select_option("Rome")
-    question(page, "Tell us about your holidays.").get_by_label("Your answer").fill("Sun.")
-    # The cloze gaps by keyboard alone.
-    page.get_by_label("Gap 1", exact=True).focus()
-    assert_visible_focus(page)
-    page.keyboard.type("Rome")
-    assert tab(page)["label"] == "Gap 2"
-    assert_visible_focus(page)
-    page.keyboard.press("ArrowDown")
-    expect(page.get_by_label("Gap 2", exact=True)).not_to_have_value("")
-    expect(page.locator("[data-save-status]")).to_have_text("Saved")
-
+    answer_every_type(page)
     # Saved as they went: a fresh load of the page shows every answer.
     page.reload()
-    expect(choice(question(page, "2 + 2?"), "4").locator("input")).to_be_checked()
-    expect(choice(primes, "3").locator("input")).to_be_checked()
-    expect(question(page, "The sky is blue.").get_by_label("True")).to_be_checked()
-    expect(question(page, "Capital of France?").get_by_label("Your answer")).to_have_value("Paris")
-    expect(matching.get_by_label("Italy")).to_have_value("Rome")
-    expect(page.get_by_label("Gap 1", exact=True)).to_have_value("Rome")
-    expect(
-        question(page, "Tell us about your holidays.").get_by_label("Your answer")
-    ).to_have_value("Sun.")
+    assert_every_answer_shown(page)
 
     page.get_by_role("button", name="Review and submit").click()
     expect(page.get_by_role("heading", name="Review your answers")).to_be_visible()
