@@ -602,6 +602,10 @@ class QuestionEditor:
         valid = (self.rows is None or self.rows.is_valid()) and valid
         return (self.hints is None or self.hints.is_valid()) and valid
 
+    def forms(self):
+        """Every form of the editor: the question's, then its answer rows and hints."""
+        return [self.form, *(self.rows or ()), *(self.hints or ())]
+
     def _kept_rows(self):
         return [row for row in self.rows if not row.removed] if self.rows is not None else []
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from quizzes import markdown_images
 from quizzes.fields import format_number
 from quizzes.rendering import excerpt, render
 
@@ -37,3 +38,9 @@ def ago(moment):
     if timezone.now() - moment < timedelta(minutes=1):
         return _("just now")
     return _("%(time)s ago") % {"time": timesince(moment)}
+
+
+@register.filter
+def first_image(text):
+    """(alt, URL) of the first stored image a Markdown text shows, or None (bank thumbnails)."""
+    return markdown_images.first_image(text)

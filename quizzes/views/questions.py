@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from quizzes import operations
 from quizzes.forms import QuestionEditor, ReorderForm
+from quizzes.markdown_images import attach_images, show_image_errors
 from quizzes.qtypes import registry
 from quizzes.views.access import get_question, get_quiz
 from quizzes.views.common import CONFLICT, FORM_ERRORS, archived_refusal, quiz_action, success
@@ -60,7 +61,8 @@ class QuizPlace:
 
 
 def question_form(request, place, qtype, question=None):
-    """GET shows the form of a `qtype` question; POST checks it and saves it at `place`.
+    """GET shows the form of a `qtype` question; POST checks it and saves it at `place`,
+    with the images chosen in its file inputs (quizzes.markdown_images).
 
     Refusals answer 400 (content) or 409 (stale version) with everything the
     teacher typed shown again.
@@ -69,12 +71,14 @@ def question_form(request, place, qtype, question=None):
         data = operations.question_data(question) if question else None
         editor = QuestionEditor(qtype, question=data, version=place.version)
         return show_question_form(request, place, editor, question)
-    editor = QuestionEditor(qtype, data=request.POST)
+    data, image_errors = attach_images(request.user, request.POST, request.FILES)
+    editor = QuestionEditor(qtype, data=data)
     place.bind(request.POST)
     if ADD_ROWS in request.POST:
         return show_question_form(request, place, editor.with_more_rows(), question)
     well_formed = editor.is_valid()
-    if place.is_valid() and well_formed:
+    show_image_errors(editor.forms(), image_errors)
+    if place.is_valid() and well_formed and not image_errors:
         try:
             saved = place.save(editor.to_data(), editor.version)
         except ValidationError as error:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quizzes import operations
 from quizzes.attempts import with_attempt_counts
 from quizzes.forms import QuizEditForm, QuizForm, StatusForm
+from quizzes.markdown_images import bound_with_images
 from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
 from quizzes.views.common import (
@@ -39,7 +40,7 @@ def show_quiz_form(request, form, quiz=None, status=200):
 def create_quiz(request):
     if request.method == "GET":
         return show_quiz_form(request, QuizForm())
-    form = QuizForm(request.POST)
+    form = bound_with_images(request, QuizForm)
 
     def save():
         quiz = operations.create_quiz(request.user, form.to_data())
@@ -65,7 +66,7 @@ def edit_quiz_settings(request, quiz_id):
         return refusal
     if request.method == "GET":
         return show_quiz_form(request, QuizEditForm(initial=QuizForm.initial_for(quiz)), quiz)
-    form = QuizEditForm(request.POST)
+    form = bound_with_images(request, QuizEditForm)
 
     def save():
         operations.update_quiz(quiz, form.to_data(), expected_version=form.cleaned_data["version"])

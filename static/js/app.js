@@ -126,6 +126,129 @@
     });
   }
 
+  // Images in Markdown fields. "Insert image", a file dropped on a text box or an
+  // image pasted into one opens the page's image dialog (_image_dialog.html),
+  // which asks for the alt text, uploads the file to /media/upload/ and inserts
+  // ![alt](url) at the text box's caret, then refreshes its preview.
+  var imageDialog = {
+    dialog: null,
+    textarea: null,
+    open: function (textarea, file) {
+      var dialog = this.dialog;
+      this.textarea = textarea;
+      var input = dialog.querySelector("input[type=file]");
+      var transfer = new DataTransfer();
+      if (file) { transfer.items.add(file); }
+      input.files = transfer.files;
+      dialog.querySelector("#image-dialog-alt").value = "";
+      this.say("");
+      dialog.showModal();
+      (file ? dialog.querySelector("#image-dialog-alt") : input).focus();
+    },
+    say: function (message) {
+      var error = this.dialog.querySelector("[data-error]");
+      error.textContent = message;
+    },
+    busy: function (yes) {
+      this.dialog.querySelector("[data-uploading]").hidden = !yes;
+      this.dialog.querySelector("[data-insert]").disabled = yes;
+    },
+    insert: function (markdown) {
+      var textarea = this.textarea;
+      var start = textarea.selectionStart;
+      var before = textarea.value.slice(0, start);
+      var text = (before && !/\n$/.test(before) ? "\n" : "") + markdown + "\n";
+      textarea.setRangeText(text, start, textarea.selectionEnd, "end");
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+      this.dialog.close();
+      textarea.focus();
+      var preview = document.querySelector("[data-preview-of='" + textarea.id + "']");
+      if (preview) { htmx.trigger(preview, "click"); }
+    },
+    submit: function () {
+      var self = this;
+      var dialog = this.dialog;
+      var error = dialog.querySelector("[data-error]");
+      var file = dialog.querySelector("input[type=file]").files[0];
+      var alt = dialog.querySelector("#image-dialog-alt").value.replace(/\s+/g, " ").trim();
+      if (!file) { this.say(error.dataset.needFile); return; }
+      if (!alt) {
+        this.say(error.dataset.needAlt);
+        dialog.querySelector("#image-dialog-alt").focus();
+        return;
+      }
+      var body = new FormData();
+      body.append("file", file, file.name || "image");
+      var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+      this.say("");
+      this.busy(true);
+      fetch(dialog.dataset.uploadUrl, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "", Accept: "application/json" },
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.error || error.dataset.failed); }
+          self.insert("![" + alt.replace(/([\\\[\]])/g, "\\$1") + "](" + data.url + ")");
+        });
+      }).catch(function (problem) {
+        self.say(problem.message || error.dataset.failed);
+      }).then(function () { self.busy(false); });
+    },
+  };
+
+  function imageFile(transfer) {
+    if (!transfer) { return null; }
+    return Array.prototype.find.call(transfer.files || [], function (file) {
+      return /^image\//.test(file.type);
+    }) || null;
+  }
+
+  // Delegated, so rows added later (formsets) have it too: a text box takes images
+  // when an "Insert image" button names it.
+  function imageTarget(element) {
+    if (!element || element.tagName !== "TEXTAREA" || !element.id) { return null; }
+    return document.querySelector("[data-insert-image='" + element.id + "']") ? element : null;
+  }
+
+  function imageUploads() {
+    var dialog = document.getElementById("image-dialog");
+    if (!dialog) { return; }
+    imageDialog.dialog = dialog;
+    dialog.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      imageDialog.submit();
+    });
+    dialog.querySelector("[data-cancel]").addEventListener("click", function () { dialog.close(); });
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-insert-image]");
+      if (button) { imageDialog.open(document.getElementById(button.dataset.insertImage)); }
+    });
+    document.addEventListener("dragover", function (event) {
+      if (imageTarget(event.target) && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("drop", function (event) {
+      var textarea = imageTarget(event.target);
+      var file = textarea && imageFile(event.dataTransfer);
+      if (file) {
+        event.preventDefault();
+        imageDialog.open(textarea, file);
+      }
+    });
+    document.addEventListener("paste", function (event) {
+      var textarea = imageTarget(event.target);
+      var file = textarea && imageFile(event.clipboardData);
+      if (file) {
+        event.preventDefault();
+        imageDialog.open(textarea, file);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", imageUploads);
+
   function enhance(root) {
     copyButtons(root);
     selectAll(root);
