@@ -35,7 +35,7 @@ Every text keeps its own format (`format=`): an answer, a feedback, a hint
 may be written in another format than the question text, as in Moodle.
 Types OpenQuizz does not have (calculated, ddwtos...) are skipped with a
 warning, or refused when strict; what OpenQuizz cannot carry (units,
-embedded files, an essay's file limits...) is left out with a warning that
+an essay's file limits...) is left out with a warning that
 names the question and its line.
 
 Moodle's export calls each type by the name OpenQuizz gives it ("matching",
@@ -44,15 +44,22 @@ reads ("match", "multianswer"). A cloze (Moodle's multianswer) keeps its
 sub-questions in its question text and has no <defaultgrade>: its grade is
 the sum of the sub-questions' weights (see `quizzes.qtypes.cloze`). Moodle
 1.9's <image> and <image_base64> are read as Moodle reads them: an <img>
-of the file at the end of the question text (the file itself is not
-imported).
+of the file at the end of the question text.
+
+Files: each text element's <file>s are stored (`quizzes.formats.files`) and
+its "@@PLUGINFILE@@/<path><name>" links point at them; the writer writes
+each text's stored files back as Moodle does, as <file> elements after the
+<text>, linked as "@@PLUGINFILE@@/<name>".
 
 The file is parsed incrementally with defusedxml: no DTD, no entity
 declaration (the "billion laughs" bomb), no external entity is accepted.
 """
 
+import base64
 import re
+from functools import partial
 from html import escape
+from urllib.parse import quote, unquote
 from xml.etree.ElementTree import TreeBuilder
 from xml.parsers.expat import ErrorString
 
@@ -61,12 +68,14 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from quizzes import media
 from quizzes.fields import (
     HINTS_MAX,
     NUMBER_RE,
     PENALTY_DEFAULT,
     format_number,
 )
+from quizzes.formats import files
 from quizzes.formats.base import Format, FormatError, file_size
 from quizzes.formats.moodle import (
     MoodleQuiz,
@@ -112,6 +121,11 @@ MOODLE_ELEMENTS = frozenset((
 NOT_XML_CHARACTERS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # What Moodle's clean_param(PARAM_FILE) strips from the file name of an old <image>.
 NOT_IN_FILE_NAMES = re.compile("[\x00-\x1f\x7f&<>\"`|':\\\\/]")
+PLUGINFILE = "@@PLUGINFILE@@"
+# A link to a stored file, relative or absolute: its SHA-256.
+MEDIA_LINK = re.compile(r"(?:https?://[^/\s\"'<>()]+)?/media/([0-9a-f]{64})/([^\s\"'<>)]*)")
+# A link to a file of a text element: its path and name, URL-encoded or not.
+PLUGINFILE_LINK = re.compile(r"@@PLUGINFILE@@(/[^\s\"'<>)]*)")
 
 
 # -- reading ------------------------------------------------------------------
@@ -206,26 +220,65 @@ class XmlQuestion:
         self.number = number
         self.quiz = quiz
         self.qtype = qtype
+        self.files = []
+        self.embed_files()
         self.text_format = format_of(element.find("questiontext"), MOODLE_DEFAULT_FORMAT)
         self.text = text_of(element.find("questiontext")) + self.old_image()
 
-    def old_image(self):
-        """What Moodle appends to the text for a Moodle 1.9 <image> with <image_base64>: an <img>.
+    def carry(self, name, encoded):
+        """The Carried of a file's base64 content, or None (a note) when it is refused."""
+        try:
+            file = files.carried(name, files.decoded(encoded))
+        except media.MediaRefused as error:
+            self.warn(files.refused_note(name, error))
+            return None
+        self.files.append(file)
+        return file
 
-        Moodle stores the file and points to it; OpenQuizz keeps the <img> as
-        Moodle shows it (the file is not imported: `has_files` says so).
-        """
+    def embed_files(self):
+        """Store-to-be every <file> of the question's text elements (their text, answers,
+        feedback, hints...) and point their texts' @@PLUGINFILE@@ links at it, as Moodle's
+        import_files_as_draft and its rewriting of links do: a file refused leaves its name
+        in the links, a link to no file of its element is left as is, with a note."""
+        for node in self.element.iter():
+            text = node.find("text")
+            if text is None or not text.text or PLUGINFILE not in text.text:
+                continue
+            targets = {}
+            for file in node.findall("file"):
+                name = file.get("name") or ""
+                path = file.get("path") or "/"
+                stored = self.carry(name, file.text)
+                targets[path + name] = name if stored is None else stored.url
+            text.text = PLUGINFILE_LINK.sub(partial(self.link, targets=targets), text.text)
+
+    def link(self, match, targets):
+        wanted = unquote(match.group(1))
+        if wanted in targets:
+            return targets[wanted]
+        self.warn(
+            _("a link to the file “%(name)s”, which the question does not hold, is left as is")
+            % {"name": wanted.lstrip("/")}
+        )
+        return match.group(0)
+
+    def old_image(self):
+        """What Moodle appends to the text for a Moodle 1.9 <image> with <image_base64>: an <img>
+        of the file. An <image> without its bytes names a file of the old course: a note."""
         name = self.element.findtext("image") or ""
-        if not (name and self.element.findtext("image_base64")):
+        if not name.strip():
             return ""
         name = NOT_IN_FILE_NAMES.sub("", name.replace("/", "_"))
         name = "" if name in (".", "..") else name
-        return f' <img src="@@PLUGINFILE@@/{name}" />'
-
-    def has_files(self):
-        """Whether the question embeds files (<file>, or a Moodle 1.9 <image_base64>)."""
-        element = self.element
-        return element.find(".//file") is not None or bool(self.old_image())
+        encoded = self.element.findtext("image_base64") or ""
+        if not encoded.strip():
+            self.warn(
+                _("the image “%(name)s” is not in the file (only its name is): left out")
+                % {"name": name}
+            )
+            return ""
+        stored = self.carry(name, encoded)
+        return "" if stored is None else f' <img src="{stored.url}" />'
 
     @staticmethod
     def default_name(text):
@@ -445,11 +498,10 @@ def read_element(element, line, quiz):
         quiz.skip(qtype or "?", line, number)
         return
     question = XmlQuestion(element, line, number, quiz, known)
-    if question.has_files():
-        question.warn(_("embedded files (images...) are not imported"))
     quiz.add_question(
         {"type": known.name, **question.common(), **known.xml_read(question)}, line, number
     )
+    files.attach(quiz.pending[-1][0], question.files)
 
 
 def refused(parser, error):
@@ -535,12 +587,48 @@ def text_element(text, indent):
     return f"{'  ' * indent}<text>{xml_text(text)}</text>\n"
 
 
-def rich_element(tag, text, text_format, indent, extra="", attributes=""):
-    """A Moodle text element: format attribute, <text>, then `extra` elements."""
+def with_files(text, indent):
+    """(`text` with its links to stored files as Moodle links a text to its own files,
+    "@@PLUGINFILE@@/<name>", the <file> elements of those files as Moodle's write_files
+    writes them). Each file keeps the name its link gives it (else its stored name),
+    made unique within the text ("-2"... before the extension)."""
+    if "/media/" not in text:
+        return text, ""
+    stored = files.referenced_files(text)
+    names, taken = {}, set()
+    for match in MEDIA_LINK.finditer(text):
+        sha256 = match.group(1)
+        if sha256 not in stored or sha256 in names:
+            continue
+        name = unquote(match.group(2)) or stored[sha256][0]
+        stem, dot, extension = name.rpartition(".")
+        candidate, count = name, 1
+        while candidate in taken:
+            count += 1
+            candidate = f"{stem}-{count}{dot}{extension}"
+        taken.add(candidate)
+        names[sha256] = candidate
+
+    def link(match):
+        name = names.get(match.group(1))
+        return match.group(0) if name is None else f"{PLUGINFILE}/{quote(name, safe='')}"
+
     pad = "  " * indent
+    elements = "".join(
+        f'{pad}<file name="{escape(name)}" path="/" encoding="base64">'
+        f"{base64.b64encode(stored[sha256][2]).decode('ascii')}</file>\n"
+        for sha256, name in names.items()
+    )
+    return MEDIA_LINK.sub(link, text), elements
+
+
+def rich_element(tag, text, text_format, indent, extra="", attributes=""):
+    """A Moodle text element: format attribute, <text>, its files, then `extra` elements."""
+    pad = "  " * indent
+    text, files_xml = with_files(text, indent + 1)
     return (
         f'{pad}<{tag}{attributes} format="{TO_MOODLE_FORMAT[text_format]}">\n'
-        f"{text_element(text, indent + 1)}{extra}{pad}</{tag}>\n"
+        f"{text_element(text, indent + 1)}{files_xml}{extra}{pad}</{tag}>\n"
     )
 
 
@@ -643,12 +731,18 @@ class QuestionWriter:
         parts = has_hint_parts(qtype)
         return "".join(
             f'    <hint format="{TO_MOODLE_FORMAT[self.format_of("text", hint)]}">\n'
-            f"{text_element(hint['text'], 3)}"
+            + "".join(self.hint_text(hint["text"]))
             + ("      <shownumcorrect/>\n" if parts and hint.get("show_num_correct") else "")
             + ("      <clearwrong/>\n" if parts and hint.get("clear_wrong") else "")
             + "    </hint>\n"
             for hint in self.question.get("hints", ())
         )
+
+    @staticmethod
+    def hint_text(text):
+        """A hint's <text> and its files."""
+        text, files_xml = with_files(text, 3)
+        return text_element(text, 3), files_xml
 
     def tags(self):
         """The <tags>, as Moodle writes them (each <text> followed by a line break)."""

@@ -60,7 +60,7 @@ from django_mongodb_backend.transaction import atomic
 from openquizz.mongod import process_alive
 from quizzes import bank, operations
 from quizzes.fields import CATEGORY_NAME_MAX
-from quizzes.formats import AUTO, FORMATS, detect, gift, moodlexml
+from quizzes.formats import AUTO, FORMATS, detect, files, gift, moodlexml
 from quizzes.formats.base import FormatError, ParseResult
 from quizzes.models import Category, ImportRun, Question, QuestionVersion
 from quizzes.operations import SLOTS_MAX
@@ -206,6 +206,7 @@ def create_quizzes(owner, quizzes, categories=None, bank_only=False):
                     fallback = bank.default_category(owner, quiz["title"])
                     found[path] = fallback.pk
             targets.append(found[path])
+        files.store_attached(owner, questions)
         ids = bank.insert_questions(owner, targets, questions, owner)
         if not bank_only and len(ids) <= SLOTS_MAX:
             category = None if fallback is None else fallback.pk
@@ -286,6 +287,7 @@ class StagedImport:
                     ).pk
             targets = [found[path] for _question, path in batch]
             questions = [question for question, _path in batch]
+            files.store_attached(self.owner, questions)
             return made, top, bank.insert_questions(self.owner, targets, questions, self.owner)
 
         self.made, self.top, ids = in_transaction(step)
@@ -415,7 +417,7 @@ def weight(question):
     """Roughly the bytes a question and its version take (texts twice, fields)."""
     texts = len(question["text"]) + len(question["general_feedback"])
     texts += sum(len(answer["text"]) + len(answer["feedback"]) for answer in question["answers"])
-    return 2 * texts + QUESTION_OVERHEAD
+    return 2 * texts + QUESTION_OVERHEAD + files.attached_bytes(question)
 
 
 def batches(items):

@@ -230,7 +230,8 @@ def test_embedded_files_and_units_are_left_out_with_warnings():
     )
     result = parse(xml_question(body, "numerical"), format="moodlexml")
     assert result.warnings == [
-        "question 1 (line 3): embedded files (images...) are not imported",
+        "question 1 (line 3): the file “a.png” is not imported, its links show its name: "
+        "This image is damaged or incomplete: save it again and upload it anew.",
         "question 1 (line 3): units are not supported: ignored",
     ]
 

@@ -1,0 +1,196 @@
+"""Files in Moodle XML and OpenQuizz JSON: imported into GridFS, written back.
+
+Moodle's question/format/xml/format.php: import_files_as_draft reads every
+<file name= path= encoding="base64"> of a text element and the text's
+"@@PLUGINFILE@@/<path><name>" links point at it; write_files writes a text's
+files after its <text>, linked as "@@PLUGINFILE@@/<name>". The cases below
+are those of its tests (question text, answers, feedback, hints; a file in a
+folder), with images, the only files OpenQuizz keeps.
+"""
+
+import base64
+import hashlib
+import io
+import re
+from urllib.parse import quote
+
+import pytest
+from PIL import Image
+
+from quizzes import media, operations
+from quizzes.formats import parse, write
+from quizzes.formats.files import FILES_KEY
+from quizzes.formats.store import import_file
+from quizzes.models import Question
+
+
+def png(colour=(200, 30, 30), size=(3, 2)):
+    """The bytes of a small PNG (no metadata: stored byte for byte)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = png()
+OTHER_PNG = png((10, 120, 200))
+HTML_AS_PNG = b"<!doctype html><html><body>not an image</body></html>"
+
+
+def refused_note(name, reason=None):
+    reason = reason or (
+        "This file is not an image of an allowed type (PNG, JPEG, GIF, WebP or SVG)."
+    )
+    return f"the file “{name}” is not imported, its links show its name: {reason}"
+
+
+def refused_file(warning):
+    return "is not imported, its links show its name" in warning
+
+
+def without_files(quizzes):
+    """Parsed quizzes without the files waiting with their questions."""
+    return [
+        {
+            **quiz,
+            "questions": [
+                {k: v for k, v in q.items() if k != FILES_KEY} for q in quiz["questions"]
+            ],
+        }
+        for quiz in quizzes
+    ]
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def file_element(name, data, path="/"):
+    return f'<file name="{name}" path="{path}" encoding="base64">{b64(data)}</file>'
+
+
+def url(data, name):
+    return media.media_url(hashlib.sha256(data).hexdigest(), name)
+
+
+MOODLE_WITH_FILES = f"""<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Flags</text></name>
+    <questiontext format="html">
+      <text><![CDATA[<p>Which flag? <img src="@@PLUGINFILE@@/flag.png" alt="flag"></p>]]></text>
+      {file_element("flag.png", PNG)}
+    </questiontext>
+    <generalfeedback format="html">
+      <text><![CDATA[<img src="@@PLUGINFILE@@/sub/dir/my%20map.png">]]></text>
+      {file_element("my map.png", OTHER_PNG, "/sub/dir/")}
+    </generalfeedback>
+    <defaultgrade>1.0000000</defaultgrade>
+    <penalty>0.3333333</penalty>
+    <hidden>0</hidden>
+    <single>true</single>
+    <shuffleanswers>true</shuffleanswers>
+    <answernumbering>abc</answernumbering>
+    <answer fraction="100" format="html">
+      <text><![CDATA[<img src="@@PLUGINFILE@@/red.png">]]></text>
+      {file_element("red.png", PNG)}
+      <feedback format="html">
+        <text><![CDATA[Yes <img src="@@PLUGINFILE@@/blue.png">]]></text>
+        {file_element("blue.png", OTHER_PNG)}
+      </feedback>
+    </answer>
+    <answer fraction="0" format="html">
+      <text><![CDATA[<img src="@@PLUGINFILE@@/page.png">]]></text>
+      {file_element("page.png", HTML_AS_PNG)}
+      <feedback format="html"><text>No</text></feedback>
+    </answer>
+    <hint format="html">
+      <text><![CDATA[Look <img src="@@PLUGINFILE@@/flag.png">]]></text>
+      {file_element("flag.png", PNG)}
+    </hint>
+  </question>
+</quiz>
+"""
+
+
+def test_every_text_element_s_files_are_linked_to_their_stored_urls():
+    result = parse(MOODLE_WITH_FILES, format="moodlexml")
+    (question,) = result.quizzes[0]["questions"]
+    assert question["text"] == f'<p>Which flag? <img src="{url(PNG, "flag.png")}" alt="flag"></p>'
+    assert question["general_feedback"] == f'<img src="{url(OTHER_PNG, "my-map.png")}">'
+    right, wrong = question["answers"]
+    assert right["text"] == f'<img src="{url(PNG, "red.png")}">'
+    assert right["feedback"] == f'Yes <img src="{url(OTHER_PNG, "blue.png")}">'
+    assert wrong["text"] == '<img src="page.png">'  # refused: its name
+    assert question["hints"][0]["text"] == f'Look <img src="{url(PNG, "flag.png")}">'
+    assert result.warnings == [f"question 1 (line 3): {refused_note('page.png')}"]
+    assert sorted(question[FILES_KEY]) == sorted(
+        hashlib.sha256(data).hexdigest() for data in (PNG, OTHER_PNG)
+    )
+
+
+def test_a_link_to_a_file_the_question_does_not_hold_is_kept_with_a_note():
+    xml = MOODLE_WITH_FILES.replace("@@PLUGINFILE@@/red.png", "@@PLUGINFILE@@/missing.png")
+    result = parse(xml, format="moodlexml")
+    question = result.quizzes[0]["questions"][0]
+    assert question["answers"][0]["text"] == '<img src="@@PLUGINFILE@@/missing.png">'
+    assert (
+        "question 1 (line 3): a link to the file “missing.png”, which the question does not "
+        "hold, is left as is"
+    ) in result.warnings
+
+
+def stored_count(owner):
+    return media.files().count_documents({"metadata.owner": owner.pk})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_stores_the_files_once_and_the_export_writes_them_back(teacher):
+    imported = import_file(teacher, MOODLE_WITH_FILES.encode(), format="moodlexml")
+    assert stored_count(teacher) == 2
+    assert any(refused_file(w) for w in imported.result.warnings)
+    question = Question.objects.get(owner=teacher)
+    assert sorted(question.media) == sorted(
+        hashlib.sha256(data).hexdigest() for data in (PNG, OTHER_PNG)
+    )
+    (quiz,) = imported.quizzes
+    content = write(operations.quiz_data(quiz), "moodlexml")[0].decode()
+    written = re.findall(r'<file name="([^"]+)" path="/" encoding="base64">([^<]+)</file>', content)
+    # Moodle's write_files: each text's own files, byte for byte.
+    assert [(name, base64.b64decode(data)) for name, data in written] == [
+        ("flag.png", PNG), ("my-map.png", OTHER_PNG), ("red.png", PNG),
+        ("blue.png", OTHER_PNG), ("flag.png", PNG),
+    ]  # fmt: skip
+    assert '<img src="@@PLUGINFILE@@/flag.png" alt="flag">' in content
+    assert "/media/" not in content
+    # Exported, imported again: the same files, nothing stored twice.
+    again = import_file(teacher, content.encode(), format="moodlexml")
+    assert stored_count(teacher) == 2
+    assert again.result.warnings == []
+    second = Question.objects.filter(owner=teacher).exclude(pk=question.pk).get()
+    assert second.text == question.text
+    assert second.answers[0].feedback == question.answers[0].feedback
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_import_leaves_no_file(teacher):
+    broken = MOODLE_WITH_FILES.replace("</quiz>", '<question type="essay"><name><text>x')
+    with pytest.raises(Exception):  # noqa: B017 - the FormatError of the XML
+        import_file(teacher, broken.encode(), format="moodlexml")
+    assert stored_count(teacher) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_image_base64_is_stored_and_shown(teacher):
+    xml = f"""<quiz><question type="shortanswer"><name><text>Old</text></name>
+<questiontext><text>Which?</text></questiontext><image>pics/old.png</image>
+<image_base64>{b64(PNG)}</image_base64>
+<answer fraction="100"><text>a</text></answer></question></quiz>"""
+    imported = import_file(teacher, xml.encode(), format="moodlexml")
+    question = Question.objects.get(owner=teacher)
+    assert question.text == f'Which? <img src="{url(PNG, "pics_old.png")}" />'
+    assert imported.result.warnings == []
+    assert media.file_bytes(hashlib.sha256(PNG).hexdigest(), teacher.pk) == PNG
+
+
+def test_names_in_links_are_url_encoded_on_export():
+    assert quote("my map.png", safe="") == "my%20map.png"
