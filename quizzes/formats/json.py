@@ -13,6 +13,7 @@ writes it anew). Errors name the line where
 the faulty quiz or question starts.
 """
 
+import base64
 import datetime
 import json
 import re
@@ -25,7 +26,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from quizzes import fields
+from quizzes import fields, media
+from quizzes.formats import files
 from quizzes.formats.base import (
     Format,
     FormatError,
@@ -35,6 +37,7 @@ from quizzes.formats.base import (
     decode_text,
     describe,
 )
+from quizzes.media import content_media
 from quizzes.qtypes import registry
 from quizzes.validation import clean_categories
 
@@ -96,14 +99,16 @@ def load(data):
     quizzes = document.get("quizzes")
     if not isinstance(quizzes, list) or not quizzes:
         raise FormatError(_("“quizzes” must be a list of at least one quiz"), 1)
-    return quizzes
+    return document
 
 
 def parse(data, filename=None, strict=False, progress=None):
     """Read an OpenQuizz JSON file (bytes or str): every quiz, every question, cleaned."""
     result = ParseResult(format="json")
     number = 0
-    quizzes = load(data)
+    document = load(data)
+    quizzes = document["quizzes"]
+    carried, renamed = read_files(document.get("files", []), result)
     for index, quiz in enumerate(quizzes, 1):
         if not isinstance(quiz, dict) or not isinstance(quiz.get("questions", []), list):
             raise FormatError(
@@ -114,7 +119,11 @@ def parse(data, filename=None, strict=False, progress=None):
         questions = []
         for question in quiz.get("questions", []):
             number += 1
-            questions.append(checked_question(question, number, line_of(question)))
+            checked = checked_question(renamed(question), number, line_of(question))
+            files.attach(
+                checked, [carried[sha] for sha in content_media(checked) if sha in carried]
+            )
+            questions.append(checked)
             result.origins.append((number, line_of(question)))
         checked = checked_quiz(quiz, questions, line_of(quiz))
         if "categories" in quiz:
@@ -131,6 +140,46 @@ def parse(data, filename=None, strict=False, progress=None):
     return result
 
 
+def read_files(entries, result):
+    """({sha256: Carried} of a file's `files`, a function giving a question's data with
+    its links to them following the bytes as stored). A file's SHA-256 is that of its
+    checked bytes (the same unless the file was edited by hand: its links follow it); a
+    file refused is a note, and its links become its name."""
+    if not isinstance(entries, list):
+        raise FormatError(_("“files” must be a list of files"), 1)
+    carried, links = {}, {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise FormatError(
+                _("each file is an object with a “sha256”, a “name” and “data”"), line_of(entry)
+            )
+        declared, name = entry["sha256"], str(entry.get("name") or "file")
+        try:
+            file = files.carried(name, files.decoded(entry.get("data")))
+        except media.MediaRefused as error:
+            result.warn(files.refused_note(name, error), line_of(entry))
+            links[declared] = name
+            continue
+        carried[file.sha256] = file
+        if declared != file.sha256:
+            links[declared] = file.url
+    if not links:
+        return carried, lambda question: question
+    alternatives = "|".join(map(re.escape, links))
+    pattern = re.compile(rf"/media/({alternatives})/[^\s\"'<>)]*")
+
+    def renamed(value):
+        if isinstance(value, str):
+            return pattern.sub(lambda match: links[match.group(1)], value)
+        if isinstance(value, dict):
+            return type(value)({key: renamed(item) for key, item in value.items()})
+        if isinstance(value, list):
+            return [renamed(item) for item in value]
+        return value
+
+    return carried, renamed
+
+
 def written(quiz):
     """A quiz as JSON holds it: its categories (if any) as a list, each with its path."""
     if "categories" not in quiz:
@@ -140,9 +189,21 @@ def written(quiz):
 
 
 def write(quizzes):
-    """The quizzes as one OpenQuizz JSON document (UTF-8, indented)."""
+    """The quizzes as one OpenQuizz JSON document (UTF-8, indented), with the stored files
+    their texts reference (`files`: their bytes in base64)."""
     quizzes = [written(quiz) for quiz in quizzes]
     document = {"format_version": FORMAT_VERSION, "generator": GENERATOR, "quizzes": quizzes}
+    stored = files.referenced_files(quizzes)
+    if stored:
+        document["files"] = [
+            {
+                "sha256": sha256,
+                "name": name,
+                "content_type": content_type,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+            for sha256, (name, content_type, data) in stored.items()
+        ]
     text = json.dumps(document, ensure_ascii=False, indent=2, default=json_value)
     return (text + "\n").encode("utf-8")
 
@@ -199,8 +260,32 @@ def schema():
             },
             "generator": {"type": "string", "description": "What wrote the file (informative)."},
             "quizzes": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/quiz"}},
+            "files": {
+                "type": "array",
+                "description": "The files (images) the texts link to as /media/<sha256>/<name>.",
+                "items": {"$ref": "#/$defs/file"},
+            },
         },
         "$defs": {
+            "file": {
+                "type": "object",
+                "required": ["sha256", "name", "data"],
+                "additionalProperties": False,
+                "properties": {
+                    "sha256": {
+                        "type": "string",
+                        "pattern": "^[0-9a-f]{64}$",
+                        "description": "SHA-256 of the bytes, as in the texts' links.",
+                    },
+                    "name": {"type": "string", "minLength": 1},
+                    "content_type": {"type": "string"},
+                    "data": {
+                        "type": "string",
+                        "contentEncoding": "base64",
+                        "description": "The file's bytes.",
+                    },
+                },
+            },
             "quiz": {
                 "type": "object",
                 "required": ["title"],

@@ -11,6 +11,7 @@ folder), with images, the only files OpenQuizz keeps.
 import base64
 import hashlib
 import io
+import json
 import re
 from urllib.parse import quote
 
@@ -22,6 +23,7 @@ from quizzes.formats import parse, write
 from quizzes.formats.files import FILES_KEY
 from quizzes.formats.store import import_file
 from quizzes.models import Question
+from quizzes.tests.test_formats_schema import validator as schema_validator
 
 
 def png(colour=(200, 30, 30), size=(3, 2)):
@@ -194,3 +196,57 @@ def test_old_image_base64_is_stored_and_shown(teacher):
 
 def test_names_in_links_are_url_encoded_on_export():
     assert quote("my map.png", safe="") == "my%20map.png"
+
+
+# -- OpenQuizz JSON ----------------------------------------------------------------------
+def exported_json(quiz):
+    return json.loads(write(operations.quiz_data(quiz), "json")[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_json_carries_the_files_and_round_trips_losslessly(teacher, other_teacher):
+    (quiz,) = import_file(teacher, MOODLE_WITH_FILES.encode(), format="moodlexml").quizzes
+    document = exported_json(quiz)
+    schema_validator().validate(document)
+    assert sorted(
+        (f["sha256"], f["content_type"], base64.b64decode(f["data"])) for f in document["files"]
+    ) == sorted((hashlib.sha256(data).hexdigest(), "image/png", data) for data in (PNG, OTHER_PNG))
+    content = json.dumps(document).encode()
+    # The same teacher: nothing stored twice; another: their own copy of the same bytes.
+    (mine,) = import_file(teacher, content, format="json").quizzes
+    assert stored_count(teacher) == 2
+    (theirs,) = import_file(other_teacher, content, format="json").quizzes
+    assert stored_count(other_teacher) == 2
+    for again in (mine, theirs):
+        assert exported_json(again)["files"] == document["files"]
+        assert (
+            exported_json(again)["quizzes"][0]["questions"] == document["quizzes"][0]["questions"]
+        )
+
+
+def test_json_links_follow_a_file_whose_bytes_differ_from_its_sha256():
+    stale = "0" * 64
+    document = {
+        "format_version": 1,
+        "quizzes": [
+            {
+                "title": "T",
+                "questions": [
+                    {
+                        "type": "essay",
+                        "name": "E",
+                        "text": f'![map](/media/{stale}/map.png) and <img src="/media/{"1" * 64}/x.png">',
+                    }
+                ],
+            }
+        ],
+        "files": [
+            {"sha256": stale, "name": "map.png", "data": b64(PNG)},
+            {"sha256": "1" * 64, "name": "x.png", "data": b64(HTML_AS_PNG)},
+        ],
+    }
+    result = parse(json.dumps(document), format="json")
+    (question,) = result.quizzes[0]["questions"]
+    assert question["text"] == f'![map]({url(PNG, "map.png")}) and <img src="x.png">'
+    assert list(question[FILES_KEY]) == [hashlib.sha256(PNG).hexdigest()]
+    assert [refused_file(w) for w in result.warnings] == [True]
