@@ -147,4 +147,4 @@ class QuizExportView(FileFormatParameter, APIView):
     def get(self, request, quiz_id):
         options = valid(ExportParameters, request.query_params)
         quiz = get_object_or_404(manageable_quizzes(request.user), pk=quiz_id)
-        return download(quiz, options["format"])
+        return download(quiz, options["format"], request)

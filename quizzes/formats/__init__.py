@@ -19,9 +19,11 @@ import re
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from quizzes.formats import gift, json, moodlexml
+from quizzes.formats import files, gift, json, moodlexml
 from quizzes.formats.base import Format, FormatError, ParseResult
+from quizzes.media import content_media
 
 __all__ = [
     "FORMATS",
@@ -32,6 +34,7 @@ __all__ = [
     "file_name",
     "parse",
     "write",
+    "write_warnings",
 ]
 
 FORMATS = {fmt.name: fmt for fmt in (json.FORMAT, gift.FORMAT, moodlexml.FORMAT)}
@@ -83,17 +86,38 @@ def parse(data, format=AUTO, filename=None, strict=False, progress=None):
     return get_format(name).parse(data, filename=filename, strict=strict, progress=progress)
 
 
-def write(quizzes, format):
+def write(quizzes, format, base_url=None):
     """(bytes, content type, file extension) of one quiz's data, or a list of them.
 
     GIFT and Moodle XML hold one quiz per file: a list of several is a ValueError.
+    A format that cannot carry files (GIFT) links to the site's instead: on
+    `base_url` ("https://host") when given, else by the site's own relative URLs.
     """
     if isinstance(quizzes, dict):
         quizzes = [quizzes]
     fmt = get_format(format)
     if len(quizzes) != 1 and not fmt.many_quizzes:
         raise ValueError(f"{fmt.label} holds one quiz per file, not {len(quizzes)}")
+    if base_url and not fmt.carries_files:
+        quizzes = files.absolute_links(list(quizzes), base_url)
     return fmt.write(list(quizzes)), fmt.content_type, fmt.file_extension
+
+
+def write_warnings(quizzes, format):
+    """What a file in `format` does not keep of `quizzes` (one quiz's data or a list), as
+    sentences: for a format that cannot carry files, how many images stay on this site."""
+    fmt = get_format(format)
+    count = 0 if fmt.carries_files else len(content_media(quizzes))
+    if not count:
+        return []
+    return [
+        ngettext(
+            "%(format)s cannot carry files: %(count)s image is linked to this site.",
+            "%(format)s cannot carry files: %(count)s images are linked to this site.",
+            count,
+        )
+        % {"format": fmt.label, "count": count}
+    ]
 
 
 def file_name(title, extension, taken=None):

@@ -132,7 +132,8 @@ class Format:
 
     `parse(data, filename, strict, progress)` returns a ParseResult;
     `write(quizzes)` returns bytes. `many_quizzes` says whether one file can
-    hold several quizzes.
+    hold several quizzes; `carries_files` whether it holds the files (images)
+    its texts link to.
     """
 
     name: str
@@ -143,6 +144,7 @@ class Format:
     file_extension: str
     extensions: tuple
     many_quizzes: bool
+    carries_files: bool = True
 
 
 # -- validation, worded for a file ---------------------------------------------

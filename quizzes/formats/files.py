@@ -121,3 +121,15 @@ def referenced_files(texts_of):
         meta = document["metadata"]
         found[sha256] = (meta["name"], meta["content_type"], media.file_bytes(sha256))
     return found
+
+
+def absolute_links(data, base_url):
+    """A copy of plain data (quizzes, questions) whose every text has its media links made
+    absolute on `base_url` ("https://host"), for formats that cannot carry the files."""
+    if isinstance(data, str):
+        return media.absolute_media_urls(data, base_url) if "/media/" in data else data
+    if isinstance(data, dict):
+        return {key: absolute_links(value, base_url) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return type(data)(absolute_links(value, base_url) for value in data)
+    return data

@@ -508,4 +508,5 @@ FORMAT = Format(
     file_extension=".gift",
     extensions=(".gift", ".txt"),
     many_quizzes=False,
+    carries_files=False,
 )

@@ -16,12 +16,17 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
 from PIL import Image
 
 from quizzes import media, operations
-from quizzes.formats import parse, write
+from quizzes.formats import parse, write, write_warnings
 from quizzes.formats.files import FILES_KEY
 from quizzes.formats.store import import_file
+from quizzes.formats.web import EXPORT_WARNING
 from quizzes.models import Question
 from quizzes.tests.test_formats_schema import validator as schema_validator
 
@@ -250,3 +255,70 @@ def test_json_links_follow_a_file_whose_bytes_differ_from_its_sha256():
     assert question["text"] == f'![map]({url(PNG, "map.png")}) and <img src="x.png">'
     assert list(question[FILES_KEY]) == [hashlib.sha256(PNG).hexdigest()]
     assert [refused_file(w) for w in result.warnings] == [True]
+
+
+# -- GIFT: links to the site, a warning ----------------------------------------------------
+@pytest.fixture
+def quiz_with_images(teacher):
+    """The teacher's quiz imported from MOODLE_WITH_FILES (two images stored)."""
+    (quiz,) = import_file(teacher, MOODLE_WITH_FILES.encode(), format="moodlexml").quizzes
+    return quiz
+
+
+GIFT_WARNING = "Moodle GIFT cannot carry files: 2 images are linked to this site."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gift_links_to_the_site_and_warns(quiz_with_images):
+    data = operations.quiz_data(quiz_with_images)
+    # GIFT escapes its ":" ("https\\://"), and its import reads them back.
+    content = write(data, "gift", "https://quiz.example.org/")[0].decode().replace("\\:", ":")
+    assert f"https://quiz.example.org{url(PNG, 'flag.png')}" in content
+    assert content.count("/media/") == content.count("https://quiz.example.org/media/") > 0
+    assert write_warnings(data, "gift") == [GIFT_WARNING]
+    assert write_warnings(data, "moodlexml") == write_warnings(data, "json") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exports_over_http_say_what_gift_leaves_behind(quiz_with_images, owner_client, api):
+    api_export = f"/api/v1/quizzes/{quiz_with_images.pk}/export/?format="
+    response = api.get(api_export + "gift")
+    assert response.status_code == 200
+    assert response[EXPORT_WARNING] == GIFT_WARNING
+    assert f"http\\://testserver{url(PNG, 'flag.png')}" in response.content.decode()
+    response = api.get(api_export + "moodlexml")
+    assert EXPORT_WARNING not in response
+    assert base64.b64encode(PNG).decode() in response.content.decode()
+    page = reverse("quiz_export", args=[quiz_with_images.pk, "gift"])
+    response = owner_client.get(page)
+    assert response[EXPORT_WARNING] == GIFT_WARNING
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [GIFT_WARNING]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_commands_take_the_site_s_address(quiz_with_images, teacher):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "export_quizzes", owner="teacher", format="gift", base_url="https://q.example",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    assert f"https\\://q.example{url(PNG, 'flag.png')}" in out.getvalue()
+    assert GIFT_WARNING in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_bank", owner="teacher", format="moodlexml", stdout=out, stderr=err)
+    assert base64.b64encode(OTHER_PNG).decode() in out.getvalue()
+    assert err.getvalue() == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_import_stores_the_files_and_reports_the_refused_one(teacher, api):
+    upload = SimpleUploadedFile("Flags.xml", MOODLE_WITH_FILES.encode())
+    response = api.post("/api/v1/quizzes/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert [refused_file(w) for w in response.json()["warnings"]] == [True]
+    assert stored_count(teacher) == 2
+    (quiz,) = response.json()["quizzes"]
+    exported = api.get(f"/api/v1/quizzes/{quiz['id']}/export/?format=json").json()
+    assert sorted(base64.b64decode(f["data"]) for f in exported["files"]) == sorted(
+        [PNG, OTHER_PNG]
+    )

@@ -237,4 +237,4 @@ def export_quiz(request, quiz_id, format_name):
     quiz = get_quiz(request.user, quiz_id)
     if format_name not in FORMATS:
         raise Http404
-    return download(quiz, format_name)
+    return download(quiz, format_name, request, notify=True)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from quizzes import bank
 from quizzes.access import bank_categories
-from quizzes.formats import FORMATS, file_name, write
+from quizzes.formats import FORMATS, file_name
 from quizzes.formats.moodle import category_names
-from quizzes.management.base import TranslatedCommand
+from quizzes.management.base import ExportCommand
 from quizzes.management.commands.import_quizzes import get_user
 from quizzes.models import Question
 
@@ -74,7 +74,7 @@ def bank_data(owner, category=None):
     return {"title": title, "questions": data, "categories": dict(sorted(categories.items()))}
 
 
-class Command(TranslatedCommand):
+class Command(ExportCommand):
     help = gettext_lazy(
         "Export a teacher's question bank (or one category and its subcategories) with its "
         "categories, as OpenQuizz JSON, GIFT or Moodle XML."
@@ -91,14 +91,15 @@ class Command(TranslatedCommand):
         parser.add_argument(
             "-o", "--output", metavar="DIR", help=_("directory for the file (created if needed)")
         )
+        self.add_base_url_argument(parser)
 
-    def handle(self, *args, owner, category, format, output, **options):
+    def handle(self, *args, owner, category, format, output, base_url, **options):
         user = get_user(owner)
         chosen = find_category(user, category) if category else None
         data = bank_data(user, chosen)
         if not data["questions"] and not data["categories"]:
             raise CommandError(_("The bank of %(owner)s is empty.") % {"owner": user})
-        content, _type, extension = write(data, format)
+        content, _type, extension = self.write(data, format, base_url)
         if output is None:
             self.stdout.write(content.decode("utf-8"), ending="")
             return

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
-from quizzes.formats import FORMATS, file_name, write
-from quizzes.management.base import TranslatedCommand
+from quizzes.formats import FORMATS, file_name
+from quizzes.management.base import ExportCommand
 from quizzes.management.commands.import_quizzes import get_user
 from quizzes.models import Quiz
 from quizzes.operations import quiz_data
 
 
-class Command(TranslatedCommand):
+class Command(ExportCommand):
     help = gettext_lazy(
         "Export quizzes as OpenQuizz JSON, GIFT or Moodle XML: one file per quiz into a "
         "directory (-o), or to standard output."
@@ -37,8 +37,9 @@ class Command(TranslatedCommand):
         parser.add_argument(
             "-o", "--output", metavar="DIR", help=_("directory for the files (created if needed)")
         )
+        self.add_base_url_argument(parser)
 
-    def handle(self, *args, owner, all, format, output, **options):
+    def handle(self, *args, owner, all, format, output, base_url, **options):
         quizzes = Quiz.objects.order_by("title", "id")
         if not all:
             quizzes = quizzes.filter(owner=get_user(owner))
@@ -46,11 +47,11 @@ class Command(TranslatedCommand):
         if not count:
             self.stderr.write(_("No quiz to export."))
         elif output is None:
-            self.to_stdout(quizzes, count, format)
+            self.to_stdout(quizzes, count, format, base_url)
         else:
-            self.to_directory(quizzes, count, format, Path(output), options)
+            self.to_directory(quizzes, count, format, Path(output), base_url, options)
 
-    def to_stdout(self, quizzes, count, format):
+    def to_stdout(self, quizzes, count, format, base_url):
         if count > 1 and not FORMATS[format].many_quizzes:
             raise CommandError(
                 _(
@@ -59,16 +60,18 @@ class Command(TranslatedCommand):
                 )
                 % {"count": count, "format": FORMATS[format].label}
             )
-        content, _type, _extension = write([quiz_data(quiz) for quiz in quizzes], format)
+        content, _type, _extension = self.write(
+            [quiz_data(quiz) for quiz in quizzes], format, base_url
+        )
         self.stdout.write(content.decode("utf-8"), ending="")
 
-    def to_directory(self, quizzes, count, format, directory, options):
+    def to_directory(self, quizzes, count, format, directory, base_url, options):
         directory.mkdir(parents=True, exist_ok=True)
         stream = options.get("stderr") or sys.stderr
         taken = set()
         with tqdm(total=count, unit="quiz", file=stream, disable=not stream.isatty()) as bar:
             for quiz in quizzes.iterator():
-                content, _type, extension = write(quiz_data(quiz), format)
+                content, _type, extension = self.write(quiz_data(quiz), format, base_url)
                 path = directory / file_name(quiz.title, extension, taken)
                 path.write_bytes(content)
                 bar.update()
