@@ -9,6 +9,7 @@ folder), with images, the only files OpenQuizz keeps.
 """
 
 import base64
+import datetime
 import hashlib
 import io
 import json
@@ -20,14 +21,16 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from quizzes import media, operations
-from quizzes.formats import parse, write, write_warnings
+from quizzes import bank, media, operations
+from quizzes.formats import FormatError, parse, write, write_warnings
 from quizzes.formats.files import FILES_KEY
 from quizzes.formats.store import import_file
 from quizzes.formats.web import EXPORT_WARNING
 from quizzes.models import Question
+from quizzes.tests.fixtures.samples import fixture
 from quizzes.tests.test_formats_schema import validator as schema_validator
 
 
@@ -179,10 +182,18 @@ def test_import_stores_the_files_once_and_the_export_writes_them_back(teacher):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_import_leaves_no_file(teacher):
+def test_a_failed_import_leaves_no_file(teacher, monkeypatch):
+    """A file read whole is stored in one transaction, its files with its questions."""
     broken = MOODLE_WITH_FILES.replace("</quiz>", '<question type="essay"><name><text>x')
-    with pytest.raises(Exception):  # noqa: B017 - the FormatError of the XML
+    with pytest.raises(FormatError):
         import_file(teacher, broken.encode(), format="moodlexml")
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(bank, "insert_questions", failing)
+    with pytest.raises(RuntimeError):
+        import_file(teacher, MOODLE_WITH_FILES.encode(), format="moodlexml")
     assert stored_count(teacher) == 0
 
 
@@ -322,3 +333,74 @@ def test_api_import_stores_the_files_and_reports_the_refused_one(teacher, api):
     assert sorted(base64.b64decode(f["data"]) for f in exported["files"]) == sorted(
         [PNG, OTHER_PNG]
     )
+
+
+# -- Moodle's own fixture, byte for byte ---------------------------------------------------
+def moodle_files(xml):
+    """{name: bytes} of the <file>s of a Moodle XML document."""
+    return {
+        name: base64.b64decode(data)
+        for name, data in re.findall(r'<file name="([^"]+)"[^>]*>([^<]+)</file>', xml)
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moodle_s_fixture_keeps_its_images_byte_for_byte(teacher):
+    """multianswer.xml (Moodle's behat fixture, real PNGs): import → export → import."""
+    original = fixture("moodle/multianswer.xml")
+    text = original.decode() if isinstance(original, bytes) else original
+    (quiz,) = import_file(teacher, original, format="moodlexml").quizzes
+    count = stored_count(teacher)
+    assert count == len(set(moodle_files(text).values())) > 0
+    content = write(operations.quiz_data(quiz), "moodlexml")[0].decode()
+    assert moodle_files(content) == moodle_files(text)
+    assert set(re.findall(r"@@PLUGINFILE@@/[^\"']+", content)) == set(
+        re.findall(r"@@PLUGINFILE@@/[^\"']+", text)
+    )
+    import_file(teacher, content.encode(), format="moodlexml")
+    assert stored_count(teacher) == count
+
+
+# -- staged imports: the files of each batch in its transaction ----------------------------
+def question_with_image(number, data):
+    return f"""<question type="essay"><name><text>Q{number}</text></name>
+<questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/q{number}.png">]]></text>
+{file_element(f"q{number}.png", data)}</questiontext></question>"""
+
+
+IMAGES = [png((number * 40, 0, 0)) for number in range(1, 4)]
+STAGED = "<quiz>" + "".join(question_with_image(n, d) for n, d in enumerate(IMAGES)) + "</quiz>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_staged_import_stores_each_batch_s_files(teacher, settings):
+    settings.OPENQUIZZ_IMPORT_BATCH = 1
+    imported = import_file(teacher, STAGED.encode(), format="moodlexml")
+    assert imported.staged
+    assert stored_count(teacher) == 3
+    for question in Question.objects.filter(owner=teacher):
+        (sha256,) = question.media
+        assert media.file_bytes(sha256, teacher.pk) in IMAGES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_staged_import_failing_midway_leaves_its_files_to_media_gc(
+    teacher, settings, monkeypatch
+):
+    """The batch that fails stores nothing; the files of the batches before stay, referenced
+    by nothing once the staged questions are gone: media_gc's to collect."""
+    settings.OPENQUIZZ_IMPORT_BATCH = 1
+    insert, calls = bank.insert_questions, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(bank, "insert_questions", failing)
+    with pytest.raises(RuntimeError):
+        import_file(teacher, STAGED.encode(), format="moodlexml")
+    assert not Question.objects.filter(owner=teacher).exists()
+    left = media.unreferenced(timezone.now() + datetime.timedelta(seconds=1))
+    assert [doc["metadata"]["sha256"] for doc in left] == [hashlib.sha256(IMAGES[0]).hexdigest()]
