@@ -404,3 +404,28 @@ def test_a_staged_import_failing_midway_leaves_its_files_to_media_gc(
     assert not Question.objects.filter(owner=teacher).exists()
     left = media.unreferenced(timezone.now() + datetime.timedelta(seconds=1))
     assert [doc["metadata"]["sha256"] for doc in left] == [hashlib.sha256(IMAGES[0]).hexdigest()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ui_preview_stores_nothing_and_its_confirmation_stores_the_files(teacher, owner_client):
+    upload = SimpleUploadedFile("Flags.xml", MOODLE_WITH_FILES.encode())
+    preview = owner_client.post(reverse("quiz_import"), {"file": upload})
+    assert preview.status_code == 200
+    assert "page.png" in preview.content.decode()  # the refused file's note
+    assert stored_count(teacher) == 0
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
+    response = owner_client.post(reverse("quiz_import_confirm"), {"payload": payload})
+    assert response.status_code == 302
+    assert stored_count(teacher) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_over_the_owner_s_quota_refuse_the_import_writing_nothing(teacher, settings, api):
+    settings.MEDIA_QUOTA_BYTES = len(PNG) + 1
+    with pytest.raises(FormatError, match="cannot be stored: Your files would exceed"):
+        import_file(teacher, MOODLE_WITH_FILES.encode(), format="moodlexml")
+    upload = SimpleUploadedFile("Flags.xml", MOODLE_WITH_FILES.encode())
+    response = api.post("/api/v1/quizzes/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 400
+    assert stored_count(teacher) == 0
+    assert not Question.objects.filter(owner=teacher).exists()
