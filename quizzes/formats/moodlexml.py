@@ -124,8 +124,9 @@ NOT_IN_FILE_NAMES = re.compile("[\x00-\x1f\x7f&<>\"`|':\\\\/]")
 PLUGINFILE = "@@PLUGINFILE@@"
 # A link to a stored file, relative or absolute: its SHA-256.
 MEDIA_LINK = re.compile(r"(?:https?://[^/\s\"'<>()]+)?/media/([0-9a-f]{64})/([^\s\"'<>)]*)")
-# A link to a file of a text element: its path and name, URL-encoded or not.
-PLUGINFILE_LINK = re.compile(r"@@PLUGINFILE@@(/[^\s\"'<>)]*)")
+# A link to a file of a text element: its path and name, URL-encoded or not (a query such
+# as Moodle's "?time=..." left out).
+PLUGINFILE_LINK = re.compile(r"@@PLUGINFILE@@(/[^\s\"'<>)?#]*)(?:[?#][^\s\"'<>)]*)?")
 
 
 # -- reading ------------------------------------------------------------------
@@ -246,8 +247,10 @@ class XmlQuestion:
                 continue
             targets = {}
             for file in node.findall("file"):
-                name = file.get("name") or ""
-                path = file.get("path") or "/"
+                name = (file.get("name") or "").strip()
+                path = (file.get("path") or "").strip() or "/"
+                if path + name in targets:  # as Moodle: the first of the same path and name
+                    continue
                 stored = self.carry(name, file.text)
                 targets[path + name] = name if stored is None else stored.url
             text.text = PLUGINFILE_LINK.sub(partial(self.link, targets=targets), text.text)

@@ -104,7 +104,7 @@ MOODLE_WITH_FILES = f"""<?xml version="1.0" encoding="UTF-8"?>
       <text><![CDATA[<img src="@@PLUGINFILE@@/red.png">]]></text>
       {file_element("red.png", PNG)}
       <feedback format="html">
-        <text><![CDATA[Yes <img src="@@PLUGINFILE@@/blue.png">]]></text>
+        <text><![CDATA[Yes <img src="@@PLUGINFILE@@/blue.png?time=1700000000">]]></text>
         {file_element("blue.png", OTHER_PNG)}
       </feedback>
     </answer>
