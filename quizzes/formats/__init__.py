@@ -86,12 +86,13 @@ def parse(data, format=AUTO, filename=None, strict=False, progress=None):
     return get_format(name).parse(data, filename=filename, strict=strict, progress=progress)
 
 
-def write(quizzes, format, base_url=None):
+def write(quizzes, format, base_url=None, owner=None):
     """(bytes, content type, file extension) of one quiz's data, or a list of them.
 
     GIFT and Moodle XML hold one quiz per file: a list of several is a ValueError.
-    A format that cannot carry files (GIFT) links to the site's instead: on
-    `base_url` ("https://host") when given, else by the site's own relative URLs.
+    A format that carries files carries those `owner` may read (any when None);
+    one that cannot (GIFT) links to the site's instead: on `base_url`
+    ("https://host") when given, else by the site's own relative URLs.
     """
     if isinstance(quizzes, dict):
         quizzes = [quizzes]
@@ -100,7 +101,9 @@ def write(quizzes, format, base_url=None):
         raise ValueError(f"{fmt.label} holds one quiz per file, not {len(quizzes)}")
     if base_url and not fmt.carries_files:
         quizzes = files.absolute_links(list(quizzes), base_url)
-    return fmt.write(list(quizzes)), fmt.content_type, fmt.file_extension
+    with files.exporting_for(owner):
+        content = fmt.write(list(quizzes))
+    return content, fmt.content_type, fmt.file_extension
 
 
 def write_warnings(quizzes, format):

@@ -20,13 +20,16 @@ staged questions are deleted: `media_gc` collects them like any unreferenced
 upload.
 
 Writers read the referenced files back (`referenced_files`): with the
-caller's session, by SHA-256 (any owner's copy of these bytes is the same
-bytes).
+caller's session, by SHA-256, and only those the owner of what is exported
+may read (`exporting_for(owner)`, which `quizzes.formats.write` sets): a
+text linking to another teacher's private file does not export its bytes.
 """
 
 import base64
 import binascii
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -36,6 +39,8 @@ from quizzes.formats.base import FormatError
 
 # The key of a parsed question under which its files wait to be stored (never stored).
 FILES_KEY = "_files"
+# The id of the user an export is made for (`exporting_for`), None for anyone's files.
+EXPORTER = ContextVar("exporter", default=None)
 
 
 @dataclass(frozen=True)
@@ -111,16 +116,30 @@ def store_attached(owner, questions):
 
 def referenced_files(texts_of):
     """{sha256: (stored name, content type, bytes)} of the stored files that the texts of
-    `texts_of` (plain data) reference, read with the caller's session; a reference to no
-    stored file is left out."""
+    `texts_of` (plain data) reference, read with the caller's session. Within
+    `exporting_for(owner)`, only the files the owner may read (theirs, or under a live
+    release): a link to any other file, as to no stored file, is left out."""
+    owner_id = EXPORTER.get()
     found = {}
     for sha256 in media.content_media(texts_of):
-        document = media.stored_file(sha256)
+        document = media.stored_file(sha256, owner_id)
+        if document is None and owner_id is not None and media.released(sha256):
+            document = media.stored_file(sha256)
         if document is None:
             continue
         meta = document["metadata"]
         found[sha256] = (meta["name"], meta["content_type"], media.file_bytes(sha256))
     return found
+
+
+@contextmanager
+def exporting_for(owner):
+    """Writers within it carry only the files `owner` (a user, or None: anyone's) may read."""
+    token = EXPORTER.set(None if owner is None else owner.pk)
+    try:
+        yield
+    finally:
+        EXPORTER.reset(token)
 
 
 def absolute_links(data, base_url):

@@ -58,7 +58,7 @@ def download(quiz, format, request=None, notify=False):
     """
     data = quiz_data(quiz)
     base_url = None if request is None else request.build_absolute_uri("/")
-    content, content_type, extension = write(data, format, base_url)
+    content, content_type, extension = write(data, format, base_url, quiz.owner)
     response = HttpResponse(content, content_type=content_type)
     warnings = write_warnings(data, format)
     if warnings and request is not None:

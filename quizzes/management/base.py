@@ -38,8 +38,8 @@ class ExportCommand(TranslatedCommand):
             ),
         )
 
-    def write(self, data, format, base_url):
-        """write(data, format, base_url), its warnings said on standard error."""
+    def write(self, data, format, base_url, owner):
+        """write(data, format, base_url, owner), its warnings said on standard error."""
         for warning in write_warnings(data, format):
             self.stderr.write(warning)
-        return write(data, format, base_url)
+        return write(data, format, base_url, owner)

@@ -429,3 +429,19 @@ def test_files_over_the_owner_s_quota_refuse_the_import_writing_nothing(teacher,
     assert response.status_code == 400
     assert stored_count(teacher) == 0
     assert not Question.objects.filter(owner=teacher).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_carries_only_the_files_its_owner_may_read(quiz_with_images, other_teacher):
+    """Another teacher who links to the teacher's private image exports its link, not its
+    bytes; the teacher's own export carries it."""
+    mine = Question.objects.filter(owner=quiz_with_images.owner).first()
+    theirs = operations.create_quiz(
+        other_teacher,
+        {"title": "Borrowed"},
+        [{"type": "description", "name": "D", "text": mine.text, "text_format": "html"}],
+    )
+    content = write(operations.quiz_data(theirs), "moodlexml", owner=other_teacher)[0].decode()
+    assert "<file" not in content and "/media/" in content
+    content = write(operations.quiz_data(theirs), "moodlexml", owner=quiz_with_images.owner)[0]
+    assert b"<file" in content

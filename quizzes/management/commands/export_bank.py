@@ -99,7 +99,7 @@ class Command(ExportCommand):
         data = bank_data(user, chosen)
         if not data["questions"] and not data["categories"]:
             raise CommandError(_("The bank of %(owner)s is empty.") % {"owner": user})
-        content, _type, extension = self.write(data, format, base_url)
+        content, _type, extension = self.write(data, format, base_url, user)
         if output is None:
             self.stdout.write(content.decode("utf-8"), ending="")
             return

@@ -41,17 +41,19 @@ class Command(ExportCommand):
 
     def handle(self, *args, owner, all, format, output, base_url, **options):
         quizzes = Quiz.objects.order_by("title", "id")
-        if not all:
-            quizzes = quizzes.filter(owner=get_user(owner))
+        # Everyone's quizzes (--all) carry their files, whoever stored them.
+        user = None if all else get_user(owner)
+        if user is not None:
+            quizzes = quizzes.filter(owner=user)
         count = quizzes.count()
         if not count:
             self.stderr.write(_("No quiz to export."))
         elif output is None:
-            self.to_stdout(quizzes, count, format, base_url)
+            self.to_stdout(quizzes, count, format, base_url, user)
         else:
             self.to_directory(quizzes, count, format, Path(output), base_url, options)
 
-    def to_stdout(self, quizzes, count, format, base_url):
+    def to_stdout(self, quizzes, count, format, base_url, user):
         if count > 1 and not FORMATS[format].many_quizzes:
             raise CommandError(
                 _(
@@ -61,7 +63,7 @@ class Command(ExportCommand):
                 % {"count": count, "format": FORMATS[format].label}
             )
         content, _type, _extension = self.write(
-            [quiz_data(quiz) for quiz in quizzes], format, base_url
+            [quiz_data(quiz) for quiz in quizzes], format, base_url, user
         )
         self.stdout.write(content.decode("utf-8"), ending="")
 
@@ -71,7 +73,9 @@ class Command(ExportCommand):
         taken = set()
         with tqdm(total=count, unit="quiz", file=stream, disable=not stream.isatty()) as bar:
             for quiz in quizzes.iterator():
-                content, _type, extension = self.write(quiz_data(quiz), format, base_url)
+                content, _type, extension = self.write(
+                    quiz_data(quiz), format, base_url, quiz.owner
+                )
                 path = directory / file_name(quiz.title, extension, taken)
                 path.write_bytes(content)
                 bar.update()
