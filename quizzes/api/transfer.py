@@ -132,7 +132,9 @@ class QuizImportView(FileFormatParameter, APIView):
 @extend_schema(tags=["quizzes"])
 class QuizExportView(FileFormatParameter, APIView):
     """The file is an attachment named after the quiz. OpenQuizz JSON keeps everything;
-    GIFT and Moodle XML keep what Moodle has (not the status or the quiz options)."""
+    GIFT and Moodle XML keep what Moodle has (not the status or the quiz options). JSON
+    and Moodle XML carry the quiz's images; GIFT cannot: it links to them on this site,
+    and the header OpenQuizz-Export-Warning says how many."""
 
     @extend_schema(
         summary="A quiz as a GIFT, Moodle XML or OpenQuizz JSON file",

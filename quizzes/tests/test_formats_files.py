@@ -445,3 +445,18 @@ def test_an_export_carries_only_the_files_its_owner_may_read(quiz_with_images, o
     assert "<file" not in content and "/media/" in content
     content = write(operations.quiz_data(theirs), "moodlexml", owner=quiz_with_images.owner)[0]
     assert b"<file" in content
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"sha256": "ABC", "name": "a.png", "data": "iVBO"},
+        {"sha256": "a" * 64, "data": "iVBO"},
+        {"sha256": "a" * 64, "name": "a.png", "data": "iVBO", "owner": "x"},
+    ],
+)
+def test_the_schema_describes_the_files(entry):
+    document = {"format_version": 1, "quizzes": [{"title": "T"}], "files": [entry]}
+    assert not schema_validator().is_valid(document)
+    document["files"] = [{"sha256": "a" * 64, "name": "a.png", "data": "iVBO"}]
+    assert schema_validator().is_valid(document)
