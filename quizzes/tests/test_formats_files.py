@@ -460,3 +460,17 @@ def test_the_schema_describes_the_files(entry):
     assert not schema_validator().is_valid(document)
     document["files"] = [{"sha256": "a" * 64, "name": "a.png", "data": "iVBO"}]
     assert schema_validator().is_valid(document)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_files_of_one_name_in_a_text_get_names_of_their_own(teacher):
+    xml = f"""<quiz><question type="description"><name><text>D</text></name>
+<questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/a/pic.png">
+<img src="@@PLUGINFILE@@/b/pic.png">]]></text>
+{file_element("pic.png", PNG, "/a/")}{file_element("pic.png", OTHER_PNG, "/b/")}
+</questiontext></question></quiz>"""
+    (quiz,) = import_file(teacher, xml.encode(), format="moodlexml").quizzes
+    content = write(operations.quiz_data(quiz), "moodlexml", owner=teacher)[0].decode()
+    assert moodle_files(content) == {"pic.png": PNG, "pic-2.png": OTHER_PNG}
+    assert '<img src="@@PLUGINFILE@@/pic.png">' in content
+    assert '<img src="@@PLUGINFILE@@/pic-2.png">' in content
