@@ -136,6 +136,7 @@
     open: function (textarea, file) {
       var dialog = this.dialog;
       this.textarea = textarea;
+      this.caret = [textarea.selectionStart, textarea.selectionEnd];
       var input = dialog.querySelector("input[type=file]");
       var transfer = new DataTransfer();
       if (file) { transfer.items.add(file); }
@@ -149,19 +150,27 @@
       var error = this.dialog.querySelector("[data-error]");
       error.textContent = message;
     },
+    // While uploading, Insert does nothing (aria-disabled: a disabled button would
+    // drop the focus out of the dialog).
+    uploading: false,
     busy: function (yes) {
+      this.uploading = yes;
       this.dialog.querySelector("[data-uploading]").hidden = !yes;
-      this.dialog.querySelector("[data-insert]").disabled = yes;
+      this.dialog.querySelector("[data-insert]").setAttribute("aria-disabled", String(yes));
     },
+    // At the caret the text box had when the dialog opened. The dialog closes first:
+    // the page behind a modal dialog is inert, and a text box given its caret while
+    // inert does not take keys afterwards.
     insert: function (markdown) {
       var textarea = this.textarea;
-      var start = textarea.selectionStart;
-      var before = textarea.value.slice(0, start);
-      var text = (before && !/\n$/.test(before) ? "\n" : "") + markdown + "\n";
-      textarea.setRangeText(text, start, textarea.selectionEnd, "end");
-      textarea.dispatchEvent(new Event("input", { bubbles: true }));
       this.dialog.close();
       textarea.focus();
+      var start = this.caret[0];
+      var before = textarea.value.slice(0, start);
+      var text = (before && !/\n$/.test(before) ? "\n" : "") + markdown + "\n";
+      textarea.setSelectionRange(start, this.caret[1]);
+      textarea.setRangeText(text, start, this.caret[1], "end");
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
       var preview = document.querySelector("[data-preview-of='" + textarea.id + "']");
       if (preview) { htmx.trigger(preview, "click"); }
     },
@@ -171,6 +180,7 @@
       var error = dialog.querySelector("[data-error]");
       var file = dialog.querySelector("input[type=file]").files[0];
       var alt = dialog.querySelector("#image-dialog-alt").value.replace(/\s+/g, " ").trim();
+      if (this.uploading) { return; }
       if (!file) { this.say(error.dataset.needFile); return; }
       if (!alt) {
         this.say(error.dataset.needAlt);
