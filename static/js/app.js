@@ -208,11 +208,11 @@
     },
   };
 
+  // The image among the files given (else the first file: the server says what it
+  // refuses, rather than the browser opening the file in place of the page).
   function imageFile(transfer) {
-    if (!transfer) { return null; }
-    return Array.prototype.find.call(transfer.files || [], function (file) {
-      return /^image\//.test(file.type);
-    }) || null;
+    var files = Array.prototype.slice.call((transfer && transfer.files) || []);
+    return files.find(function (file) { return /^image\//.test(file.type); }) || files[0] || null;
   }
 
   // Delegated, so rows added later (formsets) have it too: a text box takes images
@@ -240,21 +240,16 @@
         event.preventDefault();
       }
     });
-    document.addEventListener("drop", function (event) {
-      var textarea = imageTarget(event.target);
-      var file = textarea && imageFile(event.dataTransfer);
-      if (file) {
-        event.preventDefault();
-        imageDialog.open(textarea, file);
-      }
-    });
-    document.addEventListener("paste", function (event) {
-      var textarea = imageTarget(event.target);
-      var file = textarea && imageFile(event.clipboardData);
-      if (file) {
-        event.preventDefault();
-        imageDialog.open(textarea, file);
-      }
+    // A file dropped on such a text box, or an image pasted into it, opens the dialog.
+    [["drop", "dataTransfer"], ["paste", "clipboardData"]].forEach(function (pair) {
+      document.addEventListener(pair[0], function (event) {
+        var textarea = imageTarget(event.target);
+        var file = textarea && imageFile(event[pair[1]]);
+        if (file) {
+          event.preventDefault();
+          imageDialog.open(textarea, file);
+        }
+      });
     });
   }
   document.addEventListener("DOMContentLoaded", imageUploads);
