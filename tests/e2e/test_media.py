@@ -7,7 +7,8 @@ as MathML; the question is saved in a quiz that is published, and an
 anonymous learner sees the image on the question page; another teacher gets
 a 404 on the image of a draft question. Also: dropping a file on a text box,
 the dialog's errors (no alt text; a file the server refuses), and the dialog
-by keyboard alone, axe-core finding nothing with it open.
+by keyboard alone, axe-core finding nothing with it open; the
+Content-Security-Policy refuses nothing along the way.
 """
 
 import base64
@@ -49,6 +50,16 @@ def give_file(page, selector, how, data, name="square.png", content_type="image/
     page.evaluate(GIVE_FILE, [selector, how, name, content_type, base64.b64encode(data).decode()])
 
 
+def csp_reports(page):
+    """A list that fills with the page's Content-Security-Policy refusals, as Chromium logs them."""
+    reports = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and reports.append(message.text),
+    )
+    return reports
+
+
 def loaded(image):
     """Whether an <img> has loaded a picture (its natural width is not 0)."""
     return image.evaluate("img => img.complete && img.naturalWidth") > 0
@@ -71,6 +82,7 @@ def test_a_pasted_image_reaches_learners_and_no_other_teacher(
         "Drafts", [{"type": "essay", "name": "D", "text": image_markdown("Draft", hidden.url)}]
     )
     log_in(page, teacher.username, teacher_password)
+    refused = csp_reports(page)
 
     page.goto(f"/quizzes/{quiz.pk}/questions/add/multichoice/")
     page.get_by_label("Question name").fill("Colour")
@@ -99,6 +111,7 @@ def test_a_pasted_image_reaches_learners_and_no_other_teacher(
 
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".message-success")).to_have_text("Question “Colour” saved.")
+    assert refused == []
     saved = question_named(quiz, "Colour")
     assert MARKDOWN_IMAGE.search(saved.text) and saved.text.endswith(FRACTION)
     page.get_by_role("button", name="Publish").click()
@@ -161,6 +174,7 @@ def test_a_dropped_image_and_the_dialogs_errors(page, teacher, teacher_password,
 def test_the_image_dialog_by_keyboard(page, screenshot, teacher, teacher_password, make_quiz):
     quiz = make_quiz("Pictures")
     log_in(page, teacher.username, teacher_password)
+    refused = csp_reports(page)
     page.goto(f"/quizzes/{quiz.pk}/edit/")
     button = page.get_by_role("button", name="Insert image (Description)")
     page.get_by_label("Description", exact=True).focus()
@@ -197,3 +211,4 @@ def test_the_image_dialog_by_keyboard(page, screenshot, teacher, teacher_passwor
     expect(description).to_have_value(MARKDOWN_IMAGE)
     wait_loaded(page.locator("#id_description_preview").get_by_role("img", name="A red square"))
     assert_accessible(page, "on the quiz settings with an image inserted")
+    assert refused == []
