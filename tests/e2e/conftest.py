@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
 # Long enough for a loaded CI machine; Playwright waits only as long as needed.
 TIMEOUT_MS = 20_000
+# A phone's screen, in CSS pixels (the player's tests, the learner journey).
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="package")
@@ -121,3 +123,26 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """phone(javascript=True) → a page in a fresh phone-sized browser context."""
+    contexts = []
+
+    def make(javascript=True):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-GB",
+            viewport=PHONE_VIEWPORT,
+            is_mobile=True,
+            has_touch=True,
+            java_script_enabled=javascript,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -22,7 +22,6 @@ from tests.e2e.test_player import (
     PHONE,
     answer_every_type,
     assert_every_answer_shown,
-    phone,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +34,7 @@ def test_publish_share_take_grade_and_export_on_a_phone(
     teacher,
     teacher_password,
     make_quiz,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     quiz = make_quiz("Every type", EVERY_TYPE, owner=teacher)
     page.set_viewport_size(PHONE)

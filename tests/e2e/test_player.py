@@ -21,12 +21,12 @@ from quizzes.models import Attempt
 from quizzes.tests.fixtures.plugin import questions_of
 from quizzes.tests.test_api.conftest import QUESTIONS
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.conftest import ARTIFACTS, TIMEOUT_MS
+from tests.e2e.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.e2e.test_cloze import assert_no_overflow, assert_visible_focus, focused, tab
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
+PHONE = PHONE_VIEWPORT
 DESKTOP = {"width": 1280, "height": 800}
 
 EVERY_TYPE = [
@@ -54,29 +54,6 @@ def publish(quiz, **options):
     quiz.refresh_from_db()
     assert releases.live_release(quiz).share_code == quiz.share_code
     return quiz
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    """phone(javascript=True) → a page in a fresh phone-sized browser context."""
-    contexts = []
-
-    def make(javascript=True):
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="en-GB",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            java_script_enabled=javascript,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
