@@ -486,6 +486,10 @@ class AttemptReportSerializer(serializers.Serializer):
 class ClozeChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField(allow_blank=True)
+    text_html = serializers.CharField(
+        allow_blank=True,
+        help_text=_("`text` rendered to sanitised HTML (formulas as MathML), in its format."),
+    )
 
 
 class ChoiceSerializer(ClozeChoiceSerializer):
@@ -493,10 +497,6 @@ class ChoiceSerializer(ClozeChoiceSerializer):
         ANSWER_FIELDS["text_format"],
         required=False,
         help_text=_("The text's format, given only when it is not the question's."),
-    )
-    text_html = serializers.CharField(
-        allow_blank=True,
-        help_text=_("`text` rendered to sanitised HTML (formulas as MathML), in its format."),
     )
 
 
@@ -513,7 +513,8 @@ class ClozePartSerializer(serializers.Serializer):
     display = serializers.ChoiceField(choices=cloze.PART_DISPLAYS)
     shuffle = serializers.BooleanField()
     choices = ClozeChoiceSerializer(
-        many=True, help_text=_("multichoice and multiresponse only; plain text.")
+        many=True,
+        help_text=_("multichoice and multiresponse only; plain text (formulas rendered)."),
     )
 
 

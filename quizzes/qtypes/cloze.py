@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, error, is_number
+from quizzes import rendering
+from quizzes.fields import ANSWER_TEXT_MAX, ANSWERS_MAX, TextFormat, error, is_number
 from quizzes.qtypes import cloze_syntax
 from quizzes.qtypes.base import (
     COMBINED_FEEDBACK,
@@ -116,6 +117,21 @@ class Cloze(QuestionType):
                 for sub in subs
             ],
         }
+
+    def learner_html(self, view):
+        """As any type's, and each gap's choices (plain text) with their `text_html`."""
+        view = super().learner_html(view)
+        parts = [
+            {
+                **part,
+                "choices": [
+                    {**choice, "text_html": rendering.render(choice["text"], TextFormat.PLAIN)}
+                    for choice in part["choices"]
+                ],
+            }
+            for part in view["parts"]
+        ]
+        return {**view, "parts": parts}
 
     def preview(self, text, render):
         """The text with its gaps as learners get them, or what is wrong with a gap."""

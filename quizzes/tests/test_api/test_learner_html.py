@@ -44,7 +44,7 @@ FORMULA_QUESTIONS = {
     },
     "essay": {"text": r"Explain $\frac{a}{b}$."},
     "description": {"text": r"Recall \[\frac{a}{b} = a b^{-1}\]"},
-    "cloze": {"text": r"$\frac{6}{3}$ is {1:NUMERICAL:=2:0}."},
+    "cloze": {"text": r"$\frac{6}{3}$ is {1:NUMERICAL:=2:0} or {2:MC:=$x^2$~3}."},
 }
 
 
@@ -82,6 +82,11 @@ def test_the_delivered_payload_renders_every_text(anonymous, formula_quiz):
     # The source stays beside its rendering; an answer in its own format renders in it.
     assert choices[0]["text"] == r"$\frac{x}{y}$"
     assert choices[1]["text_html"].startswith("<b>Not</b> <math")
+    # A cloze gap's choices are plain text, their formulas rendered too.
+    gaps = next(q for q in body["questions"] if q["type"] == "cloze")["parts"]
+    assert [choice["text"] for choice in gaps[1]["choices"]] == ["$x^2$", "3"]
+    assert "<msup>" in gaps[1]["choices"][0]["text_html"]
+    assert gaps[1]["choices"][1]["text_html"] == "<p>3</p>"
 
 
 def test_an_attempts_questions_render_every_text(anonymous, formula_quiz):
@@ -124,7 +129,7 @@ def test_a_graded_attempts_feedback_comes_rendered(anonymous, formula_quiz):
 def test_the_schema_documents_the_html_fields(api):
     schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
     assert "text_html" in schemas["Choice"]["required"]
-    assert "text_html" not in schemas["ClozeChoice"]["properties"]
+    assert "text_html" in schemas["ClozeChoice"]["required"]
     assert {"feedback_html", "general_feedback_html"} <= schemas["Feedback"]["properties"].keys()
 
 

@@ -193,7 +193,10 @@ def test_learners_get_the_gaps_and_never_the_answer_key(anonymous, typed_publish
             "kind": "multichoice",
             "display": "inline",
             "shuffle": False,
-            "choices": [{"id": 0, "text": "red"}, {"id": 1, "text": "blue"}],
+            "choices": [
+                {"id": 0, "text": "red", "text_html": "<p>red</p>"},
+                {"id": 1, "text": "blue", "text_html": "<p>blue</p>"},
+            ],
         },
         {
             "id": 4,
@@ -201,9 +204,9 @@ def test_learners_get_the_gaps_and_never_the_answer_key(anonymous, typed_publish
             "display": "vertical",
             "shuffle": False,
             "choices": [
-                {"id": 0, "text": "two"},
-                {"id": 1, "text": "three"},
-                {"id": 2, "text": "four"},
+                {"id": 0, "text": "two", "text_html": "<p>two</p>"},
+                {"id": 1, "text": "three", "text_html": "<p>three</p>"},
+                {"id": 2, "text": "four", "text_html": "<p>four</p>"},
             ],
         },
     ]
