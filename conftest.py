@@ -18,6 +18,7 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from openquizz.mongod import LocalMongod, free_port
 
@@ -142,3 +143,12 @@ def pytest_collection_modifyitems(config, items):
     )
     if shared:
         raise pytest.UsageError(f"tests sharing a node id (xdist would run one): {shared}")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request the test client makes in
+    French (LocaleMiddleware) leaves French active in the thread after it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
