@@ -77,6 +77,11 @@ MIDDLEWARE = [
     # every other process_view (CSRF's included) has run.
     "sessions_mw.middleware.MongoSessionMiddleware",
 ]
+# For `make bench` only (README "Performance"): the same settings without the
+# session middleware, to measure what it costs on a read. Never in production:
+# views would then run outside the request's session and transaction.
+if env_bool("OPENQUIZZ_BENCH_WITHOUT_SESSION_MIDDLEWARE", False):
+    MIDDLEWARE.remove("sessions_mw.middleware.MongoSessionMiddleware")
 
 ROOT_URLCONF = "openquizz.urls"
 WSGI_APPLICATION = "openquizz.wsgi.application"
@@ -138,6 +143,10 @@ DATABASES = {
 MONGO_SESSIONS = {
     "REQUEST_TIMEOUT": MONGODB_REQUEST_TIMEOUT_MS / 1000 if MONGODB_REQUEST_TIMEOUT_MS else None,
 }
+# For `make bench` only (README "Performance"): no request in a transaction, to
+# measure what transactions cost on a write.
+if env_bool("OPENQUIZZ_BENCH_WITHOUT_TRANSACTIONS", False):
+    MONGO_SESSIONS["TRANSACTION_METHODS"] = []
 DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
 MIGRATION_MODULES = {
     "admin": "mongo_migrations.admin",

@@ -106,3 +106,21 @@ def test_secrets_from_files(tmp_path):
     assert result.returncode == 0, result.stderr
     printed = result.stdout.strip().splitlines()[-1].split()
     assert printed == [key.read_text().strip(), "openquizz", "mongo-password"]
+
+
+def test_bench_switches_remove_the_session_middleware_and_transactions():
+    code = (
+        "from django.conf import settings; "
+        "print('sessions_mw.middleware.MongoSessionMiddleware' in settings.MIDDLEWARE, "
+        "settings.MONGO_SESSIONS.get('TRANSACTION_METHODS'))"
+    )
+    default = run_django({}, "shell", "-c", code)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip().splitlines()[-1] == "True None"
+    switched = {
+        "OPENQUIZZ_BENCH_WITHOUT_SESSION_MIDDLEWARE": "1",
+        "OPENQUIZZ_BENCH_WITHOUT_TRANSACTIONS": "1",
+    }
+    result = run_django(switched, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False []"
