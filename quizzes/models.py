@@ -38,6 +38,7 @@ from quizzes.fields import (
     TextFormat,
     tags_field,
 )
+from quizzes.indexes import TextIndex
 from quizzes.qtypes import registry
 
 __all__ = ["QuestionType", "QuizStatus", "TextFormat"]
@@ -117,10 +118,20 @@ class Quiz(models.Model):
         verbose_name_plural = _("quizzes")
         ordering = ["-updated_at", "-id"]
         indexes = [
-            models.Index(fields=["owner", "-updated_at"], name="quiz_owner_updated"),
-            models.Index(fields=["status", "-updated_at"], name="quiz_status_updated"),
+            # One per list query (quizzes.listing): equalities, then the ordering with its
+            # id tie-breaker, so that a page reads its rows and no others.
+            models.Index(fields=["-updated_at", "-id"], name="quiz_updated_id"),
+            models.Index(fields=["owner", "-updated_at", "-id"], name="quiz_owner_updated_id"),
+            models.Index(
+                fields=["owner", "status", "-updated_at", "-id"], name="quiz_owner_status_updated"
+            ),
+            models.Index(
+                fields=["owner", "tags", "-updated_at", "-id"], name="quiz_owner_tags_updated"
+            ),
+            models.Index(fields=["status", "-updated_at", "-id"], name="quiz_status_updated_id"),
             models.Index(fields=["tags"], name="quiz_tags"),
             models.Index(fields=["title"], name="quiz_title"),
+            TextIndex(fields=["title", "tags", "description"], name="quiz_text"),
         ]
 
     def __str__(self):
@@ -214,8 +225,10 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["-updated_at", "-id"]
         indexes = [
-            models.Index(fields=["category", "-updated_at"], name="question_category_updated"),
-            models.Index(fields=["owner", "-updated_at"], name="question_owner_updated"),
+            models.Index(
+                fields=["category", "-updated_at", "-id"], name="question_category_updated_id"
+            ),
+            models.Index(fields=["owner", "-updated_at", "-id"], name="question_owner_updated_id"),
             models.Index(fields=["tags"], name="question_tags"),
             models.Index(fields=["media"], name="question_media"),
         ]
@@ -354,7 +367,7 @@ class Release(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["quiz", "live"], name="release_quiz_live"),
-            models.Index(fields=["live", "-published_at"], name="release_live_published"),
+            models.Index(fields=["live", "-published_at", "-id"], name="release_live_published_id"),
             models.Index(fields=["share_code", "live"], name="release_share_code_live"),
             models.Index(fields=["media", "live"], name="release_media_live"),
         ]
