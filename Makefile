@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test stop bench chaos lint messages browser
+.PHONY: run test stop bench chaos lint messages browser wrk
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,12 +51,17 @@ test: $(VENV)/.installed-dev messages browser
 stop: | $(PY)
 	@if [ -f $(VENV)/.installed-run ]; then $(PY) manage.py mongod stop; else echo "Nothing to stop."; fi
 
-# Import speed and memory: a 10,000-question GIFT file into a throwaway MongoDB;
-# then hot quizzes: 8 learners submitting to one quiz vs spread over 40 (its own
-# key of bench/results.json, written after the import's, which rewrites the file).
-bench: $(VENV)/.installed-dev
-	$(PY) bench/import_bench.py
-	$(PY) bench/attempts_bench.py
+# The HTTP load generator of `make bench`, from Debian.
+wrk:
+	@command -v wrk >/dev/null || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
+
+# Side by side with the goals (README "Performance"): a throwaway MongoDB, the app
+# under gunicorn as production runs it, wrk A/B pairs in interleaved rounds, then
+# the import and hot-quiz benchmarks; prints a Markdown table, writes
+# bench/results.json and bench/results.md. About 12 minutes; QUICK=1: under 3.
+bench: $(VENV)/.installed-dev wrk
+	$(PY) bench/suite.py $(if $(QUICK),--quick)
 
 # Failover under load: a 3-member replica set, gunicorn, writers and four faults
 # (README "Failover"); about 6 minutes, not part of `make test`.
