@@ -298,10 +298,25 @@ LOGGING = {
     },
 }
 
+# --- Caches ----------------------------------------------------------------------
+# "delivery": bodies of GET published/{id}/ by release and host (quizzes.api.delivery).
+# A release never changes, so a process may keep its body for as long as it likes:
+# local memory, bounded in entries (and each body in size: CACHED_BODY_MAX).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "delivery": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "delivery",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+DELIVERY_CACHE = "delivery"
+
 # --- REST API (quizzes/api) --------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, without its $lookup and its unindexed scan of the tokens.
+        "quizzes.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

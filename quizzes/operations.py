@@ -34,11 +34,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quizzes import bank, fields, releases, sharing
+from quizzes import bank, documents, fields, releases, sharing
 from quizzes.bank import VersionConflict, question_data, save_slots
 from quizzes.models import (
+    Answer,
     Attempt,
     Category,
+    Hint,
     Question,
     QuestionResult,
     Quiz,
@@ -104,6 +106,36 @@ def quiz_questions(quiz):
                 question.points = slot.points
             question.position = len(questions)
             questions.append(question)
+    return questions
+
+
+def quiz_question_documents(quiz):
+    """`quiz_questions` as stored documents (quizzes.documents: no model instance built),
+    each with `id` (hex), `position`, its slot's points override applied, and its
+    answers and hints complete (one query)."""
+    ids = [slot.question for slot in quiz.slots if slot.question is not None]
+    found = (
+        {
+            doc["_id"]: doc
+            for doc in documents.find(Question, {"_id": {"$in": ids}}, expected=len(ids))
+        }
+        if ids
+        else {}
+    )
+    questions = []
+    for slot in quiz.slots:
+        doc = found.get(slot.question)
+        if doc is not None:
+            questions.append(
+                {
+                    **doc,
+                    "id": str(doc["_id"]),
+                    "position": len(questions),
+                    "points": doc["points"] if slot.points is None else slot.points,
+                    "answers": [documents.embedded(Answer, row) for row in doc["answers"]],
+                    "hints": [documents.embedded(Hint, row) for row in doc["hints"]],
+                }
+            )
     return questions
 
 

@@ -174,6 +174,12 @@ def live_release_by_code(code):
         return None
 
 
+def draws(release):
+    """Whether learners of `release` get questions drawn at random (a random slot):
+    then what one learner gets is not what the next one does."""
+    return any("pool" in slot for slot in release.slots)
+
+
 def drawn(release, shown=(), rng=None):
     """[(question id, points override or None)] a learner gets from `release`, in order:
     its fixed slots, and for each random slot `count` questions of its pool (a

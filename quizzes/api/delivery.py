@@ -2,9 +2,13 @@
 
 Anyone may call them (anonymous callers are throttled). They read a quiz's
 live release only (quizzes.releases), never the draft or the bank: a
-published quiz is one document, read with one command. Questions go out as
-the release's learner payload: never a grade, a feedback or an accepted
-answer.
+published quiz is one document. Questions go out as the release's learner
+payload: never a grade, a feedback or an accepted answer.
+
+`GET published/{id}/` reads only the live release's id and version (one
+find) when it can: `If-None-Match` naming that version answers 304, and a
+body rendered before for that release is sent again as it is (a release
+never changes: settings.DELIVERY_CACHE keeps them per process).
 
 `{id}` is the quiz's id or its share code (quizzes.sharing: any case), which
 finds the live release with one find all the same.
@@ -19,9 +23,14 @@ a transaction's retry.
 """
 
 import re
+import zlib
 
 from bson import ObjectId
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -29,7 +38,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from quizzes import attempts, operations, releases, sharing
+from quizzes import attempts, documents, media, operations, releases, sharing
 from quizzes.api.media import AbsoluteMediaUrls
 from quizzes.api.pagination import ReleaseCursorPagination
 from quizzes.api.schema import IF_MATCH, reads
@@ -42,11 +51,16 @@ from quizzes.api.serializers import (
     PublishedQuizSerializer,
 )
 from quizzes.api.throttles import AttemptThrottle, DeliveryThrottle
-from quizzes.api.versions import expected_version
+from quizzes.api.versions import etag, expected_version
 from quizzes.api.views import OBJECT_ID, read_body, with_etag
+from quizzes.models import Release
 from sessions_mw.decorators import non_transactional
 
 USER_AGENT_MAX = 300
+# A rendered delivery body is kept compressed (JSON shrinks 5 to 10 times; decompressing
+# costs microseconds), and not when larger than this compressed: a few huge quizzes would
+# crowd the others out of the (per-process, bounded) cache.
+CACHED_BODY_MAX = 512 * 1024
 OBJECT_ID_RE = re.compile(OBJECT_ID)
 
 
@@ -122,8 +136,51 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.Ge
         return release
 
     def retrieve(self, request, id=None):
-        release = self.get_object()
-        return with_etag(Response(PublishedQuizDetailSerializer(release).data), release)
+        """The live release's learner content. Its id and version come first, with one
+        find of two fields: `If-None-Match` naming the version answers 304; a body
+        rendered before for this release and host (`delivered`) is sent as it is.
+        Else the release is read and rendered: a second find."""
+        head = self.live_release_head()
+        response = get_conditional_response(request, etag=etag(head))
+        if response is None:
+            response = self.delivered(request, head)
+        return with_etag(response, head)
+
+    def live_release_head(self):
+        """The live release the URL names, as an unsaved Release with only its pk and
+        quiz_version (404 when there is none): one find on the index of its lookup."""
+        key = self.kwargs["id"]
+        if OBJECT_ID_RE.fullmatch(key):
+            query = {"quiz_id": ObjectId(key)}
+        else:
+            query = {"share_code": sharing.normalize_code(key)}
+            if query["share_code"] is None:
+                raise NotFound()
+        found = documents.find_one(Release, {**query, "live": True}, {"quiz_version": True})
+        if found is None:
+            raise NotFound()
+        return Release(pk=found["_id"], quiz_version=found["quiz_version"])
+
+    def delivered(self, request, head):
+        """The body of `GET published/{id}/` for the release `head` names, as rendered
+        before for this host when it can be (a release never changes; its media URLs
+        are made absolute on the request's host), else rendered now. A random slot's
+        questions are drawn anew at each request: such a body is never kept, nor one
+        above CACHED_BODY_MAX compressed."""
+        key = f"{head.pk}:{request.build_absolute_uri('/')}"
+        cache = caches[settings.DELIVERY_CACHE]
+        kept = cache.get(key)
+        if kept is not None:
+            body = zlib.decompress(kept)
+        else:
+            release = self.get_object()
+            data = media.absolute_media_in(PublishedQuizDetailSerializer(release).data, request)
+            renderer = request.accepted_renderer
+            body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            kept = zlib.compress(body)
+            if not releases.draws(release) and len(kept) <= CACHED_BODY_MAX:
+                cache.set(key, kept, timeout=None)
+        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
     @non_transactional  # graded first, then one insert: nothing to retry, nothing shared
     @action(detail=True, methods=["post"], throttle_classes=[AttemptThrottle])

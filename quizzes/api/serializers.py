@@ -17,7 +17,16 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from openquizz.limits import SignInLimiter, SignInLocked
-from quizzes import attempts, grading, operations, releases, results, scoring, sharing
+from quizzes import (
+    attempts,
+    documents,
+    grading,
+    operations,
+    releases,
+    results,
+    scoring,
+    sharing,
+)
 from quizzes.fields import (
     ANSWER_FIELDS,
     ANSWERS_MAX,
@@ -256,10 +265,13 @@ class SlotSerializer(serializers.Serializer):
     )
 
 
-def slot_rows(slots):
-    """The slots as SlotSerializer shows them (two queries: their questions, their categories)."""
-    questions = Question.objects.in_bulk([s.question for s in slots if s.question is not None])
-    categories = Category.objects.in_bulk([s.category for s in slots if s.question is None])
+def slot_rows(slots, questions=None):
+    """The slots as SlotSerializer shows them. Two queries (their questions' names and
+    types, their random slots' categories), each left out when nothing needs it;
+    `questions` ({question id: its document, with `name` and `type`}) spares the first."""
+    if questions is None:
+        questions = named(Question, [s.question for s in slots if s.question is not None])
+    categories = named(Category, [s.category for s in slots if s.question is None])
     rows = []
     for slot in slots:
         question = questions.get(slot.question)
@@ -273,17 +285,26 @@ def slot_rows(slots):
                 if slot.is_random
                 else {
                     "id": str(slot.question),
-                    "name": question and question.name,
-                    "type": question and question.type,
+                    "name": question and question["name"],
+                    "type": question and question["type"],
                 },
                 "category": None
                 if not slot.is_random
-                else {"id": str(slot.category), "name": category and category.name},
+                else {"id": str(slot.category), "name": category and category["name"]},
                 "count": slot.count,
                 "include_subcategories": slot.include_subcategories,
             }
         )
     return rows
+
+
+def named(model, ids):
+    """{id: document with `name` (and `type`, for questions)} of `model` for `ids`: one
+    find, none without ids."""
+    if not ids:
+        return {}
+    found = documents.find(model, {"_id": {"$in": ids}}, ["name", "type"], expected=len(ids))
+    return {doc["_id"]: doc for doc in found}
 
 
 class QuizDetailSerializer(QuizSerializer):
@@ -294,13 +315,19 @@ class QuizDetailSerializer(QuizSerializer):
         help_text=_("Its slots in order: `questions` lists the fixed ones' questions.")
     )
 
+    def to_representation(self, quiz):
+        # Read once, as documents: the questions and their slots' names both come from them.
+        self.question_documents = operations.quiz_question_documents(quiz)
+        return super().to_representation(quiz)
+
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, quiz):
-        return QuestionSerializer(operations.quiz_questions(quiz), many=True).data
+        return QuestionSerializer(self.question_documents, many=True).data
 
     @extend_schema_field(SlotSerializer(many=True))
     def get_slots(self, quiz):
-        return SlotSerializer(slot_rows(quiz.slots), many=True).data
+        by_id = {doc["_id"]: doc for doc in self.question_documents}
+        return SlotSerializer(slot_rows(quiz.slots, by_id), many=True).data
 
 
 class QuizFilterSerializer(serializers.Serializer):

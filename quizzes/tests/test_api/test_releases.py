@@ -122,12 +122,19 @@ def test_a_random_slot_freezes_its_pool(teacher, anonymous, make_quiz):
 
 
 def test_get_published_reads_the_release_with_one_command(anonymous, published):
+    table = Release._meta.db_table
     recorder = CommandRecorder()
     with backend_client_with(recorder):
-        response = anonymous.get(published_url(published))
-    assert response.status_code == 200
-    # Only the release: no quiz, question or category is read.
-    assert quizzes_commands(recorder) == [("aggregate", Release._meta.db_table)]
+        first = anonymous.get(published_url(published))
+        rendering = quizzes_commands(recorder)
+        recorder.clear()
+        again = anonymous.get(published_url(published))
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    # Only the release: no quiz, question or category is read. Its id and version,
+    # then all of it to render it; once rendered, its id and version only.
+    assert rendering == [("find", table), ("aggregate", table)]
+    assert quizzes_commands(recorder) == [("find", table)]
 
 
 def quizzes_commands(recorder):
