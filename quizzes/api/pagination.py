@@ -2,7 +2,7 @@
 
 A cursor holds the sort key of the last item seen; the next page is read
 from an index starting right after it (MongoDB: `{updated_at: {$lt: ...}}`
-on the (owner | status, -updated_at) indexes), never by skipping rows. New
+on the (owner | status, -updated_at, -id) indexes), never by skipping rows. New
 items sort before every cursor already handed out, so paging on while others
 insert neither repeats nor misses an item. Items sharing a timestamp keep a
 fixed order by id.
@@ -11,10 +11,13 @@ fixed order by id.
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
+
+from quizzes import listing
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+INVALID_CURSOR = _("Invalid cursor: use the next or previous link as given.")
 
 
 class TimestampCursorPagination(CursorPagination):
@@ -23,7 +26,7 @@ class TimestampCursorPagination(CursorPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-    invalid_cursor_message = _("Invalid cursor: use the next or previous link as given.")
+    invalid_cursor_message = INVALID_CURSOR
 
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
@@ -38,8 +41,42 @@ class TimestampCursorPagination(CursorPagination):
         return cursor
 
 
-class QuizCursorPagination(TimestampCursorPagination):
-    ordering = ("-updated_at", "-id")
+class QuizCursorPagination(CursorPagination):
+    """Quizzes newest first, each page read along an index (quizzes.listing) by
+    `paginate_match`, not by DRF's queryset pagination. The cursor holds the
+    position of the quiz next to the page, reversed for the newer page."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    invalid_cursor_message = INVALID_CURSOR
+
+    def paginate_match(self, match, request):
+        """The quizzes of the page `request` asks for among those matching `match` (a
+        MongoDB query); NotFound for a cursor this class did not write."""
+        self.base_url = request.build_absolute_uri()
+        self.request = request
+        cursor = self.decode_cursor(request)
+        around = {}
+        if cursor is not None:
+            try:
+                position = listing.Position.parse(cursor.position)
+            except listing.InvalidPosition:
+                raise NotFound(self.invalid_cursor_message) from None
+            around = {"newer_than" if cursor.reverse else "older_than": position}
+        self.page = listing.page(match, self.get_page_size(request), **around)
+        return self.page.quizzes
+
+    def get_next_link(self):
+        return self._link(self.page.older, reverse=False)
+
+    def get_previous_link(self):
+        return self._link(self.page.newer, reverse=True)
+
+    def _link(self, position, reverse):
+        if position is None:
+            return None
+        return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=str(position)))
 
 
 class ReleaseCursorPagination(TimestampCursorPagination):

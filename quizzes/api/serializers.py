@@ -338,7 +338,10 @@ class QuizFilterSerializer(serializers.Serializer):
     search = serializers.CharField(
         max_length=TITLE_MAX,
         required=False,
-        help_text=_("Part of the title, any letter case."),
+        help_text=_(
+            "Words of the title, tags or description (whole words, any letter case): "
+            "the quizzes holding every one."
+        ),
     )
 
 

@@ -19,8 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.response import Response
 
-from quizzes import operations
-from quizzes.access import manageable_quizzes
+from quizzes import listing, operations
+from quizzes.access import manageable_quizzes, manageable_quizzes_match
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
 from quizzes.api.schema import changes, deletes, etag_header, if_match, reads
@@ -185,15 +185,15 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     def list(self, request):
         filters = QuizFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        quizzes = self.get_queryset()
+        match = manageable_quizzes_match(request.user)
         if value := filters.validated_data.get("status"):
-            quizzes = quizzes.filter(status=value)
+            match = {**match, "status": value}
         if value := filters.validated_data.get("tag"):
-            quizzes = quizzes.filter(tags__contains=[value])
+            match = {**match, "tags": value}
         if value := filters.validated_data.get("search"):
-            # The backend escapes the term into a case-insensitive $regex.
-            quizzes = quizzes.filter(title__icontains=value)
-        page = with_attempt_counts(self.paginate_queryset(quizzes))
+            match = {**match, **listing.search(value)}
+        page = self.paginator.paginate_match(match, request)
+        page = with_attempt_counts(listing.with_owners(page, request.user))
         body = QuizSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(body)
 

@@ -207,17 +207,27 @@ def test_list_shows_own_quizzes_recently_changed_first_without_questions(
 def test_list_filters_by_status_tag_and_search(api, teacher):
     make_quizzes(teacher, ["Fractions", "Decimals"], tags=["maths"])
     make_quizzes(teacher, ["French verbs (a.*)"], tags=["french"])
+    make_quizzes(teacher, ["Irregulars"], description="Conjugation drills")
     decimals = Quiz.objects.get(title="Decimals")
     operations.add_question(decimals, QUESTIONS["essay"])  # an empty quiz is not published
     operations.set_status(decimals, "published")
     assert titles(api.get("/api/v1/quizzes/?status=published")) == ["Decimals"]
     assert titles(api.get("/api/v1/quizzes/?tag=french")) == ["French verbs (a.*)"]
     assert titles(api.get("/api/v1/quizzes/?tag=math")) == []
-    assert titles(api.get("/api/v1/quizzes/?search=FRAC")) == ["Fractions"]
-    # The term is literal text, not a regular expression.
+    # Whole words of the title, tags or description, any letter case, every one of them.
+    assert titles(api.get("/api/v1/quizzes/?search=FRACTIONS")) == ["Fractions"]
+    assert titles(api.get("/api/v1/quizzes/?search=frac")) == []
+    assert titles(api.get("/api/v1/quizzes/?search=Maths")) == ["Decimals", "Fractions"]
+    assert titles(api.get("/api/v1/quizzes/?search=french%20VERBS")) == ["French verbs (a.*)"]
+    assert titles(api.get("/api/v1/quizzes/?search=french%20maths")) == []
+    assert titles(api.get("/api/v1/quizzes/?search=conjugation")) == ["Irregulars"]
+    # The text is words, not a regular expression: "(a.*)" is the word "a".
     assert titles(api.get("/api/v1/quizzes/?search=(a.*)")) == ["French verbs (a.*)"]
     assert titles(api.get("/api/v1/quizzes/?search=F.*s")) == []
-    assert titles(api.get("/api/v1/quizzes/?search=s&tag=maths&status=draft")) == ["Fractions"]
+    assert titles(api.get("/api/v1/quizzes/?search=.*")) == []
+    assert titles(api.get("/api/v1/quizzes/?search=fractions&tag=maths&status=draft")) == [
+        "Fractions"
+    ]
 
 
 def test_list_refuses_an_unknown_status(api):

@@ -57,7 +57,7 @@ def library(teacher):
 def test_dashboard_search_and_status_filter(query, expected, library, owner_client):
     response = owner_client.get("/" + query)
     assert response.status_code == 200
-    assert sorted(q.title for q in response.context["page"].object_list) == expected
+    assert sorted(q.title for q in response.context["page"].quizzes) == expected
 
 
 def test_dashboard_says_when_nothing_matches(library, owner_client):
@@ -65,17 +65,60 @@ def test_dashboard_says_when_nothing_matches(library, owner_client):
     assert "No quiz matches your search" in page
 
 
-def test_dashboard_paginates_and_keeps_the_filters(teacher, owner_client):
-    for number in range(PAGE_SIZE + 5):
+def dashboard_page(client, url):
+    """(titles, page) of the dashboard at `url`."""
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.context["page"]
+    return [quiz.title for quiz in page.quizzes], page, response.content.decode()
+
+
+def test_dashboard_pages_by_position_and_keeps_the_filters(teacher, owner_client):
+    for number in range(2 * PAGE_SIZE + 5):
         operations.create_quiz(teacher, {"title": f"Quiz {number:02}", "tags": ["t"]})
-    first = owner_client.get("/?q=t")
-    assert len(first.context["page"].object_list) == PAGE_SIZE
-    assert "?q=t&amp;page=2" in first.content.decode()
-    second = owner_client.get("/?q=t&page=2")
-    assert len(second.context["page"].object_list) == 5
-    # Nonsense page numbers show a page, never an error.
-    for page in ("999", "abc", "-1"):
-        assert owner_client.get(f"/?page={page}").status_code == 200
+    operations.create_quiz(teacher, {"title": "Not tagged"})
+    newest_first = list(
+        Quiz.objects.filter(tags="t").order_by("-updated_at", "-id").values_list("title", flat=True)
+    )
+    pages, url = [], "/?q=t"
+    while url:
+        titles, page, html = dashboard_page(owner_client, url)
+        pages.append(titles)
+        url = None
+        if page.older:
+            assert f"?q=t&amp;older={page.older}" in html
+            url = f"/?q=t&older={page.older}"
+    assert [len(titles) for titles in pages] == [PAGE_SIZE, PAGE_SIZE, 5]
+    assert [title for titles in pages for title in titles] == newest_first
+    # Back from the last page to the first, which has no newer page.
+    back = []
+    while page.newer:
+        assert f"?q=t&amp;newer={page.newer}" in html
+        titles, page, html = dashboard_page(owner_client, f"/?q=t&newer={page.newer}")
+        back.append(titles)
+    assert back == [pages[1], pages[0]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=2", "?older=abc", "?newer=", "?older=99999999999999-" + "0" * 24, "?older=1-xyz"],
+)
+def test_dashboard_shows_the_first_page_for_a_position_it_did_not_write(
+    query, teacher, owner_client
+):
+    for number in range(PAGE_SIZE + 1):
+        operations.create_quiz(teacher, {"title": f"Quiz {number:02}"})
+    first, _page, _html = dashboard_page(owner_client, "/")
+    assert dashboard_page(owner_client, "/" + query)[0] == first
+
+
+def test_dashboard_counts_no_further_than_its_limit(teacher, owner_client, monkeypatch):
+    monkeypatch.setattr("quizzes.views.dashboard.COUNT_LIMIT", 3)
+    for number in range(3):
+        operations.create_quiz(teacher, {"title": f"Quiz {number}"})
+    assert "3 quizzes" in owner_client.get("/").content.decode()
+    operations.create_quiz(teacher, {"title": "One more"})
+    assert "More than 3 quizzes" in owner_client.get("/").content.decode()
 
 
 # -- create and edit --------------------------------------------------------------------
