@@ -3,8 +3,9 @@
 `add_copies` inserts copies of one quiz the application stored (so they are
 shaped as it stores them) with raw `insert_many`: 20,000 take about a second.
 Each copy is a minute older than the one before, the first a minute older than
-the oldest quiz the owner had. `list_commands` records a request's commands;
-`explain` runs MongoDB's explain of the list query a request sent.
+the oldest quiz the owner had. `position` says where a quiz is in the lists;
+`list_commands` records a request's commands; `explain` runs MongoDB's explain
+of the list query a request sent.
 """
 
 from datetime import timedelta
@@ -13,6 +14,7 @@ from bson import ObjectId
 from django.db import connection
 
 from quizzes import operations
+from quizzes.listing import Position
 from quizzes.models import Quiz
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 
@@ -40,6 +42,12 @@ def add_copies(owner, count, title="Copy"):
     return model
 
 
+def position(owner, depth):
+    """The position of `owner`'s quiz number `depth` in the lists (0: the newest)."""
+    quiz = Quiz.objects.filter(owner=owner).order_by("-updated_at", "-id")[depth]
+    return Position(quiz.updated_at, quiz.pk)
+
+
 def list_commands(client, url, **extra):
     """(response, [(command, collection)] of what `client` GET `url` sent, but not the
     limiters' counters, and the list query itself (its command document)."""
@@ -49,7 +57,7 @@ def list_commands(client, url, **extra):
     assert response.status_code == 200, response.content[:500]
     seen = []
     for name, command in recorder.commands:
-        collection = command.get(name)
+        collection = command["collection"] if name == "getMore" else command.get(name)
         collection = collection if isinstance(collection, str) else None
         if collection not in NOT_COUNTED:
             seen.append((name, collection))

@@ -9,9 +9,7 @@ from urllib.parse import urlencode
 import pytest
 
 from quizzes.api.pagination import PAGE_SIZE
-from quizzes.listing import Position
-from quizzes.models import Quiz
-from quizzes.tests.listing_scale import add_copies, explain, list_commands
+from quizzes.tests.listing_scale import add_copies, explain, list_commands, position
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +27,6 @@ def cursor(position, reverse=False):
     """The `cursor` parameter of the list's links for `position`."""
     tokens = {"p": str(position), **({"r": "1"} if reverse else {})}
     return base64.b64encode(urlencode(tokens).encode()).decode()
-
-
-def position(owner, depth):
-    """The position of `owner`'s quiz number `depth` in the list (0: the newest)."""
-    quiz = Quiz.objects.filter(owner=owner).order_by("-updated_at", "-id")[depth]
-    return Position(quiz.updated_at, quiz.pk)
 
 
 def requests(teacher, count):

@@ -1,0 +1,115 @@
+"""The dashboard at scale: its first page, its last page (1,000 pages deep), the page
+back from the middle, a status filter and a search send the same MongoDB commands
+for a teacher with 50 quizzes as with 20,000, for staff too, and each list query
+reads its page's index keys (and no document, but for a search: its matches).
+
+One part still grows: the grading queue reads the ids of all the teacher's quizzes
+(quizzes.results.grading_queue), in more batches (getMore) at 20,000."""
+
+import pytest
+
+from quizzes.tests.listing_scale import add_copies, explain, list_commands, position
+from quizzes.views.dashboard import PAGE_SIZE
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 50, 20_000
+# The quizzes' collections: the count (up to 1,001), the page's positions, its quizzes
+# by id, then the grading queue: the teacher's quiz ids and their waiting attempts.
+QUIZZES_COMMANDS = [
+    ("aggregate", "quizzes_quiz"),
+    ("aggregate", "quizzes_quiz"),
+    ("aggregate", "quizzes_quiz"),
+    ("find", "quizzes_quiz"),
+    ("find", "quizzes_attempt"),
+]
+
+
+def requests(teacher, count):
+    """{name: url} of the dashboard pages measured once `teacher` has `count` quizzes."""
+    last_page = (min(count, 1_000 * PAGE_SIZE) - 1) // PAGE_SIZE
+    return {
+        "first": "/",
+        "deep": f"/?older={position(teacher, last_page * PAGE_SIZE - 1)}",
+        "back": f"/?newer={position(teacher, count // 2)}",
+        "status": "/?status=draft",
+        "search": "/?q=needle",
+    }
+
+
+def measure(client, teacher, count):
+    """{name: (titles, commands, list query)} of the dashboard pages."""
+    measured = {}
+    for name, url in requests(teacher, count).items():
+        response, commands, query = list_commands(client, url)
+        titles = [quiz.title for quiz in response.context["page"].quizzes]
+        measured[name] = (titles, commands, query)
+    return measured
+
+
+def without_batches(commands):
+    return [command for command in commands if command[0] != "getMore"]
+
+
+def test_dashboard_pages_cost_the_same_for_50_and_20000_quizzes(
+    teacher, other_teacher, owner_client
+):
+    add_copies(other_teacher, 500, title="Not mine")
+    add_copies(teacher, SMALL - 1)
+    add_copies(teacher, 1, title="Needle")
+    small = measure(owner_client, teacher, SMALL)
+    add_copies(teacher, LARGE - SMALL)
+    large = measure(owner_client, teacher, LARGE)
+    for name in small:
+        small_commands, large_commands = small[name][1], large[name][1]
+        assert without_batches(large_commands) == small_commands, name
+        assert {command for command in large_commands if command[0] == "getMore"} == {
+            ("getMore", "quizzes_quiz")  # the grading queue's quiz ids
+        }
+        quizzes = [command for command in small_commands if command[1].startswith("quizzes_")]
+        assert quizzes == QUIZZES_COMMANDS, name
+    for measured in (small, large):
+        assert measured["search"][0] == ["Needle model"]
+        assert len(measured["first"][0]) == len(measured["back"][0]) == PAGE_SIZE
+    assert len(large["deep"][0]) == PAGE_SIZE  # the 1,000th page, the last
+    assert len(small["deep"][0]) == SMALL % PAGE_SIZE
+
+
+def test_staff_dashboard_reads_the_owners_of_one_page_at_once(
+    teacher, other_teacher, staff, client_for
+):
+    client = client_for(staff)
+    add_copies(other_teacher, SMALL // 2, title="Theirs")
+    add_copies(teacher, SMALL // 2, title="Mine")
+    small = list_commands(client, "/")
+    add_copies(teacher, LARGE - SMALL)
+    response, commands, query = list_commands(client, "/")
+    assert commands == small[1]
+    assert commands.count(("aggregate", "auth_user")) == 2  # the staff member, the owners
+    assert "by teacher" in response.content.decode()
+    documents, stages, indexes = explain(query)
+    assert (documents, indexes) == (0, {"quiz_updated_id"})
+    assert "SORT" not in stages
+
+
+def test_dashboard_list_queries_read_their_page_along_an_index(
+    teacher, other_teacher, owner_client
+):
+    add_copies(other_teacher, 500, title="Not mine")
+    add_copies(teacher, LARGE - 1)
+    add_copies(teacher, 1, title="Needle")
+    expected_index = {
+        "first": "quiz_owner_updated_id",
+        "deep": "quiz_owner_updated_id",
+        "back": "quiz_owner_updated_id",
+        "status": "quiz_owner_status_updated",
+        "search": "quiz_text",
+    }
+    for name, (_titles, _commands, query) in measure(owner_client, teacher, LARGE).items():
+        documents, stages, indexes = explain(query)
+        assert indexes == {expected_index[name]}, name
+        if name == "search":
+            assert documents <= 2  # the one match (read by the text stage, then fetched)
+        else:
+            assert "SORT" not in stages, name
+            assert documents == 0, name  # the index alone answers
