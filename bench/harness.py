@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -78,23 +79,53 @@ def waited_children_seconds():
 
 
 class CpuWindow:
-    """CPU time spent during a `with` block: by each group of pids, and by other processes."""
+    """CPU time spent during a `with` block: by each group of pids, and by other processes.
 
-    def __init__(self, groups):
+    Ours: this process, its descendants, and the children it waited for meanwhile
+    (wrk). With `sample_every` (seconds), descendants are also read that often, so
+    that processes born and gone within the block count as ours even when we do not
+    wait for them (another benchmark's mongod); only their last interval is missed.
+    """
+
+    def __init__(self, groups, sample_every=None):
         self.groups = groups  # name -> pids
+        self.sample_every = sample_every
+
+    def sample(self):
+        for pid in descendants(os.getpid()):
+            self.latest[pid] = process_ticks(pid)
+
+    def sampling(self):
+        while not self.done.wait(self.sample_every):
+            self.sample()
 
     def __enter__(self):
-        self.ours = [os.getpid(), *descendants(os.getpid())]
-        self.started = {pid: process_ticks(pid) for pid in self.ours}
+        ours = [os.getpid(), *descendants(os.getpid())]
+        self.started = {pid: process_ticks(pid) for pid in ours}
+        self.latest = dict(self.started)
         self.busy = machine_busy_ticks()
         self.children = waited_children_seconds()
         self.wall = time.monotonic()
+        if self.sample_every:
+            self.done = threading.Event()
+            self.sampler = threading.Thread(target=self.sampling, daemon=True)
+            self.sampler.start()
         return self
 
     def __exit__(self, *exc):
         self.wall = time.monotonic() - self.wall
-        spent = {pid: process_ticks(pid) - ticks for pid, ticks in self.started.items()}
-        ours = sum(spent.values()) / CLOCK_TICKS + waited_children_seconds() - self.children
+        if self.sample_every:
+            self.done.set()
+            self.sampler.join()
+        self.latest[os.getpid()] = process_ticks(os.getpid())
+        self.sample()
+        spent = {pid: ticks - self.started.get(pid, 0) for pid, ticks in self.latest.items()}
+        if not self.sample_every:
+            # Only the processes alive at the start; the children waited for come on top.
+            spent = {pid: spent[pid] for pid in self.started}
+        ours = sum(spent.values()) / CLOCK_TICKS
+        if not self.sample_every:
+            ours += waited_children_seconds() - self.children
         everyone = (machine_busy_ticks() - self.busy) / CLOCK_TICKS
         self.foreign_cpus = max(0.0, everyone - ours) / self.wall
         self.seconds = {

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -240,15 +241,22 @@ def build_site(app, env, database, scale):
     )
 
 
-def store_raw_copy(database, client, path, headers):
-    """The app's answer to GET `path`, stored for bench/raw_app.py under the same path."""
-    response = client.request("GET", path, headers=headers)
+def store_raw_copy(database, client, raw, path, headers):
+    """Store the app's answer to GET `path` for bench/raw_app.py under the same path, and
+    check that the raw app answers those bytes. A note when the app's bytes change from
+    one request to the next (the raw app serves the first ones)."""
+    first = client.request("GET", path, headers=headers)
+    query = path.partition("?")[2]
     database[RAW_COLLECTION].replace_one(
-        {"_id": raw_key({"PATH_INFO": path.split("?")[0], "QUERY_STRING": path.partition("?")[2]})},
-        {"body": response.content, "content_type": response.headers["Content-Type"]},
+        {"_id": raw_key({"PATH_INFO": path.split("?")[0], "QUERY_STRING": query})},
+        {"body": first.content, "content_type": first.headers["Content-Type"]},
         upsert=True,
     )
-    return response.content
+    if requests.get(raw.url(path), headers=headers, timeout=30).content != first.content:
+        raise RuntimeError(f"the raw app does not answer the bytes stored for {path}")
+    if client.request("GET", path, headers=headers).content != first.content:
+        return "the app's bytes differ from one request to the next (e.g. a CSRF token)"
+    return ""
 
 
 # -- deep pages --------------------------------------------------------------------------------
@@ -326,17 +334,23 @@ class Pair:
         return ratio <= limit if kind == "cost" else ratio >= limit
 
 
-def check_side(side):
-    """One request as wrk will send it: anything but a 2xx stops the suite, with why."""
-    response = requests.request(
-        side.method, side.server.url(side.paths[0]), data=side.body, timeout=120,
-        headers={**side.headers, **({"X-Forwarded-For": "10.0.0.1"} if side.forwarded else {})},
-    )  # fmt: skip
-    if not response.ok:
-        raise RuntimeError(
-            f"{side.label}: {side.method} {side.paths[0]} answered {response.status_code}: "
-            f"{response.text[:300]}"
-        )
+def check_side(side, connections=4):
+    """Requests as wrk will send them, `connections` at once (so that every worker has
+    answered one): anything but a 2xx stops the suite, with why."""
+
+    def one(_):
+        return requests.request(
+            side.method, side.server.url(side.paths[0]), data=side.body, timeout=120,
+            headers={**side.headers, **({"X-Forwarded-For": "10.0.0.1"} if side.forwarded else {})},
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(connections) as pool:
+        for response in pool.map(one, range(connections)):
+            if not response.ok:
+                raise RuntimeError(
+                    f"{side.label}: {side.method} {side.paths[0]} answered "
+                    f"{response.status_code}: {response.text[:300]}"
+                )
 
 
 def measure(pair, scale, mongod_pid):
@@ -461,20 +475,28 @@ def raw_pairs(app, raw, site, database):
     learner = {"Cookie": site.learner_cookie}
     published = f"/api/v1/published/{site.code}/"
     detail = f"/api/v1/quizzes/{site.ten}/"
-    store_raw_copy(database, site.teacher, published, {})
-    store_raw_copy(database, site.teacher, detail, site.teacher.headers)
-    store_raw_copy(database, site.teacher, site.question_page, learner)
+    anonymous = "anonymous: each request from an address of its own (X-Forwarded-For)"
+    notes = {
+        path: store_raw_copy(database, site.teacher, raw, path, headers)
+        for path, headers in (
+            (published, {}),
+            (detail, site.teacher.headers),
+            (site.question_page, learner),
+        )
+    }
     return [
         Pair("published_vs_raw", "GET published/{code}/ (10 questions, anonymous)",
              Side("OpenQuizz", app, [published], forwarded=True),
              Side("raw pymongo", raw, [published], forwarded=True), ("share", 0.40),
-             "anonymous: each request from its own address (X-Forwarded-For), throttled per address"),
+             "; ".join(filter(None, [anonymous, notes[published]]))),
         Pair("detail_vs_raw", "GET quizzes/{id}/ (10 questions, token)",
              Side("OpenQuizz", app, [detail], site.teacher.headers),
-             Side("raw pymongo", raw, [detail], site.teacher.headers), ("share", 0.25)),
+             Side("raw pymongo", raw, [detail], site.teacher.headers), ("share", 0.25),
+             notes[detail]),
         Pair("player_vs_raw", "player's question page (10 questions)",
              Side("OpenQuizz", app, [site.question_page], learner),
-             Side("raw pymongo", raw, [site.question_page], learner), None),
+             Side("raw pymongo", raw, [site.question_page], learner), None,
+             notes[site.question_page]),
     ]  # fmt: skip
 
 
@@ -533,7 +555,10 @@ def run_pairs(app, raw, env, work_dir, site, database, scale, mongod_pid, only):
 # -- the other benchmarks ----------------------------------------------------------------------
 def sub_bench(script, args):
     """Run bench/<script> writing to a file of its own; its results, and the foreign load."""
-    with tempfile.TemporaryDirectory(prefix="openquizz-suite-") as work, CpuWindow({}) as window:
+    with (
+        tempfile.TemporaryDirectory(prefix="openquizz-suite-") as work,
+        CpuWindow({}, sample_every=0.5) as window,
+    ):
         output = Path(work) / "results.json"
         subprocess.run(
             [sys.executable, str(BASE_DIR / "bench" / script), *args, "--output", str(output)],
