@@ -6,18 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from quizzes import operations, releases
-from quizzes.access import manageable_quizzes
+from quizzes import operations
 from quizzes.forms import VersionForm, with_version
-from quizzes.models import Category, QuizStatus
-from quizzes.qtypes import registry
+from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
-from quizzes.views.bank_forms import OwnedForm, RandomSlotForm
-from quizzes.views.sharing import share_panel
+from quizzes.views.bank_forms import OwnedForm
+from quizzes.views.editor import render_editor
 from sessions_mw import on_commit
 
 CONFLICT = _(
@@ -78,44 +76,10 @@ def paginate(request, items, size):
     return page, query.urlencode()
 
 
-def render_editor(request, quiz, status=200, form=None):
-    """The quiz editor page, read fresh from the database; `form` is a refused
-    RandomSlotForm to show again with its errors."""
-    quiz = manageable_quizzes(request.user).get(pk=quiz.pk)
-    questions = operations.quiz_questions(quiz)
-    categories = Category.objects.in_bulk(
-        {question.category_id for question in questions} | {quiz.category} - {None}
-    )
-    for question in questions:
-        question.bank_category = categories.get(question.category_id)
-    release = releases.live_release(quiz) if quiz.status == QuizStatus.PUBLISHED else None
-    random_form = RandomSlotForm(quiz.owner, initial={"version": quiz.version})
-    if isinstance(form, RandomSlotForm):
-        form.data = with_version(form.data, quiz.version)
-        random_form = form
-    context = {
-        "quiz": quiz,
-        "read_only": quiz.status == QuizStatus.ARCHIVED,
-        "release": release,
-        "unpublished_changes": release is not None
-        and operations.unpublished_changes(quiz, release),
-        "questions": questions,
-        "random_slots": operations.random_slots(quiz),
-        "quiz_category": categories.get(quiz.category),
-        "random_form": random_form if random_form.fields["category"].choices else None,
-        "total_points": sum(question.points for question in questions),
-        "share": share_panel(request, quiz) if release is not None else None,
-        "question_types": [
-            (qtype.name, qtype.label, qtype.summary) for qtype in registry.TYPES.values()
-        ],
-    }
-    return render(request, "quizzes/quiz_editor.html", context, status=status)
-
-
 def refuse(request, quiz, message, status, form=None):
     """Show the editor with an error `message`; the status aborts the request transaction."""
     messages.error(request, message)
-    return render_editor(request, quiz, status=status, form=form)
+    return render_editor(request, quiz.pk, status=status, form=form)
 
 
 def archived_refusal(request, quiz):

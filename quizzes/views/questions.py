@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,17 +14,12 @@ from quizzes.markdown_images import attach_images, show_image_errors
 from quizzes.qtypes import registry
 from quizzes.views.access import get_question, get_quiz
 from quizzes.views.common import CONFLICT, FORM_ERRORS, archived_refusal, quiz_action, success
+from quizzes.views.editor import editor_url
 
 # The submit button of the question form that keeps editing after saving.
 CONTINUE = "save_continue"
 # The submit button that asks for more blank answer rows (the form without JavaScript).
 ADD_ROWS = "add_rows"
-
-
-def editor_url(quiz, question=None):
-    """The quiz editor, scrolled to `question` when given."""
-    url = reverse("quiz_editor", args=[quiz.pk])
-    return f"{url}#question-{question.pk}" if question else url
 
 
 class QuizPlace:
@@ -57,7 +51,7 @@ class QuizPlace:
     def done(self, saved, keep_editing):
         if keep_editing:
             return redirect("question_edit", self.quiz.pk, saved.pk)
-        return redirect(editor_url(self.quiz, saved))
+        return redirect(editor_url(self.quiz, saved.pk))
 
 
 def question_form(request, place, qtype, question=None):
@@ -145,7 +139,7 @@ def duplicate_question(request, quiz, data, question_id):
         quiz, get_question(quiz, question_id), expected_version=data["version"], author=request.user
     )
     success(request, _("Question duplicated as “%(name)s”.") % {"name": copy})
-    return redirect(editor_url(quiz, copy))
+    return redirect(editor_url(quiz, copy.pk))
 
 
 @login_required
@@ -174,16 +168,18 @@ def delete_question(request, quiz, data, question_id):
 
 
 def move(request, quiz, data, question_id, step):
-    """Move a question `step` places (-1: up, 1: down); past either end, nothing happens."""
+    """Move a question `step` places (-1: up, 1: down), to the next page of the editor
+    from the end of one; past either end of the quiz, nothing happens. The editor
+    then shows the page where the question is."""
     question = get_question(quiz, question_id)
-    order = [slot.question for slot in quiz.slots if slot.question is not None]
+    order = [slot.question for slot in operations.fixed_slots(quiz)]
     index = order.index(question.pk)
     target = index + step
     if 0 <= target < len(order):
         order[index], order[target] = order[target], order[index]
         operations.reorder_questions(quiz, order, expected_version=data["version"])
         success(request, _("Question “%(name)s” moved.") % {"name": question})
-    return redirect(editor_url(quiz, question))
+    return redirect(editor_url(quiz, question.pk))
 
 
 @quiz_action()
@@ -198,7 +194,8 @@ def move_question_down(request, quiz, data, question_id):
 
 @quiz_action(ReorderForm)
 def reorder_questions(request, quiz, data):
-    """Save the order of a drag and drop: every question id of the quiz, once each."""
-    operations.reorder_questions(quiz, data["order"], expected_version=data["version"])
+    """Save the order of a drag and drop: the question ids of one page of the editor
+    (or of the whole quiz), once each, in their new order; then show that page."""
+    operations.reorder_some_questions(quiz, data["order"], expected_version=data["version"])
     success(request, _("New order saved."))
-    return redirect(editor_url(quiz))
+    return redirect(editor_url(quiz, data["order"][0]))

@@ -12,13 +12,8 @@ from quizzes.forms import QuizEditForm, QuizForm, StatusForm
 from quizzes.markdown_images import bound_with_images
 from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
-from quizzes.views.common import (
-    archived_refusal,
-    quiz_action,
-    render_editor,
-    save_form,
-    success,
-)
+from quizzes.views.common import archived_refusal, quiz_action, save_form, success
+from quizzes.views.editor import render_editor
 
 STATUS_DONE = {
     QuizStatus.PUBLISHED: gettext_lazy("Quiz published: learners can now take it."),
@@ -55,7 +50,7 @@ def create_quiz(request):
 @login_required
 @require_GET
 def quiz_editor(request, quiz_id):
-    return render_editor(request, get_quiz(request.user, quiz_id))
+    return render_editor(request, quiz_id)
 
 
 @login_required
