@@ -46,3 +46,18 @@ def embedded(model, document):
         field.attname: document[field.attname] if field.attname in document else field.get_default()
         for field in model._meta.concrete_fields
     }
+
+
+def instance(model, document):
+    """The `model` instance of a stored `document`, its values converted as the backend
+    converts what its queries read (aware datetimes, embedded models...): a model
+    instance for one find, without compiling a query."""
+    values = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        value = document.get(field.column)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        for convert in converters:
+            value = convert(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, None, values)

@@ -1,4 +1,4 @@
-"""Token authentication (`Authorization: Token <key>`) with two finds on unique indexes.
+"""Token authentication (`Authorization: Token <key>`): two finds on unique indexes.
 
 DRF's TokenAuthentication reads the token with its user joined
 (`select_related`), which the MongoDB backend runs as a `$lookup` aggregate,
@@ -29,9 +29,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed(INVALID)
-        user = get_user_model()._default_manager.filter(pk=token["user_id"]).first()
-        if user is None:
+        model = get_user_model()
+        found = documents.find_one(model, {"_id": token["user_id"]})
+        if found is None:
             raise exceptions.AuthenticationFailed(INVALID)
+        user = documents.instance(model, found)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, Token(key=key, user=user)

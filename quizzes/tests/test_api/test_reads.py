@@ -10,7 +10,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.renderers import JSONRenderer
 
-from quizzes import bank, operations
+from quizzes import bank, documents, operations
 from quizzes.api.serializers import QuestionSerializer, question_representation
 from quizzes.models import Attempt, Question, Quiz, Release
 from quizzes.tests.fixtures.plugin import token_client
@@ -21,7 +21,7 @@ from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 TOKEN = Token._meta.db_table
 USER = User._meta.db_table
 RELEASE = Release._meta.db_table
-AUTHENTICATION = [("find", TOKEN), ("aggregate", USER)]
+AUTHENTICATION = [("find", TOKEN), ("find", USER)]
 
 
 def commands(recorder):
@@ -60,11 +60,10 @@ def test_a_token_request_reads_the_token_by_its_index_then_the_user(api):
         response = api.get(quiz_url(Quiz(pk="0" * 24)))
     assert response.status_code == 404
     assert commands(recorder)[:2] == AUTHENTICATION
-    find = recorder.named("find")[0]
-    plan = str(connection.database[TOKEN].find(find["filter"]).explain()["queryPlanner"])
+    token, user = recorder.named("find")[:2]
+    plan = str(connection.database[TOKEN].find(token["filter"]).explain()["queryPlanner"])
     assert "'indexName': 'authtoken_token_key_" in plan and "COLLSCAN" not in plan
-    user = recorder.named("aggregate")[0]
-    assert user["aggregate"] == USER and "$lookup" not in str(user)
+    assert list(user["filter"]) == ["_id"]
 
 
 @pytest.mark.parametrize(
@@ -202,3 +201,20 @@ def test_media_urls_are_absolute_on_each_requests_host(anonymous, make_quiz):
     for host in ("localhost", "127.0.0.1", "localhost"):
         text = anonymous.get(url, HTTP_HOST=host).json()["questions"][0]["text_html"]
         assert f"http://{host}/media/{sha}/x.png" in text
+
+
+def test_an_instance_from_a_document_is_the_one_a_query_reads(secret_quiz, staff):
+    def values(obj):
+        return {
+            field.name: values(value) if hasattr(value, "_meta") else value
+            for field in obj._meta.concrete_fields
+            for value in [getattr(obj, field.attname)]
+        }
+
+    user = documents.instance(User, documents.find_one(User, {"_id": staff.pk}))
+    assert values(user) == values(User.objects.get(pk=staff.pk))
+    assert user.date_joined.tzinfo is not None and not user._state.adding
+    quiz = documents.instance(Quiz, documents.find_one(Quiz, {"_id": secret_quiz.pk}))
+    read = Quiz.objects.get(pk=secret_quiz.pk)
+    assert {**values(quiz), "slots": None} == {**values(read), "slots": None}
+    assert [values(slot) for slot in quiz.slots] == [values(slot) for slot in read.slots]
