@@ -104,15 +104,18 @@ def page(match, size, older_than=None, newer_than=None):
     before `newer_than`, else the first. Their `slots` are left unread.
 
     Going back to newer quizzes can reach the top early (quizzes saved
-    meanwhile): the first page is read then, so that the page is full."""
+    meanwhile): the first page is read then, so that the page is full; and so
+    when nothing is older any more (quizzes deleted or saved meanwhile)."""
     hint = INDEXES.get(tuple(sorted(match)))
     if newer_than is None:
         query = {**match, **older_than.after()} if older_than else match
         positions = _positions(query, size + 1, -1, hint)
+        if older_than and not positions:
+            return page(match, size)
         more = len(positions) > size
         positions = positions[:size]
         older = positions[-1] if more else None
-        newer = positions[0] if older_than and positions else None
+        newer = positions[0] if older_than else None
     else:
         positions = _positions({**match, **newer_than.before()}, size + 1, 1, hint)
         if len(positions) <= size:
