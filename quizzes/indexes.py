@@ -12,6 +12,9 @@ class TextIndex(models.Index):
     quizzes are written in many languages. A collection has at most one text index.
     """
 
+    # Its key as MongoDB lists it, whatever the fields (their words are kept apart).
+    STORED_KEY = [("_fts", "text"), ("_ftsx", 1)]
+
     def get_pymongo_index_model(self, model, schema_editor, **kwargs):
         columns = [model._meta.get_field(name).column for name, _order in self.fields_orders]
         return IndexModel(

@@ -28,6 +28,7 @@ from pymongo.write_concern import WriteConcern
 
 from openquizz.health import mongodb_status
 from quizzes import media
+from quizzes.indexes import TextIndex
 from quizzes.management.base import TranslatedCommand
 
 MINIMUM_VERSION = (6, 0)
@@ -68,14 +69,23 @@ def expected_indexes(model):
     meta = model._meta
     expected = {}
     for index in meta.indexes:
-        expected[index.name] = [
-            (meta.get_field(name.lstrip("-")).column, -1 if name.startswith("-") else 1)
-            for name in index.fields
-        ]
+        expected[index.name] = (
+            TextIndex.STORED_KEY
+            if isinstance(index, TextIndex)
+            else [
+                (meta.get_field(name.lstrip("-")).column, -1 if name.startswith("-") else 1)
+                for name in index.fields
+            ]
+        )
     for field in meta.local_fields:
         if (field.db_index or field.unique) and not field.primary_key:
             expected[field.column] = [(field.column, 1)]
     return expected
+
+
+def stored_direction(direction):
+    """An index key's direction as listed (a float, or "text") as expected_indexes says it."""
+    return direction if isinstance(direction, str) else int(direction)
 
 
 def indexed_models():
@@ -208,7 +218,7 @@ class Command(TranslatedCommand):
         for model in indexed_models():
             table = model._meta.db_table
             present = [
-                [(column, int(direction)) for column, direction in info["key"]]
+                [(column, stored_direction(direction)) for column, direction in info["key"]]
                 for info in self.database[table].index_information().values()
             ]
             expected = expected_indexes(model)
