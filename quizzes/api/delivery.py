@@ -31,6 +31,8 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -121,6 +123,15 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.Ge
 
     def get_queryset(self):
         return releases.live_releases()
+
+    # Compressed for clients that accept gzip (Django's GZipMiddleware, as a decorator):
+    # public content with no secret in it, so nothing for a BREACH attack to guess.
+    # Not `retrieve`: GZipMiddleware makes a response's ETag weak, and the ETag of
+    # `published/{id}/` goes back in If-Match, which only a strong one passes; nor the
+    # player's pages or the teacher's, whose forms carry a CSRF token.
+    @method_decorator(gzip_page)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         """The live release the URL names by its quiz's id or share code: one find."""

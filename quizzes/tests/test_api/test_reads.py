@@ -4,6 +4,9 @@ Each is asserted command by command ((command, collection) in order), and the
 same for a quiz of 1 question as for one of 1,000.
 """
 
+import gzip
+import json
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -218,3 +221,20 @@ def test_an_instance_from_a_document_is_the_one_a_query_reads(secret_quiz, staff
     read = Quiz.objects.get(pk=secret_quiz.pk)
     assert {**values(quiz), "slots": None} == {**values(read), "slots": None}
     assert [values(slot) for slot in quiz.slots] == [values(slot) for slot in read.slots]
+
+
+def test_the_published_list_is_gzipped_for_clients_that_accept_it(anonymous, make_quiz):
+    for n in range(5):
+        operations.publish_quiz(make_quiz(f"Quiz {n}", questions(1)))
+    plain = anonymous.get("/api/v1/published/")
+    packed = anonymous.get("/api/v1/published/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+
+
+def test_a_published_quiz_keeps_its_strong_etag_for_if_match(anonymous, published):
+    response = anonymous.get(published_url(published.pk), HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert response["ETag"] == f'"{published.version}"'
