@@ -157,14 +157,19 @@ def confirm_question_delete(request, quiz_id, question_id):
 
 @quiz_action()
 def delete_question(request, quiz, data, question_id):
+    """Remove the question from the quiz; the editor then shows the question that
+    took its place (or the one before it), on its page."""
     question = get_question(quiz, question_id)
+    order = [slot.question for slot in operations.fixed_slots(quiz)]
+    index = order.index(question.pk)
+    neighbours = order[index + 1 : index + 2] or order[max(index - 1, 0) : index]
     operations.delete_question(quiz, question, expected_version=data["version"])
     success(
         request,
         _("Question “%(name)s” removed from the quiz; it stays in your question bank.")
         % {"name": question},
     )
-    return redirect(editor_url(quiz))
+    return redirect(editor_url(quiz, *neighbours))
 
 
 def move(request, quiz, data, question_id, step):

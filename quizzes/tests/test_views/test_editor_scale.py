@@ -167,6 +167,27 @@ def test_drag_and_drop_reorders_one_page_in_its_places(make_quiz, owner_client):
     assert ids_of(quiz) == order[:PAGE_SIZE] + second_page[::-1]
 
 
+@pytest.mark.parametrize(
+    ("place", "then"), [(PAGE_SIZE + 2, PAGE_SIZE + 3), (PAGE_SIZE + 4, PAGE_SIZE + 3)]
+)
+def test_after_a_removal_the_editor_shows_the_question_in_its_place(
+    place, then, make_quiz, owner_client
+):
+    quiz = make_quiz("Two pages", essays(PAGE_SIZE + 5))
+    order = ids_of(quiz)
+    url = reverse("question_delete", args=[quiz.pk, order[place]])
+    response = owner_client.post(url, {"version": quiz.version})
+    assert response["Location"].endswith(f"?page=2#question-{order[then]}")
+    assert ids_of(quiz) == order[:place] + order[place + 1 :]
+
+
+def test_removing_the_only_question_leads_to_the_empty_editor(make_quiz, owner_client):
+    quiz = make_quiz("One", essays(1))
+    url = reverse("question_delete", args=[quiz.pk, ids_of(quiz)[0]])
+    response = owner_client.post(url, {"version": quiz.version})
+    assert response["Location"] == reverse("quiz_editor", args=[quiz.pk])
+
+
 def test_a_refused_move_shows_the_page_it_came_from(make_quiz, owner_client):
     quiz = make_quiz("Two pages", essays(PAGE_SIZE + 5))
     question_id = ids_of(quiz)[PAGE_SIZE + 2]
