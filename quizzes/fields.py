@@ -120,14 +120,31 @@ PARSERS_MAX = 64
 
 
 def parsers(declared):
-    """((name, quick parser), ...) of `declared` ({name: Field}), in order."""
+    """((name, quick parser, default, stored default), ...) of `declared` ({name: Field}),
+    in order: a value that is the field's default object parses to its stored default
+    (computed once; a default that does not parse is never taken for one)."""
     entry = PARSERS.get(id(declared))
     if entry is not None and entry[0] is declared:
         return entry[1]
-    compiled = tuple((name, field.parser) for name, field in declared.items())
+    compiled = tuple(
+        (name, field.parser, *stored_default(field)) for name, field in declared.items()
+    )
     if len(PARSERS) < PARSERS_MAX:
         PARSERS[id(declared)] = (declared, compiled)
     return compiled
+
+
+# Stands for the default of a field whose default does not parse: no value is it.
+NOT_A_DEFAULT = object()
+
+
+def stored_default(field):
+    """(default, its stored form) of `field`, or (NOT_A_DEFAULT, None) when the default
+    is not a valid value (a required text's "")."""
+    try:
+        return field.default, field.parse(field.default)
+    except FieldError:
+        return NOT_A_DEFAULT, None
 
 
 class Errors:
@@ -161,8 +178,14 @@ class Errors:
         # This runs for every field of every imported question: first all at once, the
         # fields' quick parsers in one comprehension; one after the other only when a
         # value is wrong, to record each error (parsers have no side effects).
+        # A value not given is its field's default object (validation.with_defaults): its
+        # stored form is known already.
         try:
-            return {name: parser(data[name]) for name, parser in parsers(declared) if name in data}
+            return {
+                name: stored if (value := data[name]) is default else parser(value)
+                for name, parser, default, stored in parsers(declared)
+                if name in data
+            }
         except FieldError:
             pass
         parsed = {}

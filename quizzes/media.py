@@ -176,6 +176,10 @@ def referenced(text):
     return set(MEDIA_URL.findall(text))
 
 
+# Values content_media skips at once: they hold no text.
+NO_TEXT = frozenset({bool, int, float, type(None)})
+
+
 def content_media(data):
     """The sorted SHA-256s referenced by any text of `data`: plain data (a question's,
     a version's, a release's content, any mix of dicts, lists and strings)."""
@@ -185,10 +189,19 @@ def content_media(data):
         value = stack.pop()
         if isinstance(value, str):
             found |= referenced(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
+            continue
+        # Runs for every imported question: its values are looked at where they are,
+        # and only containers go on the stack.
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list | tuple):
+            continue
+        for item in value:
+            if type(item) is str:
+                if "/media/" in item:
+                    found |= referenced(item)
+            elif type(item) not in NO_TEXT:
+                stack.append(item)
     return sorted(found)
 
 

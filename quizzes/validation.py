@@ -114,15 +114,11 @@ def with_defaults(data, defaults):
     return {**defaults, **{key: value for key, value in data.items() if value is not None}}
 
 
-def with_formats(data, names, text_format):
-    """`data` where the text formats `names` not given are `text_format`."""
-    return {**data, **{name: text_format for name in names if data.get(name) is None}}
-
-
 def with_defaults_and_formats(data, defaults, names, text_format):
-    """`with_formats(with_defaults(data, defaults), names, text_format)`, building one
-    dict instead of four (this runs for every answer and hint of an import)."""
-    filled = {**defaults, **{key: value for key, value in data.items() if value is not None}}
+    """`data` over `defaults` (as `with_defaults`), where the text formats `names` not
+    given are `text_format`; one dict built (this runs for every question, answer and
+    hint of an import)."""
+    filled = with_defaults(data, defaults)
     for name in names:
         if filled.get(name) is None:
             filled[name] = text_format
@@ -234,12 +230,16 @@ def clean_question(data, warnings=None):
     errors = Errors(lenient=warnings is not None)
     check_keys(data, QUESTION_KEYS, errors)
     required_missing(data, ("type", "name", "text"), errors)
-    raw = with_defaults(data, QUESTION_DEFAULTS)
-    qtype = raw.get("type") and errors.parse("type", parse_type, raw["type"])
+    given_format = data.get("text_format")
     text_format = errors.parse(
-        "text_format", QUESTION_FIELDS["text_format"].parser, raw["text_format"]
+        "text_format",
+        QUESTION_FIELDS["text_format"].parser,
+        QUESTION_DEFAULTS["text_format"] if given_format is None else given_format,
     )
-    raw = with_formats(raw, QUESTION_FORMATS, text_format or TextFormat.MARKDOWN)
+    raw = with_defaults_and_formats(
+        data, QUESTION_DEFAULTS, QUESTION_FORMATS, text_format or TextFormat.MARKDOWN
+    )
+    qtype = raw.get("type") and errors.parse("type", parse_type, raw["type"])
     errors.by_field.pop("text_format", None)  # parsed again with the other fields
     question = {"type": qtype, **errors.parse_fields(raw, QUESTION_FIELDS)}
     if qtype and not registry.get(qtype).scored:

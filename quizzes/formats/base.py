@@ -6,6 +6,7 @@ A parser turns a file into a `ParseResult` whose quizzes are the plain data of
 A writer turns a list of such quizzes into bytes.
 """
 
+import codecs
 import io
 import os
 from collections import Counter
@@ -201,8 +202,11 @@ class TextLines:
     Iterating yields each line without its end ("\n", "\r\n" or "\r"), the BOM
     left out, as `decode_text` reads the whole text; a byte sequence that is
     not UTF-8 is a FormatError naming its line. `fraction` says how much of
-    the file was read (for progress bars). Memory holds one line at a time.
+    the file was read (for progress bars). Memory holds one chunk of
+    CHUNK bytes at a time, decoded and cut into lines at once.
     """
+
+    CHUNK = 256 * 1024
 
     def __init__(self, source):
         if isinstance(source, str):
@@ -220,24 +224,39 @@ class TextLines:
         return min(self.read / self.size, 1.0) if self.size else 1.0
 
     def __iter__(self):
-        for number, raw in enumerate(self.file, 1):
-            self.read += len(raw)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        lines_before = 0  # the file's lines ("\n") in the chunks decoded so far
+        rest, first = "", True
+        while True:
+            chunk = self.file.read(self.CHUNK)
+            last = not chunk
+            # The bytes of a character the previous chunk cut (never a line end).
+            pending = len(decoder.getstate()[0])
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
+                text = decoder.decode(chunk, final=last)
+            except UnicodeDecodeError as error:
+                line = lines_before + chunk.count(b"\n", 0, max(error.start - pending, 0)) + 1
                 raise FormatError(
-                    _("the file is not UTF-8 text (save it as UTF-8 and try again)"), line=number
+                    _("the file is not UTF-8 text (save it as UTF-8 and try again)"), line=line
                 ) from None
-            if number == 1:
+            self.read += len(chunk)
+            lines_before += chunk.count(b"\n")
+            text = rest + text
+            if first:  # until the first character that is not a BOM
                 text = text.lstrip("\ufeff")
-            if text.endswith("\n"):
-                text = text[:-1]
-            if text.endswith("\r"):
-                text = text[:-1]
-            if "\r" in text:  # old Mac line ends
-                yield from text.split("\r")
+                first = not text
+            if not last and text.endswith("\r"):
+                text, rest = text[:-1], "\r"  # maybe the first half of a "\r\n"
             else:
-                yield text
+                rest = ""
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if last:
+                # The piece after the last line end is a line when it is not empty, or
+                # when the file is only BOMs (one empty line, as `decode_text` reads it).
+                yield from lines if lines[-1] or (first and self.read) else lines[:-1]
+                return
+            rest = lines.pop() + rest
+            yield from lines
 
 
 def file_size(file):

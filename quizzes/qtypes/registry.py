@@ -61,12 +61,17 @@ def by_xml_name(name):
     return None
 
 
-def gift_types():
-    """The types GIFT writes with an answer block, in the order its reader tries them."""
-    return sorted(
+GIFT_TYPES = tuple(
+    sorted(
         (qtype for qtype in TYPES.values() if qtype.gift_order is not None),
         key=lambda qtype: qtype.gift_order,
     )
+)
+
+
+def gift_types():
+    """The types GIFT writes with an answer block, in the order its reader tries them."""
+    return GIFT_TYPES
 
 
 def gift_bare_text():
