@@ -27,6 +27,10 @@ Two paths, one result:
   questions there would be one large transaction; the teacher can move the
   category afterwards.
 
+A streamed file is read one batch ahead: a thread parses the next batch
+while the previous one is stored (`read_ahead`), and the cyclic garbage
+collector rests during the import (its many new objects make no cycle).
+
 A failure deletes what the failed import staged; a killed process leaves its
 staged remains and its run record, whose heartbeat goes stale (or whose
 process is gone): `cleanup_abandoned()` (`manage.py cleanup_imports`, and
@@ -45,15 +49,19 @@ small result).
 
 import logging
 import os
+import queue
 import socket
+import sys
+import threading
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_mongodb_backend.transaction import atomic
 
@@ -83,6 +91,8 @@ NOTES_MAX = 10_000
 BATCH_BYTES = 8 * 1024 * 1024
 QUESTION_OVERHEAD = 2000
 STREAMS = {"gift": gift.stream, "moodlexml": moodlexml.stream}
+# Seconds a thread holds Python's lock while another waits for it, during a read ahead.
+SWITCH_INTERVAL = 0.0005
 
 
 def batch_size():
@@ -276,7 +286,6 @@ class StagedImport:
         def step():
             # A retried step starts again from what the last committed one made.
             made, top = dict(self.made), self.top
-            self.beat(len(batch))
             if top is None:
                 top = bank.create_category(self.owner, {"name": self.name}, None, self.run.pk)
             found = {(): top.pk}
@@ -288,7 +297,11 @@ class StagedImport:
             targets = [found[path] for _question, path in batch]
             questions = [question for question, _path in batch]
             files.store_attached(self.owner, questions)
-            return made, top, bank.insert_questions(self.owner, targets, questions, self.owner)
+            ids = bank.insert_questions(self.owner, targets, questions, self.owner)
+            # Last: the run record stays locked by this transaction only while it commits
+            # (a cleanup after a killed import waits for no transaction to expire).
+            self.beat(len(batch))
+            return made, top, ids
 
         self.made, self.top, ids = in_transaction(step)
         self.stored += len(ids)
@@ -387,10 +400,12 @@ def stage_stream(owner, stream, first, rest, bank_only, report):
             yield question, tuple(question.get("category") or ())
 
     try:
-        for batch in batches(read()):
-            stored = staged.add(batch)
-            if len(ids) <= SLOTS_MAX:
-                ids.extend(stored[: SLOTS_MAX + 1 - len(ids)])
+        # Closed at once when a batch fails: the reading thread stops.
+        with closing(read_ahead(batches(read()))) as ahead:
+            for batch in ahead:
+                stored = staged.add(batch)
+                if len(ids) <= SLOTS_MAX:
+                    ids.extend(stored[: SLOTS_MAX + 1 - len(ids)])
         if not count:
             raise stream.nothing_to_import()
         quiz = stream.quiz_data()
@@ -432,6 +447,69 @@ def batches(items):
             batch, total = [], 0
     if batch:
         yield batch
+
+
+class _End:
+    """What the reading thread of `read_ahead` puts last: the error it stopped on, if any."""
+
+    def __init__(self, error=None):
+        self.error = error
+
+
+def read_ahead(items):
+    """The items of an iterator, each read in a thread while the caller uses the one before.
+
+    A parser's batches are read while the previous one is being stored: the
+    thread holds Python's lock only while it parses, the caller releases it
+    while it waits for the database, so both proceed. At most one item waits
+    (memory stays bounded by batch). An error of the iterator is raised here,
+    in its place in the sequence; when the caller stops early (an error of its
+    own), the thread stops after the item it is reading. The thread reads in
+    the caller's language (its notes are worded for the teacher) and touches
+    no database.
+    """
+    ready = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def offer(item):
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read():
+        with translation.override(language):
+            try:
+                for item in items:
+                    if not offer(item):
+                        return
+            except BaseException as error:  # raised again in the caller's thread
+                offer(_End(error))
+                return
+            offer(_End())
+
+    thread = threading.Thread(target=read, name="import-read-ahead", daemon=True)
+    # The caller waits for the database often (a few commands per batch): each time, it
+    # waits for the reading thread to let go of Python's lock, by default up to 5 ms.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if isinstance(item, _End):
+                if item.error is not None:
+                    raise item.error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
 
 
 def _chain(first, rest):
@@ -483,7 +561,14 @@ def import_file(
             if dry_run
             else store_result(owner, result, bank_only)
         )
-    stream = STREAMS[name](source, filename, strict, progress)
+    with bank.without_cyclic_gc():
+        return import_stream(
+            owner, STREAMS[name](source, filename, strict, progress), bank_only, dry_run, keep
+        )
+
+
+def import_stream(owner, stream, bank_only, dry_run, keep):
+    """`import_file` of a GIFT or Moodle XML file, read as a stream."""
     stream.result.notes_max = NOTES_MAX
     report = Report(stream.result, keep)
     if dry_run:

@@ -4,18 +4,20 @@ nothing visible after a failure, and the remains of dead imports cleaned up."""
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from pymongo.errors import OperationFailure, PyMongoError
 
 from quizzes import bank
 from quizzes.access import bank_categories, bank_questions
 from quizzes.formats import FormatError, gift, moodlexml, parse, store
+from quizzes.formats.base import TextLines, decode_text
 from quizzes.models import Category, ImportRun, Question, QuestionVersion, Quiz
 from quizzes.tests.fixtures.samples import every_type_quiz, fixture
 from quizzes.tests.test_commands import files, run
@@ -182,6 +184,40 @@ def test_a_format_error_after_some_batches_writes_nothing(teacher, files):
     assert error is not None and "question 11 (line" in err
     assert visible(teacher) == (0, 0, 0)
     assert remains() == (0, 0, 0, 0)
+
+
+def test_batches_are_read_ahead_in_the_callers_language(teacher, watch_batches):
+    # Batches after the first are read by another thread while the one before is stored:
+    # its notes are worded in the language of the import's caller.
+    content = gift_file(10) + "\n::Odd::Pick {=a ~%abc%b}\n"
+    with translation.override("fr"):
+        imported = store.import_file(teacher, content.encode(), filename="big.gift")
+    assert len(watch_batches) == 3 and imported.questions == 11
+    (note,) = imported.result.notes
+    assert (note.question, "pas une pondération" in note.message) == (11, True)
+
+
+def test_a_failed_batch_stops_the_reading_thread(teacher, break_batch):
+    break_batch(2)
+    interval = sys.getswitchinterval()
+    with pytest.raises(PyMongoError, match="disk on fire"):
+        store.import_file(teacher, gift_file(40).encode(), filename="big.gift")
+    assert [t for t in threading.enumerate() if t.name == "import-read-ahead"] == []
+    assert sys.getswitchinterval() == interval
+    assert remains() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_gift_lines_read_in_chunks_are_those_of_the_whole_text(monkeypatch, chunk):
+    # Chunk ends cut a "\r\n", a two- and a three-byte character and the BOMs.
+    monkeypatch.setattr(TextLines, "CHUNK", chunk)
+    text = "\ufeff\ufeffé€ a\r\nb\rc\n\r\n\n€é\r\r\nend"
+    assert list(TextLines(text.encode())) == decode_text(text.encode()).split("\n")
+    assert list(TextLines(b"\xef\xbb\xbf")) == [""]
+    assert list(TextLines(b"a\n")) == ["a"]
+    with pytest.raises(FormatError) as error:
+        list(TextLines("a\r\nb\n€\n".encode() + b"\xe2\x82 c\n"))
+    assert error.value.line == 4
 
 
 # -- what dead imports leave ----------------------------------------------------------
