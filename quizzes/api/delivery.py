@@ -174,11 +174,12 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.Ge
 
     def delivered(self, request, head):
         """The body of `GET published/{id}/` for the release `head` names, as rendered
-        before for this host when it can be (a release never changes; its media URLs
-        are made absolute on the request's host), else rendered now. A random slot's
-        questions are drawn anew at each request: such a body is never kept, nor one
-        above CACHED_BODY_MAX compressed."""
-        key = f"{head.pk}:{request.build_absolute_uri('/')}"
+        before for this host and media type when it can be (a release never changes;
+        its media URLs are made absolute on the request's host), else rendered now. A
+        random slot's questions are drawn anew at each request: such a body is never
+        kept, nor one above CACHED_BODY_MAX compressed."""
+        # The renderer takes parameters from Accept (`application/json; indent=4`).
+        key = f"{head.pk}:{request.build_absolute_uri('/')}:{request.accepted_media_type}"
         cache = caches[settings.DELIVERY_CACHE]
         kept = cache.get(key)
         if kept is not None:

@@ -238,3 +238,12 @@ def test_a_published_quiz_keeps_its_strong_etag_for_if_match(anonymous, publishe
     response = anonymous.get(published_url(published.pk), HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in response
     assert response["ETag"] == f'"{published.version}"'
+
+
+def test_a_body_is_kept_per_media_type_asked_for(anonymous, published):
+    url = published_url(published.share_code)
+    compact = anonymous.get(url, HTTP_ACCEPT="application/json")
+    indented = anonymous.get(url, HTTP_ACCEPT="application/json; indent=2")
+    assert b"\n" not in compact.content and b'\n  "id"' in indented.content
+    assert anonymous.get(url, HTTP_ACCEPT="application/json").content == compact.content
+    assert json.loads(indented.content) == compact.json()
