@@ -25,6 +25,7 @@ from quizzes.views.common import (
     quiz_action,
     success,
 )
+from quizzes.views.editor import editor_url
 
 PAGE_SIZE = 50
 
@@ -82,19 +83,21 @@ def add_ticked(request, quiz):
         messages.error(request, form.problem() or BAD_REQUEST)
         return show_bank_browser(request, quiz, form, status=400)
     try:
-        add_questions(request, quiz, form.ticked(), expected_version=form.cleaned_data["version"])
+        added = add_questions(
+            request, quiz, form.ticked(), expected_version=form.cleaned_data["version"]
+        )
     except operations.VersionConflict:
         messages.error(request, _("This quiz changed since you opened this page: tick again."))
         return show_bank_browser(request, quiz, status=409)
     except operations.SlotError as error:
         messages.error(request, str(error))
         return show_bank_browser(request, quiz, status=400)
-    return redirect("quiz_editor", quiz.pk)
+    return redirect(editor_url(quiz, *[question.pk for question in added[:1]]))
 
 
 def add_questions(request, quiz, questions, expected_version=None):
     """Add the bank `questions` at the end of `quiz`, but those already in it, which
-    a message names (adding a question twice is no error here)."""
+    a message names (adding a question twice is no error here); returns those added."""
     present = {slot.question for slot in quiz.slots}
     new = [question for question in questions if question.pk not in present]
     already = [question.name for question in questions if question.pk in present]
@@ -121,6 +124,7 @@ def add_questions(request, quiz, questions, expected_version=None):
             len(already),
         ) % {"names": names, "count": len(already)}
         inform(request, message)
+    return new
 
 
 @quiz_action(RandomSlotForm)

@@ -188,6 +188,15 @@ def test_removing_the_only_question_leads_to_the_empty_editor(make_quiz, owner_c
     assert response["Location"] == reverse("quiz_editor", args=[quiz.pk])
 
 
+def test_questions_added_from_the_bank_are_shown_on_their_page(make_quiz, owner_client):
+    quiz = make_quiz("Two pages", essays(PAGE_SIZE + 5))
+    added = ids_of(make_quiz("Other", essays(2)))  # two more questions of the teacher's bank
+    url = reverse("quiz_add_from_bank", args=[quiz.pk])
+    response = owner_client.post(url, {"ids": added, "version": quiz.version})
+    assert response["Location"].endswith(f"?page=2#question-{added[0]}")
+    assert ids_of(quiz)[-2:] == added
+
+
 def test_a_refused_move_shows_the_page_it_came_from(make_quiz, owner_client):
     quiz = make_quiz("Two pages", essays(PAGE_SIZE + 5))
     question_id = ids_of(quiz)[PAGE_SIZE + 2]
