@@ -30,6 +30,7 @@ import argparse
 import contextlib
 import html
 import json
+import math
 import os
 import platform
 import re
@@ -68,6 +69,8 @@ QUIZ_COLLECTION = "quizzes_quiz"
 RESULTS = BASE_DIR / "bench" / "results.json"
 MARKDOWN = BASE_DIR / "bench" / "results.md"
 WORKER_RSS_GOAL_MB = 120
+# A slow page gets runs long enough for this many requests (within Scale.longest_run).
+MIN_REQUESTS_PER_RUN = 20
 SEARCHED, OTHER = "geology", "astronomy"  # title words: 1 quiz in 100 has the first
 
 
@@ -77,15 +80,16 @@ class Scale:
     deep_page: int  # the page number measured against the first
     rounds: int
     seconds: int  # of each wrk run
+    longest_run: int  # seconds, for a slow page
     warm_up: bool
     walk_budget: float  # seconds to follow next links to the deep page
     import_args: tuple
     attempts_args: tuple
 
 
-FULL = Scale(20_000, 1_000, 5, 3, True, 150.0, (), ("--rounds", "5"))
+FULL = Scale(20_000, 1_000, 5, 3, 10, True, 150.0, (), ("--rounds", "5"))
 QUICK = Scale(
-    2_000, 100, 3, 1, False, 30.0,
+    2_000, 100, 3, 1, 3, False, 30.0,
     ("--questions", "2000", "--rounds", "3", "--large", "0"),
     ("--clients", "4", "--attempts", "2", "--quizzes", "8", "--rounds", "3"),
 )  # fmt: skip
@@ -296,6 +300,8 @@ def deep_path(client, first, page, next_link, budget):
 # -- pairs -------------------------------------------------------------------------------------
 @dataclass
 class Side:
+    """One side of a pair: what wrk requests of which server (a path per wrk thread)."""
+
     label: str
     server: Server
     paths: list
@@ -313,6 +319,8 @@ class Side:
 
 @dataclass
 class Pair:
+    """Two sides measured in interleaved rounds, and the goal their ratio is held to."""
+
     key: str
     title: str
     a: Side
@@ -336,7 +344,8 @@ class Pair:
 
 def check_side(side, connections=4):
     """Requests as wrk will send them, `connections` at once (so that every worker has
-    answered one): anything but a 2xx stops the suite, with why."""
+    answered one): anything but a 2xx stops the suite, with why. Returns the seconds
+    they took."""
 
     def one(_):
         return requests.request(
@@ -344,6 +353,7 @@ def check_side(side, connections=4):
             headers={**side.headers, **({"X-Forwarded-For": "10.0.0.1"} if side.forwarded else {})},
         )  # fmt: skip
 
+    started = time.monotonic()
     with ThreadPoolExecutor(connections) as pool:
         for response in pool.map(one, range(connections)):
             if not response.ok:
@@ -351,14 +361,23 @@ def check_side(side, connections=4):
                     f"{side.label}: {side.method} {side.paths[0]} answered "
                     f"{response.status_code}: {response.text[:300]}"
                 )
+    return time.monotonic() - started
+
+
+def run_seconds(scale, checked):
+    """Seconds of each wrk run: the scale's, or long enough for MIN_REQUESTS_PER_RUN at the
+    pace the check saw (4 requests at once in `checked` seconds), up to the scale's longest."""
+    needed = math.ceil(checked * MIN_REQUESTS_PER_RUN / 4)
+    return max(scale.seconds, min(scale.longest_run, needed))
 
 
 def measure(pair, scale, mongod_pid):
     """The pair's interleaved rounds: per side runs, per round the ratio and its mark."""
-    for side in (pair.a, pair.b):
-        check_side(side)
-        if scale.warm_up:
-            side.run(1)
+    checked = max(check_side(side) for side in (pair.a, pair.b))
+    seconds = run_seconds(scale, checked)
+    if scale.warm_up:
+        pair.a.run(1)
+        pair.b.run(1)
     runs = {"a": [], "b": []}
     for round_number in range(scale.rounds):
         order = ("a", "b") if round_number % 2 == 0 else ("b", "a")
@@ -366,7 +385,7 @@ def measure(pair, scale, mongod_pid):
             side = getattr(pair, name)
             groups = {"server": side.server.pids(), "mongod": [mongod_pid]}
             with CpuWindow(groups) as window:
-                result = side.run(scale.seconds)
+                result = side.run(seconds)
             requests_done = max(result["requests"], 1)
             runs[name].append(
                 {
@@ -391,9 +410,12 @@ def measure(pair, scale, mongod_pid):
     ratio = pair.ratio(a_rps["median"], b_rps["median"])
     return {
         "title": pair.title,
+        "seconds_per_run": seconds,
         "a": pair.a.label,
         "b": pair.b.label,
-        "note": pair.note,
+        "note": "; ".join(
+            filter(None, [pair.note, f"runs of {seconds} s" if seconds > scale.seconds else ""])
+        ),
         "goal": pair.goal,
         "runs": runs,
         "rounds": rounds,
@@ -672,11 +694,16 @@ def per_round(suite):
     return "\n".join(lines)
 
 
+SECTIONS = ("attempts", "suite")  # of bench/results.json; the top level is the import's
+
+
 def merge_results(suite, imported, attempts):
-    """bench/results.json: the import's keys at the top level (as import_bench writes them),
-    "attempts" (as attempts_bench does) and "suite"; keys of earlier runs are kept."""
+    """bench/results.json: the import's keys at the top level (as import_bench writes them,
+    all replaced by a new import run), "attempts" (as attempts_bench does) and "suite";
+    what this run did not measure is kept."""
     everything = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if imported:
+        everything = {key: everything[key] for key in SECTIONS if key in everything}
         everything.update(imported[0])
     if attempts:
         everything["attempts"] = attempts[0]["attempts"]
