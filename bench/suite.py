@@ -559,7 +559,7 @@ def run_pairs(app, raw, env, work_dir, site, database, scale, mongod_pid, only):
             Side("gunicorn sync (WSGI)", app, [detail], token),
             Side("gunicorn + uvicorn worker (ASGI)", other, [detail], token), None,
             "ratio: WSGI req/s over ASGI req/s")],
-            app="openquizz.asgi", options=["--worker-class", "uvicorn.workers.UvicornWorker"]),
+            app="openquizz.asgi", options=["--worker-class", "uvicorn_worker.UvicornWorker"]),
     ]  # fmt: skip
     results = {}
     for name, server_env, make_pairs, kwargs in groups:
