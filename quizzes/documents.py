@@ -48,16 +48,19 @@ def embedded(model, document):
     }
 
 
-def instance(model, document):
+def instance(model, document, deferred=()):
     """The `model` instance of a stored `document`, its values converted as the backend
     converts what its queries read (aware datetimes, embedded models...): a model
-    instance for one find, without compiling a query."""
+    instance for one find, without compiling a query. The fields named in `deferred`
+    (left out of the find's projection) are deferred, as `QuerySet.defer` leaves them:
+    read from the database when first used."""
+    fields = [field for field in model._meta.concrete_fields if field.attname not in deferred]
     values = []
-    for field in model._meta.concrete_fields:
+    for field in fields:
         column = field.get_col(model._meta.db_table)
         value = document.get(field.column)
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         for convert in converters:
             value = convert(value, column, connection)
         values.append(value)
-    return model.from_db(connection.alias, None, values)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)

@@ -18,7 +18,7 @@ import random
 import bson
 from django.utils.translation import gettext_lazy as _
 
-from quizzes import scoring
+from quizzes import documents, scoring
 from quizzes.bank import question_data
 from quizzes.fields import OPTION_FIELDS
 from quizzes.media import content_media
@@ -162,12 +162,19 @@ def live_release(quiz):
     return live_releases().filter(quiz=quiz).first()
 
 
-def live_release_by_code(code):
+def live_release_by_code(code, answer_key=True):
     """The live release of the quiz whose share code is `code` (canonical: see
     quizzes.sharing.normalize_code), or None: one find on the (share_code, live) index.
 
     Unsorted (`get`), unlike `first`: a sort by publication date would let the
-    planner walk the (live, published_at) index through every live release."""
+    planner walk the (live, published_at) index through every live release.
+    `answer_key=False` leaves the answer key out of the find (as large again as what
+    learners see of the questions), for a page that shows questions without grading
+    them: it is read with one more find only if something grades after all."""
+    if not answer_key:
+        query = {"share_code": code, "live": True}
+        found = documents.find_one(Release, query, {"key": False})
+        return found and documents.instance(Release, found, deferred={"key"})
     try:
         return live_releases().get(share_code=code)
     except Release.DoesNotExist:

@@ -41,12 +41,13 @@ def learner(request):
     return request.user if request.user.is_authenticated else None
 
 
-def get_attempt(request, code, key):
+def get_attempt(request, code, key, answer_key=True):
     """The attempt `key` at the quiz shared as `code`, with its own release, if this
     request may use it; else 404. Two reads: the live release, the attempt (a third
     only when the attempt is on an older release of the quiz). A quiz unpublished
-    since still lets its learners finish and read their attempts (the API does too)."""
-    release = releases.live_release_by_code(code)
+    since still lets its learners finish and read their attempts (the API does too).
+    `answer_key=False`: a page that grades nothing (releases.live_release_by_code)."""
+    release = releases.live_release_by_code(code, answer_key)
     quiz_id, attempt_id = player.split_key(key)
     if release is None:
         if not Quiz.objects.filter(pk=quiz_id, share_code=code).exists():
@@ -173,7 +174,7 @@ def question(request, code, key):
     the button pressed says (`go`: previous, next, review or finish, which submits:
     the countdown's way at the deadline); a response that cannot be saved shows
     the page again with why (400), the others being saved."""
-    attempt = get_attempt(request, code, key)
+    attempt = get_attempt(request, code, key, answer_key=request.method == "POST")
     if (gone := closed(attempt)) is not None:
         return gone
     if request.method == "GET":
@@ -260,7 +261,7 @@ def save_page(request, code, key):
 @require_GET
 def review(request, code, key):
     """Every question, answered or not, with a link to its page; the Submit button."""
-    attempt = get_attempt(request, code, key)
+    attempt = get_attempt(request, code, key, answer_key=False)
     if (gone := closed(attempt)) is not None:
         return gone
     book, _page = paged(attempt, None)

@@ -1,4 +1,5 @@
-"""MongoDB commands of the player's question page: the same for 1 question as for 1,000."""
+"""MongoDB commands of the player's question page: the same for 1 question as for 1,000,
+and its live release read without the answer key."""
 
 import pytest
 from django.test import Client
@@ -24,6 +25,8 @@ def test_the_question_page_reads_the_live_release_and_the_attempt(make_quiz, cou
     shown = min(2, count) - 1  # the second page, or the only one
     assert f"{shown} + {shown}?".encode() in response.content
     assert [(name, command[name]) for name, command in recorder.commands] == [
-        ("aggregate", Release._meta.db_table),
+        ("find", Release._meta.db_table),
         ("aggregate", Attempt._meta.db_table),
     ]
+    # Without the answer key, which a page that grades nothing does not need.
+    assert recorder.commands[0][1]["projection"] == {"key": False}
