@@ -522,6 +522,22 @@ def raw_pairs(app, raw, site, database):
     ]  # fmt: skip
 
 
+def server_pairs(app, asgi, detail, token):
+    """WSGI against ASGI on the same read: as wrk connects (HTTP/1.1, kept alive where the
+    server keeps it: uvicorn does, gunicorn's sync workers close after each response), and
+    with a connection per request on both sides (a proxy that does not keep them)."""
+    close = {**token, "Connection": "close"}
+    note = "ratio: WSGI req/s over ASGI req/s"
+    return [
+        Pair("wsgi_vs_asgi", "GET quizzes/{id}/ (token), 2 workers each",
+             Side("gunicorn sync (WSGI)", app, [detail], token),
+             Side("gunicorn + uvicorn worker (ASGI)", asgi, [detail], token), None, note),
+        Pair("wsgi_vs_asgi_close", "the same, Connection: close",
+             Side("gunicorn sync (WSGI)", app, [detail], close),
+             Side("gunicorn + uvicorn worker (ASGI)", asgi, [detail], close), None, note),
+    ]  # fmt: skip
+
+
 def run_pairs(app, raw, env, work_dir, site, database, scale, mongod_pid, only):
     """Measure every pair (or those whose key contains one of `only`); results by key."""
     detail = f"/api/v1/quizzes/{site.ten}/"
@@ -554,12 +570,8 @@ def run_pairs(app, raw, env, work_dir, site, database, scale, mongod_pid, only):
                                           editor),
                                      Side("10 questions", app, [f"/quizzes/{site.ten}/"], editor),
                                      ("cost", 3.0))], {}),
-        with_server("asgi", {}, lambda other: [Pair(
-            "wsgi_vs_asgi", "GET quizzes/{id}/ (token), 2 workers each",
-            Side("gunicorn sync (WSGI)", app, [detail], token),
-            Side("gunicorn + uvicorn worker (ASGI)", other, [detail], token), None,
-            "ratio: WSGI req/s over ASGI req/s")],
-            app="openquizz.asgi", options=["--worker-class", "uvicorn_worker.UvicornWorker"]),
+        with_server("asgi", {}, lambda other: server_pairs(app, other, detail, token),
+                    app="openquizz.asgi", options=["--worker-class", "uvicorn_worker.UvicornWorker"]),
     ]  # fmt: skip
     results = {}
     for name, server_env, make_pairs, kwargs in groups:
