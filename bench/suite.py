@@ -176,6 +176,8 @@ def relative(url):
 
 @dataclass
 class Site:
+    """What build_site made: who asks (and how), and the ids, codes and pages measured."""
+
     teacher: Client  # token
     teacher_browser: Client
     crowd: Client  # token
@@ -216,6 +218,7 @@ def crowd_quizzes(client, database, count):
 
 
 def build_site(app, env, database, scale):
+    """Teachers, quizzes, a published quiz and a learner's attempt, through the app."""
     password = env["BENCH_PASSWORD"]
     for name in ("bench-teacher", "bench-crowd"):
         manage(env, "createteacher", name, "--password-from-env", "BENCH_PASSWORD")
@@ -248,7 +251,9 @@ def build_site(app, env, database, scale):
 def store_raw_copy(database, client, raw, path, headers):
     """Store the app's answer to GET `path` for bench/raw_app.py under the same path, and
     check that the raw app answers those bytes. A note when the app's bytes change from
-    one request to the next (the raw app serves the first ones)."""
+    one request to the next (the raw app serves the first ones). Uncompressed, as wrk
+    asks for them."""
+    headers = {**headers, "Accept-Encoding": "identity"}
     first = client.request("GET", path, headers=headers)
     query = path.partition("?")[2]
     database[RAW_COLLECTION].replace_one(
@@ -284,6 +289,7 @@ def next_in_json(body):
 def deep_path(client, first, page, next_link, budget):
     """The path of page number `page`, and the page number reached: next links are followed
     (a numbered ?page=2 link is jumped to ?page=N), for at most `budget` seconds."""
+    print(f"  following next links from {first} to page {page} ...", flush=True)
     path, reached, started = first, 1, time.monotonic()
     while reached < page and time.monotonic() - started < budget:
         link = next_link(client.get(path).text)
@@ -497,7 +503,7 @@ def raw_pairs(app, raw, site, database):
     learner = {"Cookie": site.learner_cookie}
     published = f"/api/v1/published/{site.code}/"
     detail = f"/api/v1/quizzes/{site.ten}/"
-    anonymous = "anonymous: each request from an address of its own (X-Forwarded-For)"
+    anonymous = "anonymous: each request from one of 65,000 addresses (X-Forwarded-For)"
     notes = {
         path: store_raw_copy(database, site.teacher, raw, path, headers)
         for path, headers in (
