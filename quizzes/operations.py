@@ -409,8 +409,7 @@ def unpublished_changes(quiz, release, versions=None):
     """
     if versions is None:
         _points, versions = fixed_summary(quiz)
-    fixed = {pk: Question(pk=pk, version=version) for pk, version in versions.items()}
-    return releases.unpublished_changes(release, quiz, fixed, random_pools(quiz))
+    return releases.unpublished_changes(release, quiz, versions, random_pools(quiz))
 
 
 def delete_quiz(quiz, expected_version=None):

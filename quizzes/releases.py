@@ -140,14 +140,17 @@ def withdraw(quiz):
     Release.objects.filter(quiz=quiz, live=True).update(live=False)
 
 
-def unpublished_changes(release, quiz, fixed, pools):
-    """Whether publishing `quiz` now (`fixed` and `pools` as `frozen_slots` takes them)
-    would give learners other content than `release`: its settings or slots
-    changed, or a question it uses has a new version, or a random pool changed."""
+def unpublished_changes(release, quiz, versions, pools):
+    """Whether publishing `quiz` now would give learners other content than `release`:
+    its settings or slots changed, or a question it uses has a new version, or a
+    random pool changed. `versions` is {question id: version} of its fixed questions
+    (those that exist), `pools` as `frozen_slots` takes them: the versions a release
+    made now would freeze (Release.versions), without building a question for each."""
     if release.quiz_version != quiz.version:
         return True
-    _slots, questions = frozen_slots(quiz, fixed, pools)
-    current = {question_id: question.version for question_id, question in questions.items()}
+    current = {str(question_id): version for question_id, version in versions.items()}
+    for pool in pools.values():
+        current.update((str(question.pk), question.version) for question in pool)
     return current != release.versions
 
 
