@@ -22,6 +22,7 @@ quiz's attempts: hot quizzes do not contend, and grading is never re-run by
 a transaction's retry.
 """
 
+import hashlib
 import re
 import zlib
 
@@ -178,8 +179,10 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.Ge
         its media URLs are made absolute on the request's host), else rendered now. A
         random slot's questions are drawn anew at each request: such a body is never
         kept, nor one above CACHED_BODY_MAX compressed."""
-        # The renderer takes parameters from Accept (`application/json; indent=4`).
-        key = f"{head.pk}:{request.build_absolute_uri('/')}:{request.accepted_media_type}"
+        # The renderer takes parameters from Accept (`application/json; indent=4`). Hashed:
+        # a key any cache backend takes (memcached refuses spaces and long keys).
+        variant = f"{request.build_absolute_uri('/')} {request.accepted_media_type}"
+        key = f"{head.pk}:{hashlib.sha256(variant.encode()).hexdigest()}"
         cache = caches[settings.DELIVERY_CACHE]
         kept = cache.get(key)
         if kept is not None:

@@ -309,6 +309,7 @@ def named(model, ids):
     return {doc["_id"]: doc for doc in found}
 
 
+@functools.cache
 def representation(serializer_class):
     """A function giving what `serializer_class(document).data` gives, for a document
     (a dict) with a value under the source of each of its fields, nested ones included:
@@ -341,12 +342,6 @@ def list_representation(represent):
     return lambda documents: [represent(document) for document in documents]
 
 
-@functools.cache
-def question_representation():
-    """`representation(QuestionSerializer)`, made once."""
-    return representation(QuestionSerializer)
-
-
 class QuizDetailSerializer(QuizSerializer):
     """A quiz with all its questions, in order, and its slots."""
 
@@ -362,12 +357,12 @@ class QuizDetailSerializer(QuizSerializer):
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, quiz):
-        return [question_representation()(document) for document in self.question_documents]
+        return list_representation(representation(QuestionSerializer))(self.question_documents)
 
     @extend_schema_field(SlotSerializer(many=True))
     def get_slots(self, quiz):
         by_id = {doc["_id"]: doc for doc in self.question_documents}
-        return SlotSerializer(slot_rows(quiz.slots, by_id), many=True).data
+        return list_representation(representation(SlotSerializer))(slot_rows(quiz.slots, by_id))
 
 
 class QuizFilterSerializer(serializers.Serializer):

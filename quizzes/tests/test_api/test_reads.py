@@ -14,7 +14,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.renderers import JSONRenderer
 
 from quizzes import bank, documents, operations
-from quizzes.api.serializers import QuestionSerializer, question_representation
+from quizzes.api.serializers import (
+    QuestionSerializer,
+    SlotSerializer,
+    representation,
+    slot_rows,
+)
 from quizzes.models import Attempt, Question, Quiz, Release
 from quizzes.tests.fixtures.plugin import token_client
 from quizzes.tests.test_api.conftest import QUESTIONS, assert_problem, quiz_url
@@ -117,7 +122,7 @@ def test_a_quizs_detail_reads_the_same_commands_whatever_its_size(api, make_quiz
     ]
 
 
-def test_a_quizs_questions_read_as_documents_show_as_the_models_do(make_quiz, teacher):
+def test_a_quizs_questions_and_slots_read_as_documents_show_as_the_models_do(make_quiz, teacher):
     quiz = make_quiz("All", QUESTIONS.values(), owner=teacher)
     first = quiz.slots[0]
     first.points = 7.5
@@ -128,11 +133,19 @@ def test_a_quizs_questions_read_as_documents_show_as_the_models_do(make_quiz, te
     quiz.refresh_from_db()
     models = QuestionSerializer(operations.quiz_questions(quiz), many=True).data
     read = operations.quiz_question_documents(quiz)
-    documents = [question_representation()(document) for document in read]
+    documents = [representation(QuestionSerializer)(document) for document in read]
     # The same bytes: 2 and 2.0 are equal numbers, not equal JSON.
     assert JSONRenderer().render(documents) == JSONRenderer().render(models)
     assert documents[0]["points"] == 7.5
     assert QuestionSerializer(read, many=True).data == documents
+    category = bank.create_category(teacher, {"name": "Pool"})
+    operations.add_random_slot(quiz, category, 1)
+    rows = slot_rows(quiz.slots)
+    shown = [representation(SlotSerializer)(row) for row in rows]
+    assert JSONRenderer().render(shown) == JSONRenderer().render(
+        SlotSerializer(rows, many=True).data
+    )
+    assert shown[-1]["question"] is None and shown[-1]["category"]["name"] == "Pool"
 
 
 def test_a_quizs_detail_names_the_categories_of_its_random_slots(api, make_quiz, teacher):
