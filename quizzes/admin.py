@@ -74,8 +74,8 @@ class QuizAdmin(admin.ModelAdmin):
         return quiz.attempt_count
 
     def save_model(self, request, obj, form, change):
-        """Only the owner can change here; bump the version so open editors notice."""
-        operations.bump_version(obj, owner=obj.owner)
+        """Only the owner can change here: the quiz is handed over (operations.hand_over)."""
+        operations.hand_over(obj, obj.owner)
 
     def get_deleted_objects(self, objs, request):
         """A quiz's questions and attempts go with it: that needs no permission of their own."""

@@ -255,6 +255,7 @@ def start_attempt(release, user=None, name="", client_info=None, previous_attemp
     token = None if user is not None else secrets.token_urlsafe(32)
     attempt = Attempt.objects.create(
         quiz_id=release.quiz_id,
+        owner_id=release.owner_id,
         release=release,
         quiz_version=release.quiz_version,
         user=user,

@@ -56,6 +56,20 @@ def media_field():
     return ArrayField(models.CharField(max_length=64), default=list, blank=True)
 
 
+def quiz_owner_field():
+    """A copy of its quiz's owner, on what belongs to a quiz (releases, attempts): it
+    follows the quiz to another owner (operations.hand_over), and goes with the quiz,
+    not with the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        editable=False,
+    )
+
+
 class QuizOptions(EmbeddedModel):
     """A quiz's options (quizzes.fields.OPTION_FIELDS); every release freezes a copy."""
 
@@ -332,7 +346,8 @@ class Release(models.Model):
     `number` counts a quiz's releases from 1; `quiz_version` is the quiz's
     version it was made from (its ETag in the delivery API). `live` marks the
     release learners get now, at most one per quiz: the only field that ever
-    changes (a newer release, unpublishing or archiving the quiz clear it).
+    changes (a newer release, unpublishing or archiving the quiz clear it), but
+    `owner` when the quiz is handed to another owner.
     """
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="releases")
@@ -360,6 +375,8 @@ class Release(models.Model):
     # The media its learner content and answer key reference: whoever may take the quiz
     # may read them while the release is live (quizzes.media.can_read).
     media = media_field()
+    # Its quiz's owner, copied at publishing for the attempts made on it to copy.
+    owner = quiz_owner_field()
 
     class Meta:
         verbose_name = _("release")
@@ -394,7 +411,8 @@ class Attempt(models.Model):
     attempt's draw of random questions and its question order. An anonymous
     learner gives a `learner_name` and gets a secret token, stored as its
     SHA-256 (`token_hash`). Attempts live with their quiz (`quiz_id` is the
-    first field of their shard key): every query names the quiz.
+    first field of their shard key): every query names the quiz, but the
+    grading queue's, which names its teacher (`owner`) instead.
     """
 
     class State(models.TextChoices):
@@ -429,6 +447,9 @@ class Attempt(models.Model):
     # teacher last graded one: the optimistic check of quizzes.grading.
     ungraded = models.PositiveIntegerField(default=0)
     graded_at = models.DateTimeField(null=True, blank=True)
+    # Its quiz's owner (its release's): the grading queue reads a teacher's waiting
+    # attempts along one index, however many quizzes they have.
+    owner = quiz_owner_field()
 
     class Meta:
         verbose_name = _("attempt")
@@ -442,6 +463,12 @@ class Attempt(models.Model):
             models.Index(fields=["quiz", "ungraded"], name="attempt_quiz_ungraded"),
             # A signed-in learner's attempts at a quiz, counted against its attempts allowed.
             models.Index(fields=["quiz", "user"], name="attempt_quiz_user"),
+            # The grading queue: a teacher's waiting attempts, the longest waiting first.
+            models.Index(
+                fields=["owner", "submitted_at", "id"],
+                condition=models.Q(ungraded__gt=0),
+                name="attempt_owner_waiting",
+            ),
         ]
 
     def __str__(self):

@@ -425,6 +425,16 @@ def delete_quiz(quiz, expected_version=None):
     quiz.delete()
 
 
+def hand_over(quiz, owner):
+    """Give `quiz` to `owner` (the Django admin's one change), bumping its version so that
+    open editors notice; its releases and attempts follow it (their `owner`). The only
+    way a quiz changes owner."""
+    bump_version(quiz, owner=owner)
+    Release.objects.filter(quiz=quiz).update(owner=owner)
+    Attempt.objects.filter(quiz=quiz).update(owner=owner)
+    return quiz
+
+
 def duplicate_quiz(quiz, owner):
     """A draft copy of `quiz` with the same slots, owned by `owner`.
 
@@ -625,6 +635,7 @@ def record_attempt(release, responses, user=None, client_info=None):
     now = timezone.now()
     attempt = Attempt.objects.create(
         quiz_id=release.quiz_id,
+        owner_id=release.owner_id,
         release=release,
         quiz_version=release.quiz_version,
         user=user,

@@ -130,6 +130,7 @@ def store(quiz, fields, author=None):
         number=(last.first() or 0) + 1,
         quiz_version=quiz.version,
         author=author,
+        owner_id=quiz.owner_id,
         share_code=quiz.share_code,
         **fields,
     )

@@ -3,7 +3,8 @@ attempt, deleting some, the attempts waiting for grading, and exports.
 
 Every query names the quiz (`quiz_id` is the first field of the attempts'
 shard key) and runs on an index of the attempts: (quiz, -submitted_at)
-and (quiz, state) for the lists, (quiz, ungraded) for the grading queue.
+and (quiz, state) for the lists; but the grading queue's, across a teacher's
+quizzes, which names the teacher: (owner, submitted_at, id) of the waiting ones.
 Exports stream: the attempts are read in batches with a projection of
 their marks only, so a big quiz is never held in memory; cells a
 spreadsheet would read as a formula get a leading apostrophe (learner
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from quizzes import documents
 from quizzes.models import Attempt, Quiz, Release
 from quizzes.qtypes import registry
 from quizzes.statistics import question_catalogue, read_statistics
@@ -45,6 +47,8 @@ SORTS = {
 }
 DEFAULT_SORT = "-started"
 QUEUE_SIZE = 20
+QUEUE_DEFERRED = ("answers", "results", "client_info")  # what the grading queue does not show
+QUEUE_PROJECTION = dict.fromkeys(QUEUE_DEFERRED, 0)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
 
@@ -111,33 +115,27 @@ def delete_attempts(quiz, attempt_ids):
 def grading_queue(user, limit=QUEUE_SIZE):
     """The submitted attempts at `user`'s own quizzes with responses waiting for the
     teacher, the longest waiting first, each with its `quiz`, `user` and `release`: at
-    most `limit`, found on the (quiz, ungraded) index.
+    most `limit`, their `answers`, `results` and `client_info` deferred.
 
-    The user's quizzes are read as ids only, from the owner index, and the waiting
-    attempts as ids too, so that a teacher with 20,000 quizzes is not 20,000 model
-    instances; then the attempts found and their quizzes' titles, by id."""
-    database = connection.get_collection
-    session = connection.session
-    quizzes = database(Quiz._meta.db_table).find({"owner_id": user.pk}, {"_id": 1}, session=session)
-    quiz_ids = [quiz["_id"] for quiz in quizzes]
-    if not quiz_ids:
-        return []
-    waiting = database(Attempt._meta.db_table).find(
-        {"quiz_id": {"$in": quiz_ids}, "ungraded": {"$gt": 0}},
-        {"quiz_id": 1},
-        sort=[("submitted_at", 1), ("_id", 1)],
-        limit=limit,
-        session=session,
+    One find along the index attempt_owner_waiting (the attempts carry their quiz's
+    owner), which reads that many attempts and no other, however many quizzes the
+    teacher has (not QuerySet.order_by()[:n], which sorts every match: quizzes.listing);
+    then their learners, releases and quizzes' titles, by id."""
+    waiting = (
+        documents.find(
+            Attempt, {"owner_id": user.pk, "ungraded": {"$gt": 0}}, QUEUE_PROJECTION, limit
+        )
+        .sort([("submitted_at", 1), ("_id", 1)])
+        .limit(limit)
+        .hint("attempt_owner_waiting")
     )
-    waiting = {attempt["_id"]: attempt["quiz_id"] for attempt in waiting}
-    if not waiting:
+    found = [documents.instance(Attempt, document, QUEUE_DEFERRED) for document in waiting]
+    if not found:
         return []
-    found = Attempt.objects.filter(quiz_id__in=set(waiting.values()), pk__in=list(waiting))
-    found = with_people(found.order_by("submitted_at", "pk"))
-    titles = Quiz.objects.only("title").in_bulk(set(waiting.values()))
+    titles = Quiz.objects.only("title").order_by().in_bulk({a.quiz_id for a in found})
     for attempt in found:
         attempt.quiz = titles[attempt.quiz_id]
-    return found
+    return with_people(found)
 
 
 def learner(attempt):

@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Question, Quiz, Release
+from quizzes.results import grading_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +82,13 @@ def test_question_and_attempt_pages_are_read_only(attempted_quiz, admin):
     assert admin.get(reverse("admin:quizzes_question_add")).status_code == 403
 
 
-def test_handing_a_quiz_to_another_owner_bumps_its_version(attempted_quiz, admin):
+def test_handing_a_quiz_to_another_owner_bumps_its_version_and_its_attempts_follow(
+    attempted_quiz, admin
+):
     ada = User.objects.create_user("ada", password="a-long-password-5")
+    essay = attempted_quiz.slots[1].question
+    release = Release.objects.get(quiz=attempted_quiz)
+    operations.record_attempt(release, {str(essay): "Two states"})  # waits for grading
     url = reverse("admin:quizzes_quiz_change", args=[attempted_quiz.pk])
     assert admin.get(url).status_code == 200
     response = admin.post(url, {"owner": str(ada.pk)})
@@ -93,6 +99,10 @@ def test_handing_a_quiz_to_another_owner_bumps_its_version(attempted_quiz, admin
         attempted_quiz.version + 1,
         "Binary numbers",
     )
+    assert {release.owner for release in Release.objects.filter(quiz=attempted_quiz)} == {ada}
+    assert [attempt.quiz_id for attempt in grading_queue(ada)] == [attempted_quiz.pk]
+    assert grading_queue(attempted_quiz.owner) == []
+    assert {attempt.owner for attempt in Attempt.objects.filter(quiz=attempted_quiz)} == {ada}
 
 
 def test_deleting_a_quiz_deletes_its_attempts_and_keeps_its_questions(attempted_quiz, admin):

@@ -367,3 +367,46 @@ def test_questions_and_releases_stored_before_media_record_the_media_they_refere
     run_again("0010_media", "fill_media", django_apps)
     run_again("0010_media", "make_bucket")
     assert [list(collection.find()) for collection in collections] == before
+
+
+BEFORE_OWNERS = ("quizzes", "0012_list_indexes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_releases_and_attempts_stored_before_owners_get_their_quiz_owner():
+    from quizzes import operations
+    from quizzes.models import Attempt, Release
+    from quizzes.results import grading_queue
+
+    essay = {"type": "essay", "name": "Why", "text": "Why binary?"}
+    with schema_at(BEFORE_OWNERS):
+        owner = get_user_model().objects.create(username="before-owners")
+        other = get_user_model().objects.create(username="other-before-owners")
+        quizzes = [
+            operations.create_quiz(teacher, {"title": title}, [essay])
+            for teacher, title in ((owner, "Mine"), (other, "Theirs"))
+        ]
+        for quiz in quizzes:
+            release = operations.publish_quiz(quiz)
+            operations.record_attempt(release, {str(quiz.slots[0].question): "Because"})
+        # The documents as 0012 stored them: no owner.
+        for model in (Release, Attempt):
+            connection.get_collection(model._meta.db_table).update_many(
+                {}, {"$unset": {"owner_id": ""}}
+            )
+    mine, theirs = quizzes
+    assert {(r.quiz_id, r.owner_id) for r in Release.objects.all()} == {
+        (mine.pk, owner.pk),
+        (theirs.pk, other.pk),
+    }
+    assert {(a.quiz_id, a.owner_id) for a in Attempt.objects.all()} == {
+        (mine.pk, owner.pk),
+        (theirs.pk, other.pk),
+    }
+    assert [attempt.quiz.title for attempt in grading_queue(owner)] == ["Mine"]
+
+    # Run again (an interrupted migration is run again): nothing changes.
+    collections = [connection.get_collection(model._meta.db_table) for model in (Release, Attempt)]
+    before = [list(collection.find()) for collection in collections]
+    run_again("0013_attempt_owner", "copy_quiz_owners")
+    assert [list(collection.find()) for collection in collections] == before

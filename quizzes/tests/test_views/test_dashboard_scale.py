@@ -1,28 +1,40 @@
 """The dashboard at scale: its first page, its last page (1,000 pages deep), the page
 back from the middle, a status filter and a search send the same MongoDB commands
 for a teacher with 50 quizzes as with 20,000, for staff too, and each list query
-reads its page's index keys (and no document, but for a search: its matches).
-
-One part still grows: the grading queue reads the ids of all the teacher's quizzes
-(quizzes.results.grading_queue), in more batches (getMore) at 20,000."""
+reads its page's index keys (and no document, but for a search: its matches), as
+the grading queue reads its waiting attempts and no others."""
 
 import pytest
+from django.db import connection
 
+from quizzes import operations
+from quizzes.models import Attempt, Release
 from quizzes.tests.listing_scale import add_copies, explain, list_commands, position
 from quizzes.views.dashboard import PAGE_SIZE
+from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 50, 20_000
 # The quizzes' collections: the count (up to 1,001), the page's positions, its quizzes
-# by id, then the grading queue: the teacher's quiz ids and their waiting attempts.
+# by id, then the grading queue: the waiting attempts, their quizzes' titles, their
+# releases.
 QUIZZES_COMMANDS = [
     ("aggregate", "quizzes_quiz"),
     ("aggregate", "quizzes_quiz"),
     ("aggregate", "quizzes_quiz"),
-    ("find", "quizzes_quiz"),
     ("find", "quizzes_attempt"),
+    ("aggregate", "quizzes_quiz"),
+    ("aggregate", "quizzes_release"),
 ]
+ESSAY = {"type": "essay", "name": "Why", "text": "Why binary?"}
+
+
+def add_waiting_attempt(owner, learner):
+    """A published quiz of `owner` with an attempt of `learner` waiting for grading."""
+    quiz = operations.create_quiz(owner, {"title": "Essays"}, [ESSAY])
+    release = operations.publish_quiz(quiz)
+    operations.record_attempt(release, {str(quiz.slots[0].question): "Two states"}, user=learner)
 
 
 def requests(teacher, count):
@@ -47,25 +59,20 @@ def measure(client, teacher, count):
     return measured
 
 
-def without_batches(commands):
-    return [command for command in commands if command[0] != "getMore"]
-
-
 def test_dashboard_pages_cost_the_same_for_50_and_20000_quizzes(
     teacher, other_teacher, owner_client
 ):
     add_copies(other_teacher, 500, title="Not mine")
-    add_copies(teacher, SMALL - 1)
+    add_waiting_attempt(other_teacher, teacher)
+    add_waiting_attempt(teacher, other_teacher)
+    add_copies(teacher, SMALL - 2)
     add_copies(teacher, 1, title="Needle")
     small = measure(owner_client, teacher, SMALL)
     add_copies(teacher, LARGE - SMALL)
     large = measure(owner_client, teacher, LARGE)
     for name in small:
         small_commands, large_commands = small[name][1], large[name][1]
-        assert without_batches(large_commands) == small_commands, name
-        assert {command for command in large_commands if command[0] == "getMore"} == {
-            ("getMore", "quizzes_quiz")  # the grading queue's quiz ids
-        }
+        assert large_commands == small_commands, name
         quizzes = [command for command in small_commands if command[1].startswith("quizzes_")]
         assert quizzes == QUIZZES_COMMANDS, name
     for measured in (small, large):
@@ -113,3 +120,38 @@ def test_dashboard_list_queries_read_their_page_along_an_index(
         else:
             assert "SORT" not in stages, name
             assert documents == 0, name  # the index alone answers
+
+
+def test_grading_queue_reads_the_waiting_attempts_along_an_index_and_no_others(
+    teacher, other_teacher, owner_client
+):
+    add_copies(teacher, LARGE)
+    for _waiting in range(3):
+        add_waiting_attempt(teacher, other_teacher)
+    add_waiting_attempt(other_teacher, teacher)
+    operations.record_attempt(  # graded at once: not waiting
+        Release.objects.filter(owner=teacher).first(), {}, user=other_teacher
+    )
+    recorder = CommandRecorder()
+    with backend_client_with(recorder):
+        response = owner_client.get("/")
+    assert [attempt.quiz.title for attempt, _learner in response.context["to_grade"]] == [
+        "Essays"
+    ] * 3
+    (queue,) = [
+        command
+        for name, command in recorder.commands
+        if name == "find" and command["find"] == Attempt._meta.db_table
+    ]
+    fields = ("filter", "sort", "projection", "limit", "hint")
+    query = {"find": queue["find"], **{name: queue[name] for name in fields}}
+    explained = connection.database.command("explain", query, verbosity="executionStats")
+    stages, indexes, pending = [], set(), [explained["queryPlanner"]["winningPlan"]]
+    while pending:
+        stage = pending.pop()
+        stages.append(stage["stage"])
+        indexes |= {stage["indexName"]} if "indexName" in stage else set()
+        pending += [stage["inputStage"]] if "inputStage" in stage else []
+    assert "SORT" not in stages
+    assert indexes == {"attempt_owner_waiting"}
+    assert explained["executionStats"]["totalDocsExamined"] == 3
