@@ -108,6 +108,7 @@ def test_every_question_is_on_one_page_in_order(make_quiz, owner_client):
     last = editor(owner_client, quiz, pages).content.decode()
     numbers = re.findall(r'<span class="question-number" aria-hidden="true">(\d+)</span>', last)
     assert numbers == [str(n) for n in range(2 * PAGE_SIZE + 1, 2 * PAGE_SIZE + 4)]
+    assert f'<ol class="question-list" start="{2 * PAGE_SIZE + 1}" data-sortable>' in last
 
 
 @pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("", 1), ("0", 2), ("99", 2)])
@@ -225,3 +226,14 @@ def test_unpublished_changes_on_another_page_are_seen(make_quiz, owner_client, t
     bank.update_question(question, {"text": "New"}, teacher)
     assert Quiz.objects.get(pk=quiz.pk).version == quiz.version
     assert "Publish changes" in editor(owner_client, quiz).content.decode()
+
+
+def test_an_archived_quiz_is_read_in_pages_too(make_quiz, owner_client):
+    quiz = make_quiz("Archived", essays(PAGE_SIZE + 2), status="archived")
+    page = editor(owner_client, quiz, 2)
+    html = page.content.decode()
+    assert 'id="read-only-notice"' in html
+    assert 'aria-label="Pages of questions"' in html
+    numbers = re.findall(r'<span class="question-number" aria-hidden="true">(\d+)</span>', html)
+    assert numbers == [str(PAGE_SIZE + 1), str(PAGE_SIZE + 2)]
+    assert "question_move" not in html and "formaction" not in html
