@@ -116,7 +116,7 @@ def test_a_quizs_detail_reads_the_same_commands_whatever_its_size(api, make_quiz
     assert len(response.json()["questions"]) == count
     assert seen == [
         *AUTHENTICATION,
-        ("aggregate", Quiz._meta.db_table),
+        ("find", Quiz._meta.db_table),
         ("aggregate", Attempt._meta.db_table),
         ("find", Question._meta.db_table),
     ]
