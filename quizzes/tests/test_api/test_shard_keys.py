@@ -34,6 +34,9 @@ SCATTERED = {
     "GET /api/v1/published/": "the public catalogue of every live release, newest first: "
     "each shard answers its newest from the (live, -published_at) index and mongos merges "
     "one page",
+    "GET /": "the dashboard's grading queue, a teacher's waiting attempts across their "
+    "quizzes: each shard answers its longest waiting from the partial (owner, submitted_at, "
+    "_id) index and mongos merges 20",
 }
 
 
