@@ -248,7 +248,9 @@ def ensure_path(owner, path, under=None, infos=None, staging=None, made=None):
     """The category at `path` (names) below `under` (None: the root), created as needed.
 
     `infos` maps a path to its description/idnumber for the categories
-    created; `made` ({path: Category}) caches lookups across calls.
+    created; `made` ({path: Category}) caches lookups across calls. With a
+    `staging` run, `made` must hold every category of the run but `under`
+    (the run makes them all): what it lacks is created without a lookup.
     """
     made = {} if made is None else made
     parent = under
@@ -256,11 +258,15 @@ def ensure_path(owner, path, under=None, infos=None, staging=None, made=None):
         key = tuple(path[:depth])
         if key not in made:
             name = key[-1][: fields.CATEGORY_NAME_MAX]
-            found = Category.objects.filter(owner=owner, parent=parent, name=name, staging=staging)
-            info = (infos or {}).get(key, {})
-            made[key] = found.first() or create_category(
-                owner, {"name": name, **info}, parent, staging
+            found = (
+                None
+                if staging is not None
+                else Category.objects.filter(
+                    owner=owner, parent=parent, name=name, staging=None
+                ).first()
             )
+            info = (infos or {}).get(key, {})
+            made[key] = found or create_category(owner, {"name": name, **info}, parent, staging)
         parent = made[key]
     return parent
 
