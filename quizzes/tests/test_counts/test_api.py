@@ -1,0 +1,255 @@
+"""MongoDB commands of the API's endpoints: the same for 1 and 1,000 questions and for
+50 and 20,000 quizzes.
+
+The teacher's requests are signed in by session (`api_session`), so that these
+counts are the endpoints' own: token authentication is counted once, by the
+"token" row, and by the tests of the authentication (test_completeness). The quiz
+list, the bank question list, a quiz's detail and the published delivery are
+counted by their own tests (test_completeness).
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from quizzes.models import Quiz
+from quizzes.tests.test_counts.counting import assert_constant_counts, row
+from quizzes.tests.test_counts.scale import GIFT, png_bytes, small_world
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/"
+
+
+def quiz_url(tail=""):
+    return lambda w: f"{API}quizzes/{w.quiz.pk}/{tail}"
+
+
+def question_url(tail=""):
+    return lambda w: f"{API}questions/{w.question.pk}/{tail}"
+
+
+def attempt_url(tail=""):
+    return lambda w: f"{API}attempts/{w.attempt_key(w.api_attempt)}/{tail}"
+
+
+def quiz_now(w):
+    return Quiz.objects.get(pk=w.quiz.pk)
+
+
+def question_order(w):
+    return {"order": [str(slot.question) for slot in quiz_now(w).slots if not slot.is_random]}
+
+
+def slot_order(w):
+    return {"order": [str(slot.uid) for slot in quiz_now(w).slots]}
+
+
+def first_slot(w):
+    return f"{API}quizzes/{w.quiz.pk}/slots/{quiz_now(w).slots[0].uid}/"
+
+
+def gift_upload(w):
+    return {"file": SimpleUploadedFile("sum.gift", GIFT)}
+
+
+def picture_upload(w):
+    return {"file": SimpleUploadedFile("dot.png", png_bytes())}
+
+
+JSON = {"format": "json"}
+
+TABLE = [
+    row(
+        "api:token",
+        "user token commit",
+        lambda w: f"{API}auth/token/",
+        method="post",
+        client="api_anonymous",
+        data=lambda w: {"username": "teacher", "password": w.password},
+        options=JSON,
+    ),
+    row(
+        "api:quiz-attempts",
+        "session user quiz attempt release find:attempt question attempt",
+        quiz_url("attempts/"),
+        client="api_session",
+    ),
+    row(
+        "api:quiz-statistics",
+        "session user quiz find:attempt question attempt",
+        quiz_url("statistics/"),
+        client="api_session",
+    ),
+    row(
+        "api:quiz-export",
+        "session user quiz question category user find:files find:files find:chunks",
+        quiz_url("export/?format=json"),
+        client="api_session",
+    ),
+    row(
+        "api:question-list",
+        "session user quiz question",
+        quiz_url("questions/"),
+        client="api_session",
+    ),
+    row(
+        "api:question-detail",
+        "session user quiz question",
+        lambda w: f"{API}quizzes/{w.quiz.pk}/questions/{w.question.pk}/",
+        client="api_session",
+    ),
+    row(
+        "api:slot-list", "session user quiz find:question", quiz_url("slots/"), client="api_session"
+    ),
+    row("api:slot-detail", "session user quiz find:question", first_slot, client="api_session"),
+    row(
+        "api:quiz-reorder",
+        "session user quiz update:quiz quiz attempt find:question commit update:session",
+        quiz_url("reorder/"),
+        method="post",
+        client="api_session",
+        data=question_order,
+        options=JSON,
+    ),
+    row(
+        "api:slot-reorder",
+        "session user quiz update:quiz quiz find:question commit update:session",
+        quiz_url("slots/reorder/"),
+        method="post",
+        client="api_session",
+        data=slot_order,
+        options=JSON,
+    ),
+    row(
+        "api:quiz-duplicate",
+        "session user quiz user insert:quiz quiz attempt find:question commit update:session",
+        quiz_url("duplicate/"),
+        method="post",
+        client="api_session",
+        status=201,
+    ),
+    row(
+        "api:quiz-unpublish",
+        "session user quiz update:quiz quiz quiz update:release attempt find:question commit update:session",
+        quiz_url("unpublish/"),
+        method="post",
+        client="api_session",
+    ),
+    row(
+        "api:quiz-publish",
+        "session user quiz question update:quiz quiz quiz update:release release insert:release attempt find:question commit update:session",
+        quiz_url("publish/"),
+        method="post",
+        client="api_session",
+    ),
+    row("api:published-list", "release", lambda w: f"{API}published/", client="api_anonymous"),
+    row(
+        "api:published-attempts",
+        "release insert:attempt",
+        lambda w: f"{API}published/{w.code}/attempts/",
+        method="post",
+        client="api_anonymous",
+        data=lambda w: {"name": "Cy"},
+        options=JSON,
+        status=201,
+    ),
+    row("api:attempt-detail", "attempt release", attempt_url(), client="api_learner"),
+    row(
+        "attempt_save",
+        "attempt release update:attempt",
+        attempt_url(),
+        method="patch",
+        client="api_learner",
+        pattern="api:attempt-detail",
+        data=lambda w: {"responses": {str(w.question.pk): 0}},
+        options=JSON,
+    ),
+    row(
+        "api:attempt-submit",
+        "attempt release update:attempt",
+        attempt_url("submit/"),
+        method="post",
+        client="api_learner",
+    ),
+    row(
+        "api:attempt-grade",
+        "session user quiz attempt release update:attempt commit update:session",
+        lambda w: f"{API}attempts/{w.attempt_key()}/grade/",
+        method="post",
+        client="api_session",
+        data=lambda w: {"question": str(w.question.pk), "points": 1, "comment": "Good"},
+        options=JSON,
+    ),
+    row(
+        "api:category-list",
+        "session user category question",
+        lambda w: f"{API}categories/",
+        client="api_session",
+    ),
+    row(
+        "api:category-detail",
+        "session user category category question",
+        lambda w: f"{API}categories/{w.category.pk}/",
+        client="api_session",
+    ),
+    row(
+        "api:bank-question-detail",
+        "session user question question",
+        question_url(),
+        client="api_session",
+    ),
+    row(
+        "api:bank-question-versions",
+        "session user question version",
+        question_url("versions/"),
+        client="api_session",
+    ),
+    row(
+        "api:bank-question-version",
+        "session user question version",
+        question_url("versions/1/"),
+        client="api_session",
+    ),
+    row(
+        "api:bank-question-restore",
+        "session user question version version update:question question insert:version question commit update:session",
+        question_url("versions/1/restore/"),
+        method="post",
+        client="api_session",
+    ),
+    row(
+        "api:bank-question-bulk",
+        "session user question question update:question commit update:session",
+        lambda w: f"{API}questions/bulk/",
+        method="post",
+        client="api_session",
+        data=lambda w: {"action": "tag", "ids": [str(w.question.pk)], "tags": ["cells"]},
+        options=JSON,
+    ),
+    row(
+        "api:quiz-import",
+        "session user category insert:question insert:version insert:quiz commit update:session",
+        lambda w: f"{API}quizzes/import/",
+        method="post",
+        client="api_session",
+        data=gift_upload,
+        options={"format": "multipart"},
+        status=201,
+    ),
+    row(
+        "api:media-upload",
+        "session user find:files commit update:session",
+        lambda w: f"{API}media/",
+        method="post",
+        client="api_session",
+        data=picture_upload,
+        options={"format": "multipart"},
+        status=201,
+    ),
+]
+
+
+def test_api_endpoints_ask_as_much_at_any_scale(teacher, teacher_password):
+    world = small_world(teacher)
+    world.password = teacher_password
+    assert_constant_counts(world, TABLE)

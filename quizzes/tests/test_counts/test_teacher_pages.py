@@ -1,0 +1,277 @@
+"""MongoDB commands of the teacher's pages (bank, quiz pages, results, sharing,
+transfer): the same for 1 and 1,000 questions and for 50 and 20,000 quizzes.
+
+The editor and the dashboard are counted by their own tests (test_completeness).
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from quizzes.models import Quiz
+from quizzes.tests.test_counts.counting import assert_constant_counts, row
+from quizzes.tests.test_counts.scale import GIFT, small_world
+
+pytestmark = pytest.mark.django_db
+
+
+def quiz_url(name, *more):
+    return lambda w: reverse(name, args=[w.quiz.pk, *more])
+
+
+def question_url(name, *more):
+    return lambda w: reverse(name, args=[w.question.pk, *more])
+
+
+def category_url(name):
+    return lambda w: reverse(name, args=[w.category.pk])
+
+
+def in_quiz_url(name):
+    return lambda w: reverse(name, args=[w.quiz.pk, w.question.pk])
+
+
+def version(w):
+    """The quiz's version now (earlier rows change the quiz)."""
+    return Quiz.objects.values_list("version", flat=True).get(pk=w.quiz.pk)
+
+
+def versioned(**fields):
+    return lambda w: {
+        "version": version(w),
+        **{k: f(w) if callable(f) else f for k, f in fields.items()},
+    }
+
+
+def random_slot(w):
+    quiz = Quiz.objects.get(pk=w.quiz.pk)
+    return str(next(slot.uid for slot in quiz.slots if slot.is_random))
+
+
+def gift_file(w):
+    return {"file": SimpleUploadedFile("sum.gift", GIFT), "format": "auto"}
+
+
+def previewed(w):
+    """The signed payload of a preview of GIFT, as the confirmation posts it."""
+    page = w.clients["teacher"].post(reverse("quiz_import"), gift_file(w))
+    assert page.status_code == 200, page.content
+    return {"payload": page.context["payload"]}
+
+
+BANK = [
+    row("bank", "session user category question category question", lambda w: reverse("bank")),
+    row(
+        "bank_category_create",
+        "session user category question",
+        lambda w: reverse("bank_category_create"),
+    ),
+    row(
+        "bank_category",
+        "session user category question question category question quiz category",
+        category_url("bank_category"),
+    ),
+    row(
+        "bank_category_edit",
+        "session user category category category question",
+        category_url("bank_category_edit"),
+    ),
+    row(
+        "bank_category_move",
+        "session user category category category question user category update:category category commit update:session",
+        category_url("bank_category_move"),
+        method="post",
+        data=lambda w: {"parent": "", "version": w.category.version},
+        status=302,
+    ),
+    row(
+        "bank_category_delete",
+        "session user category category question find:quiz quiz update:session",
+        category_url("bank_category_delete"),
+    ),
+    row(
+        "bank_questions",
+        "session user question question category question quiz category",
+        lambda w: reverse("bank_questions"),
+    ),
+    row(
+        "bank_question_add",
+        "session user category question",
+        lambda w: reverse("bank_question_add", args=["multichoice"]),
+    ),
+    row(
+        "bank_question_edit",
+        "session user question category category question",
+        question_url("bank_question_edit"),
+    ),
+    row("bank_versions", "session user question version category", question_url("bank_versions")),
+    row(
+        "bank_versions_compare",
+        "session user question version category",
+        lambda w: reverse("bank_versions_compare", args=[w.question.pk]) + "?old=1&new=1",
+    ),
+    row("bank_version", "session user question version category", question_url("bank_version", 1)),
+    row(
+        "bank_version_restore",
+        "session user question version version update:question question insert:version commit update:session",
+        question_url("bank_version_restore", 1),
+        method="post",
+        data=lambda w: {"version": w.question.version},
+        status=302,
+    ),
+]
+
+QUIZ = [
+    row("quiz_create", "session user update:session", lambda w: reverse("quiz_create")),
+    row("quiz_edit", "session user quiz", quiz_url("quiz_edit")),
+    row("quiz_delete", "session user quiz attempt", quiz_url("quiz_delete")),
+    row("quiz_preview", "session user quiz question", quiz_url("quiz_preview")),
+    row("quiz_qr", "session user quiz", quiz_url("quiz_qr", "svg")),
+    row(
+        "quiz_export",
+        "session user quiz question category user find:files find:files find:chunks",
+        quiz_url("quiz_export", "json"),
+    ),
+    row("quiz_import", "session user", lambda w: reverse("quiz_import")),
+    row(
+        "quiz_import_post",
+        "session user update:session",
+        lambda w: reverse("quiz_import"),
+        method="post",
+        data=gift_file,
+        pattern="quiz_import",
+    ),
+    row(
+        "quiz_import_confirm",
+        "session user category insert:question insert:version insert:quiz commit update:session",
+        lambda w: reverse("quiz_import_confirm"),
+        method="post",
+        data=previewed,
+        status=302,
+    ),
+    row(
+        "quiz_duplicate",
+        "session user quiz user insert:quiz commit update:session",
+        quiz_url("quiz_duplicate"),
+        method="post",
+        status=302,
+    ),
+    row(
+        "quiz_status",
+        "session user quiz question update:quiz quiz quiz update:release release insert:release commit update:session",
+        quiz_url("quiz_status"),
+        method="post",
+        data=versioned(status="published"),
+        status=302,
+    ),
+    row(
+        "question_reorder",
+        "session user quiz update:quiz quiz commit update:session",
+        quiz_url("question_reorder"),
+        method="post",
+        data=versioned(order=lambda w: [str(w.question.pk)]),
+        status=302,
+    ),
+    row(
+        "question_duplicate",
+        "session user quiz question user category insert:question insert:version update:quiz quiz commit update:session",
+        in_quiz_url("question_duplicate"),
+        method="post",
+        data=versioned(),
+        status=302,
+    ),
+    row(
+        "question_move_down",
+        "session user quiz question update:quiz quiz commit update:session",
+        in_quiz_url("question_move_down"),
+        method="post",
+        data=versioned(),
+        status=302,
+    ),
+    row(
+        "question_move_up",
+        "session user quiz question update:quiz quiz commit update:session",
+        in_quiz_url("question_move_up"),
+        method="post",
+        data=versioned(),
+        status=302,
+    ),
+    row(
+        "markdown_preview",
+        "session user update:session",
+        lambda w: reverse("markdown_preview"),
+        method="post",
+        data=lambda w: {"field": "text", "text": "*Hello*"},
+    ),
+    row(
+        "question_add", "session user quiz update:session", quiz_url("question_add", "multichoice")
+    ),
+    row("question_edit", "session user quiz question", in_quiz_url("question_edit")),
+    row("question_delete", "session user quiz question", in_quiz_url("question_delete")),
+    row(
+        "quiz_add_from_bank",
+        "session user quiz user category question question question",
+        quiz_url("quiz_add_from_bank"),
+    ),
+    row(
+        "quiz_add_random",
+        "session user quiz user category question category update:quiz quiz commit update:session",
+        quiz_url("quiz_add_random"),
+        method="post",
+        data=versioned(category=lambda w: str(w.category.pk), count=1),
+        status=302,
+    ),
+    row(
+        "quiz_slot_remove",
+        "session user quiz update:quiz quiz commit update:session",
+        quiz_url("quiz_slot_remove"),
+        method="post",
+        data=versioned(slot=random_slot),
+        status=302,
+    ),
+]
+
+RESULTS = [
+    row("results", "session user quiz attempt attempt release update:session", quiz_url("results")),
+    row(
+        "results_statistics",
+        "session user quiz find:attempt question attempt",
+        quiz_url("results_statistics"),
+    ),
+    row(
+        "results_export_csv",
+        "session user quiz release question find:attempt",
+        quiz_url("results_export_csv"),
+    ),
+    row(
+        "results_export_xlsx",
+        "session user quiz release question find:attempt",
+        quiz_url("results_export_xlsx"),
+    ),
+    row(
+        "results_statistics_csv",
+        "session user quiz find:attempt question attempt",
+        quiz_url("results_statistics_csv"),
+    ),
+    row(
+        "results_statistics_xlsx",
+        "session user quiz find:attempt question attempt",
+        quiz_url("results_statistics_xlsx"),
+    ),
+    row(
+        "results_attempt",
+        "session user quiz attempt release",
+        lambda w: reverse("results_attempt", args=[w.quiz.pk, w.attempt.pk]),
+    ),
+    row(
+        "results_delete",
+        "session user quiz attempt commit update:session",
+        quiz_url("results_delete"),
+        method="post",
+        data=lambda w: {"attempt": [str(w.attempt.pk)]},
+    ),
+]
+
+
+def test_teacher_pages_read_as_much_at_any_scale(teacher):
+    assert_constant_counts(small_world(teacher), BANK + QUIZ + RESULTS)
