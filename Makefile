@@ -59,7 +59,7 @@ wrk:
 # Side by side with the goals (README "Performance"): a throwaway MongoDB, the app
 # under gunicorn as production runs it, wrk A/B pairs in interleaved rounds, then
 # the import and hot-quiz benchmarks; prints a Markdown table, writes
-# bench/results.json and bench/results.md. About 12 minutes; QUICK=1: under 3.
+# bench/results.json and bench/results.md. About 13 minutes; QUICK=1: under 3.
 bench: $(VENV)/.installed-dev wrk
 	$(PY) bench/suite.py $(if $(QUICK),--quick)
 

@@ -1,6 +1,6 @@
 """`make bench`: OpenQuizz side by side with its goals (README "Performance").
 
-    make bench            # about 12 minutes on 2 CPUs; or .venv/bin/python bench/suite.py
+    make bench            # about 13 minutes on 2 quiet CPUs; or .venv/bin/python bench/suite.py
     make bench QUICK=1    # under 3 minutes: smaller data, fewer and shorter rounds
 
 1. Starts a throwaway mongod (openquizz.mongod.LocalMongod on a free port) and
