@@ -21,6 +21,7 @@ import contextlib
 import functools
 import gc
 import operator
+import re
 
 from bson import ObjectId
 from django.db import connection, models
@@ -511,6 +512,31 @@ def search_questions(owner, category=None, subcategories=False, text="", tag="",
     if qtype:
         questions = questions.filter(type=qtype)
     return questions.order_by("-updated_at", "-id")
+
+
+def question_match(owner, category=None, subcategories=False, text="", tag="", qtype=""):
+    """MongoDB query: the questions `search_questions` gives (`category`, if given, is
+    one of the owner's bank categories), for a page read along an index
+    (quizzes.listing.QUESTIONS): those of `category` (and its subcategories), else the
+    owner's; a staged import's left out."""
+    staged = set(
+        Category.objects.filter(owner=owner, staging__isnull=False).values_list("pk", flat=True)
+    )
+    if category is None:
+        match = {"owner_id": owner.pk}
+        if staged:
+            match["category_id"] = {"$nin": list(staged)}
+    else:
+        ids = subtree_ids(category) if subcategories else [category.pk]
+        match = {"category_id": {"$in": [pk for pk in ids if pk not in staged]}}
+    if text:
+        contains = {"$regex": re.escape(text), "$options": "i"}
+        match["$or"] = [{"name": contains}, {"text": contains}, {"idnumber": contains}]
+    if tag:
+        match["tags"] = tag
+    if qtype:
+        match["type"] = qtype
+    return match
 
 
 def move_questions(owner, ids, category):

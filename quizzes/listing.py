@@ -1,20 +1,22 @@
-"""Lists of quizzes, a page at a time along an index: a page costs the same for a
-teacher with 50 quizzes as for one with 20,000, and 1,000 pages deep as on top.
+"""Lists, newest first, a page at a time along an index: a page costs the same for
+a teacher with 50 quizzes (or questions) as for one with 20,000, and 1,000 pages
+deep as on top. A `Listing` says what is listed: the model, its timestamp, the
+indexes of its Meta a list is read along.
 
-A page is two queries. The first finds its quizzes' positions: `$match` (the
-quizzes the user may see, the filters, the page's position), `$sort` on
-(updated_at, _id), `$limit` page size + 1 (the one more tells whether there is
-another page), `$project` of the sort keys, hinted to the index of `Quiz.Meta`
-that starts with the match's equalities and goes on with -updated_at, -id, so
-that MongoDB reads that many index keys and, but for a search or a tag, no
-document. The second reads the page's quizzes by id.
+A page is two queries. The first finds its items' positions: `$match` (the
+items the user may see, the filters, the page's position), `$sort` on
+(timestamp, _id), `$limit` page size + 1 (the one more tells whether there is
+another page), `$project` of the sort keys, hinted to the listing's index that
+starts with the most of the match's equalities and goes on with -timestamp, -id,
+so that MongoDB reads that many index keys and, but for a search or a filter
+the index does not hold, no document. The second reads the page's items by id.
 
 Not QuerySet.order_by()[:n]: for that, django-mongodb-backend 5.2 puts an
 `$addFields` (or `$project`) of the sort keys before `$sort`, so MongoDB sorts
 every matching document instead of reading an index in order.
 
 A page is reached by the position of an item next to it (`Position`: its
-updated_at and id), never by skipping rows: a quiz saved meanwhile moves to
+timestamp and id), never by skipping rows: a quiz saved meanwhile moves to
 the top without shifting the pages handed out. `Position`s come back from
 clients as text; `Position.parse` refuses any text it did not write.
 """
@@ -27,20 +29,58 @@ from bson import ObjectId
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from quizzes.models import Quiz
+from quizzes.models import Question, Quiz
 
 # A position as text: milliseconds since the epoch (what MongoDB keeps), then the id.
 POSITION = re.compile(r"(\d{1,13})-([0-9a-f]{24})")
 WORD = re.compile(r"\w+")
-# The index of Quiz.Meta a list is read along, by the fields its match pins to a value;
-# a search is read along the text index, where MongoDB must.
-INDEXES = {
-    (): "quiz_updated_id",
-    ("owner_id",): "quiz_owner_updated_id",
-    ("owner_id", "status"): "quiz_owner_status_updated",
-    ("owner_id", "tags"): "quiz_owner_tags_updated",
-    ("status",): "quiz_status_updated_id",
-}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list lists: `model`'s documents, newest `timestamp` first, read along
+    the index of `indexes` ({fields: index name}) with the most of the fields the match
+    pins to a value or to a few ($in) (a search: the text index, where MongoDB must),
+    the `deferred` fields left unread."""
+
+    model: type
+    timestamp: str
+    indexes: dict
+    deferred: tuple = ()
+
+    def hint(self, match):
+        """The index a list matching `match` is read along; None for a text search."""
+        if "$text" in match:
+            return None
+        pinned = {
+            field
+            for field, value in match.items()
+            if not field.startswith("$") and (not isinstance(value, dict) or set(value) == {"$in"})
+        }
+        fitting = [fields for fields in self.indexes if set(fields) <= pinned]
+        return self.indexes[max(fitting, key=len)] if fitting else None
+
+
+QUIZZES = Listing(
+    Quiz,
+    "updated_at",
+    {
+        (): "quiz_updated_id",
+        ("owner_id",): "quiz_owner_updated_id",
+        ("owner_id", "status"): "quiz_owner_status_updated",
+        ("owner_id", "tags"): "quiz_owner_tags_updated",
+        ("status",): "quiz_status_updated_id",
+    },
+    deferred=("slots",),
+)
+QUESTIONS = Listing(
+    Question,
+    "updated_at",
+    {
+        ("owner_id",): "question_owner_updated_id",
+        ("category_id",): "question_category_updated_id",
+    },
+)
 
 
 class InvalidPosition(ValueError):
@@ -49,15 +89,16 @@ class InvalidPosition(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    """Where a quiz is in the lists: (updated_at, id), newest first."""
+    """Where an item is in its list: (its timestamp, id), newest first."""
 
-    updated_at: datetime
+    time: datetime
     id: ObjectId
 
     @classmethod
-    def of(cls, document):
-        """The position of a quiz's stored `document` (pymongo's naive UTC datetime)."""
-        return cls(document["updated_at"].replace(tzinfo=UTC), document["_id"])
+    def of(cls, document, timestamp):
+        """The position of an item's stored `document` by its `timestamp` field (pymongo's
+        naive UTC datetime)."""
+        return cls(document[timestamp].replace(tzinfo=UTC), document["_id"])
 
     @classmethod
     def parse(cls, text):
@@ -69,75 +110,78 @@ class Position:
         return cls(datetime.fromtimestamp(int(milliseconds) / 1000, UTC), ObjectId(id))
 
     def __str__(self):
-        return f"{round(self.updated_at.timestamp() * 1000)}-{self.id}"
+        return f"{round(self.time.timestamp() * 1000)}-{self.id}"
 
-    def before(self):
-        """MongoDB query: the quizzes listed before this position (newer)."""
-        return self._beyond("$gt")
+    def before(self, timestamp):
+        """MongoDB query: the items listed before this position (newer)."""
+        return self._beyond("$gt", timestamp)
 
-    def after(self):
-        """MongoDB query: the quizzes listed after this position (older)."""
-        return self._beyond("$lt")
+    def after(self, timestamp):
+        """MongoDB query: the items listed after this position (older)."""
+        return self._beyond("$lt", timestamp)
 
-    def _beyond(self, operator):
+    def _beyond(self, operator, timestamp):
         return {
             "$or": [
-                {"updated_at": {operator: self.updated_at}},
-                {"updated_at": self.updated_at, "_id": {operator: self.id}},
+                {timestamp: {operator: self.time}},
+                {timestamp: self.time, "_id": {operator: self.id}},
             ]
         }
 
 
 @dataclass
 class Page:
-    """Quizzes newest first; `older` and `newer`: the positions that reach the pages
+    """Items newest first; `older` and `newer`: the positions that reach the pages
     on either side (None where there is none)."""
 
-    quizzes: list
+    items: list
     older: Position | None
     newer: Position | None
 
 
-def page(match, size, older_than=None, newer_than=None):
-    """The page of `size` quizzes matching `match` (a MongoDB query on equalities and
-    at most a search) that comes right after the position `older_than`, or right
-    before `newer_than`, else the first. Their `slots` are left unread.
+def page(match, size, older_than=None, newer_than=None, listing=QUIZZES):
+    """The page of `size` items of `listing` matching `match` (a MongoDB query on
+    equalities, at most a search, and filters) that comes right after the position
+    `older_than`, or right before `newer_than`, else the first; model instances, the
+    listing's deferred fields left unread.
 
-    Going back to newer quizzes can reach the top early (quizzes saved
-    meanwhile): the first page is read then, so that the page is full; and so
-    when nothing is older any more (quizzes deleted or saved meanwhile)."""
-    hint = INDEXES.get(tuple(sorted(match)))
+    Going back to newer items can reach the top early (items saved meanwhile): the
+    first page is read then, so that the page is full; and so when nothing is older
+    any more (items deleted or saved meanwhile)."""
     if newer_than is None:
-        query = {**match, **older_than.after()} if older_than else match
-        positions = _positions(query, size + 1, -1, hint)
+        query = {**match, **older_than.after(listing.timestamp)} if older_than else match
+        positions = _positions(listing, query, size + 1, -1)
         if older_than and not positions:
-            return page(match, size)
+            return page(match, size, listing=listing)
         more = len(positions) > size
         positions = positions[:size]
         older = positions[-1] if more else None
         newer = positions[0] if older_than else None
     else:
-        positions = _positions({**match, **newer_than.before()}, size + 1, 1, hint)
+        query = {**match, **newer_than.before(listing.timestamp)}
+        positions = _positions(listing, query, size + 1, 1)
         if len(positions) <= size:
-            return page(match, size)
+            return page(match, size, listing=listing)
         positions = positions[:size][::-1]
         older, newer = positions[-1], positions[0]
-    found = Quiz.objects.defer("slots").order_by().in_bulk([position.id for position in positions])
-    quizzes = [found[position.id] for position in positions if position.id in found]
-    return Page(quizzes, older, newer)
+    items = listing.model.objects.defer(*listing.deferred).order_by()
+    found = items.in_bulk([position.id for position in positions])
+    return Page([found[p.id] for p in positions if p.id in found], older, newer)
 
 
-def _positions(match, limit, direction, hint):
+def _positions(listing, match, limit, direction):
+    timestamp = listing.timestamp
     pipeline = [
         {"$match": match},
-        {"$sort": {"updated_at": direction, "_id": direction}},
+        {"$sort": {timestamp: direction, "_id": direction}},
         {"$limit": limit},
-        {"$project": {"updated_at": 1}},
+        {"$project": {timestamp: 1}},
     ]
+    hint = listing.hint(match)
     options = {"hint": hint} if hint else {}
-    collection = connection.get_collection(Quiz._meta.db_table)
+    collection = connection.get_collection(listing.model._meta.db_table)
     found = collection.aggregate(pipeline, session=connection.session, **options)
-    return [Position.of(document) for document in found]
+    return [Position.of(document, timestamp) for document in found]
 
 
 def search(text):

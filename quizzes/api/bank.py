@@ -407,7 +407,7 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
         filters.is_valid(raise_exception=True)
         given = filters.validated_data
         category = given.get("category")
-        questions = bank.search_questions(
+        match = bank.question_match(
             request.user,
             category=category and own_category(request.user, category, "category"),
             subcategories=given["subcategories"],
@@ -415,7 +415,7 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
             tag=given.get("tag", ""),
             qtype=given.get("type", ""),
         )
-        page = self.paginate_queryset(questions)
+        page = self.paginator.paginate_match(match, request)
         return self.get_paginated_response(BankQuestionSerializer(page, many=True).data)
 
     def create(self, request):

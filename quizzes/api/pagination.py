@@ -41,18 +41,20 @@ class TimestampCursorPagination(CursorPagination):
         return cursor
 
 
-class QuizCursorPagination(CursorPagination):
-    """Quizzes newest first, each page read along an index (quizzes.listing) by
-    `paginate_match`, not by DRF's queryset pagination. The cursor holds the
-    position of the quiz next to the page, reversed for the newer page."""
+class ListingCursorPagination(CursorPagination):
+    """The items of `listed` newest first, each page read along an index
+    (quizzes.listing) by `paginate_match`, not by DRF's queryset pagination. The
+    cursor holds the position of the item next to the page, reversed for the newer
+    page."""
 
+    listed = None  # a quizzes.listing.Listing
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     invalid_cursor_message = INVALID_CURSOR
 
     def paginate_match(self, match, request):
-        """The quizzes of the page `request` asks for among those matching `match` (a
+        """The items of the page `request` asks for among those matching `match` (a
         MongoDB query); NotFound for a cursor this class did not write."""
         self.base_url = request.build_absolute_uri()
         self.request = request
@@ -64,8 +66,9 @@ class QuizCursorPagination(CursorPagination):
             except listing.InvalidPosition:
                 raise NotFound(self.invalid_cursor_message) from None
             around = {"newer_than" if cursor.reverse else "older_than": position}
-        self.page = listing.page(match, self.get_page_size(request), **around)
-        return self.page.quizzes
+        size = self.get_page_size(request)
+        self.page = listing.page(match, size, listing=self.listed, **around)
+        return self.page.items
 
     def get_next_link(self):
         return self._link(self.page.older, reverse=False)
@@ -79,16 +82,18 @@ class QuizCursorPagination(CursorPagination):
         return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=str(position)))
 
 
+class QuizCursorPagination(ListingCursorPagination):
+    listed = listing.QUIZZES
+
+
 class ReleaseCursorPagination(TimestampCursorPagination):
     """Published quizzes: their live releases (index (live, -published_at))."""
 
     ordering = ("-published_at", "-id")
 
 
-class QuestionCursorPagination(TimestampCursorPagination):
-    """The bank's questions (index (owner, -updated_at), or (category, -updated_at))."""
-
-    ordering = ("-updated_at", "-id")
+class QuestionCursorPagination(ListingCursorPagination):
+    listed = listing.QUESTIONS
 
 
 class AttemptCursorPagination(TimestampCursorPagination):

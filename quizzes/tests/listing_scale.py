@@ -1,7 +1,8 @@
-"""Quiz lists at scale: many quizzes made fast, and what a list request asks MongoDB.
+"""Lists at scale: many quizzes (or questions) made fast, and what a list request asks MongoDB.
 
-`add_copies` inserts copies of one quiz the application stored (so they are
-shaped as it stores them) with raw `insert_many`: 20,000 take about a second.
+`add_copies` (`add_question_copies`) inserts copies of one quiz (question) the
+application stored (so they are shaped as it stores them) with raw
+`insert_many`: 20,000 take about a second.
 Each copy is a minute older than the one before, the first a minute older than
 the oldest quiz the owner had. `position` says where a quiz is in the lists;
 `list_commands` records a request's commands; `explain` runs MongoDB's explain
@@ -13,7 +14,7 @@ from datetime import timedelta
 from bson import ObjectId
 from django.db import connection
 
-from quizzes import operations
+from quizzes import bank, operations
 from quizzes.listing import Position
 from quizzes.models import Quiz
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
@@ -25,32 +26,50 @@ def add_copies(owner, count, title="Copy"):
     """Insert `count` copies of a new quiz of `owner`, titled "`title` <n>", older and
     older; return the new quiz (the newest of them)."""
     model = operations.create_quiz(owner, {"title": f"{title} model"})
-    collection = connection.get_collection(Quiz._meta.db_table)
+    insert_copies(model, "title", title, count)
+    return model
+
+
+def add_question_copies(owner, category, count, name="Copy", **data):
+    """Insert `count` copies of a new essay question of `owner` in `category` (with
+    `data`), named "`name` <n>", older and older; return the new question."""
+    question = {"type": "essay", "name": f"{name} model", "text": "Why?", **data}
+    model = bank.create_question(owner, category, question)
+    insert_copies(model, "name", name, count)
+    return model
+
+
+def insert_copies(model, label, text, count):
+    """Insert `count` - 1 copies of `model` (a stored quiz or question), their `label`
+    field "`text` <n>", each a minute older than the one before, the first a minute
+    older than the oldest its owner had."""
+    collection = connection.get_collection(model._meta.db_table)
     document = collection.find_one({"_id": model.pk})
-    oldest = collection.find_one({"owner_id": owner.pk}, sort=[("updated_at", 1)])["updated_at"]
+    oldest = collection.find_one({"owner_id": model.owner_id}, sort=[("updated_at", 1)])
     copies = [
         {
             **document,
             "_id": ObjectId(),
-            "title": f"{title} {number}",
-            "updated_at": oldest - timedelta(minutes=number + 1),
+            label: f"{text} {number}",
+            "updated_at": oldest["updated_at"] - timedelta(minutes=number + 1),
         }
         for number in range(count - 1)
     ]
     if copies:
         collection.insert_many(copies)
-    return model
 
 
-def position(owner, depth):
-    """The position of `owner`'s quiz number `depth` in the lists (0: the newest)."""
-    quiz = Quiz.objects.filter(owner=owner).order_by("-updated_at", "-id")[depth]
-    return Position(quiz.updated_at, quiz.pk)
+def position(owner, depth, model=Quiz):
+    """The position of `owner`'s quiz (or `model`) number `depth` in the lists (0: the
+    newest)."""
+    item = model.objects.filter(owner=owner).order_by("-updated_at", "-id")[depth]
+    return Position(item.updated_at, item.pk)
 
 
-def list_commands(client, url, **extra):
+def list_commands(client, url, model=Quiz, **extra):
     """(response, [(command, collection)] of what `client` GET `url` sent, but not the
-    limiters' counters, and the list query itself (its command document)."""
+    limiters' counters, and the list query itself (its command document: the one
+    sorted aggregation of `model`'s collection)."""
     recorder = CommandRecorder()
     with backend_client_with(recorder):
         response = client.get(url, **extra)
@@ -65,7 +84,7 @@ def list_commands(client, url, **extra):
         command
         for name, command in recorder.commands
         if name == "aggregate"
-        and command["aggregate"] == Quiz._meta.db_table
+        and command["aggregate"] == model._meta.db_table
         and any("$sort" in stage for stage in command["pipeline"])
     ]
     assert len(lists) == 1, lists

@@ -35,7 +35,7 @@ def dashboard(request):
     if status:
         match = {**match, "status": status}
     page = listing.page(match, PAGE_SIZE, **positions(request.GET))
-    listing.with_owners(page.quizzes, request.user)
+    listing.with_owners(page.items, request.user)
     query = request.GET.copy()
     for name in (*POSITIONS, "page"):
         query.pop(name, None)

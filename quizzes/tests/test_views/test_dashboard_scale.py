@@ -54,7 +54,7 @@ def measure(client, teacher, count):
     measured = {}
     for name, url in requests(teacher, count).items():
         response, commands, query = list_commands(client, url)
-        titles = [quiz.title for quiz in response.context["page"].quizzes]
+        titles = [quiz.title for quiz in response.context["page"].items]
         measured[name] = (titles, commands, query)
     return measured
 

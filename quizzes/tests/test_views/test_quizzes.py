@@ -57,7 +57,7 @@ def library(teacher):
 def test_dashboard_search_and_status_filter(query, expected, library, owner_client):
     response = owner_client.get("/" + query)
     assert response.status_code == 200
-    assert sorted(q.title for q in response.context["page"].quizzes) == expected
+    assert sorted(q.title for q in response.context["page"].items) == expected
 
 
 def test_dashboard_says_when_nothing_matches(library, owner_client):
@@ -70,7 +70,7 @@ def dashboard_page(client, url):
     response = client.get(url)
     assert response.status_code == 200
     page = response.context["page"]
-    return [quiz.title for quiz in page.quizzes], page, response.content.decode()
+    return [quiz.title for quiz in page.items], page, response.content.decode()
 
 
 def test_dashboard_pages_by_position_and_keeps_the_filters(teacher, owner_client):
