@@ -34,8 +34,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -44,7 +50,7 @@ from rest_framework.response import Response
 from quizzes import attempts, documents, media, operations, releases, sharing
 from quizzes.api.media import AbsoluteMediaUrls
 from quizzes.api.pagination import ReleaseCursorPagination
-from quizzes.api.schema import IF_MATCH, reads
+from quizzes.api.schema import IF_MATCH, etag_header
 from quizzes.api.serializers import (
     AttemptResultSerializer,
     AttemptStartSerializer,
@@ -70,9 +76,24 @@ OBJECT_ID_RE = re.compile(OBJECT_ID)
 @extend_schema(tags=["delivery"])
 @extend_schema_view(
     list=extend_schema(summary="Published quizzes, recently published first"),
-    retrieve=reads(
-        "A published quiz (by its id or share code) with its questions as learners see them",
-        PublishedQuizDetailSerializer,
+    retrieve=extend_schema(
+        summary="A published quiz (by its id or share code) with its questions as learners see them",
+        responses={
+            200: PublishedQuizDetailSerializer,
+            304: OpenApiResponse(description="Not modified: the quiz is published as you have it."),
+        },
+        parameters=[
+            etag_header(),
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    'The ETag you have (e.g. "7"): 304 with no body while the quiz is '
+                    "published as it was then."
+                ),
+            ),
+        ],
     ),
     attempts=extend_schema(
         summary="Submit answers at once, or start an attempt",
@@ -111,7 +132,7 @@ OBJECT_ID_RE = re.compile(OBJECT_ID)
         parameters=[IF_MATCH],
     ),
 )
-class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.GenericViewSet):
+class PublishedQuizViewSet(AbsoluteMediaUrls, viewsets.GenericViewSet):
     serializer_class = PublishedQuizSerializer
     pagination_class = ReleaseCursorPagination
     permission_classes = [AllowAny]
@@ -131,8 +152,11 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, mixins.ListModelMixin, viewsets.Ge
     # `published/{id}/` goes back in If-Match, which only a strong one passes; nor the
     # player's pages or the teacher's, whose forms carry a CSRF token.
     @method_decorator(gzip_page)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    def list(self, request):
+        """The live releases, the newest published first, a page read along the index
+        (live, -published_at, -id) (quizzes.listing), without their content."""
+        page = self.paginator.paginate_match({"live": True}, request)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self):
         """The live release the URL names by its quiz's id or share code: one find."""
