@@ -78,6 +78,10 @@ OBJECT_ID_RE = re.compile(OBJECT_ID)
     list=extend_schema(summary="Published quizzes, recently published first"),
     retrieve=extend_schema(
         summary="A published quiz (by its id or share code) with its questions as learners see them",
+        description=(
+            "With `If-None-Match` naming the ETag you have, 304 and no body while the quiz "
+            "is published as it was then."
+        ),
         responses={
             200: PublishedQuizDetailSerializer,
             304: OpenApiResponse(description="Not modified: the quiz is published as you have it."),
