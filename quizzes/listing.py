@@ -29,7 +29,7 @@ from bson import ObjectId
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, Quiz, Release
 
 # A position as text: milliseconds since the epoch (what MongoDB keeps), then the id.
 POSITION = re.compile(r"(\d{1,13})-([0-9a-f]{24})")
@@ -72,6 +72,12 @@ QUIZZES = Listing(
         ("status",): "quiz_status_updated_id",
     },
     deferred=("slots",),
+)
+RELEASES = Listing(
+    Release,
+    "published_at",
+    {("live",): "release_live_published_id"},
+    deferred=("slots", "versions", "learner", "key", "media"),
 )
 QUESTIONS = Listing(
     Question,

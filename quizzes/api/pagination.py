@@ -86,10 +86,8 @@ class QuizCursorPagination(ListingCursorPagination):
     listed = listing.QUIZZES
 
 
-class ReleaseCursorPagination(TimestampCursorPagination):
-    """Published quizzes: their live releases (index (live, -published_at))."""
-
-    ordering = ("-published_at", "-id")
+class ReleaseCursorPagination(ListingCursorPagination):
+    listed = listing.RELEASES
 
 
 class QuestionCursorPagination(ListingCursorPagination):

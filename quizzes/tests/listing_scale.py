@@ -39,19 +39,21 @@ def add_question_copies(owner, category, count, name="Copy", **data):
     return model
 
 
-def insert_copies(model, label, text, count):
-    """Insert `count` - 1 copies of `model` (a stored quiz or question), their `label`
-    field "`text` <n>", each a minute older than the one before, the first a minute
-    older than the oldest its owner had."""
+def insert_copies(model, label, text, count, timestamp="updated_at", new_ids=()):
+    """Insert `count` - 1 copies of `model` (a stored quiz, question or release), their
+    `label` field "`text` <n>", their `new_ids` fields new ids, each a minute older
+    (`timestamp`) than the one before, the first a minute older than the oldest its
+    owner had."""
     collection = connection.get_collection(model._meta.db_table)
     document = collection.find_one({"_id": model.pk})
-    oldest = collection.find_one({"owner_id": model.owner_id}, sort=[("updated_at", 1)])
+    oldest = collection.find_one({"owner_id": model.owner_id}, sort=[(timestamp, 1)])
     copies = [
         {
             **document,
             "_id": ObjectId(),
+            **{field: ObjectId() for field in new_ids},
             label: f"{text} {number}",
-            "updated_at": oldest["updated_at"] - timedelta(minutes=number + 1),
+            timestamp: oldest[timestamp] - timedelta(minutes=number + 1),
         }
         for number in range(count - 1)
     ]
