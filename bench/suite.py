@@ -446,16 +446,21 @@ def extra_server(name, env, work_dir, **kwargs):
         server.stop()
 
 
-def list_pairs(app, site, scale):
-    """Lists, dashboard, search and deep pages: crowded teacher against the 50-quiz one."""
+def list_pairs(app, site, scale, wanted):
+    """Lists, dashboard, search and deep pages: crowded teacher against the 50-quiz one.
+    The deep pages are walked to only if their pair is `wanted`."""
     crowd, small = site.crowd, site.teacher
     crowd_page, small_page = site.crowd_browser.headers, site.teacher_browser.headers
-    dashboard_deep, dashboard_reached = deep_path(
-        site.crowd_browser, "/", scale.deep_page, next_in_html, scale.walk_budget
-    )
-    api_deep, api_reached = deep_path(
-        crowd, "/api/v1/quizzes/", scale.deep_page, next_in_json, scale.walk_budget
-    )
+    dashboard_deep, dashboard_reached = "/", 1
+    if wanted("dashboard_deep"):
+        dashboard_deep, dashboard_reached = deep_path(
+            site.crowd_browser, "/", scale.deep_page, next_in_html, scale.walk_budget
+        )
+    api_deep, api_reached = "/api/v1/quizzes/", 1
+    if wanted("api_list_deep"):
+        api_deep, api_reached = deep_path(
+            crowd, "/api/v1/quizzes/", scale.deep_page, next_in_json, scale.walk_budget
+        )
 
     def walked(reached):
         if reached == scale.deep_page:
@@ -556,36 +561,43 @@ def run_pairs(app, raw, env, work_dir, site, database, scale, mongod_pid, only):
     }
     editor = site.teacher_browser.headers
 
-    def with_server(name, extra_env, make_pairs, **kwargs):
-        return name, {**env, **extra_env}, make_pairs, kwargs
+    def wanted(key):
+        return not only or any(part in key for part in only)
+
+    def with_server(keys, name, extra_env, make_pairs, **kwargs):
+        """Pairs needing a server of their own, started only if one of `keys` is wanted."""
+        return keys, name, {**env, **extra_env}, make_pairs, kwargs
 
     groups = [
-        with_server("no-session-mw", {"OPENQUIZZ_BENCH_WITHOUT_SESSION_MIDDLEWARE": "1"},
+        with_server(["session_middleware"], "no-session-mw", {"OPENQUIZZ_BENCH_WITHOUT_SESSION_MIDDLEWARE": "1"},
                     lambda other: [Pair("session_middleware", "GET quizzes/{id}/ (token)",
                                         Side("with sessions_mw", app, [detail], token),
                                         Side("without", other, [detail], token), ("cost", 1.03))]),
-        with_server("no-transactions", {"OPENQUIZZ_BENCH_WITHOUT_TRANSACTIONS": "1"},
+        with_server(["transactions"], "no-transactions", {"OPENQUIZZ_BENCH_WITHOUT_TRANSACTIONS": "1"},
                     lambda other: [Pair("transactions", "PATCH quizzes/{id}/, a quiz per connection",
                                         Side("in a transaction", app, **write),
                                         Side("TRANSACTION_METHODS=[]", other, **write),
                                         ("cost", 1.3))]),
-        (None, None, lambda _: raw_pairs(app, raw, site, database), {}),
-        (None, None, lambda _: list_pairs(app, site, scale), {}),
-        (None, None, lambda _: [Pair("editor", "editor page (teacher's session)",
+        (None, None, None, lambda _: raw_pairs(app, raw, site, database), {}),
+        (None, None, None, lambda _: list_pairs(app, site, scale, wanted), {}),
+        (None, None, None, lambda _: [Pair("editor", "editor page (teacher's session)",
                                      Side("1,000 questions", app, [f"/quizzes/{site.thousand}/"],
                                           editor),
                                      Side("10 questions", app, [f"/quizzes/{site.ten}/"], editor),
                                      ("cost", 3.0))], {}),
-        with_server("asgi", {}, lambda other: server_pairs(app, other, detail, token),
+        with_server(["wsgi_vs_asgi", "wsgi_vs_asgi_close"], "asgi", {},
+                    lambda other: server_pairs(app, other, detail, token),
                     app="openquizz.asgi", options=["--worker-class", "uvicorn_worker.UvicornWorker"]),
     ]  # fmt: skip
     results = {}
-    for name, server_env, make_pairs, kwargs in groups:
+    for keys, name, server_env, make_pairs, kwargs in groups:
+        if keys and not any(wanted(key) for key in keys):
+            continue
         with (
             extra_server(name, server_env, work_dir, **kwargs) if name else contextlib.nullcontext()
         ) as other:
             for pair in make_pairs(other):
-                if only and not any(part in pair.key for part in only):
+                if not wanted(pair.key):
                     continue
                 print(f"  {pair.key}: {pair.a.label} vs {pair.b.label} ...", flush=True)
                 results[pair.key] = measure(pair, scale, mongod_pid)
