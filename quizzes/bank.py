@@ -96,19 +96,23 @@ def apply_question(question, data):
     return question
 
 
-def category_tree(owner):
+def category_tree(owner, counted=True):
     """[(category, depth, question count)] of the owner's bank, in tree order.
 
     Two queries whatever the size of the bank: the categories, and one count
-    aggregate over the questions.
+    aggregate over the questions (which reads every question's index key: not
+    `counted`, the counts are None and not read).
     """
     categories = list(bank_categories(owner))
-    counts = dict(
-        Question.objects.filter(category__in=[c.pk for c in categories])
-        .values_list("category")
-        .annotate(n=Count("id"))
-        .values_list("category", "n")
-    )
+    counts = {}
+    if counted:
+        counts = dict(
+            Question.objects.filter(category__in=[c.pk for c in categories])
+            .order_by()
+            .values_list("category")
+            .annotate(n=Count("id"))
+            .values_list("category", "n")
+        )
     children = {}
     for category in categories:
         children.setdefault(category.parent_id, []).append(category)
@@ -116,7 +120,7 @@ def category_tree(owner):
 
     def walk(parent, depth):
         for category in children.get(parent, ()):
-            rows.append((category, depth, counts.get(category.pk, 0)))
+            rows.append((category, depth, counts.get(category.pk, 0) if counted else None))
             walk(category.pk, depth + 1)
 
     walk(None, 0)

@@ -34,6 +34,7 @@ from quizzes.models import Question, Quiz, Release
 # A position as text: milliseconds since the epoch (what MongoDB keeps), then the id.
 POSITION = re.compile(r"(\d{1,13})-([0-9a-f]{24})")
 WORD = re.compile(r"\w+")
+POSITIONS = ("older", "newer")  # a page's query parameters: `positions`
 
 
 @dataclass(frozen=True)
@@ -199,10 +200,32 @@ def search(text):
     return {"$text": {"$search": " ".join(f'"{word}"' for word in words)}}
 
 
-def count(match, limit):
-    """How many quizzes match `match`, counting no further than `limit`."""
-    collection = connection.get_collection(Quiz._meta.db_table)
+def count(match, limit, listing=QUIZZES):
+    """How many items of `listing` match `match`, counting no further than `limit`."""
+    collection = connection.get_collection(listing.model._meta.db_table)
     return collection.count_documents(match, limit=limit, session=connection.session)
+
+
+def positions(parameters):
+    """`page`'s older_than or newer_than as a page's query `parameters` (`?older=`,
+    `?newer=`: POSITIONS) give it; none if the position is not one `Position` wrote
+    (an old `?page=` link, a mangled URL: the first page)."""
+    for name in POSITIONS:
+        if name in parameters:
+            try:
+                return {f"{name}_than": Position.parse(parameters[name])}
+            except InvalidPosition:
+                return {}
+    return {}
+
+
+def other_parameters(parameters):
+    """A page's query `parameters` but its position, url-encoded: what the links to
+    the pages on either side carry on."""
+    others = parameters.copy()
+    for name in (*POSITIONS, "page"):
+        others.pop(name, None)
+    return others.urlencode()
 
 
 def with_owners(quizzes, user):

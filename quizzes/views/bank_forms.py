@@ -22,7 +22,7 @@ def category_choices(owner, exclude=()):
     """(id, indented name) of the owner's categories in tree order, without `exclude` ids."""
     return [
         (str(category.pk), INDENT * depth + category.name)
-        for category, depth, _count in bank.category_tree(owner)
+        for category, depth, _count in bank.category_tree(owner, counted=False)
         if category.pk not in exclude
     ]
 

@@ -17,19 +17,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from quizzes import bank, operations
+from quizzes import bank, listing, operations
 from quizzes.access import bank_categories
 from quizzes.fields import FieldError
+from quizzes.models import Category
 from quizzes.qtypes import registry
 from quizzes.validation import parse_tags
 from quizzes.views.access import get_bank_question, get_category
 from quizzes.views.bank import ancestors
 from quizzes.views.bank_forms import BulkForm, PlacementForm, QuestionFilterForm, own_quizzes
-from quizzes.views.common import BAD_REQUEST, QUESTION_CONFLICT, paginate, success
+from quizzes.views.common import BAD_REQUEST, QUESTION_CONFLICT, success
 from quizzes.views.questions import question_form
 from quizzes.views.slots import add_questions
 
 PAGE_SIZE = 25
+COUNT_LIMIT = 1000
 
 
 def list_url(category=None, question=None):
@@ -52,12 +54,19 @@ def question_list(request, category_id=None):
 
 
 def show_question_list(request, category, bulk=None, status=200):
+    """A page of the questions, newest change first, read along an index by position
+    (quizzes.listing, `?older=`/`?newer=`), with their categories; counted up to
+    COUNT_LIMIT."""
     filters = QuestionFilterForm(request.GET)
     search = filters.filters()
-    questions = bank.search_questions(request.user, category, **search).select_related("category")
-    page, query = paginate(request, questions, PAGE_SIZE)
+    match = bank.question_match(request.user, category, **search)
+    total = listing.count(match, COUNT_LIMIT + 1, listing.QUESTIONS)
+    positions = listing.positions(request.GET)
+    page = listing.page(match, PAGE_SIZE, listing=listing.QUESTIONS, **positions)
+    categories = Category.objects.in_bulk({question.category_id for question in page.items})
     ticked = set(bulk.data.getlist("ids")) if bulk is not None else set()
-    for question in page.object_list:
+    for question in page.items:
+        question.category = categories[question.category_id]
         question.ticked = str(question.pk) in ticked
     context = {
         "category": category,
@@ -66,7 +75,9 @@ def show_question_list(request, category, bulk=None, status=200):
         "filters": filters,
         "filtered": any(search[key] for key in ("text", "tag", "qtype")),
         "page": page,
-        "query": query,
+        "query": listing.other_parameters(request.GET),
+        "total": min(total, COUNT_LIMIT),
+        "more": total > COUNT_LIMIT,
         "bulk": bulk or BulkForm(request.user),
         "has_categories": category is not None or bank_categories(request.user).exists(),
         "question_types": registry.TYPES.values(),

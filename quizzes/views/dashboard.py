@@ -18,7 +18,6 @@ from quizzes.results import grading_queue, learner
 
 PAGE_SIZE = 20
 COUNT_LIMIT = 1000
-POSITIONS = ("older", "newer")
 
 
 @login_required
@@ -34,30 +33,15 @@ def dashboard(request):
         match = {**match, **listing.search(search)}
     if status:
         match = {**match, "status": status}
-    page = listing.page(match, PAGE_SIZE, **positions(request.GET))
+    page = listing.page(match, PAGE_SIZE, **listing.positions(request.GET))
     listing.with_owners(page.items, request.user)
-    query = request.GET.copy()
-    for name in (*POSITIONS, "page"):
-        query.pop(name, None)
     context = {
         "form": form,
         "page": page,
         "filtered": bool(search or status),
-        "query": query.urlencode(),
+        "query": listing.other_parameters(request.GET),
         "total": min(total, COUNT_LIMIT),
         "more": total > COUNT_LIMIT,
     }
     context["to_grade"] = [(attempt, learner(attempt)) for attempt in grading_queue(request.user)]
     return render(request, "quizzes/dashboard.html", context)
-
-
-def positions(parameters):
-    """listing.page's older_than or newer_than as `parameters` give it; none if the
-    position is not one the dashboard wrote."""
-    for name in POSITIONS:
-        if name in parameters:
-            try:
-                return {f"{name}_than": listing.Position.parse(parameters[name])}
-            except listing.InvalidPosition:
-                return {}
-    return {}

@@ -1,19 +1,22 @@
-"""The bank's question list API at scale: the first page, a page 1,000 pages deep, the
-page back from the middle, a category's page and the filters cost the same MongoDB
-commands for a teacher with 50 questions as with 20,000, and the list queries of the
-whole bank and of a category read their page's index keys, no document, with no sort.
+"""The bank's question list at scale (API and pages): the first page, a page 1,000
+pages deep, the page back from the middle, a category's page and the filters cost the
+same MongoDB commands for a teacher with 50 questions as with 20,000, and the list
+queries of the whole bank and of a category read their page's index keys, no
+document, with no sort.
 
 A tag, type or text filter reads along the same index but examines the questions it
 passes over (no index holds them: more indexes on questions would slow imports)."""
 
 import pytest
 from bson import ObjectId
+from django.urls import reverse
 
 from quizzes import bank
 from quizzes.api.pagination import PAGE_SIZE
 from quizzes.models import Category, Question
 from quizzes.tests.listing_scale import add_question_copies, explain, list_commands, position
 from quizzes.tests.test_api.test_list_scale import cursor
+from quizzes.views.bank_questions import PAGE_SIZE as UI_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,29 @@ def test_a_staged_import_s_questions_are_not_listed(api, teacher):
     add_question_copies(teacher, staged, 1, "Staged")
     names = [question["name"] for question in api.get("/api/v1/questions/").json()["results"]]
     assert names == [shown.name]
+
+
+def test_bank_pages_cost_the_same_for_50_and_20000_questions(owner_client, teacher, other_teacher):
+    def pages(count):
+        last_page = (min(count, 1_000 * UI_PAGE_SIZE) - 1) // UI_PAGE_SIZE
+        deep = position(teacher, last_page * UI_PAGE_SIZE - 1, Question)
+        urls = {
+            "first": reverse("bank_questions"),
+            "deep": f"{reverse('bank_questions')}?older={deep}",
+            "category": reverse("bank_category", args=[category.pk]),
+        }
+        return {name: list_commands(owner_client, url, Question) for name, url in urls.items()}
+
+    category = fill(teacher, other_teacher, SMALL)
+    small = pages(SMALL)
+    add_question_copies(teacher, category, LARGE - SMALL + 1)
+    large = pages(LARGE)
+    for name, (response, commands, query) in large.items():
+        assert commands == small[name][1], name
+        questions = [command for command in commands if command[1] == "quizzes_question"]
+        assert questions == [("aggregate", "quizzes_question")] * 3, name  # count, page
+        assert len(response.context["page"].items) == UI_PAGE_SIZE, name
+        documents, stages, _indexes = explain(query)
+        assert "SORT" not in stages, name
+        assert documents == 0, name
+    assert "More than 1000 questions" in large["first"][0].content.decode()
