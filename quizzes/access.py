@@ -12,7 +12,11 @@ yet). Categories being filled by an import (`Category.staging`) and their
 questions are invisible to everyone until the import finishes.
 """
 
-from quizzes.models import Category, Question, Quiz
+from bson import ObjectId
+from django.http import Http404
+
+from quizzes import documents
+from quizzes.models import Category, Question, Quiz, Slot
 
 
 def manageable_quizzes(user):
@@ -23,6 +27,20 @@ def manageable_quizzes(user):
 def manageable_quizzes_match(user):
     """The same quizzes as a MongoDB query on their collection (quizzes.listing)."""
     return {} if user.is_staff else {"owner_id": user.pk}
+
+
+def editor_quiz(user, quiz_id):
+    """The quiz `quiz_id` if `user` may see it (Http404 otherwise), as get_quiz gives it,
+    in one find: the document made a Quiz as the ORM would (documents.instance), but
+    its slots, made Slot instances directly. The backend's conversion of embedded
+    documents, field by field, would cost 20 ms for a quiz of 1,000 questions."""
+    query = {"_id": ObjectId(quiz_id), **manageable_quizzes_match(user)}
+    document = documents.find_one(Quiz, query)
+    if document is None:
+        raise Http404
+    quiz = documents.instance(Quiz, document, deferred={"slots"})
+    quiz.slots = [Slot(**documents.embedded(Slot, slot)) for slot in document["slots"]]
+    return quiz
 
 
 def bank_categories(user):

@@ -20,7 +20,7 @@ from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.response import Response
 
 from quizzes import listing, operations
-from quizzes.access import manageable_quizzes, manageable_quizzes_match
+from quizzes.access import editor_quiz, manageable_quizzes, manageable_quizzes_match
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
 from quizzes.api.schema import changes, deletes, etag_header, if_match, reads
@@ -42,7 +42,6 @@ from quizzes.attempts import with_attempt_counts
 from quizzes.models import Question, QuizStatus
 from quizzes.results import attempts_of, with_people
 from quizzes.statistics import read_statistics
-from quizzes.views.editor import editor_quiz
 
 
 @extend_schema(tags=["auth"])
