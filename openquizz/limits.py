@@ -13,6 +13,12 @@ Rules:
 - The client address comes from REMOTE_ADDR, or from X-Forwarded-For only
   through settings.TRUSTED_PROXIES proxies (DJANGO_TRUSTED_PROXIES, default
   0: the header is ignored, so a client cannot pick its own address).
+- Request-rate counters (`durable=False`: the DRF throttles) are written with
+  w:1, acknowledged by the primary alone: about a third of a majority
+  write's time, paid on every anonymous API request. A failover may roll
+  back a few of their counts, so a rate lets a few more requests through
+  once. Sign-in and password-reset counters wait for the majority
+  (the default): a lock-out survives a failover.
 - A sign-in is limited per account and per address (SignInLimiter): the
   same message whether the account exists or not, and while locked even the
   right password is refused, until the cool-off has passed.
@@ -31,9 +37,13 @@ from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from pymongo.write_concern import WriteConcern
 from rest_framework.throttling import BaseThrottle
 
 from openquizz.models import Counter
+
+# Request-rate counters: acknowledged by the primary alone (see the rules above).
+RATE_WRITE_CONCERN = WriteConcern(w=1)
 
 
 def collection():
@@ -46,18 +56,22 @@ def now():
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def hit(key, period, extend=False):
+def hit(key, period, extend=False, durable=True):
     """Count one event under `key` and return (count, expires).
 
     A new counter (or one whose `expires` passed) starts at 1 and expires
     `period` seconds from now; `extend` moves an existing counter's expiry to
     `period` seconds from now as well (a cool-off that restarts with each
-    failure).
+    failure). A counter that need not be `durable` is written with
+    RATE_WRITE_CONCERN.
     """
     moment = now()
     until = moment + timedelta(seconds=period)
     live = {"$gt": ["$expires", moment]}
-    document = collection().find_one_and_update(
+    counters = collection()
+    if not durable:
+        counters = counters.with_options(write_concern=RATE_WRITE_CONCERN)
+    document = counters.find_one_and_update(
         {"_id": key},
         [
             {

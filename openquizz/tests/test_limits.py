@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from openquizz import limits
 from openquizz.models import Counter
 from quizzes.tests.test_api.conftest import assert_problem
+from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,27 @@ def test_counters_are_written_outside_the_requests_transaction(low_auth_rate, cl
         assert api.post(TOKEN, {"username": "ada", "password": "x"}).status_code == 400
     assert limits.count("rate:auth:127.0.0.1")[0] == 3
     assert limits.count("sign-in:account:ada")[0] == 3
+
+
+class CounterWrites(CommandRecorder):
+    """The findAndModify commands a client started (CommandRecorder leaves them out)."""
+
+    def started(self, event):
+        if event.command_name == "findAndModify":
+            self.commands.append((event.command_name, dict(event.command)))
+
+
+def test_request_rates_are_acknowledged_by_the_primary_and_sign_ins_by_the_majority(
+    low_auth_rate,
+):
+    recorder = CounterWrites()
+    with backend_client_with(recorder):
+        APIClient().post(TOKEN, {"username": "ada", "password": "x"})
+    concerns = {
+        command["query"]["_id"].split(":")[0]: command.get("writeConcern")
+        for command in recorder.named("findAndModify")
+    }
+    assert concerns == {"rate": {"w": 1}, "sign-in": None}
 
 
 # -- several processes count together -----------------------------------------------------

@@ -2,7 +2,8 @@
 
 Anonymous callers are counted per client address (openquizz.limits:
 X-Forwarded-For only through trusted proxies), in MongoDB, so every server
-process counts together. Rates are read at each request, so settings
+process counts together, with the quick write concern of rate counters
+(openquizz.limits). Rates are read at each request, so settings
 overrides apply at once.
 """
 
@@ -28,7 +29,7 @@ class AnonymousRateThrottle(SimpleRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         key = f"rate:{self.scope}:{limits.client_address(request)}"
-        count, self.expires = limits.hit(key, self.duration)
+        count, self.expires = limits.hit(key, self.duration, durable=False)
         return count <= self.num_requests
 
     def wait(self):
