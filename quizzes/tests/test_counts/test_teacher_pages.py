@@ -60,25 +60,25 @@ def previewed(w):
 
 
 BANK = [
-    row("bank", "session user category question category question", lambda w: reverse("bank")),
+    row("bank", "session user category question category", lambda w: reverse("bank")),
     row(
         "bank_category_create",
-        "session user category question",
+        "session user category",
         lambda w: reverse("bank_category_create"),
     ),
     row(
         "bank_category",
-        "session user category question question category question quiz category",
+        "session user category category question question question category category quiz category",
         category_url("bank_category"),
     ),
     row(
         "bank_category_edit",
-        "session user category category category question",
+        "session user category category category",
         category_url("bank_category_edit"),
     ),
     row(
         "bank_category_move",
-        "session user category category category question user category update:category category commit update:session",
+        "session user category category category user category update:category category commit update:session",
         category_url("bank_category_move"),
         method="post",
         data=lambda w: {"parent": "", "version": w.category.version},
@@ -91,17 +91,17 @@ BANK = [
     ),
     row(
         "bank_questions",
-        "session user question question category question quiz category",
+        "session user category question question question category category quiz category",
         lambda w: reverse("bank_questions"),
     ),
     row(
         "bank_question_add",
-        "session user category question",
+        "session user category",
         lambda w: reverse("bank_question_add", args=["multichoice"]),
     ),
     row(
         "bank_question_edit",
-        "session user question category category question",
+        "session user question category category",
         question_url("bank_question_edit"),
     ),
     row("bank_versions", "session user question version category", question_url("bank_versions")),
@@ -210,12 +210,12 @@ QUIZ = [
     row("question_delete", "session user quiz question", in_quiz_url("question_delete")),
     row(
         "quiz_add_from_bank",
-        "session user quiz user category question question question",
+        "session user quiz user category question question",
         quiz_url("quiz_add_from_bank"),
     ),
     row(
         "quiz_add_random",
-        "session user quiz user category question category update:quiz quiz commit update:session",
+        "session user quiz user category category update:quiz quiz commit update:session",
         quiz_url("quiz_add_random"),
         method="post",
         data=versioned(category=lambda w: str(w.category.pk), count=1),
