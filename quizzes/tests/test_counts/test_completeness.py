@@ -19,6 +19,7 @@ COUNTED_ELSEWHERE = {
     "quiz_editor": "quizzes/tests/test_views/test_editor_scale.py",
     "api:quiz-detail": "quizzes/tests/test_api/test_reads.py",
     "api:published-detail": "quizzes/tests/test_api/test_reads.py",
+    "api:published-list": "quizzes/tests/test_api/test_published_list_scale.py",
     "player:question": "quizzes/tests/test_views/test_player_reads.py",
 }
 
