@@ -57,8 +57,8 @@ def editor_commands(client, quiz):
 
 # What the editor of a draft quiz sends, whatever its size: the session and its user,
 # the quiz, the page's questions and their bank categories, the quiz's totals
-# ($group), the random-questions form's category menu (the bank's categories and
-# how many questions each holds).
+# ($group), the random-questions form's category menu (the bank's categories; not
+# how many questions each holds, which the menu does not show).
 DRAFT_COMMANDS = [
     ("aggregate", "django_session"),
     ("aggregate", "auth_user"),
@@ -67,7 +67,6 @@ DRAFT_COMMANDS = [
     ("aggregate", "quizzes_category"),
     ("aggregate", "quizzes_question"),
     ("aggregate", "quizzes_category"),
-    ("aggregate", "quizzes_question"),
 ]
 # A published quiz's adds its live release (what the page says of it only), before
 # the random-questions form.
