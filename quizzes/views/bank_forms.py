@@ -1,21 +1,26 @@
 """The small forms of the question bank's pages: what the teacher picked or typed.
 
 As in quizzes.forms, the rules live elsewhere (quizzes.validation, quizzes.bank):
-these forms only read values, and the category and quiz menus list what the
-teacher may choose, so that an id from another bank is refused as a bad choice.
+these forms only read values, and the category menus list what the teacher may
+choose, so that an id from another bank is refused as a bad choice. The quiz menu
+lists only the teacher's latest quizzes: a chosen quiz is checked by its id.
 """
 
+from bson import ObjectId
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quizzes import bank
-from quizzes.access import bank_categories, manageable_quizzes
+from quizzes import bank, listing
+from quizzes.access import bank_categories
 from quizzes.forms import VERSION_MAX, VersionForm, add_errors
-from quizzes.models import QuestionType, QuizStatus
+from quizzes.models import QuestionType, Quiz, QuizStatus
 
 # How a category is indented in a menu, per level below the top.
 INDENT = "\u2003"
 RANDOM_COUNT_MAX = 100
+# The quizzes of a bulk form's menu: the teacher's most recently changed.
+MENU_QUIZZES = 50
 
 
 def category_choices(owner, exclude=()):
@@ -148,27 +153,37 @@ class BulkForm(QuestionIdsForm):
     action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS])
     target = CategoryChoiceField(label=_("Move to category"), required=False, root_label="—")
     tags = forms.CharField(label=_("Tags to add"), required=False, max_length=500)
-    quiz = forms.ChoiceField(label=_("Quiz"), required=False)
+    quiz = forms.CharField(label=_("Quiz"), required=False, widget=forms.Select)
     confirm = forms.BooleanField(required=False)
 
     def __init__(self, owner, *args, **kwargs):
         super().__init__(owner, *args, **kwargs)
-        self.fields["quiz"].choices = quiz_choices(owner)
+        menu = listing.page(own_quizzes_match(owner), MENU_QUIZZES)
+        field = self.fields["quiz"]
+        field.widget.choices = [("", "—"), *((str(quiz.pk), quiz.title) for quiz in menu.items)]
+        if menu.older is not None:
+            field.help_text = gettext(
+                "Your %(count)s most recently changed quizzes. To add questions to another "
+                "quiz, open it and use “Add from the bank”."
+            ) % {"count": MENU_QUIZZES}
 
-
-def quiz_choices(owner):
-    """The menu of `own_quizzes`: their ids and titles only (a teacher may have 20,000)."""
-    return [
-        ("", "—"),
-        *((str(pk), title) for pk, title in own_quizzes(owner).values_list("pk", "title")),
-    ]
+    def chosen_quiz(self):
+        """The quiz chosen: any of own_quizzes by its id, in the menu or not (the menu
+        lists the MENU_QUIZZES most recently changed, read along an index, a teacher
+        may have 20,000); None for none or another's."""
+        pk = self.cleaned_data["quiz"]
+        return own_quizzes(self.owner).filter(pk=pk).first() if ObjectId.is_valid(pk) else None
 
 
 def own_quizzes(owner):
     """The quizzes a teacher builds from their bank: their own (a quiz uses its owner's
     bank), but the archived ones, which are read-only."""
-    quizzes = manageable_quizzes(owner).filter(owner=owner).exclude(status=QuizStatus.ARCHIVED)
-    return quizzes.order_by("title")
+    return Quiz.objects.filter(owner=owner).exclude(status=QuizStatus.ARCHIVED)
+
+
+def own_quizzes_match(owner):
+    """The same quizzes as a MongoDB query on their collection (quizzes.listing)."""
+    return {"owner_id": owner.pk, "status": {"$ne": QuizStatus.ARCHIVED.value}}
 
 
 class PlacementForm(OwnedForm):

@@ -25,7 +25,7 @@ from quizzes.qtypes import registry
 from quizzes.validation import parse_tags
 from quizzes.views.access import get_bank_question, get_category
 from quizzes.views.bank import ancestors
-from quizzes.views.bank_forms import BulkForm, PlacementForm, QuestionFilterForm, own_quizzes
+from quizzes.views.bank_forms import BulkForm, PlacementForm, QuestionFilterForm
 from quizzes.views.common import BAD_REQUEST, QUESTION_CONFLICT, success
 from quizzes.views.questions import question_form
 from quizzes.views.slots import add_questions
@@ -134,7 +134,7 @@ def bulk_action(request, category):
             % {"count": deleted},
         )
     else:
-        quiz = own_quizzes(request.user).filter(pk=form.cleaned_data["quiz"] or None).first()
+        quiz = form.chosen_quiz()
         if quiz is None:
             return refuse_bulk(request, category, form, _("Choose the quiz to add them to."))
         try:

@@ -68,7 +68,7 @@ BANK = [
     ),
     row(
         "bank_category",
-        "session user category category question question question category category quiz category",
+        "session user category category question question question category category quiz quiz category",
         category_url("bank_category"),
     ),
     row(
@@ -91,7 +91,7 @@ BANK = [
     ),
     row(
         "bank_questions",
-        "session user category question question question category category quiz category",
+        "session user category question question question category category quiz quiz category",
         lambda w: reverse("bank_questions"),
     ),
     row(
