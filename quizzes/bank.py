@@ -25,7 +25,7 @@ import re
 
 from bson import ObjectId
 from django.db import connection, models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -498,31 +498,12 @@ def owned(owner, ids):
     return bank_questions(owner).filter(pk__in=ids)
 
 
-def search_questions(owner, category=None, subcategories=False, text="", tag="", qtype=""):
-    """The owner's questions, newest change first, narrowed by what is given:
-    in `category` (and, with `subcategories`, the categories under it), whose
-    name, text or ID number contains `text` (letter case ignored), tagged
-    `tag`, of type `qtype`. The UI's bank list and the API's share it."""
-    questions = bank_questions(owner)
-    if category is not None:
-        ids = subtree_ids(category) if subcategories else [category.pk]
-        questions = questions.filter(category__in=ids)
-    if text:
-        questions = questions.filter(
-            Q(name__icontains=text) | Q(text__icontains=text) | Q(idnumber__icontains=text)
-        )
-    if tag:
-        questions = questions.filter(tags__contains=[tag])
-    if qtype:
-        questions = questions.filter(type=qtype)
-    return questions.order_by("-updated_at", "-id")
-
-
 def question_match(owner, category=None, subcategories=False, text="", tag="", qtype=""):
-    """MongoDB query: the questions `search_questions` gives (`category`, if given, is
-    one of the owner's bank categories), for a page read along an index
-    (quizzes.listing.QUESTIONS): those of `category` (and its subcategories), else the
-    owner's; a staged import's left out."""
+    """MongoDB query: the owner's questions narrowed by what is given, for a page read
+    along an index (quizzes.listing.QUESTIONS): those of `category` (one of the owner's
+    bank categories; with `subcategories`, also those of the categories under it), else
+    all the owner's, a staged import's left out; whose name, text or ID number contains
+    `text` (letter case ignored); tagged `tag`; of type `qtype`."""
     staged = set(
         Category.objects.filter(owner=owner, staging__isnull=False).values_list("pk", flat=True)
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from quizzes import bank, operations
+from quizzes import bank, listing, operations
 from quizzes.views.access import get_category, get_quiz
 from quizzes.views.bank_forms import (
     AddFromBankForm,
@@ -21,7 +21,6 @@ from quizzes.views.common import (
     BAD_REQUEST,
     archived_refusal,
     inform,
-    paginate,
     quiz_action,
     success,
 )
@@ -57,20 +56,23 @@ def add_from_bank(request, quiz_id):
 
 
 def show_bank_browser(request, quiz, form=None, status=200):
+    """A page of the quiz owner's bank questions, newest change first, read along an
+    index by position (quizzes.listing, `?older=`/`?newer=`), those in the quiz marked."""
     browse = BrowseForm(quiz.owner, request.GET)
     filters = browse.filters()
     pk = browse.cleaned_data.get("category")
     category = get_category(quiz.owner, pk) if pk else None
-    questions = bank.search_questions(quiz.owner, category, **filters)
-    page, query = paginate(request, questions, PAGE_SIZE)
+    match = bank.question_match(quiz.owner, category, **filters)
+    positions = listing.positions(request.GET)
+    page = listing.page(match, PAGE_SIZE, listing=listing.QUESTIONS, **positions)
     present = {slot.question for slot in quiz.slots}
-    for question in page.object_list:
+    for question in page.items:
         question.in_quiz = question.pk in present
     context = {
         "quiz": quiz,
         "browse": browse,
         "page": page,
-        "query": query,
+        "query": listing.other_parameters(request.GET),
         "form": form,
         "category": category,
     }

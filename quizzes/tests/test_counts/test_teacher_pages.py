@@ -210,7 +210,7 @@ QUIZ = [
     row("question_delete", "session user quiz question", in_quiz_url("question_delete")),
     row(
         "quiz_add_from_bank",
-        "session user quiz user category question question",
+        "session user quiz user category category question question",
         quiz_url("quiz_add_from_bank"),
     ),
     row(

@@ -616,7 +616,7 @@ def test_add_from_the_bank(owner_client, tree, make_quiz):
     url = reverse("quiz_add_from_bank", args=[quiz.pk])
     page = owner_client.get(url, {"category": tree["chemistry"].pk})
     assert page.status_code == 200
-    present = {q.name: q.in_quiz for q in page.context["page"].object_list}
+    present = {q.name: q.in_quiz for q in page.context["page"].items}
     assert present == {"Water": True, "Salt": False}
     ids = [tree["questions"][name].pk for name in ("Salt", "Water", "Gravity")]
     response = owner_client.post(url, {"ids": ids, "version": quiz.version})

@@ -2,15 +2,17 @@
 recently changed quizzes (not the archived ones), read along an index, so the page
 sends the same MongoDB commands for a teacher with 50 quizzes as with 20,000; past
 the menu, a help text sends the teacher to the quiz's "Add from the bank", and a
-quiz outside the menu still takes the ticked questions by its id."""
+quiz outside the menu still takes the ticked questions by its id. The quiz editor's
+"Add from the bank" pages through the bank along an index too."""
 
 import pytest
 from django.urls import reverse
 
 from quizzes import bank, operations
-from quizzes.models import Quiz, QuizStatus
-from quizzes.tests.listing_scale import add_copies, explain, list_commands
+from quizzes.models import Question, Quiz, QuizStatus
+from quizzes.tests.listing_scale import add_copies, add_question_copies, explain, list_commands
 from quizzes.views.bank_forms import MENU_QUIZZES
+from quizzes.views.slots import PAGE_SIZE as ADD_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,35 @@ def test_an_archived_or_anothers_quiz_takes_no_question(
     assert response.status_code == 400
     assert "Choose the quiz to add them to." in response.content.decode()
     assert Quiz.objects.get(pk=quiz.pk).slots == []
+
+
+def test_add_from_the_bank_pages_cost_the_same_for_1_and_1000_questions(
+    teacher, other_teacher, owner_client
+):
+    """The quiz editor's "Add from the bank" reads a page of the bank along the owner's
+    index by position: the same commands for 1 question as for 1,000, no sort, and no
+    more documents examined than a page and the one more; its "Older" link reaches the
+    next page."""
+    add_question_copies(other_teacher, bank.default_category(other_teacher, "Theirs"), 100)
+    category = bank.default_category(teacher, "Mine")
+    quiz = operations.create_quiz(teacher, {"title": "Built"})
+    url = reverse("quiz_add_from_bank", args=[quiz.pk])
+    add_question_copies(teacher, category, 1, "First")
+    small, small_commands, _query = list_commands(owner_client, url, Question)
+    assert [q.name for q in small.context["page"].items] == ["First model"]
+    assert small.context["page"].older is None
+    add_question_copies(teacher, category, 999)
+    large, large_commands, query = list_commands(owner_client, url, Question)
+    assert large_commands == small_commands
+    first = [q.name for q in large.context["page"].items]
+    assert first == ["Copy model", "First model", *(f"Copy {n}" for n in range(ADD_PAGE - 2))]
+    documents, stages, indexes = explain(query)
+    assert indexes == {"question_owner_updated_id"}
+    assert "SORT" not in stages
+    assert documents <= ADD_PAGE + 1
+    older = large.context["page"].older
+    assert f"older={older}" in large.content.decode()
+    following, commands, _query = list_commands(owner_client, f"{url}?older={older}", Question)
+    assert commands == small_commands
+    names = [q.name for q in following.context["page"].items]
+    assert names == [f"Copy {n}" for n in range(ADD_PAGE - 2, 2 * ADD_PAGE - 2)]
