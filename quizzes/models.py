@@ -472,5 +472,9 @@ class Attempt(models.Model):
         ]
 
     def __str__(self):
+        """Its learner's name (else its id) and when it was submitted (else started),
+        from its own fields: the admin's quiz deletion page lists every attempt so,
+        with no query per attempt."""
+        who = self.learner_name or str(self.pk)
         when = self.submitted_at or self.started_at
-        return f"{self.quiz} @ {when:%Y-%m-%d %H:%M}" if when else str(self.quiz)
+        return f"{who} @ {when:%Y-%m-%d %H:%M}" if when else who

@@ -2,7 +2,7 @@
 
 A pattern is counted by a row of this folder's count tables (each row checks
 that its URL resolves to the pattern it claims), or by the test module named in
-COUNTED_ELSEWHERE; or its commands grow with the data (GROWS, with why).
+COUNTED_ELSEWHERE.
 """
 
 from django.conf import settings
@@ -21,13 +21,6 @@ COUNTED_ELSEWHERE = {
     "api:published-detail": "quizzes/tests/test_api/test_reads.py",
     "api:published-list": "quizzes/tests/test_api/test_published_list_scale.py",
     "player:question": "quizzes/tests/test_views/test_player_reads.py",
-}
-
-# Patterns whose commands grow with the data, in code others own: to be fixed there.
-GROWS = {
-    # Django's delete confirmation shows each attempt the deletion takes by its str(),
-    # and Attempt.__str__ reads the attempt's quiz: one query per attempt.
-    "admin:quizzes_quiz_delete": "Attempt.__str__ reads its quiz (quizzes/models.py)",
 }
 
 
@@ -59,13 +52,13 @@ def pattern_keys(patterns=None, prefix="", namespace=""):
 
 def test_every_url_pattern_has_its_commands_counted():
     counted = {row.key for row in tables()}
-    uncounted = pattern_keys() - counted - COUNTED_ELSEWHERE.keys() - GROWS.keys()
+    uncounted = pattern_keys() - counted - COUNTED_ELSEWHERE.keys()
     assert not uncounted, f"URL patterns no count table covers: {sorted(uncounted)}"
 
 
 def test_what_the_lists_name_exists():
     assert not {row.key for row in tables()} - pattern_keys()
-    assert not (COUNTED_ELSEWHERE.keys() | GROWS.keys()) - pattern_keys()
+    assert not COUNTED_ELSEWHERE.keys() - pattern_keys()
     missing = {
         path for path in COUNTED_ELSEWHERE.values() if not (settings.BASE_DIR / path).exists()
     }
