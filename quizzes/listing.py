@@ -15,8 +15,11 @@ Not QuerySet.order_by()[:n]: for that, django-mongodb-backend 5.2 puts an
 `$addFields` (or `$project`) of the sort keys before `$sort`, so MongoDB sorts
 every matching document instead of reading an index in order.
 
+A listing's timestamp may be null (an attempt in progress is not submitted yet):
+MongoDB sorts null before every date, so those items come last, by id.
+
 A page is reached by the position of an item next to it (`Position`: its
-timestamp and id), never by skipping rows: a quiz saved meanwhile moves to
+timestamp, or None, and id), never by skipping rows: a quiz saved meanwhile moves to
 the top without shifting the pages handed out. `Position`s come back from
 clients as text; `Position.parse` refuses any text it did not write.
 """
@@ -29,10 +32,11 @@ from bson import ObjectId
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from quizzes.models import Question, Quiz, Release
+from quizzes.models import Attempt, Question, Quiz, Release
 
-# A position as text: milliseconds since the epoch (what MongoDB keeps), then the id.
-POSITION = re.compile(r"(\d{1,13})-([0-9a-f]{24})")
+# A position as text: milliseconds since the epoch (what MongoDB keeps) or "null" (no
+# timestamp), then the id.
+POSITION = re.compile(r"(\d{1,13}|null)-([0-9a-f]{24})")
 WORD = re.compile(r"\w+")
 POSITIONS = ("older", "newer")  # a page's query parameters: `positions`
 
@@ -42,12 +46,15 @@ class Listing:
     """What a list lists: `model`'s documents, newest `timestamp` first, read along
     the index of `indexes` ({fields: index name}) with the most of the fields the match
     pins to a value or to a few ($in) (a search: the text index, where MongoDB must),
-    the `deferred` fields left unread."""
+    the `deferred` fields left unread; `nullable`: whether the timestamp may be null;
+    `shard_key`: the fields of the match the read of a page's items by id names too."""
 
     model: type
     timestamp: str
     indexes: dict
     deferred: tuple = ()
+    nullable: bool = False
+    shard_key: tuple = ()
 
     def hint(self, match):
         """The index a list matching `match` is read along; None for a text search."""
@@ -88,6 +95,13 @@ QUESTIONS = Listing(
         ("category_id",): "question_category_updated_id",
     },
 )
+ATTEMPTS = Listing(
+    Attempt,
+    "submitted_at",
+    {("quiz_id",): "attempt_quiz_submitted_id"},
+    nullable=True,
+    shard_key=("quiz_id",),
+)
 
 
 class InvalidPosition(ValueError):
@@ -96,16 +110,17 @@ class InvalidPosition(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    """Where an item is in its list: (its timestamp, id), newest first."""
+    """Where an item is in its list: (its timestamp, None for none, id), newest first."""
 
-    time: datetime
+    time: datetime | None
     id: ObjectId
 
     @classmethod
     def of(cls, document, timestamp):
         """The position of an item's stored `document` by its `timestamp` field (pymongo's
-        naive UTC datetime)."""
-        return cls(document[timestamp].replace(tzinfo=UTC), document["_id"])
+        naive UTC datetime, or null)."""
+        time = document.get(timestamp)
+        return cls(time and time.replace(tzinfo=UTC), document["_id"])
 
     @classmethod
     def parse(cls, text):
@@ -114,26 +129,31 @@ class Position:
         if found is None:
             raise InvalidPosition(text)
         milliseconds, id = found.groups()
+        if milliseconds == "null":
+            return cls(None, ObjectId(id))
         return cls(datetime.fromtimestamp(int(milliseconds) / 1000, UTC), ObjectId(id))
 
     def __str__(self):
+        if self.time is None:
+            return f"null-{self.id}"
         return f"{round(self.time.timestamp() * 1000)}-{self.id}"
 
     def before(self, timestamp):
-        """MongoDB query: the items listed before this position (newer)."""
-        return self._beyond("$gt", timestamp)
+        """MongoDB query: the items listed before this position (newer): past a null
+        timestamp, every item with one too."""
+        beyond = [{timestamp: self.time, "_id": {"$gt": self.id}}]
+        if self.time is None:
+            return {"$or": [{timestamp: {"$type": "date"}}, *beyond]}
+        return {"$or": [{timestamp: {"$gt": self.time}}, *beyond]}
 
-    def after(self, timestamp):
-        """MongoDB query: the items listed after this position (older)."""
-        return self._beyond("$lt", timestamp)
-
-    def _beyond(self, operator, timestamp):
-        return {
-            "$or": [
-                {timestamp: {operator: self.time}},
-                {timestamp: self.time, "_id": {operator: self.id}},
-            ]
-        }
+    def after(self, timestamp, nullable=False):
+        """MongoDB query: the items listed after this position (older): short of a null
+        timestamp, the items without one too if the timestamp is `nullable`."""
+        beyond = [{timestamp: self.time, "_id": {"$lt": self.id}}]
+        if self.time is None:
+            return {"$or": beyond}
+        nulls = [{timestamp: None}] if nullable else []
+        return {"$or": [{timestamp: {"$lt": self.time}}, *beyond, *nulls]}
 
 
 @dataclass
@@ -156,7 +176,9 @@ def page(match, size, older_than=None, newer_than=None, listing=QUIZZES):
     first page is read then, so that the page is full; and so when nothing is older
     any more (items deleted or saved meanwhile)."""
     if newer_than is None:
-        query = {**match, **older_than.after(listing.timestamp)} if older_than else match
+        query = match
+        if older_than:
+            query = {**match, **older_than.after(listing.timestamp, listing.nullable)}
         positions = _positions(listing, query, size + 1, -1)
         if older_than and not positions:
             return page(match, size, listing=listing)
@@ -171,7 +193,8 @@ def page(match, size, older_than=None, newer_than=None, listing=QUIZZES):
             return page(match, size, listing=listing)
         positions = positions[:size][::-1]
         older, newer = positions[-1], positions[0]
-    items = listing.model.objects.defer(*listing.deferred).order_by()
+    shard = {field: match[field] for field in listing.shard_key}
+    items = listing.model.objects.filter(**shard).defer(*listing.deferred).order_by()
     found = items.in_bulk([position.id for position in positions])
     return Page([found[p.id] for p in positions if p.id in found], older, newer)
 

@@ -456,7 +456,9 @@ class Attempt(models.Model):
         verbose_name_plural = _("attempts")
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["quiz", "-submitted_at"], name="attempt_quiz_submitted"),
+            # The API's list of a quiz's attempts, newest first, paged by position
+            # (quizzes.listing); the id tie-breaker, so that a page reads its rows only.
+            models.Index(fields=["quiz", "-submitted_at", "-id"], name="attempt_quiz_submitted_id"),
             # Counts of submitted attempts per quiz, answered from the index alone.
             models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
             # The attempts a teacher has to grade, across their quizzes (dashboard).

@@ -2,7 +2,7 @@
 attempt, deleting some, the attempts waiting for grading, and exports.
 
 Every query names the quiz (`quiz_id` is the first field of the attempts'
-shard key) and runs on an index of the attempts: (quiz, -submitted_at)
+shard key) and runs on an index of the attempts: (quiz, -submitted_at, -id)
 and (quiz, state) for the lists; but the grading queue's, across a teacher's
 quizzes, which names the teacher: (owner, submitted_at, id) of the waiting ones.
 Exports stream: the attempts are read in batches with a projection of
@@ -77,6 +77,21 @@ def attempts_of(quiz, state=None, release=None, search="", sort=DEFAULT_SORT):
         attempts = attempts.annotate(duration=F("submitted_at") - F("started_at"))
     direction = "-" if sort.startswith("-") else ""
     return attempts.order_by(f"{direction}{SORTS[sort.removeprefix('-')]}", "-pk")
+
+
+def attempts_match(quiz, state=None, release=None):
+    """MongoDB query: the attempts at `quiz` in `state` (a key of FILTER_STATES), on
+    `release` (its number); what the API lists, newest first, along the index
+    (quiz, -submitted_at, -id) (quizzes.listing.ATTEMPTS)."""
+    match = {"quiz_id": quiz.pk}
+    if state == NEEDS_GRADING:
+        match.update(state=State.SUBMITTED, ungraded={"$gt": 0})
+    elif state:
+        match["state"] = state
+    if release:
+        numbered = Release.objects.filter(quiz=quiz, number=release).values_list("pk", flat=True)
+        match["release_id"] = {"$in": list(numbered)}
+    return match
 
 
 def with_people(attempts):

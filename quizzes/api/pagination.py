@@ -2,13 +2,13 @@
 
 A cursor holds the sort key of the last item seen; the next page is read
 from an index starting right after it (MongoDB: `{updated_at: {$lt: ...}}`
-on the (owner | status, -updated_at, -id) indexes), never by skipping rows. New
+on the (owner | status, -updated_at, -id) indexes; attempts: (quiz,
+-submitted_at, -id)), never by skipping rows. New
 items sort before every cursor already handed out, so paging on while others
 insert neither repeats nor misses an item. Items sharing a timestamp keep a
 fixed order by id.
 """
 
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
@@ -18,27 +18,6 @@ from quizzes import listing
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 INVALID_CURSOR = _("Invalid cursor: use the next or previous link as given.")
-
-
-class TimestampCursorPagination(CursorPagination):
-    """Newest first by a timestamp field, then by id; `?page_size=` up to MAX_PAGE_SIZE."""
-
-    page_size = PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-    invalid_cursor_message = INVALID_CURSOR
-
-    def decode_cursor(self, request):
-        cursor = super().decode_cursor(request)
-        # A hand-made cursor must not reach the query with a position that is no date.
-        if cursor is not None and cursor.position is not None:
-            try:
-                valid = parse_datetime(cursor.position) is not None
-            except ValueError:
-                valid = False
-            if not valid:
-                raise NotFound(self.invalid_cursor_message)
-        return cursor
 
 
 class ListingCursorPagination(CursorPagination):
@@ -94,5 +73,5 @@ class QuestionCursorPagination(ListingCursorPagination):
     listed = listing.QUESTIONS
 
 
-class AttemptCursorPagination(TimestampCursorPagination):
-    ordering = ("-submitted_at", "-id")
+class AttemptCursorPagination(ListingCursorPagination):
+    listed = listing.ATTEMPTS

@@ -40,7 +40,7 @@ from quizzes.api.throttles import TokenThrottle
 from quizzes.api.versions import etag, expected_version
 from quizzes.attempts import with_attempt_counts
 from quizzes.models import Question, QuizStatus
-from quizzes.results import attempts_of, with_people
+from quizzes.results import attempts_match, with_people
 from quizzes.statistics import read_statistics
 
 
@@ -258,9 +258,9 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         quiz = self.get_object()
         filters = AttemptFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        found = attempts_of(quiz, **filters.validated_data)
+        match = attempts_match(quiz, **filters.validated_data)
         paginator = AttemptCursorPagination()
-        page = with_people(paginator.paginate_queryset(found, request, view=self))
+        page = with_people(paginator.paginate_match(match, request))
         report = {
             "statistics": read_statistics(quiz),
             "next": paginator.get_next_link(),

@@ -70,7 +70,7 @@ TABLE = [
     ),
     row(
         "api:quiz-attempts",
-        "session user quiz attempt release find:attempt question attempt",
+        "session user quiz attempt attempt release find:attempt question attempt",
         quiz_url("attempts/"),
         client="api_session",
     ),
