@@ -3,13 +3,6 @@
 (function () {
   "use strict";
 
-  // The language menu switches as soon as a language is chosen.
-  function autoSubmit(root) {
-    root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit(); });
-    });
-  }
-
   // Drag and drop of the question list. Dropping a question elsewhere fires
   // "reorder" on the list; the enclosing form posts the new order with htmx
   // (hx-trigger="reorder") and swaps in the page the server sends back.
@@ -257,7 +250,6 @@
   function enhance(root) {
     copyButtons(root);
     selectAll(root);
-    autoSubmit(root);
     sortableLists(root);
     formsets(root);
   }

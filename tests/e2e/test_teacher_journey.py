@@ -128,8 +128,9 @@ def test_teacher_journey(page, screenshot, transactional_db):
     expect(page.locator("h1 .badge")).to_have_text("Published")
     screenshot("published")
 
-    # Switch to French: the choice applies at once and sticks.
+    # Switch to French: the choice applies once confirmed, and sticks.
     page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change language").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1 .badge")).to_have_text("Publié")
     expect(page.get_by_role("link", name="Aperçu")).to_be_visible()
