@@ -162,14 +162,25 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, viewsets.GenericViewSet):
         page = self.paginator.paginate_match({"live": True}, request)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def get_object(self):
-        """The live release the URL names by its quiz's id or share code: one find."""
+    def live_match(self):
+        """The query of the live release the URL names, by its quiz's id
+        ({"quiz_id": ...}) or share code ({"share_code": ...}); NotFound for a key
+        that can be neither."""
         key = self.kwargs["id"]
         if OBJECT_ID_RE.fullmatch(key):
-            release = get_object_or_404(self.get_queryset(), quiz=ObjectId(key))
+            return {"quiz_id": ObjectId(key), "live": True}
+        code = sharing.normalize_code(key)
+        if code is None:
+            raise NotFound()
+        return {"share_code": code, "live": True}
+
+    def get_object(self):
+        """The live release the URL names by its quiz's id or share code: one find."""
+        match = self.live_match()
+        if "quiz_id" in match:
+            release = get_object_or_404(self.get_queryset(), quiz=match["quiz_id"])
         else:
-            code = sharing.normalize_code(key)
-            release = code and releases.live_release_by_code(code)
+            release = releases.live_release_by_code(match["share_code"])
             if release is None:
                 raise NotFound()
         self.check_object_permissions(self.request, release)
@@ -189,14 +200,7 @@ class PublishedQuizViewSet(AbsoluteMediaUrls, viewsets.GenericViewSet):
     def live_release_head(self):
         """The live release the URL names, as an unsaved Release with only its pk and
         quiz_version (404 when there is none): one find on the index of its lookup."""
-        key = self.kwargs["id"]
-        if OBJECT_ID_RE.fullmatch(key):
-            query = {"quiz_id": ObjectId(key)}
-        else:
-            query = {"share_code": sharing.normalize_code(key)}
-            if query["share_code"] is None:
-                raise NotFound()
-        found = documents.find_one(Release, {**query, "live": True}, {"quiz_version": True})
+        found = documents.find_one(Release, self.live_match(), {"quiz_version": True})
         if found is None:
             raise NotFound()
         return Release(pk=found["_id"], quiz_version=found["quiz_version"])
