@@ -243,7 +243,22 @@ class Question(models.Model):
                 fields=["category", "-updated_at", "-id"], name="question_category_updated_id"
             ),
             models.Index(fields=["owner", "-updated_at", "-id"], name="question_owner_updated_id"),
-            models.Index(fields=["tags"], name="question_tags"),
+            # The bank's lists filtered by a tag or a type, in the same order as unfiltered
+            # (quizzes.listing.QUESTIONS); tags: multikey, one tag matched at a time.
+            models.Index(
+                fields=["owner", "tags", "-updated_at", "-id"], name="question_owner_tags_updated"
+            ),
+            models.Index(
+                fields=["category", "tags", "-updated_at", "-id"],
+                name="question_category_tags_updated",
+            ),
+            models.Index(
+                fields=["owner", "type", "-updated_at", "-id"], name="question_owner_type_updated"
+            ),
+            models.Index(
+                fields=["category", "type", "-updated_at", "-id"],
+                name="question_category_type_updated",
+            ),
             models.Index(fields=["media"], name="question_media"),
         ]
 
@@ -459,8 +474,14 @@ class Attempt(models.Model):
             # The API's list of a quiz's attempts, newest first, paged by position
             # (quizzes.listing); the id tie-breaker, so that a page reads its rows only.
             models.Index(fields=["quiz", "-submitted_at", "-id"], name="attempt_quiz_submitted_id"),
-            # Counts of submitted attempts per quiz, answered from the index alone.
-            models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+            # Counts of submitted attempts per quiz, answered from the index alone; the
+            # results page's list filtered by state, newest first, paged by position.
+            models.Index(
+                fields=["quiz", "state", "-submitted_at", "-id"],
+                name="attempt_quiz_state_submitted",
+            ),
+            # The results page's list by percent, highest first, paged by position.
+            models.Index(fields=["quiz", "-percent", "-id"], name="attempt_quiz_percent_id"),
             # The attempts a teacher has to grade, across their quizzes (dashboard).
             models.Index(fields=["quiz", "ungraded"], name="attempt_quiz_ungraded"),
             # A signed-in learner's attempts at a quiz, counted against its attempts allowed.
