@@ -93,6 +93,10 @@ QUESTIONS = Listing(
     {
         ("owner_id",): "question_owner_updated_id",
         ("category_id",): "question_category_updated_id",
+        ("owner_id", "tags"): "question_owner_tags_updated",
+        ("category_id", "tags"): "question_category_tags_updated",
+        ("owner_id", "type"): "question_owner_type_updated",
+        ("category_id", "type"): "question_category_type_updated",
     },
 )
 ATTEMPTS = Listing(
