@@ -34,17 +34,18 @@ class ListingCursorPagination(CursorPagination):
 
     def paginate_match(self, match, request):
         """The items of the page `request` asks for among those matching `match` (a
-        MongoDB query); NotFound for a cursor this class did not write."""
+        MongoDB query); NotFound for a cursor this class did not write. `cursor`: the
+        request's (None: the first page, asked for without one)."""
         self.base_url = request.build_absolute_uri()
         self.request = request
-        cursor = self.decode_cursor(request)
+        self.cursor = self.decode_cursor(request)
         around = {}
-        if cursor is not None:
+        if self.cursor is not None:
             try:
-                position = listing.Position.parse(cursor.position)
+                position = listing.Position.parse(self.cursor.position)
             except listing.InvalidPosition:
                 raise NotFound(self.invalid_cursor_message) from None
-            around = {"newer_than" if cursor.reverse else "older_than": position}
+            around = {"newer_than" if self.cursor.reverse else "older_than": position}
         size = self.get_page_size(request)
         self.page = listing.page(match, size, listing=self.listed, **around)
         return self.page.items

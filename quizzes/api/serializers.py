@@ -539,9 +539,17 @@ class GradeSerializer(CommandSerializer):
 
 
 class AttemptReportSerializer(serializers.Serializer):
-    """Statistics over every attempt, then one page of attempts, newest first."""
+    """One page of attempts, newest first; on the first page, statistics over every
+    submitted attempt."""
 
-    statistics = AttemptStatisticsSerializer()
+    statistics = AttemptStatisticsSerializer(
+        allow_null=True,
+        help_text=_(
+            "The statistics of every submitted attempt (as `statistics/` gives them) on the "
+            "first page, asked for without `cursor`; null on the following pages (read "
+            "`statistics/` for them alone)."
+        ),
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = AttemptSerializer(many=True)

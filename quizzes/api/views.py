@@ -147,7 +147,7 @@ PUBLISH_DOC = {
         QuizDetailSerializer,
     ),
     attempts=extend_schema(
-        summary="Statistics of the quiz's attempts, and the attempts, newest first",
+        summary="The quiz's attempts, newest first; on the first page, their statistics",
         responses={200: AttemptReportSerializer},
         parameters=[
             AttemptFilterSerializer,
@@ -262,7 +262,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         paginator = AttemptCursorPagination()
         page = with_people(paginator.paginate_match(match, request))
         report = {
-            "statistics": read_statistics(quiz),
+            "statistics": read_statistics(quiz) if paginator.cursor is None else None,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": page,

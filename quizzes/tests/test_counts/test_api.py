@@ -8,16 +8,22 @@ question list, a quiz's detail, the published list and a published quiz are
 counted by their own tests (test_completeness.COUNTED_ELSEWHERE).
 """
 
+from datetime import UTC, datetime
+
 import pytest
+from bson import ObjectId
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from quizzes.listing import Position
 from quizzes.models import Quiz
+from quizzes.tests.test_api.test_list_scale import cursor
 from quizzes.tests.test_counts.counting import assert_constant_counts, row
 from quizzes.tests.test_counts.scale import GIFT, png_bytes, small_world
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/"
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)  # a cursor to a page that holds every attempt
 
 
 def quiz_url(tail=""):
@@ -73,6 +79,13 @@ TABLE = [
         "session user quiz attempt attempt release find:attempt question attempt",
         quiz_url("attempts/"),
         client="api_session",
+    ),
+    row(
+        "api:quiz-attempts, a following page: no statistics",
+        "session user quiz attempt attempt release",
+        quiz_url(f"attempts/?cursor={cursor(Position(FAR_FUTURE, ObjectId()))}"),
+        client="api_session",
+        pattern="api:quiz-attempts",
     ),
     row(
         "api:quiz-statistics",
