@@ -448,12 +448,30 @@ def _documents(owner_id, category_ids, questions, author_id, now):
 def insert_questions(owner, category_ids, questions, author=None):
     """Bulk-insert cleaned questions (as `create_questions`, without building models):
     two insert_many, in the caller's transaction. Returns the new question ids in order."""
+    return insert_prepared(prepare_questions(owner, questions, author), category_ids)
+
+
+def prepare_questions(owner, questions, author=None):
+    """The documents `insert_questions` stores for cleaned `questions`, built before their
+    categories are known, so that a caller can build them ahead, outside its
+    transaction (an import builds the next batch's while the database stores the
+    last): ([Question document], [QuestionVersion document]) for `insert_prepared`."""
     author_id = None if author is None else author.pk
-    documents, versions = question_documents(
-        owner.pk, category_ids, questions, author_id, timezone.now()
+    return question_documents(
+        owner.pk, [None] * len(questions), questions, author_id, timezone.now()
     )
+
+
+def insert_prepared(prepared, category_ids):
+    """Insert `prepare_questions`'s documents, `category_ids[i]` the category of the i-th,
+    in the caller's transaction; returns the question ids in order. The documents can
+    be inserted again when a transaction is retried (they keep their ids)."""
+    documents, versions = prepared
     if not documents:
         return []
+    column = _question_shape()[3]["category"]
+    for document, category_id in zip(documents, category_ids, strict=True):
+        document[column] = category_id
     session = connection.session
     connection.get_collection(Question._meta.db_table).insert_many(documents, session=session)
     connection.get_collection(QuestionVersion._meta.db_table).insert_many(versions, session=session)

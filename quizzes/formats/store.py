@@ -27,9 +27,10 @@ Two paths, one result:
   questions there would be one large transaction; the teacher can move the
   category afterwards.
 
-A streamed file is read one batch ahead: a thread parses the next batch
-while the previous one is stored (`read_ahead`), and the cyclic garbage
-collector rests during the import (its many new objects make no cycle).
+A streamed file is read one batch ahead: a thread parses the next batch and
+builds its documents while the previous one is stored (`read_ahead`), and the
+cyclic garbage collector rests during the import (its many new objects make no
+cycle).
 
 A failure deletes what the failed import staged; a killed process leaves its
 staged remains and its run record, whose heartbeat goes stale (or whose
@@ -280,8 +281,9 @@ class StagedImport:
         self.made = {}
         self.stored = 0
 
-    def add(self, batch):
-        """Store a batch [(question, path)] in one transaction; returns their ids."""
+    def add(self, batch, documents):
+        """Store a batch [(question, path)], its `documents` built ahead
+        (`prepared_batches`), in one transaction; returns their ids."""
 
         def step():
             # A retried step starts again from what the last committed one made.
@@ -297,7 +299,7 @@ class StagedImport:
             targets = [found[path] for _question, path in batch]
             questions = [question for question, _path in batch]
             files.store_attached(self.owner, questions)
-            ids = bank.insert_questions(self.owner, targets, questions, self.owner)
+            ids = bank.insert_prepared(documents, targets)
             # Last: the run record stays locked by this transaction only while it commits
             # (a cleanup after a killed import waits for no transaction to expire).
             self.beat(len(batch))
@@ -375,8 +377,8 @@ def stage_result(owner, result, bank_only=False):
                 for q in quiz["questions"]
             ]
             ids = []
-            for batch in batches(items):
-                ids += staged.add(batch)
+            for batch, documents in prepared_batches(owner, items):
+                ids += staged.add(batch, documents)
             keep = not bank_only and len(ids) <= SLOTS_MAX
             kept.append((quiz, ids if keep else None))
         quizzes, top = staged.finish(kept)
@@ -401,9 +403,9 @@ def stage_stream(owner, stream, first, rest, bank_only, report):
 
     try:
         # Closed at once when a batch fails: the reading thread stops.
-        with closing(read_ahead(batches(read()))) as ahead:
-            for batch in ahead:
-                stored = staged.add(batch)
+        with closing(read_ahead(prepared_batches(owner, read()))) as ahead:
+            for batch, documents in ahead:
+                stored = staged.add(batch, documents)
                 if len(ids) <= SLOTS_MAX:
                     ids.extend(stored[: SLOTS_MAX + 1 - len(ids)])
         if not count:
@@ -447,6 +449,14 @@ def batches(items):
             batch, total = [], 0
     if batch:
         yield batch
+
+
+def prepared_batches(owner, items):
+    """`batches` of `items`, each with the documents that store it
+    (bank.prepare_questions): built in the reading thread of a read ahead, so that
+    Python builds the next batch's documents while the database stores the last."""
+    for batch in batches(items):
+        yield batch, bank.prepare_questions(owner, [question for question, _path in batch], owner)
 
 
 class _End:

@@ -68,8 +68,8 @@ def watch_batches(monkeypatch, teacher):
     seen = []
     add = store.StagedImport.add
 
-    def watched(self, batch):
-        ids = add(self, batch)
+    def watched(self, batch, documents):
+        ids = add(self, batch, documents)
         seen.append(visible(teacher))
         return ids
 
@@ -82,7 +82,7 @@ def break_batch(monkeypatch):
     """Make the `number`th batch of questions raise (once)."""
 
     def arm(number, exception=None):
-        insert = bank.insert_questions
+        insert = bank.insert_prepared
         calls = []
 
         def failing(*args, **kwargs):
@@ -91,7 +91,7 @@ def break_batch(monkeypatch):
                 raise exception or PyMongoError("disk on fire")
             return insert(*args, **kwargs)
 
-        monkeypatch.setattr(bank, "insert_questions", failing)
+        monkeypatch.setattr(bank, "insert_prepared", failing)
 
     return arm
 

@@ -191,7 +191,7 @@ def test_a_failed_import_leaves_no_file(teacher, monkeypatch):
     def failing(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(bank, "insert_questions", failing)
+    monkeypatch.setattr(bank, "insert_prepared", failing)
     with pytest.raises(RuntimeError):
         import_file(teacher, MOODLE_WITH_FILES.encode(), format="moodlexml")
     assert stored_count(teacher) == 0
@@ -390,7 +390,7 @@ def test_a_staged_import_failing_midway_leaves_its_files_to_media_gc(
     """The batch that fails stores nothing; the files of the batches before stay, referenced
     by nothing once the staged questions are gone: media_gc's to collect."""
     settings.OPENQUIZZ_IMPORT_BATCH = 1
-    insert, calls = bank.insert_questions, []
+    insert, calls = bank.insert_prepared, []
 
     def failing(*args, **kwargs):
         calls.append(1)
@@ -398,7 +398,7 @@ def test_a_staged_import_failing_midway_leaves_its_files_to_media_gc(
             raise RuntimeError("disk on fire")
         return insert(*args, **kwargs)
 
-    monkeypatch.setattr(bank, "insert_questions", failing)
+    monkeypatch.setattr(bank, "insert_prepared", failing)
     with pytest.raises(RuntimeError):
         import_file(teacher, STAGED.encode(), format="moodlexml")
     assert not Question.objects.filter(owner=teacher).exists()
