@@ -1,13 +1,13 @@
-"""Lists, newest first, a page at a time along an index: a page costs the same for
-a teacher with 50 quizzes (or questions) as for one with 20,000, and 1,000 pages
-deep as on top. A `Listing` says what is listed: the model, its timestamp, the
-indexes of its Meta a list is read along.
+"""Lists, newest (or highest) first, a page at a time along an index: a page costs the
+same for a teacher with 50 quizzes (or questions) as for one with 20,000, and 1,000
+pages deep as on top. A `Listing` says what is listed: the model, its sort key (a
+timestamp, or a number), the indexes of its Meta a list is read along.
 
 A page is two queries. The first finds its items' positions: `$match` (the
 items the user may see, the filters, the page's position), `$sort` on
-(timestamp, _id), `$limit` page size + 1 (the one more tells whether there is
+(key, _id), `$limit` page size + 1 (the one more tells whether there is
 another page), `$project` of the sort keys, hinted to the listing's index that
-starts with the most of the match's equalities and goes on with -timestamp, -id,
+starts with the most of the match's equalities and goes on with -key, -id,
 so that MongoDB reads that many index keys and, but for a search or a filter
 the index does not hold, no document. The second reads the page's items by id.
 
@@ -15,13 +15,14 @@ Not QuerySet.order_by()[:n]: for that, django-mongodb-backend 5.2 puts an
 `$addFields` (or `$project`) of the sort keys before `$sort`, so MongoDB sorts
 every matching document instead of reading an index in order.
 
-A listing's timestamp may be null (an attempt in progress is not submitted yet):
-MongoDB sorts null before every date, so those items come last, by id.
+A listing's key may be null (an attempt in progress is not submitted yet):
+MongoDB sorts null before every date or number, so those items come last, by id.
 
 A page is reached by the position of an item next to it (`Position`: its
-timestamp, or None, and id), never by skipping rows: a quiz saved meanwhile moves to
+key, or None, and id), never by skipping rows: a quiz saved meanwhile moves to
 the top without shifting the pages handed out. `Position`s come back from
-clients as text; `Position.parse` refuses any text it did not write.
+clients as text; `Listing.parse` refuses any text that is not a position of its
+kind `Position` wrote.
 """
 
 import re
@@ -34,27 +35,62 @@ from django.db import connection
 
 from quizzes.models import Attempt, Question, Quiz, Release
 
-# A position as text: milliseconds since the epoch (what MongoDB keeps) or "null" (no
-# timestamp), then the id.
+# A position as text: its key, then the id. A timestamp's key: milliseconds since the
+# epoch (what MongoDB keeps); a number's: its repr (which reads back as the same
+# float); no key: "null".
 POSITION = re.compile(r"(\d{1,13}|null)-([0-9a-f]{24})")
+NUMBER_POSITION = re.compile(r"(-?\d+\.\d+(?:e[+-]\d+)?|-?\d+e[+-]\d+|null)-([0-9a-f]{24})")
 WORD = re.compile(r"\w+")
 POSITIONS = ("older", "newer")  # a page's query parameters: `positions`
 
 
 @dataclass(frozen=True)
 class Listing:
-    """What a list lists: `model`'s documents, newest `timestamp` first, read along
-    the index of `indexes` ({fields: index name}) with the most of the fields the match
-    pins to a value or to a few ($in) (a search: the text index, where MongoDB must),
-    the `deferred` fields left unread; `nullable`: whether the timestamp may be null;
-    `shard_key`: the fields of the match the read of a page's items by id names too."""
+    """What a list lists: `model`'s documents, highest `key` first (a timestamp: the
+    newest; `numeric`: a number), read along the index of `indexes` ({fields: index
+    name}) with the most of the fields the match pins to a value or to a few ($in) (a
+    search: the text index, where MongoDB must), the `deferred` fields left unread;
+    `nullable`: whether the key may be null; `shard_key`: the fields of the match the
+    read of a page's items by id names too."""
 
     model: type
-    timestamp: str
+    key: str
     indexes: dict
     deferred: tuple = ()
     nullable: bool = False
     shard_key: tuple = ()
+    numeric: bool = False
+
+    def parse(self, text):
+        """The position `str(position)` wrote as `text` for an item of this listing;
+        InvalidPosition for any other text."""
+        found = (NUMBER_POSITION if self.numeric else POSITION).fullmatch(text or "")
+        if found is None:
+            raise InvalidPosition(text)
+        key, id = found.groups()
+        if key == "null":
+            return Position(None, ObjectId(id))
+        if self.numeric:
+            return Position(float(key), ObjectId(id))
+        return Position(datetime.fromtimestamp(int(key) / 1000, UTC), ObjectId(id))
+
+    def before(self, position):
+        """MongoDB query: the items listed before `position` (newer, higher): past a
+        null key, every item with one too."""
+        beyond = [{self.key: position.key, "_id": {"$gt": position.id}}]
+        if position.key is None:
+            kind = "number" if self.numeric else "date"
+            return {"$or": [{self.key: {"$type": kind}}, *beyond]}
+        return {"$or": [{self.key: {"$gt": position.key}}, *beyond]}
+
+    def after(self, position):
+        """MongoDB query: the items listed after `position` (older, lower): short of a
+        null key, the items without one too if the key is `nullable`."""
+        beyond = [{self.key: position.key, "_id": {"$lt": position.id}}]
+        if position.key is None:
+            return {"$or": beyond}
+        nulls = [{self.key: None}] if self.nullable else []
+        return {"$or": [{self.key: {"$lt": position.key}}, *beyond, *nulls]}
 
     def hint(self, match):
         """The index a list matching `match` is read along; None for a text search."""
@@ -102,9 +138,20 @@ QUESTIONS = Listing(
 ATTEMPTS = Listing(
     Attempt,
     "submitted_at",
-    {("quiz_id",): "attempt_quiz_submitted_id"},
+    {
+        ("quiz_id",): "attempt_quiz_submitted_id",
+        ("quiz_id", "state"): "attempt_quiz_state_submitted",
+    },
     nullable=True,
     shard_key=("quiz_id",),
+)
+# An attempt in progress has 0 %: it is listed among the attempts submitted with 0 %.
+ATTEMPTS_BY_PERCENT = Listing(
+    Attempt,
+    "percent",
+    {("quiz_id",): "attempt_quiz_percent_id"},
+    shard_key=("quiz_id",),
+    numeric=True,
 )
 
 
@@ -114,50 +161,28 @@ class InvalidPosition(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    """Where an item is in its list: (its timestamp, None for none, id), newest first."""
+    """Where an item is in its list: (its key, None for none, id), highest first."""
 
-    time: datetime | None
+    key: datetime | float | None
     id: ObjectId
 
     @classmethod
-    def of(cls, document, timestamp):
-        """The position of an item's stored `document` by its `timestamp` field (pymongo's
-        naive UTC datetime, or null)."""
-        time = document.get(timestamp)
-        return cls(time and time.replace(tzinfo=UTC), document["_id"])
-
-    @classmethod
-    def parse(cls, text):
-        """The position `str(position)` wrote as `text`; InvalidPosition for any other text."""
-        found = POSITION.fullmatch(text or "")
-        if found is None:
-            raise InvalidPosition(text)
-        milliseconds, id = found.groups()
-        if milliseconds == "null":
-            return cls(None, ObjectId(id))
-        return cls(datetime.fromtimestamp(int(milliseconds) / 1000, UTC), ObjectId(id))
+    def of(cls, document, key):
+        """The position of an item's stored `document` by its `key` field (a date:
+        pymongo's naive UTC datetime; a number; or null)."""
+        value = document.get(key)
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=UTC)
+        elif value is not None:
+            value = float(value)
+        return cls(value, document["_id"])
 
     def __str__(self):
-        if self.time is None:
+        if self.key is None:
             return f"null-{self.id}"
-        return f"{round(self.time.timestamp() * 1000)}-{self.id}"
-
-    def before(self, timestamp):
-        """MongoDB query: the items listed before this position (newer): past a null
-        timestamp, every item with one too."""
-        beyond = [{timestamp: self.time, "_id": {"$gt": self.id}}]
-        if self.time is None:
-            return {"$or": [{timestamp: {"$type": "date"}}, *beyond]}
-        return {"$or": [{timestamp: {"$gt": self.time}}, *beyond]}
-
-    def after(self, timestamp, nullable=False):
-        """MongoDB query: the items listed after this position (older): short of a null
-        timestamp, the items without one too if the timestamp is `nullable`."""
-        beyond = [{timestamp: self.time, "_id": {"$lt": self.id}}]
-        if self.time is None:
-            return {"$or": beyond}
-        nulls = [{timestamp: None}] if nullable else []
-        return {"$or": [{timestamp: {"$lt": self.time}}, *beyond, *nulls]}
+        if isinstance(self.key, float):
+            return f"{self.key!r}-{self.id}"
+        return f"{round(self.key.timestamp() * 1000)}-{self.id}"
 
 
 @dataclass
@@ -182,7 +207,7 @@ def page(match, size, older_than=None, newer_than=None, listing=QUIZZES):
     if newer_than is None:
         query = match
         if older_than:
-            query = {**match, **older_than.after(listing.timestamp, listing.nullable)}
+            query = {**match, **listing.after(older_than)}
         positions = _positions(listing, query, size + 1, -1)
         if older_than and not positions:
             return page(match, size, listing=listing)
@@ -191,7 +216,7 @@ def page(match, size, older_than=None, newer_than=None, listing=QUIZZES):
         older = positions[-1] if more else None
         newer = positions[0] if older_than else None
     else:
-        query = {**match, **newer_than.before(listing.timestamp)}
+        query = {**match, **listing.before(newer_than)}
         positions = _positions(listing, query, size + 1, 1)
         if len(positions) <= size:
             return page(match, size, listing=listing)
@@ -204,18 +229,18 @@ def page(match, size, older_than=None, newer_than=None, listing=QUIZZES):
 
 
 def _positions(listing, match, limit, direction):
-    timestamp = listing.timestamp
+    key = listing.key
     pipeline = [
         {"$match": match},
-        {"$sort": {timestamp: direction, "_id": direction}},
+        {"$sort": {key: direction, "_id": direction}},
         {"$limit": limit},
-        {"$project": {timestamp: 1}},
+        {"$project": {key: 1}},
     ]
     hint = listing.hint(match)
     options = {"hint": hint} if hint else {}
     collection = connection.get_collection(listing.model._meta.db_table)
     found = collection.aggregate(pipeline, session=connection.session, **options)
-    return [Position.of(document, timestamp) for document in found]
+    return [Position.of(document, key) for document in found]
 
 
 def search(text):
@@ -233,26 +258,31 @@ def count(match, limit, listing=QUIZZES):
     return collection.count_documents(match, limit=limit, session=connection.session)
 
 
-def positions(parameters):
-    """`page`'s older_than or newer_than as a page's query `parameters` (`?older=`,
-    `?newer=`: POSITIONS) give it; none if the position is not one `Position` wrote
-    (an old `?page=` link, a mangled URL: the first page)."""
+def positions(parameters, listing=QUIZZES):
+    """`page`'s older_than or newer_than in `listing` as a page's query `parameters`
+    (`?older=`, `?newer=`: POSITIONS) give it; none if the position is not one of
+    `listing`'s `Position` wrote (an old `?page=` link, a mangled URL: the first page)."""
     for name in POSITIONS:
         if name in parameters:
             try:
-                return {f"{name}_than": Position.parse(parameters[name])}
+                return {f"{name}_than": listing.parse(parameters[name])}
             except InvalidPosition:
                 return {}
     return {}
 
 
-def other_parameters(parameters):
-    """A page's query `parameters` but its position, url-encoded: what the links to
-    the pages on either side carry on."""
+def without_position(parameters):
+    """A copy of a page's query `parameters` (a QueryDict) without its position."""
     others = parameters.copy()
     for name in (*POSITIONS, "page"):
         others.pop(name, None)
-    return others.urlencode()
+    return others
+
+
+def other_parameters(parameters):
+    """A page's query `parameters` but its position, url-encoded: what the links to
+    the pages on either side carry on."""
+    return without_position(parameters).urlencode()
 
 
 def with_owners(quizzes, user):

@@ -1,10 +1,13 @@
-"""A quiz's attempts as its teacher reviews them: the list (filtered, sorted), one
-attempt, deleting some, the attempts waiting for grading, and exports.
+"""A quiz's attempts as its teacher reviews them: the list (filtered, in one of the
+orders an index keeps), one attempt, deleting some, the attempts waiting for grading,
+and exports.
 
 Every query names the quiz (`quiz_id` is the first field of the attempts'
-shard key) and runs on an index of the attempts: (quiz, -submitted_at, -id)
-and (quiz, state) for the lists; but the grading queue's, across a teacher's
-quizzes, which names the teacher: (owner, submitted_at, id) of the waiting ones.
+shard key) and runs on an index of the attempts: the lists' pages are read by
+position (quizzes.listing) along (quiz, -submitted_at, -id), (quiz, state,
+-submitted_at, -id) or (quiz, -percent, -id); but the grading queue's, across a
+teacher's quizzes, which names the teacher: (owner, submitted_at, id) of the
+waiting ones.
 Exports stream: the attempts are read in batches with a projection of
 their marks only, so a big quiz is never held in memory; cells a
 spreadsheet would read as a formula get a leading apostrophe (learner
@@ -13,17 +16,17 @@ names are the learners' own text).
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from bson import ObjectId
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from quizzes import documents
+from quizzes import documents, listing
 from quizzes.models import Attempt, Quiz, Release
 from quizzes.qtypes import registry
 from quizzes.statistics import question_catalogue, read_statistics
@@ -35,17 +38,10 @@ FILTER_STATES = [
     (State.SUBMITTED, gettext_lazy("submitted")),
     (NEEDS_GRADING, gettext_lazy("needs grading")),
 ]
-# Sort keys of the attempts list → the field they sort on (the newest first by default).
-SORTS = {
-    "learner": "learner_name",
-    "release": "release_id",
-    "started": "started_at",
-    "duration": "duration",  # annotated: submitted_at - started_at
-    "score": "score",
-    "percent": "percent",
-    "state": "state",
-}
-DEFAULT_SORT = "-started"
+# The orders of the attempts list → the listing a page is read along, highest first:
+# the orders an index keeps (the newest submitted first by default).
+SORTS = {"submitted": listing.ATTEMPTS, "percent": listing.ATTEMPTS_BY_PERCENT}
+DEFAULT_SORT = "submitted"
 QUEUE_SIZE = 20
 QUEUE_DEFERRED = ("answers", "results", "client_info")  # what the grading queue does not show
 QUEUE_PROJECTION = dict.fromkeys(QUEUE_DEFERRED, 0)
@@ -53,36 +49,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
 
 
-def attempts_of(quiz, state=None, release=None, search="", sort=DEFAULT_SORT):
-    """The attempts at `quiz`: in `state` (a key of FILTER_STATES), on `release` (its
-    number), whose learner's name or username contains `search`, sorted by a key of
-    SORTS ("-key": descending). Unknown sort keys sort by DEFAULT_SORT. No join: a page
-    gets its users and releases with `with_people`."""
-    attempts = Attempt.objects.filter(quiz=quiz)
-    if state == NEEDS_GRADING:
-        attempts = attempts.filter(state=State.SUBMITTED, ungraded__gt=0)
-    elif state:
-        attempts = attempts.filter(state=state)
-    if release:
-        numbered = Release.objects.filter(quiz=quiz, number=release).values_list("pk", flat=True)
-        attempts = attempts.filter(release_id__in=list(numbered))
-    if search:
-        users = get_user_model().objects.filter(username__icontains=search)
-        attempts = attempts.filter(
-            Q(learner_name__icontains=search) | Q(user_id__in=list(users.values_list("pk")))
-        )
-    if sort.removeprefix("-") not in SORTS:
-        sort = DEFAULT_SORT
-    if sort.removeprefix("-") == "duration":
-        attempts = attempts.annotate(duration=F("submitted_at") - F("started_at"))
-    direction = "-" if sort.startswith("-") else ""
-    return attempts.order_by(f"{direction}{SORTS[sort.removeprefix('-')]}", "-pk")
-
-
-def attempts_match(quiz, state=None, release=None):
+def attempts_match(quiz, state=None, release=None, search=""):
     """MongoDB query: the attempts at `quiz` in `state` (a key of FILTER_STATES), on
-    `release` (its number); what the API lists, newest first, along the index
-    (quiz, -submitted_at, -id) (quizzes.listing.ATTEMPTS)."""
+    `release` (its number), whose learner's name or username contains `search` (letter
+    case ignored); what the lists read a page of, along an index (SORTS)."""
     match = {"quiz_id": quiz.pk}
     if state == NEEDS_GRADING:
         match.update(state=State.SUBMITTED, ungraded={"$gt": 0})
@@ -91,7 +61,19 @@ def attempts_match(quiz, state=None, release=None):
     if release:
         numbered = Release.objects.filter(quiz=quiz, number=release).values_list("pk", flat=True)
         match["release_id"] = {"$in": list(numbered)}
+    if search:
+        users = get_user_model().objects.filter(username__icontains=search)
+        contains = {"$regex": re.escape(search), "$options": "i"}
+        match["$or"] = [
+            {"learner_name": contains},
+            {"user_id": {"$in": list(users.values_list("pk", flat=True))}},
+        ]
     return match
+
+
+def attempts_among(quiz, attempt_ids):
+    """The attempts `attempt_ids` at `quiz` (others' ids are ignored), newest first."""
+    return list(Attempt.objects.filter(quiz=quiz, pk__in=list(attempt_ids)))
 
 
 def with_people(attempts):

@@ -42,7 +42,7 @@ class ListingCursorPagination(CursorPagination):
         around = {}
         if self.cursor is not None:
             try:
-                position = listing.Position.parse(self.cursor.position)
+                position = self.listed.parse(self.cursor.position)
             except listing.InvalidPosition:
                 raise NotFound(self.invalid_cursor_message) from None
             around = {"newer_than" if self.cursor.reverse else "older_than": position}

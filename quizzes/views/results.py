@@ -21,22 +21,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import attempts, grading, releases, results, scoring
+from quizzes import attempts, grading, listing, releases, results, scoring
 from quizzes.fields import format_number
 from quizzes.learner import LearnerQuestion
 from quizzes.statistics import read_statistics
 from quizzes.views.access import get_quiz
-from quizzes.views.common import FORM_ERRORS, paginate, success
+from quizzes.views.common import FORM_ERRORS, success
 from quizzes.views.results_forms import AttemptFilterForm, DeleteAttemptsForm, GradeForm
 from sessions_mw.decorators import non_transactional, request_timeout
 
 PAGE_SIZE = 25
+COUNT_LIMIT = 1000
 OBJECT_ID = re.compile("[0-9a-f]{24}")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = [
     ("learner", gettext_lazy("Learner")),
     ("release", gettext_lazy("Release")),
     ("started", gettext_lazy("Started")),
+    ("submitted", gettext_lazy("Submitted")),
     ("duration", gettext_lazy("Duration")),
     ("score", gettext_lazy("Score")),
     ("percent", gettext_lazy("Percent")),
@@ -45,17 +47,17 @@ COLUMNS = [
 
 
 def sort_columns(request, current):
-    """(key, label, link, aria-sort) of each sortable column: its link sorts by it,
-    the other way round when the table is sorted by it already."""
-    query = request.GET.copy()
-    query.pop("page", None)
+    """(key, label, link, aria-sort) of each column: the columns of an order of
+    results.SORTS link to its first page (highest first, the filters kept), the others
+    have no link; aria-sort on the column the table is sorted by."""
+    query = listing.without_position(request.GET)
     columns = []
     for key, label in COLUMNS:
-        sorted_by = current.removeprefix("-") == key
-        descending = current.startswith("-")
-        query["sort"] = key if sorted_by and descending else f"-{key}"
-        aria = ("descending" if descending else "ascending") if sorted_by else None
-        columns.append((key, label, "?" + query.urlencode(), aria))
+        link = None
+        if key in results.SORTS:
+            query["sort"] = key
+            link = "?" + query.urlencode()
+        columns.append((key, label, link, "descending" if key == current else None))
     return columns
 
 
@@ -63,16 +65,21 @@ def sort_columns(request, current):
 @login_required
 @require_GET
 def attempt_list(request, quiz_id):
-    """The attempts table, filtered, sorted and paginated."""
+    """The attempts table, filtered, in one of the orders of results.SORTS, a page read
+    along an index by position (quizzes.listing, `?older=`/`?newer=`, as the dashboard);
+    counted up to COUNT_LIMIT."""
     quiz = get_quiz(request.user, quiz_id)
     form = AttemptFilterForm(request.GET)
     form.is_valid()  # an invalid filter is shown with its error and not applied
     filters = {name: form.cleaned_data.get(name) for name in ("state", "release", "q")}
     sort = form.cleaned_data.get("sort") or results.DEFAULT_SORT
-    found = results.attempts_of(
-        quiz, filters["state"], filters["release"], (filters["q"] or "").strip(), sort
+    listed = results.SORTS[sort]
+    match = results.attempts_match(
+        quiz, filters["state"], filters["release"], (filters["q"] or "").strip()
     )
-    page, query = paginate(request, found, PAGE_SIZE)
+    total = listing.count(match, COUNT_LIMIT + 1, listed)
+    positions = listing.positions(request.GET, listed)
+    page = listing.page(match, PAGE_SIZE, listing=listed, **positions)
     rows = [
         {
             "attempt": attempt,
@@ -80,13 +87,15 @@ def attempt_list(request, quiz_id):
             "duration": duration_text(results.duration(attempt)),
             "state": results.state_label(attempt),
         }
-        for attempt in results.with_people(page.object_list)
+        for attempt in results.with_people(page.items)
     ]
     context = {
         "quiz": quiz,
         "form": form,
         "page": page,
-        "query": query,
+        "query": listing.other_parameters(request.GET),
+        "total": min(total, COUNT_LIMIT),
+        "more": total > COUNT_LIMIT,
         "rows": rows,
         "columns": sort_columns(request, sort),
         "filtered": any(filters.values()),
@@ -225,7 +234,7 @@ def delete_attempts(request, quiz_id):
     `confirm`: delete them and go back to the table."""
     quiz = get_quiz(request.user, quiz_id)
     picked = [pk for pk in request.POST.getlist("attempt") if OBJECT_ID.fullmatch(pk)]
-    chosen = list(results.attempts_of(quiz).filter(pk__in=picked))
+    chosen = results.attempts_among(quiz, picked)
     form = DeleteAttemptsForm([attempt.pk for attempt in chosen], request.POST)
     if not chosen or not form.is_valid():
         messages.error(request, _("Pick the attempts to delete first."))

@@ -8,17 +8,14 @@ from quizzes.results import FILTER_STATES, SORTS
 
 
 class AttemptFilterForm(forms.Form):
-    """The attempts table's filters and sort (GET); an invalid value is not applied."""
+    """The attempts table's filters and order (GET); an invalid value is not applied."""
 
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *FILTER_STATES]
     )
     release = forms.IntegerField(label=_("Release"), required=False, min_value=1)
     q = forms.CharField(label=_("Learner"), required=False, max_length=100)
-    sort = forms.ChoiceField(
-        required=False,
-        choices=[(key, key) for name in SORTS for key in (name, f"-{name}")],
-    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
 
 
 class GradeForm(forms.Form):

@@ -5,14 +5,18 @@ The editor and the dashboard are counted by their own tests (test_completeness).
 """
 
 import pytest
+from bson import ObjectId
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from quizzes.listing import Position
 from quizzes.models import Quiz
 from quizzes.tests.test_counts.counting import assert_constant_counts, row
 from quizzes.tests.test_counts.scale import GIFT, small_world
 
 pytestmark = pytest.mark.django_db
+
+TOP_PERCENT = Position(1e300, ObjectId("f" * 24))  # above every attempt in the percent order
 
 
 def quiz_url(name, *more):
@@ -232,7 +236,18 @@ QUIZ = [
 ]
 
 RESULTS = [
-    row("results", "session user quiz attempt attempt release update:session", quiz_url("results")),
+    # The attempts counted up to 1,001, the page's positions, its attempts by id.
+    row(
+        "results",
+        "session user quiz attempt attempt attempt release update:session",
+        quiz_url("results"),
+    ),
+    row(
+        "results, by percent, a following page",
+        "session user quiz attempt attempt attempt release",
+        lambda w: f"{reverse('results', args=[w.quiz.pk])}?sort=percent&older={TOP_PERCENT}",
+        pattern="results",
+    ),
     row(
         "results_statistics",
         "session user quiz find:attempt question attempt",

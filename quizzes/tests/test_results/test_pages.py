@@ -2,12 +2,12 @@
 
 import csv
 import io
-from datetime import timedelta
+import re
 
 import pytest
 from openpyxl import load_workbook
 
-from quizzes import attempts, grading, operations, releases
+from quizzes import attempts, grading, operations, releases, results
 from quizzes.models import Attempt
 from quizzes.tests.fixtures.plugin import question_named
 from quizzes.tests.test_api.conftest import question_ids
@@ -31,24 +31,30 @@ def test_the_table_lists_the_attempts_with_their_state(owner_client, graded_quiz
     assert 'aria-sort="descending"' in text
 
 
-def test_filters_and_sorting(owner_client, graded_quiz):
+def test_filters_and_the_orders_an_index_keeps(owner_client, graded_quiz, other_teacher):
     only_bob = owner_client.get(url(graded_quiz), {"q": "bob"}).content.decode()
     assert "=Bob" in only_bob and ">Ann<" not in only_bob
     waiting = owner_client.get(url(graded_quiz), {"state": "needs_grading"}).content.decode()
     assert ">Ann<" in waiting and "=Bob" not in waiting
-    by_learner = owner_client.get(url(graded_quiz), {"sort": "learner"}).content.decode()
-    assert by_learner.index("=Bob") < by_learner.index(">Ann<")
-    assert 'aria-sort="ascending"' in by_learner
-    Attempt.objects.filter(quiz=graded_quiz, learner_name="Ann").update(
-        started_at=ann(graded_quiz).started_at - timedelta(hours=1)
-    )
-    longest = owner_client.get(url(graded_quiz), {"sort": "-duration"}).content.decode()
-    assert longest.index(">Ann<") < longest.index("=Bob")
-    assert "1 h 0 min" in longest
-    shortest = owner_client.get(url(graded_quiz), {"sort": "duration"}).content.decode()
-    assert shortest.index("=Bob") < shortest.index(">Ann<")
-    for sort in ("release", "-started", "score", "-percent", "state"):
-        assert owner_client.get(url(graded_quiz), {"sort": sort}).status_code == 200
+    operations.record_attempt(releases.live_release(graded_quiz), {}, user=other_teacher)
+    by_username = owner_client.get(url(graded_quiz), {"q": other_teacher.username[1:].upper()})
+    assert [results.learner(attempt) for attempt in by_username.context["page"].items] == [
+        other_teacher.username
+    ]
+    newest = owner_client.get(url(graded_quiz), {"state": "submitted"}).content.decode()
+    assert newest.index("=Bob") < newest.index(">Ann<")  # Bob submitted after Ann
+    best = owner_client.get(url(graded_quiz), {"sort": "percent", "state": "submitted"})
+    best = best.content.decode()
+    assert best.index(">Ann<") < best.index("=Bob")  # all right, against one wrong
+    assert best.count('aria-sort="descending"') == 1 and "Percent <span" in best
+    # Only the orders an index keeps are links, each to its first page, filters kept.
+    head = best[best.index("<thead>") : best.index("</thead>")]
+    links = [set(link.split("&amp;")) for link in re.findall(r'href="\?([^"]*)"', head)]
+    assert links == [{"state=submitted", f"sort={key}"} for key in ("submitted", "percent")]
+    assert ">Learner</th>" in best and ">Duration</th>" in best and "sort=learner" not in best
+    old_link = owner_client.get(url(graded_quiz), {"sort": "-duration"})  # the default order
+    assert old_link.status_code == 200
+    assert [results.learner(a) for a in old_link.context["page"].items][1:] == ["=Bob", "Ann"]
     none = owner_client.get(url(graded_quiz), {"release": 9}).content.decode()
     assert "No attempt matches these filters" in none
 
@@ -147,14 +153,23 @@ def test_the_dashboard_lists_attempts_to_grade(owner_client, graded_quiz):
     assert "Needs grading" in page and "Ann" in page
 
 
-def test_the_table_is_paginated(owner_client, results_quiz):
+@pytest.mark.parametrize("sort", ["submitted", "percent"])
+def test_the_table_is_paged_by_position(owner_client, results_quiz, sort):
     release = releases.live_release(results_quiz)
-    for _ in range(PAGE_SIZE + 1):
-        operations.record_attempt(release, {})
-    first = owner_client.get(url(results_quiz)).content.decode()
-    assert first.count('name="attempt"') == PAGE_SIZE and "Page 1 of 2" in first
-    second = owner_client.get(url(results_quiz), {"page": 2, "sort": "score"}).content.decode()
-    assert second.count('name="attempt"') == 1 and "sort=score" in second
+    made = [operations.record_attempt(release, {}).pk for _ in range(PAGE_SIZE + 1)]
+    first = owner_client.get(url(results_quiz), {"sort": sort})
+    page = first.context["page"]
+    assert [attempt.pk for attempt in page.items] == made[::-1][:PAGE_SIZE]  # 0 %: by id
+    text = first.content.decode()
+    assert "26 attempts" in text and f"sort={sort}&amp;older={page.older}" in text
+    second = owner_client.get(url(results_quiz), {"sort": sort, "older": str(page.older)})
+    assert [attempt.pk for attempt in second.context["page"].items] == made[:1]
+    assert second.content.decode().count('name="attempt"') == 1
+    back = second.context["page"].newer
+    again = owner_client.get(url(results_quiz), {"sort": sort, "newer": str(back)})
+    assert [attempt.pk for attempt in again.context["page"].items] == made[::-1][:PAGE_SIZE]
+    mangled = owner_client.get(url(results_quiz), {"sort": sort, "older": "2-x", "page": 2})
+    assert mangled.context["page"].items == page.items
 
 
 def test_staff_see_the_results_but_grade_nothing_of_their_own(client_for, staff, graded_quiz):
