@@ -28,16 +28,17 @@ def page_of(position):
     return position // PAGE_SIZE + 1
 
 
-def editor_url(quiz, question_id=None):
+def editor_url(quiz, question_id=None, target=None):
     """The quiz editor; at the page of the fixed question `question_id` and scrolled
-    to it when given (a question no longer in the quiz: the first page)."""
+    to it when given (a question no longer in the quiz: the first page), or to the
+    element of that page whose id is `target` (which the browser focuses: a button)."""
     url = reverse("quiz_editor", args=[quiz.pk])
     if question_id is None:
         return url
     ids = [str(slot.question) for slot in operations.fixed_slots(quiz)]
     page = page_of(ids.index(str(question_id))) if str(question_id) in ids else 1
     query = f"?page={page}" if page > 1 else ""
-    return f"{url}{query}#question-{question_id}"
+    return f"{url}{query}#{target or f'question-{question_id}'}"
 
 
 # What the editor shows of a live release, and what `unpublished_changes` compares.

@@ -175,7 +175,9 @@ def delete_question(request, quiz, data, question_id):
 def move(request, quiz, data, question_id, step):
     """Move a question `step` places (-1: up, 1: down), to the next page of the editor
     from the end of one; past either end of the quiz, nothing happens. The editor
-    then shows the page where the question is."""
+    then shows the page where the question is, its button of the same direction
+    focused, so that pressing it again moves the question on; at either end of the
+    quiz, where that button is disabled, the other one."""
     question = get_question(quiz, question_id)
     order = [slot.question for slot in operations.fixed_slots(quiz)]
     index = order.index(question.pk)
@@ -184,7 +186,10 @@ def move(request, quiz, data, question_id, step):
         order[index], order[target] = order[target], order[index]
         operations.reorder_questions(quiz, order, expected_version=data["version"])
         success(request, _("Question “%(name)s” moved.") % {"name": question})
-    return redirect(editor_url(quiz, question.pk))
+        index = target
+    at_the_end = index == (0 if step < 0 else len(order) - 1)
+    button = "up" if (step < 0) != at_the_end else "down"
+    return redirect(editor_url(quiz, question.pk, f"move-{button}-{question.pk}"))
 
 
 @quiz_action()

@@ -62,7 +62,8 @@ def test_a_quiz_of_two_pages(page, screenshot, teacher, teacher_password, make_q
     first_of_second = f"Q{PAGE_SIZE + 1}"
     page.get_by_role("button", name=f"Move “{first_of_second}” up").click()
     expect(page.locator(".message-success")).to_have_text(f"Question “{first_of_second}” moved.")
-    expect(page).to_have_url(re.compile(rf"{editor}#question-[0-9a-f]+$"))
+    expect(page).to_have_url(re.compile(rf"{editor}#move-up-[0-9a-f]+$"))
+    expect(page.get_by_role("button", name=f"Move “{first_of_second}” up")).to_be_focused()
     assert names(page)[-2:] == [f"Q{PAGE_SIZE - 1}", first_of_second]
 
     # Drag and drop on page 2: its last question to its top; the other pages stay put.

@@ -132,12 +132,12 @@ def test_up_and_down_carry_a_question_over_the_edge_of_a_page(make_quiz, owner_c
     assert f'formaction="{down}"' in page, "the last button of a page is not disabled"
 
     response = move(owner_client, quiz, last_of_first, "down")
-    assert response["Location"].endswith(f"?page=2#question-{last_of_first}")
+    assert response["Location"].endswith(f"?page=2#move-down-{last_of_first}")
     assert ids_of(quiz).index(last_of_first) == PAGE_SIZE
     assert shown_ids(editor(owner_client, quiz, 2))[0] == last_of_first
 
     response = move(owner_client, quiz, last_of_first, "up")
-    assert response["Location"].endswith(f"#question-{last_of_first}")
+    assert response["Location"].endswith(f"#move-up-{last_of_first}")
     assert "?page=" not in response["Location"]
     assert ids_of(quiz) == order
 

@@ -321,7 +321,8 @@ def test_move_questions_up_and_down(quiz, owner_client):
     first, second = questions_of(quiz)[:2]
     up = reverse("question_move_up", args=[quiz.pk, second.pk])
     response = owner_client.post(up, {"version": quiz.version})
-    assert response["Location"].endswith(f"#question-{second.pk}")
+    # At the top now, its ↑ is disabled: the editor focuses its ↓.
+    assert response["Location"].endswith(f"#move-down-{second.pk}")
     assert names(quiz)[:2] == ["Primes", "Largest planet"]
     # Already at the top: nothing to do, nothing written.
     before = db_snapshot()
