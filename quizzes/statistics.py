@@ -14,19 +14,20 @@ mean, median, standard deviation, skewness and kurtosis of the percentages
 (mod/quiz/report/statistics/statistics/calculator.php), the pass rate, and
 the percentages' distribution in ten bins.
 
-The cost does not depend on the size of attempt documents: the attempts are
-streamed from the (quiz, state) index with a projection of their marks only
-(never their responses), and the answers chosen are counted by MongoDB (one
-aggregation). Attempts in progress have no grade yet and count nowhere.
+The attempts are read once, streamed along the (quiz, state, ...) index, each
+projected by MongoDB to its marks and the responses that can be an answer's key
+(a number, a boolean, a list or an object of them: never a text, such as an
+essay's, which no answer's key is), so the bytes sent do not depend on what
+learners wrote; the answers chosen are counted from those as they come. Attempts
+in progress have no grade yet and count nowhere.
 Unanswered counts 0, as in Moodle; a response waiting for the teacher counts
 0 until graded, and is counted in `needs_grading`.
 """
 
 import math
 import statistics as pystats
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from bson import ObjectId
 from django.db import connection
 
 from quizzes import operations, scoring
@@ -35,14 +36,32 @@ from quizzes.qtypes import registry
 
 BINS = 10  # of the score distribution: 0-10 %, 10-20 % ... 90-100 % (100 % included)
 BATCH = 500
+SUBMITTED_INDEX = "attempt_quiz_state_submitted"
+# Each attempt's marks, and of each of its results the response but a text.
 MARKS = {
-    "results.question": 1,
-    "results.points": 1,
-    "results.max_points": 1,
-    "results.state": 1,
+    "_id": 0,
     "percent": 1,
     "score": 1,
     "passed": 1,
+    "results": {
+        "$map": {
+            "input": {"$ifNull": ["$results", []]},
+            "as": "row",
+            "in": {
+                "question": "$$row.question",
+                "points": "$$row.points",
+                "max_points": "$$row.max_points",
+                "state": "$$row.state",
+                "response": {
+                    "$cond": [
+                        {"$eq": [{"$type": "$$row.response"}, "string"]},
+                        "$$REMOVE",
+                        "$$row.response",
+                    ]
+                },
+            },
+        }
+    },
 }
 
 
@@ -53,12 +72,16 @@ def submitted(quiz):
 def read_statistics(quiz):
     """The statistics of `quiz`'s submitted attempts (see the module doc), as plain data."""
     collection = connection.get_collection(Attempt._meta.db_table)
-    cursor = collection.find(submitted(quiz), MARKS, session=connection.session).batch_size(BATCH)
+    cursor = collection.aggregate(
+        [{"$match": submitted(quiz)}, {"$project": MARKS}],
+        session=connection.session,
+        hint=SUBMITTED_INDEX,
+        batchSize=BATCH,
+    )
     marks = Marks()
     for attempt in cursor:
         marks.add(attempt)
     questions = question_catalogue(quiz, marks.by_question)
-    chosen = count_choices(quiz, [q for q, data in questions.items() if answer_options(data)])
     count = len(marks.percents)
     return {
         **quiz_statistics(marks.percents, marks.passed),
@@ -72,7 +95,9 @@ def read_statistics(quiz):
                     marks.by_question.get(question_id, []), registry.of(data).manual
                 ),
                 "answers": answer_counts(
-                    data, chosen.get(question_id, {}), len(marks.by_question.get(question_id, []))
+                    data,
+                    marks.chosen.get(question_id, {}),
+                    len(marks.by_question.get(question_id, [])),
                 ),
             }
             for question_id, data in questions.items()
@@ -83,24 +108,48 @@ def read_statistics(quiz):
 
 class Marks:
     """The marks of the attempts, one attempt at a time: each attempt's percentage and
-    pass, and per question id [(state, points, max points, rest of the attempt's score)]."""
+    pass, per question id [(state, points, max points, rest of the attempt's score)],
+    and per question id {answer key: how many attempts chose it} (`chosen`, from the
+    responses: see `answer_keys`)."""
 
     def __init__(self):
         self.percents = []
         self.score_sum = 0.0
         self.passed = 0
         self.by_question = defaultdict(list)
+        self.chosen = defaultdict(Counter)
 
     def add(self, attempt):
         self.percents.append(attempt.get("percent", 0.0))
         self.score_sum += attempt.get("score", 0.0)
         self.passed += bool(attempt.get("passed"))
-        rows = [row for row in attempt.get("results", []) if row.get("max_points")]
+        results = attempt.get("results", [])
+        for row in results:
+            self.chosen[str(row["question"])].update(answer_keys(row.get("response")))
+        rows = [row for row in results if row.get("max_points")]
         total = sum(row["points"] for row in rows)
         for row in rows:
             self.by_question[str(row["question"])].append(
                 (row["state"], row["points"], row["max_points"], total - row["points"])
             )
+
+
+def answer_keys(response):
+    """The answer keys (QuestionType.answer_options) a `response` holds: each item of a
+    list, each (stem id, match) pair of an object, else the response itself; only
+    those a key can be (a boolean, a number, a text, a pair of them)."""
+    if isinstance(response, dict):
+        items = list(response.items())
+    elif isinstance(response, list):
+        items = response
+    else:
+        items = [] if response is None else [response]
+    return [
+        item
+        for item in items
+        if isinstance(item, bool | int | str)
+        or (isinstance(item, tuple) and all(isinstance(part, bool | int | str) for part in item))
+    ]
 
 
 # -- per question ----------------------------------------------------------------------------
@@ -232,45 +281,6 @@ def question_catalogue(quiz, attempted):
 
 def answer_options(question):
     return registry.of(question).answer_options(question)
-
-
-def count_choices(quiz, question_ids):
-    """{question id: {answer key: how many attempts chose it}} for `question_ids`,
-    counted by MongoDB: a list response counts each of its ids, an object (matching)
-    each of its (stem, match) pairs."""
-    if not question_ids:
-        return {}
-    wanted = [ObjectId(question_id) for question_id in question_ids]
-    rows = connection.get_collection(Attempt._meta.db_table).aggregate(
-        [
-            {"$match": submitted(quiz)},
-            {"$project": {"_id": 0, "results.question": 1, "results.response": 1}},
-            {"$unwind": "$results"},
-            {"$match": {"results.question": {"$in": wanted}}},
-            {
-                "$project": {
-                    "question": "$results.question",
-                    "response": {
-                        "$cond": [
-                            {"$eq": [{"$type": "$results.response"}, "object"]},
-                            {"$objectToArray": "$results.response"},
-                            "$results.response",
-                        ]
-                    },
-                }
-            },
-            {"$unwind": "$response"},
-            {"$group": {"_id": {"q": "$question", "r": "$response"}, "count": {"$sum": 1}}},
-        ],
-        session=connection.session,
-    )
-    counts = defaultdict(dict)
-    for row in rows:
-        response = row["_id"]["r"]
-        key = (response["k"], response["v"]) if isinstance(response, dict) else response
-        if isinstance(key, bool | int | str | tuple):
-            counts[str(row["_id"]["q"])][key] = row["count"]
-    return counts
 
 
 def answer_counts(question, chosen, attempts):

@@ -76,7 +76,7 @@ TABLE = [
     ),
     row(
         "api:quiz-attempts",
-        "session user quiz attempt attempt release find:attempt question attempt",
+        "session user quiz attempt attempt release attempt question",
         quiz_url("attempts/"),
         client="api_session",
     ),
@@ -89,7 +89,7 @@ TABLE = [
     ),
     row(
         "api:quiz-statistics",
-        "session user quiz find:attempt question attempt",
+        "session user quiz attempt question",
         quiz_url("statistics/"),
         client="api_session",
     ),

@@ -250,7 +250,7 @@ RESULTS = [
     ),
     row(
         "results_statistics",
-        "session user quiz find:attempt question attempt",
+        "session user quiz attempt question",
         quiz_url("results_statistics"),
     ),
     row(
@@ -265,12 +265,12 @@ RESULTS = [
     ),
     row(
         "results_statistics_csv",
-        "session user quiz find:attempt question attempt",
+        "session user quiz attempt question",
         quiz_url("results_statistics_csv"),
     ),
     row(
         "results_statistics_xlsx",
-        "session user quiz find:attempt question attempt",
+        "session user quiz attempt question",
         quiz_url("results_statistics_xlsx"),
     ),
     row(

@@ -4,9 +4,12 @@
 import math
 
 import pytest
+from django.db import connection
 
 from quizzes import operations, releases, statistics
+from quizzes.models import Attempt
 from quizzes.tests.fixtures.plugin import questions_of
+from quizzes.tests.test_api.conftest import question_ids
 from quizzes.tests.test_results.conftest import submit_attempt
 
 
@@ -99,3 +102,26 @@ def test_questions_are_counted_by_id_across_releases(moodle_quiz):
     by_name = {q["name"]: q for q in statistics.read_statistics(moodle_quiz)["questions"]}
     assert [by_name[name]["attempts"] for name in ("Q1", "Q2", "Q3", "Q4")] == [5, 5, 5, 1]
     assert by_name["Q4"]["facility"] == 100.0
+
+
+def test_answer_keys_are_the_items_a_response_holds():
+    assert statistics.answer_keys([0, 2]) == [0, 2]
+    assert statistics.answer_keys({"0": "Paris", "1": "Rome"}) == [("0", "Paris"), ("1", "Rome")]
+    assert statistics.answer_keys(True) == [True]
+    assert statistics.answer_keys(None) == statistics.answer_keys([]) == []
+    assert statistics.answer_keys([1.5, [0], {"a": 1}, 3]) == [3]  # no key is a float or nested
+    assert statistics.answer_keys({"0": ["Paris"]}) == []
+
+
+def test_the_statistics_read_no_text_response(graded_quiz):
+    """An essay's text (any text response) never leaves MongoDB for the statistics; the
+    responses that can be an answer's key do."""
+    ids = question_ids(graded_quiz)
+    pipeline = [{"$match": statistics.submitted(graded_quiz)}, {"$project": statistics.MARKS}]
+    read = list(connection.get_collection(Attempt._meta.db_table).aggregate(pipeline))
+    assert len(read) == 2
+    for attempt in read:
+        responses = {str(row["question"]): row.get("response", "-") for row in attempt["results"]}
+        assert responses[ids["essay"]] == responses[ids["shortanswer"]] == "-"
+        assert responses[ids["truefalse"]] is True
+        assert set(attempt) == {"percent", "score", "passed", "results"}
