@@ -302,10 +302,12 @@ def grade_key(value, grades):
 class RowForm(forms.Form):
     """One row of a question form (an answer, a hint); ticking `remove` drops it on save.
 
-    Its text formats are shown apart (`format_fields`), in a part that is open only
-    when one of them is not the question's.
+    The row shows its `main_fields` on one line; its `FOLDED` fields (feedback) and its
+    text formats are shown apart (`detail_fields`, then `format_fields`), in a part that
+    is open only when one of its formats is not the question's or one of them is in error.
     """
 
+    FOLDED = ()  # names of the fields shown with the formats, folded away
     remove = forms.BooleanField(label=_("Remove this row when saving"), required=False)
 
     @property
@@ -316,14 +318,25 @@ class RowForm(forms.Form):
         return field.name.endswith("_format")
 
     def main_fields(self):
-        return [f for f in self.visible_fields() if f.name != "remove" and not self._is_format(f)]
+        return [
+            f
+            for f in self.visible_fields()
+            if f.name != "remove" and f.name not in self.FOLDED and not self._is_format(f)
+        ]
+
+    def detail_fields(self):
+        return [f for f in self.visible_fields() if f.name in self.FOLDED]
 
     def format_fields(self):
         return [f for f in self.visible_fields() if self._is_format(f)]
 
-    def formats_open(self):
-        """Whether a text of this row has a format other than the question's."""
-        return any(field.value() for field in self.format_fields())
+    def details_open(self):
+        """Whether a text of this row has a format other than the question's, or a
+        folded field or format is in error."""
+        folded = [*self.detail_fields(), *self.format_fields()]
+        return any(field.value() for field in self.format_fields()) or any(
+            field.errors for field in folded
+        )
 
 
 class AnswerRowForm(RowForm):
@@ -334,6 +347,7 @@ class AnswerRowForm(RowForm):
     """
 
     GRADES = POSITIVE_GRADES
+    FOLDED = ("feedback",)
     qtype = None
 
     def __init__(self, *args, **kwargs):

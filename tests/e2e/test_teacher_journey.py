@@ -63,9 +63,12 @@ def test_teacher_journey(page, screenshot, transactional_db):
 
     # A multiple-choice question: its first choice starts at 100 %.
     add_question(page, "Multiple choice", "Largest planet", "Which planet is the **largest**?")
+    choices = page.locator("[data-formset=answers] .answer-row")
     page.locator("#id_answers-0-text").fill("Jupiter")
+    choices.nth(0).locator("summary").click()  # a choice's feedback is folded away
     page.locator("#id_answers-0-feedback").fill("Right: Jupiter is the giant.")
     page.locator("#id_answers-1-text").fill("Mars")
+    choices.nth(1).locator("summary").click()
     page.locator("#id_answers-1-feedback").fill("Mars is rather small.")
     page.get_by_role("button", name="Preview Question text").click()
     expect(page.locator("#id_text_preview strong")).to_have_text("largest")

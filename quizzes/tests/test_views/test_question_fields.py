@@ -383,8 +383,8 @@ def test_answer_formats_are_folded_unless_they_differ(make_quiz, owner_client):
     page = owner_client.get(url).content.decode()
     # Answers 1 to 3 and hint 1 have a format of their own; hint 2, the spare rows and
     # the rows' templates (for JavaScript) have not.
-    assert page.count('<details class="row-formats" open>') == 3 + 1
-    assert page.count('<details class="row-formats">') == 1 + 3 + 2
+    assert page.count('<details class="row-details" open>') == 3 + 1
+    assert page.count('<details class="row-details">') == 1 + 3 + 2
 
 
 def test_a_text_previews_in_its_own_format(owner_client):
