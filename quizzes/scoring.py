@@ -43,6 +43,8 @@ class Grade:
     correct or incorrect response, as the state says (Moodle's combined feedback);
     `parts_right` the number of right parts of a partially correct response when
     the question shows it (Moodle's "show the number of correct responses"), else None.
+    `marks` says of each part the learner chose or answered whether it is right
+    ({part id: bool}, QuestionType.marks), for the page to mark it.
     """
 
     points: float
@@ -57,6 +59,7 @@ class Grade:
     combined_feedback: str = ""
     combined_feedback_format: str = TextFormat.MARKDOWN
     parts_right: int | None = None
+    marks: dict = field(default_factory=dict)
 
     @property
     def feedback_text(self):
@@ -177,6 +180,7 @@ def grade_question(question, response):
         state=state,
         feedback=[answer["feedback"] for answer in given],
         feedback_formats=[answer.get("feedback_format") or text_format for answer in given],
+        marks=qtype.marks(question, response),
         **combined_feedback(question, state, response),
         **common,
     )

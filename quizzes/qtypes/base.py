@@ -215,6 +215,12 @@ class QuestionType:
         type whose questions have parts; None otherwise."""
         return None
 
+    def marks(self, question, response):
+        """{part id (text): whether it is right} of each part the learner chose or
+        answered (a choice, a matched stem), which the graded question marks right
+        or wrong; {} for a type that marks none."""
+        return {}
+
     def response_problem(self, question, response):
         """Why `response` (answered, of the right shape) cannot be submitted as it is, in
         words for the learner (an essay's word limits); None when it can."""

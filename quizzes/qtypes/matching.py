@@ -116,6 +116,7 @@ class Matching(QuestionType):
         given = response if isinstance(response, dict) else {}
         items = [
             {
+                "id": stem["id"],
                 "html": render_shown(render, stem),
                 "name": stem_name(name, stem["id"]),
                 "selected": given.get(str(stem["id"]), ""),
@@ -151,6 +152,10 @@ class Matching(QuestionType):
     def parts_right(self, question, response):
         asked, given = self.matched(question, response)
         return sum(1 for i, answer in asked if given.get(i) == answer["match"])
+
+    def marks(self, question, response):
+        asked, given = self.matched(question, response)
+        return {str(i): given[i] == answer["match"] for i, answer in asked if i in given}
 
     def answer_options(self, question):
         options = sorted({answer["match"] for answer in question["answers"] if answer["match"]})

@@ -161,16 +161,23 @@ class Multichoice(QuestionType):
         return {"single": view["single"], "choices": choices}
 
     # -- grading -----------------------------------------------------------------------
-    def grade(self, question, response):
-        answers = question["answers"]
+    def chosen_ids(self, question, response):
+        """The indices of the answers `response` chooses (none for a wrong shape)."""
+        count = len(question["answers"])
         if question["single"]:
-            chosen_ids = [choice_id(response, len(answers))]
-        elif isinstance(response, list):
-            chosen_ids = {choice_id(item, len(answers)) for item in response}
-        else:
-            chosen_ids = []
-        chosen = [answer for i, answer in enumerate(answers) if i in chosen_ids]
+            return {choice_id(response, count)} - {None}
+        if isinstance(response, list):
+            return {choice_id(item, count) for item in response} - {None}
+        return set()
+
+    def grade(self, question, response):
+        chosen_ids = self.chosen_ids(question, response)
+        chosen = [answer for i, answer in enumerate(question["answers"]) if i in chosen_ids]
         return sum(answer["fraction"] for answer in chosen), chosen
+
+    def marks(self, question, response):
+        answers = question["answers"]
+        return {str(i): answers[i]["fraction"] > 0 for i in self.chosen_ids(question, response)}
 
     def parts_right(self, question, response):
         if question["single"]:

@@ -44,3 +44,10 @@ def ago(moment):
 def first_image(text):
     """(alt, URL) of the first stored image a Markdown text shows, or None (bank thumbnails)."""
     return markdown_images.first_image(text)
+
+
+@register.filter
+def mark_of(grade, part_id):
+    """Whether the part `part_id` of a graded response is right (Grade.marks): True,
+    False, or None when it is not marked (not chosen, or no grade)."""
+    return grade.marks.get(str(part_id)) if grade else None

@@ -361,6 +361,18 @@ def test_matching_feedback_and_right_answer():
     )
 
 
+def test_marks_say_which_chosen_choices_and_matched_stems_are_right():
+    assert grade_question(SINGLE, 1).marks == {"1": False}
+    assert grade_question(SINGLE, "0").marks == {"0": True}
+    assert grade_question(MULTIPLE, [0, 2, 7, "x"]).marks == {"0": True, "2": False}
+    assert grade_question(MATCHING, {"0": "Paris", "1": "Madrid", "3": "Berlin"}).marks == {
+        "0": True,
+        "1": False,
+    }
+    assert grade_question(SHORT, "DNA").marks == {}
+    assert grade_question(SINGLE, None).marks == {}
+
+
 # -- essay -----------------------------------------------------------------------------------
 def test_essay_needs_grading_by_the_teacher():
     grade = grade_question(ESSAY, "My essay.")
@@ -405,6 +417,7 @@ def test_wrong_shapes_grade_as_wrong(kind, response):
     grade = grade_question(ALL[kind], response)
     assert grade.points == 0.0
     assert grade.state in {"incorrect", "needs_grading"}
+    assert True not in grade.marks.values()
 
 
 # -- attempts ------------------------------------------------------------------------------
