@@ -86,6 +86,7 @@
   // Writes the form's draft now; none when the form holds what the page was served with.
   function saveDraft(guard, pending) {
     clearTimeout(guard.timer);
+    guard.timer = null;
     var current = fields(guard.form, false);
     if (current === guard.served) {
       localStorage.removeItem(guard.key);
@@ -273,6 +274,7 @@
     guards.forEach(function (guard) {
       if (guard.key) {
         clearTimeout(guard.timer);
+        guard.timer = null;
         localStorage.removeItem(guard.key);
       }
     });
@@ -321,17 +323,21 @@
     });
   });
 
+  // Asked while a form is being submitted (another one has changes), the user
+  // may stay: that form's submission is cancelled with the page's unloading, so
+  // it counts as changed again.
   window.addEventListener("beforeunload", function (event) {
     if (!leaving && anyDirty()) {
       event.preventDefault();
       event.returnValue = true;
+      guards.forEach(function (guard) { guard.submitted = false; });
     }
   });
 
   // A draft still waiting for its delay is written before the page goes (a reload).
   window.addEventListener("pagehide", function () {
     guards.forEach(function (guard) {
-      if (guard.key && !leaving && !guard.submitted && !guard.offering) { saveDraft(guard, false); }
+      if (guard.timer && !leaving) { saveDraft(guard, false); }
     });
   });
 

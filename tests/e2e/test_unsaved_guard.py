@@ -15,8 +15,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from quizzes import operations
-from quizzes.models import Quiz
+from quizzes import bank, operations
+from quizzes.models import Category, Quiz
 from quizzes.tests.fixtures.plugin import question_named, questions_of
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.test_cloze import DESKTOP, PHONE, assert_no_overflow, log_in, tab_until
@@ -154,6 +154,40 @@ def test_the_browser_prompts_on_reload_only_with_changes(settings_page):
     )
     assert prompts == ["beforeunload"]
     assert Quiz.objects.get(pk=page.quiz.pk).title == "Rivers of Africa"
+
+
+def test_submitting_one_form_asks_for_the_other_changed_one(page, teacher, teacher_password):
+    """The category page has two forms: submitting one would lose the other's changes."""
+    maps = bank.create_category(teacher, {"name": "Maps"})
+    geography = bank.create_category(teacher, {"name": "Geography"})
+    log_in(page, teacher.username, teacher_password)
+    page.goto(reverse("bank_category_edit", args=[maps.pk]))
+    answers = [False, True]  # stay, then leave
+    prompts = []
+
+    def answer(prompt):
+        prompts.append(prompt.type)
+        if answers.pop(0):
+            prompt.accept()
+        else:
+            prompt.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_label("Name").fill("World maps")
+    page.get_by_label("New place").select_option(str(geography.pk))
+
+    # Moving asks (the new name would be lost); staying moves nothing.
+    with page.expect_event("dialog"):
+        page.get_by_role("button", name="Move").click()
+    assert prompts == ["beforeunload"]
+    assert Category.objects.get(pk=maps.pk).parent_id is None
+
+    # Saving the name asks too (the move is not done); leaving saves the name only.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert prompts == ["beforeunload", "beforeunload"]
+    saved = Category.objects.get(pk=maps.pk)
+    assert (saved.name, saved.parent_id) == ("World maps", None)
 
 
 @pytest.fixture
