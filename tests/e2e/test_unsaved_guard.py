@@ -320,3 +320,18 @@ def test_leaving_a_question_by_its_link_drops_the_draft(question_page):
     leave_dialog(page).get_by_role("button", name="Leave").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("quiz_editor", args=[page.quiz.pk]))))
     assert page.evaluate(DRAFTS) == []
+
+
+def test_the_bank_question_editor_keeps_a_draft_too(question_page):
+    page = question_page
+    question = question_named(page.quiz, "Capital")
+    page.goto(reverse("bank_question_edit", args=[question.pk]))
+    page.get_by_label("Question text").fill("Which city is the capital of Peru?")
+    page.wait_for_function(f"() => ({DRAFTS})().length === 1")
+    reload_accepting_the_prompt(page)
+    draft_notice(page).get_by_role("button", name="Restore draft").click()
+    expect(page.get_by_label("Question text")).to_have_value("Which city is the capital of Peru?")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    assert page.evaluate(DRAFTS) == []
+    assert question_named(page.quiz, "Capital").text == "Which city is the capital of Peru?"
