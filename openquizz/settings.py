@@ -343,5 +343,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TextFormatEnum": "quizzes.fields.TextFormat.values",
         "AttemptStateEnum": "quizzes.attempts.STATES",
+        # Two fields are named "action": the bank's bulk actions keep the name they had.
+        "ActionEnum": "quizzes.api.bank.BULK_ACTIONS",
+        "RevisionActionEnum": "quizzes.models.Revision.Action",
     },
 }

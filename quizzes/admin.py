@@ -75,7 +75,7 @@ class QuizAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Only the owner can change here: the quiz is handed over (operations.hand_over)."""
-        operations.hand_over(obj, obj.owner)
+        operations.hand_over(obj, obj.owner, author=request.user)
 
     def get_deleted_objects(self, objs, request):
         """A quiz's questions and attempts go with it: that needs no permission of their own."""

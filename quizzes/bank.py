@@ -29,7 +29,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes import fields
+from quizzes import fields, revisions
 from quizzes.access import bank_categories, bank_questions
 from quizzes.media import content_media
 from quizzes.models import Answer, Category, Hint, Question, QuestionVersion, Quiz
@@ -603,8 +603,10 @@ def slot_count(slots):
     return sum(slot.count or 0 if slot.question is None else 1 for slot in slots)
 
 
-def save_slots(quiz, slots, expected_version=None):
-    """Store `slots` as the quiz's slots: one update of one document, version bumped."""
+def save_slots(quiz, slots, expected_version=None, author=None):
+    """Store `slots` as the quiz's slots: one update of one document, version bumped,
+    the change recorded as a revision by `author` (quizzes.revisions)."""
+    before = revisions.snapshot(quiz)
     conditional_bump(Quiz, quiz, expected_version, slots=slots, question_count=slot_count(slots))
     quiz.slots = slots
     quiz.question_count = slot_count(slots)
@@ -624,6 +626,7 @@ def quizzes_using(question_ids=(), category_ids=()):
     collection = connection.get_collection(Quiz._meta.db_table)
     found = collection.find({"$or": wanted}, {"_id": 1}, session=connection.session)
     return Quiz.objects.filter(pk__in=[document["_id"] for document in found])
+    revisions.record(quiz, before, revisions.Action.SLOTS, author)
 
 
 def remove_slots_using(question_ids=(), category_ids=()):

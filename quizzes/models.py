@@ -501,3 +501,54 @@ class Attempt(models.Model):
         who = self.learner_name or str(self.pk)
         when = self.submitted_at or self.started_at
         return f"{who} @ {when:%Y-%m-%d %H:%M}" if when else who
+
+
+class Revision(models.Model):
+    """One change of a quiz, written in the change's transaction (quizzes.revisions).
+
+    `version` is the quiz's version the change made (unique per quiz), `author`
+    who made it (None: a command, or a user since deleted), `action` what kind
+    of change it was, `changes` what it changed, field by field
+    ([{"field", "before", "after", ...}], quizzes.revisions.diff), and
+    `snapshot` the quiz's settings and slots after it: any two revisions can be
+    compared and any one restored.
+    A quiz's revisions go with it (operations.delete_quiz), not with their author.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        SETTINGS = "settings", _("settings changed")
+        SLOTS = "slots", _("questions changed")
+        QUESTION = "question", _("question edited")
+        PUBLISHED = "published", _("published")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        ARCHIVED = "archived", _("archived")
+        UNARCHIVED = "unarchived", _("restored as a draft")
+        RESTORED = "restored", _("revision restored")
+        HANDED_OVER = "handed_over", _("handed over")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.DO_NOTHING, related_name="revisions")
+    version = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField()
+    action = models.CharField(max_length=20, choices=Action.choices)
+    changes = models.JSONField(default=list)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A quiz's history, newest first, paged by position (quizzes.listing.REVISIONS).
+            models.Index(fields=["quiz", "-created_at", "-id"], name="revision_quiz_created_id"),
+        ]
+        constraints = [
+            # Also the (quiz, -version) index: a revision by number, older ones for retention.
+            models.UniqueConstraint(fields=["quiz", "version"], name="revision_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.quiz_id} v{self.version}"

@@ -9,6 +9,8 @@ hold everywhere:
   `updated_at`) exactly once; passing `expected_version` makes the change
   conditional: when the stored version differs, `VersionConflict` is raised
   and nothing is written;
+- every change of a quiz is recorded as a revision (quizzes.revisions) with its
+  `author` (the user who made it; None for a command), in its transaction;
 - a quiz's questions are bank questions named by its slots (embedded in the
   quiz document): reordering, adding and removing write that one document.
   A draft quiz shows each question's latest version;
@@ -34,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quizzes import bank, documents, fields, releases, sharing
+from quizzes import bank, documents, fields, releases, revisions, sharing
 from quizzes.bank import VersionConflict, question_data, save_slots
 from quizzes.models import (
     Answer,
@@ -47,6 +49,7 @@ from quizzes.models import (
     QuizOptions,
     QuizStatus,
     Release,
+    Revision,
     Slot,
 )
 from quizzes.scoring import grade_attempt
@@ -271,10 +274,20 @@ def _apply_quiz(quiz, data):
     return quiz
 
 
-def bump_version(quiz, expected_version=None, **changes):
-    """Increment the quiz version, applying `changes` (F expressions allowed) at once."""
+def bump_version(
+    quiz, expected_version=None, *, action, author=None, before=None, noted=(), **changes
+):
+    """Increment the quiz version, applying `changes` (values) at once, and record the
+    change as a revision of `action` by `author` (quizzes.revisions.record: `noted`
+    changes are added to those of the settings and slots). `before`: the quiz's
+    snapshot before the change, taken here when not given (the quiz in memory must
+    then be as stored)."""
+    before = revisions.snapshot(quiz) if before is None else before
     bank.conditional_bump(Quiz, quiz, expected_version, **changes)
+    for name, value in changes.items():
+        setattr(quiz, name, value)
     quiz.refresh_from_db(fields=["version", "updated_at", "question_count", "status"])
+    revisions.record(quiz, before, action, author, noted=noted)
     return quiz
 
 
@@ -317,7 +330,7 @@ def create_quiz(owner, data, questions=(), author=None, categories=None):
 def create_quiz_of(owner, data, question_ids, category=None):
     """Create a quiz whose slots are the bank questions `question_ids` (already stored,
     e.g. by an import), in order; `category` is where questions created from its
-    editor go. One insert."""
+    editor go. One insert, and its revision's."""
     cleaned = clean_quiz(data)
     if len(question_ids) > SLOTS_MAX:
         raise SlotError(too_many_slots(len(question_ids)))
@@ -336,6 +349,7 @@ def saved_new(quiz, author):
     if quiz.status == QuizStatus.PUBLISHED:
         quiz.share_code = sharing.new_share_code()
     quiz.save()
+    revisions.record(quiz, None, Revision.Action.CREATED, author)
     if quiz.status == QuizStatus.PUBLISHED:
         releases.store(quiz, release_fields(quiz), author)
     return quiz
@@ -348,19 +362,31 @@ def too_many_slots(count):
     ) % {"limit": SLOTS_MAX, "count": count}
 
 
-def update_quiz(quiz, data, expected_version=None):
+def update_quiz(quiz, data, expected_version=None, author=None):
     """Replace the quiz's metadata and options (not its slots, nor its status: see
     `set_status`)."""
     check_editable(quiz)
     cleaned = clean_quiz({**quiz_data(quiz, questions=()), **data, "status": quiz.status})
+    return save_settings(quiz, cleaned, expected_version, Revision.Action.SETTINGS, author)
+
+
+def save_settings(quiz, cleaned, expected_version, action, author, noted=(), **more):
+    """Store cleaned quiz data `cleaned` (quizzes.validation.clean_quiz) as the quiz's
+    settings, and `more` changes of its fields, as one change of `action` (`noted`:
+    as bump_version's)."""
+    before = revisions.snapshot(quiz)
     _apply_quiz(quiz, cleaned)
-    bump_version(
+    return bump_version(
         quiz,
         expected_version,
+        action=action,
+        author=author,
+        before=before,
+        noted=noted,
         **{field: getattr(quiz, field) for field in QUIZ_FIELDS},
         options=quiz.options,
+        **more,
     )
-    return quiz
 
 
 def set_status(quiz, status, expected_version=None, author=None):
@@ -373,7 +399,8 @@ def set_status(quiz, status, expected_version=None, author=None):
         return publish_quiz(quiz, expected_version, author)
     if status == QuizStatus.ARCHIVED:
         check_editable(quiz)
-    bump_version(quiz, expected_version, status=status)
+    action = revisions.status_action(quiz.status, status)
+    bump_version(quiz, expected_version, action=action, author=author, status=status)
     releases.withdraw(quiz)
     return quiz
 
@@ -395,7 +422,14 @@ def publish_quiz(quiz, expected_version=None, author=None):
     check_editable(quiz)
     fields = release_fields(quiz)
     code = quiz.share_code or sharing.new_share_code()
-    bump_version(quiz, expected_version, status=QuizStatus.PUBLISHED, share_code=code)
+    bump_version(
+        quiz,
+        expected_version,
+        action=Revision.Action.PUBLISHED,
+        author=author,
+        status=QuizStatus.PUBLISHED,
+        share_code=code,
+    )
     quiz.share_code = code
     return releases.store(quiz, fields, author)
 
@@ -413,7 +447,7 @@ def unpublished_changes(quiz, release, versions=None):
 
 
 def delete_quiz(quiz, expected_version=None):
-    """Delete the quiz, its attempts and releases; its questions stay in the bank."""
+    """Delete the quiz, its attempts, releases and revisions; its questions stay in the bank."""
     if expected_version is not None and expected_version != quiz.version:
         raise VersionConflict(quiz.version)
     quiz.attempts.all().delete()
@@ -422,17 +456,73 @@ def delete_quiz(quiz, expected_version=None):
     # cluster sends to every shard (docs/scaling.md).
     releases_collection = connection.get_collection(Release._meta.db_table)
     releases_collection.delete_many({"quiz_id": quiz.pk}, session=connection.session)
+    revisions_collection = connection.get_collection(Revision._meta.db_table)
+    revisions_collection.delete_many({"quiz_id": quiz.pk}, session=connection.session)
     quiz.delete()
 
 
-def hand_over(quiz, owner):
+def hand_over(quiz, owner, author=None):
     """Give `quiz` to `owner` (the Django admin's one change), bumping its version so that
     open editors notice; its releases and attempts follow it (their `owner`). The only
     way a quiz changes owner."""
-    bump_version(quiz, owner=owner)
+    bump_version(quiz, action=Revision.Action.HANDED_OVER, author=author, owner=owner)
     Release.objects.filter(quiz=quiz).update(owner=owner)
     Attempt.objects.filter(quiz=quiz).update(owner=owner)
     return quiz
+
+
+def restore_revision(quiz, revision, expected_version=None, author=None):
+    """Make the settings and slots of `revision` (one of the quiz's) the quiz's again, as
+    a new change, recorded as "restored" (naming the version restored); the quiz's
+    status stays. Returns the slots left out (as the snapshot has them): those whose
+    question, or random category, is no longer in the owner's bank.
+
+    QuizArchived for an archived quiz, VersionConflict as any change, and a
+    ValidationError when the old settings break today's rules.
+    """
+    check_editable(quiz)
+    snap = revision.snapshot
+    current = quiz_data(quiz, questions=())
+    data = {field: snap[field] for field in ("title", "description", "tags")}
+    options = {**current["options"], **snap["options"]}
+    cleaned = clean_quiz({**current, **data, "options": options, "status": quiz.status})
+    slots, skipped = restorable_slots(quiz.owner_id, snap["slots"])
+    restored = {"field": "restored", "before": None, "after": revision.version}
+    return save_settings(
+        quiz,
+        cleaned,
+        expected_version,
+        Revision.Action.RESTORED,
+        author,
+        noted=[restored],
+        slots=slots,
+        question_count=bank.slot_count(slots),
+    ), skipped
+
+
+def restorable_slots(owner, stored):
+    """([Slot], [slot data left out]) of the slots `stored` in a snapshot: those whose
+    question or category is still in `owner`'s bank, and the others."""
+    questions = {object_id(row["question"]) for row in stored} - {None}
+    categories = {object_id(row["category"]) for row in stored} - {None}
+    found = set()
+    if questions:
+        found |= set(bank.owned(owner, questions).values_list("pk", flat=True))
+    if categories:
+        visible = Category.objects.filter(owner=owner, pk__in=categories, staging=None)
+        found |= set(visible.values_list("pk", flat=True))
+    slots, skipped = [], []
+    for row in stored:
+        slot = Slot(**{**row, **{f: object_id(row[f]) for f in ("uid", "question", "category")}})
+        if (slot.category if slot.is_random else slot.question) in found:
+            slots.append(slot)
+        else:
+            skipped.append(row)
+    return slots, skipped
+
+
+def object_id(hex_or_none):
+    return None if hex_or_none is None else ObjectId(hex_or_none)
 
 
 def duplicate_quiz(quiz, owner):
@@ -452,6 +542,7 @@ def duplicate_quiz(quiz, owner):
     copy.slots = [Slot(**{**slot_fields(slot), "uid": ObjectId()}) for slot in quiz.slots]
     copy.question_count = quiz.question_count
     copy.save()
+    revisions.record(copy, None, Revision.Action.CREATED, owner)
     return copy
 
 
@@ -480,17 +571,18 @@ def slot_points(points):
     return None if points is None else checked("points", fields.QUESTION_FIELDS["points"], points)
 
 
-def insert_slots(quiz, new_slots, expected_version=None, position=None):
+def insert_slots(quiz, new_slots, expected_version=None, position=None, author=None):
     """Put `new_slots` at `position` (None: at the end) of the quiz; one update."""
     check_editable(quiz)
     slots = list(quiz.slots)
     if len(slots) + len(new_slots) > SLOTS_MAX:
         raise SlotError(too_many_slots(len(slots) + len(new_slots)))
     position = len(slots) if position is None else max(0, min(position, len(slots)))
-    return save_slots(quiz, slots[:position] + list(new_slots) + slots[position:], expected_version)
+    slots = slots[:position] + list(new_slots) + slots[position:]
+    return save_slots(quiz, slots, expected_version, author)
 
 
-def add_slots(quiz, questions, expected_version=None, position=None, points=None):
+def add_slots(quiz, questions, expected_version=None, position=None, points=None, author=None):
     """Add fixed slots for bank `questions` (each at most once in a quiz), with the
     points override `points` (see `slot_points`)."""
     points = slot_points(points)
@@ -499,11 +591,17 @@ def add_slots(quiz, questions, expected_version=None, position=None, points=None
     if repeated:
         raise SlotError(_("Already in this quiz: %(names)s.") % {"names": ", ".join(repeated[:5])})
     new_slots = [fixed_slot(q, points) for q in questions]
-    return insert_slots(quiz, new_slots, expected_version, position)
+    return insert_slots(quiz, new_slots, expected_version, position, author)
 
 
 def add_random_slot(
-    quiz, category, count, include_subcategories=False, expected_version=None, points=None
+    quiz,
+    category,
+    count,
+    include_subcategories=False,
+    expected_version=None,
+    points=None,
+    author=None,
 ):
     """Add a slot drawing `count` questions (1 to SLOTS_MAX) at random from `category`."""
     slot = Slot(
@@ -513,7 +611,7 @@ def add_random_slot(
         include_subcategories=include_subcategories,
         points=slot_points(points),
     )
-    insert_slots(quiz, [slot], expected_version)
+    insert_slots(quiz, [slot], expected_version, author=author)
     return slot
 
 
@@ -522,33 +620,35 @@ def find_slot(quiz, uid):
     return next((slot for slot in quiz.slots if str(slot.uid) == str(uid)), None)
 
 
-def remove_slot(quiz, uid, expected_version=None):
+def remove_slot(quiz, uid, expected_version=None, author=None):
     """Take slot `uid` out of the quiz; its question stays in the bank."""
     check_editable(quiz)
-    save_slots(quiz, [slot for slot in quiz.slots if str(slot.uid) != str(uid)], expected_version)
+    kept = [slot for slot in quiz.slots if str(slot.uid) != str(uid)]
+    save_slots(quiz, kept, expected_version, author)
 
 
-def set_slot_points(quiz, uid, points, expected_version=None):
+def set_slot_points(quiz, uid, points, expected_version=None, author=None):
     """Override (or with None, stop overriding) the points of slot `uid`."""
     check_editable(quiz)
     points = slot_points(points)
-    for slot in quiz.slots:
-        if str(slot.uid) == str(uid):
-            slot.points = points
-    return save_slots(quiz, list(quiz.slots), expected_version)
+    slots = [
+        Slot(**{**slot_fields(slot), "points": points}) if str(slot.uid) == str(uid) else slot
+        for slot in quiz.slots
+    ]
+    return save_slots(quiz, slots, expected_version, author)
 
 
-def reorder_slots(quiz, ordered_uids, expected_version=None):
+def reorder_slots(quiz, ordered_uids, expected_version=None, author=None):
     """Put the quiz's slots in the order of `ordered_uids`: one update of one document."""
     check_editable(quiz)
     by_uid = {str(slot.uid): slot for slot in quiz.slots}
     wanted = [str(uid) for uid in ordered_uids]
     if len(wanted) != len(by_uid) or set(wanted) != set(by_uid):
         raise OrderMismatch(_("The new order must list every slot of the quiz exactly once."))
-    return save_slots(quiz, [by_uid[uid] for uid in wanted], expected_version)
+    return save_slots(quiz, [by_uid[uid] for uid in wanted], expected_version, author)
 
 
-def reorder_questions(quiz, ordered_ids, expected_version=None):
+def reorder_questions(quiz, ordered_ids, expected_version=None, author=None):
     """Put the quiz's fixed questions in the order of `ordered_ids` (random slots stay put)."""
     check_editable(quiz)
     by_question = {str(slot.question): slot for slot in fixed_slots(quiz)}
@@ -557,10 +657,10 @@ def reorder_questions(quiz, ordered_ids, expected_version=None):
         raise OrderMismatch(_("The new order must list every question of the quiz exactly once."))
     reordered = iter(by_question[pk] for pk in wanted)
     slots = [next(reordered) if slot.question is not None else slot for slot in quiz.slots]
-    return save_slots(quiz, slots, expected_version)
+    return save_slots(quiz, slots, expected_version, author)
 
 
-def reorder_some_questions(quiz, ordered_ids, expected_version=None):
+def reorder_some_questions(quiz, ordered_ids, expected_version=None, author=None):
     """Put the fixed questions `ordered_ids` (some of the quiz's, each once) in that order
     in the places they hold now; the others stay put. The editor's drag and drop
     reorders one page of the quiz so; listing every question reorders them all."""
@@ -572,7 +672,7 @@ def reorder_some_questions(quiz, ordered_ids, expected_version=None):
         raise OrderMismatch(_("The new order must list questions of the quiz, each once."))
     moved = iter(wanted)
     order = [next(moved) if pk in chosen else pk for pk in order]
-    return reorder_questions(quiz, order, expected_version)
+    return reorder_questions(quiz, order, expected_version, author)
 
 
 # -- questions through a quiz (the v1 API and the quiz editor) ----------------------
@@ -581,7 +681,7 @@ def add_question(quiz, data, expected_version=None, position=None, author=None):
     check_editable(quiz)
     cleaned = clean_question(data)
     question = bank.create_question(quiz.owner, quiz_category(quiz), cleaned, author or quiz.owner)
-    insert_slots(quiz, [fixed_slot(question)], expected_version, position)
+    insert_slots(quiz, [fixed_slot(question)], expected_version, position, author)
     return question
 
 
@@ -589,16 +689,22 @@ def update_question(quiz, question, data, expected_version=None, author=None):
     """Edit a question of the quiz (a new version in the bank); the quiz's version moves too."""
     check_editable(quiz)
     cleaned = clean_question({**question_data(question), **data})
-    bump_version(quiz, expected_version)
+    edited = {
+        "field": "question",
+        "question": str(question.pk),
+        "before": question.version,
+        "after": question.version + 1,
+    }
+    action = Revision.Action.QUESTION
+    bump_version(quiz, expected_version, action=action, author=author, noted=[edited])
     return bank.update_question(question, cleaned, author or quiz.owner)
 
 
-def delete_question(quiz, question, expected_version=None):
+def delete_question(quiz, question, expected_version=None, author=None):
     """Take the question out of the quiz; it stays in the bank."""
     check_editable(quiz)
-    save_slots(
-        quiz, [slot for slot in quiz.slots if slot.question != question.pk], expected_version
-    )
+    kept = [slot for slot in quiz.slots if slot.question != question.pk]
+    save_slots(quiz, kept, expected_version, author)
 
 
 def duplicate_question(quiz, question, expected_version=None, author=None):
@@ -611,7 +717,7 @@ def duplicate_question(quiz, question, expected_version=None, author=None):
     position = next(
         (i + 1 for i, slot in enumerate(quiz.slots) if slot.question == question.pk), None
     )
-    insert_slots(quiz, [fixed_slot(copy)], expected_version, position)
+    insert_slots(quiz, [fixed_slot(copy)], expected_version, position, author)
     return copy
 
 

@@ -157,6 +157,7 @@ class SlotViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
                 data.get("include_subcategories", False),
                 version,
                 points=data.get("points"),
+                author=request.user,
             )
         else:
             field = "question" if "question" in data else "questions"
@@ -166,6 +167,7 @@ class SlotViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
                 bank_questions_named(quiz.owner, ids, field),
                 version,
                 points=data.get("points"),
+                author=request.user,
             )
         added = [slot for slot in quiz.slots if str(slot.uid) not in before]
         return self.slots_response(added, status.HTTP_201_CREATED)
@@ -177,12 +179,12 @@ class SlotViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         quiz, slot = self.quiz, self.slot(id)
         version = expected_version(request, quiz)
         data = read_body(request, SlotPointsSerializer)
-        operations.set_slot_points(quiz, slot.uid, data["points"], version)
+        operations.set_slot_points(quiz, slot.uid, data["points"], version, author=request.user)
         return self.slot_response(operations.find_slot(quiz, slot.uid))
 
     def destroy(self, request, quiz_id=None, id=None):
         quiz, slot = self.quiz, self.slot(id)
-        operations.remove_slot(quiz, slot.uid, expected_version(request, quiz))
+        operations.remove_slot(quiz, slot.uid, expected_version(request, quiz), author=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=False, methods=["post"])
@@ -190,7 +192,7 @@ class SlotViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         quiz = self.quiz
         version = expected_version(request, quiz)
         order = read_body(request, SlotOrderSerializer)["order"]
-        operations.reorder_slots(quiz, order, version)
+        operations.reorder_slots(quiz, order, version, author=request.user)
         return self.slots_response(quiz.slots)
 
 

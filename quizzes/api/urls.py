@@ -12,6 +12,7 @@ from quizzes.api.bank import BankQuestionViewSet, CategoryViewSet
 from quizzes.api.delivery import PublishedQuizViewSet
 from quizzes.api.media import MediaUploadView
 from quizzes.api.results import QuizStatisticsView
+from quizzes.api.revisions import RevisionViewSet
 from quizzes.api.slots import SlotViewSet
 from quizzes.api.transfer import QuizExportView, QuizImportView
 from quizzes.api.views import OBJECT_ID, QuestionViewSet, QuizViewSet, TokenView
@@ -24,6 +25,9 @@ router.register(
     rf"quizzes/(?P<quiz_id>{OBJECT_ID})/questions", QuestionViewSet, basename="question"
 )
 router.register(rf"quizzes/(?P<quiz_id>{OBJECT_ID})/slots", SlotViewSet, basename="slot")
+router.register(
+    rf"quizzes/(?P<quiz_id>{OBJECT_ID})/revisions", RevisionViewSet, basename="revision"
+)
 router.register("published", PublishedQuizViewSet, basename="published")
 router.register("attempts", AttemptViewSet, basename="attempt")
 router.register("categories", CategoryViewSet, basename="category")

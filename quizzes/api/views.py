@@ -210,7 +210,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         quiz = self.get_object()
         version = expected_version(request, quiz)
         data = full_replacement(QuizSerializer, read_body(request, QuizSerializer))
-        operations.update_quiz(quiz, data, version)
+        operations.update_quiz(quiz, data, version, author=request.user)
         return self.quiz_response(quiz)
 
     def partial_update(self, request, id=None):
@@ -221,7 +221,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
             # Options named in a PATCH change; the others stay as they are.
             current = operations.quiz_data(quiz, questions=())["options"]
             data["options"] = {**current, **data["options"]}
-        operations.update_quiz(quiz, data, version)
+        operations.update_quiz(quiz, data, version, author=request.user)
         return self.quiz_response(quiz)
 
     def destroy(self, request, id=None):
@@ -234,7 +234,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         quiz = self.get_object()
         version = expected_version(request, quiz)
         order = read_body(request, ReorderSerializer)["order"]
-        operations.reorder_questions(quiz, order, version)
+        operations.reorder_questions(quiz, order, version, author=request.user)
         return self.quiz_response(quiz)
 
     @action(detail=True, methods=["post"])
@@ -250,7 +250,8 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def unpublish(self, request, id=None):
         quiz = self.get_object()
-        operations.set_status(quiz, QuizStatus.DRAFT, expected_version(request, quiz))
+        version = expected_version(request, quiz)
+        operations.set_status(quiz, QuizStatus.DRAFT, version, author=request.user)
         return self.quiz_response(quiz)
 
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -341,5 +342,6 @@ class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     def destroy(self, request, quiz_id=None, id=None):
         question = self.get_object()
-        operations.delete_question(self.quiz, question, expected_version(request, self.quiz))
+        version = expected_version(request, self.quiz)
+        operations.delete_question(self.quiz, question, version, author=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

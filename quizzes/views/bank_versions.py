@@ -125,8 +125,15 @@ def words_diff(old, new):
 
 def compare(old, new):
     """The fields that differ between two versions' data: [{label, old, new, pieces}]."""
-    before = {key: (label, text) for key, label, text in flatten(old)}
-    after = {key: (label, text) for key, label, text in flatten(new)}
+    return compare_rows(flatten(old), flatten(new))
+
+
+def compare_rows(old, new):
+    """The rows that differ between two lists of [(key, label, text)] (as `flatten`
+    makes them; a quiz's revisions too): [{label, old, new, pieces}], in the order of
+    `old`, then the rows only `new` has."""
+    before = {key: (label, text) for key, label, text in old}
+    after = {key: (label, text) for key, label, text in new}
     keys = list(before) + [key for key in after if key not in before]
     changes = []
     for key in keys:

@@ -163,7 +163,9 @@ def delete_question(request, quiz, data, question_id):
     order = [slot.question for slot in operations.fixed_slots(quiz)]
     index = order.index(question.pk)
     neighbours = order[index + 1 : index + 2] or order[max(index - 1, 0) : index]
-    operations.delete_question(quiz, question, expected_version=data["version"])
+    operations.delete_question(
+        quiz, question, expected_version=data["version"], author=request.user
+    )
     success(
         request,
         _("Question “%(name)s” removed from the quiz; it stays in your question bank.")
@@ -184,7 +186,9 @@ def move(request, quiz, data, question_id, step):
     target = index + step
     if 0 <= target < len(order):
         order[index], order[target] = order[target], order[index]
-        operations.reorder_questions(quiz, order, expected_version=data["version"])
+        operations.reorder_questions(
+            quiz, order, expected_version=data["version"], author=request.user
+        )
         success(request, _("Question “%(name)s” moved.") % {"name": question})
         index = target
     at_the_end = index == (0 if step < 0 else len(order) - 1)
@@ -206,6 +210,8 @@ def move_question_down(request, quiz, data, question_id):
 def reorder_questions(request, quiz, data):
     """Save the order of a drag and drop: the question ids of one page of the editor
     (or of the whole quiz), once each, in their new order; then show that page."""
-    operations.reorder_some_questions(quiz, data["order"], expected_version=data["version"])
+    operations.reorder_some_questions(
+        quiz, data["order"], expected_version=data["version"], author=request.user
+    )
     success(request, _("New order saved."))
     return redirect(editor_url(quiz, data["order"][0]))

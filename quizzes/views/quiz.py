@@ -64,7 +64,12 @@ def edit_quiz_settings(request, quiz_id):
     form = bound_with_images(request, QuizEditForm)
 
     def save():
-        operations.update_quiz(quiz, form.to_data(), expected_version=form.cleaned_data["version"])
+        operations.update_quiz(
+            quiz,
+            form.to_data(),
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+        )
         success(request, _("Quiz settings saved."))
         return redirect("quiz_editor", quiz.pk)
 

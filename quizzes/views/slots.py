@@ -104,7 +104,7 @@ def add_questions(request, quiz, questions, expected_version=None):
     new = [question for question in questions if question.pk not in present]
     already = [question.name for question in questions if question.pk in present]
     if new:
-        operations.add_slots(quiz, new, expected_version=expected_version)
+        operations.add_slots(quiz, new, expected_version=expected_version, author=request.user)
     added = len(new)
     if added:
         success(
@@ -138,6 +138,7 @@ def add_random_slot(request, quiz, data):
         data["count"],
         data["include_subcategories"],
         expected_version=data["version"],
+        author=request.user,
     )
     success(
         request,
@@ -155,6 +156,8 @@ def add_random_slot(request, quiz, data):
 def remove_slot(request, quiz, data):
     if operations.find_slot(quiz, data["slot"]) is None:
         raise Http404
-    operations.remove_slot(quiz, data["slot"], expected_version=data["version"])
+    operations.remove_slot(
+        quiz, data["slot"], expected_version=data["version"], author=request.user
+    )
     success(request, _("Random questions removed from the quiz."))
     return redirect("quiz_editor", quiz.pk)

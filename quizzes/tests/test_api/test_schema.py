@@ -45,6 +45,9 @@ OPERATIONS = {
     "/api/v1/quizzes/{quiz_id}/slots/": {"get", "post"},
     "/api/v1/quizzes/{quiz_id}/slots/{id}/": {"get", "patch", "delete"},
     "/api/v1/quizzes/{quiz_id}/slots/reorder/": {"post"},
+    "/api/v1/quizzes/{quiz_id}/revisions/": {"get"},
+    "/api/v1/quizzes/{quiz_id}/revisions/{number}/": {"get"},
+    "/api/v1/quizzes/{quiz_id}/revisions/{number}/restore/": {"post"},
     "/api/v1/categories/": {"get", "post"},
     "/api/v1/categories/{id}/": {"get", "put", "patch", "delete"},
     "/api/v1/questions/": {"get", "post"},
@@ -129,6 +132,8 @@ def real_ids(path, quiz):
     if path.startswith(("/api/v1/categories/", "/api/v1/questions/")):
         bank_object = question.category_id if "categories" in path else question.pk
         return {"id": bank_object, "number": 1}
+    if "/revisions/" in path:
+        return {"quiz_id": quiz.pk, "number": 1}
     if "/slots/" in path:
         return {"quiz_id": quiz.pk, "id": Quiz.objects.get(pk=quiz.pk).slots[0].uid}
     if path.startswith("/api/v1/attempts/"):  # an attempt of the quiz's owner, just started

@@ -33,6 +33,7 @@ SHORT = {
     "quizzes_questionversion": "version",
     "quizzes_category": "category",
     "quizzes_release": "release",
+    "quizzes_revision": "revision",
     "quizzes_attempt": "attempt",
     "quizzes_importrun": "importrun",
     "media.files": "files",

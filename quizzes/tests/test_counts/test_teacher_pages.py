@@ -147,7 +147,7 @@ QUIZ = [
     ),
     row(
         "quiz_import_confirm",
-        "session user category insert:question insert:version insert:quiz commit update:session",
+        "session user category insert:question insert:quiz insert:revision commit update:session",
         lambda w: reverse("quiz_import_confirm"),
         method="post",
         data=previewed,
@@ -155,14 +155,33 @@ QUIZ = [
     ),
     row(
         "quiz_duplicate",
-        "session user quiz user insert:quiz commit update:session",
+        "session user quiz user insert:quiz insert:revision commit update:session",
         quiz_url("quiz_duplicate"),
         method="post",
         status=302,
     ),
     row(
+        "quiz_history",
+        "session user quiz revision revision user question update:session",
+        quiz_url("quiz_history"),
+    ),
+    row(
+        "quiz_history_compare",
+        "session user quiz revision question",
+        lambda w: reverse("quiz_history_compare", args=[w.quiz.pk]) + "?old=1&new=2",
+    ),
+    row("quiz_revision", "session user quiz revision question", quiz_url("quiz_revision", 1)),
+    row(
+        "quiz_revision_restore",
+        "session user quiz revision question update:quiz quiz quiz insert:revision commit update:session",
+        quiz_url("quiz_revision_restore", 1),
+        method="post",
+        data=versioned(),
+        status=302,
+    ),
+    row(
         "quiz_status",
-        "session user quiz question update:quiz quiz quiz update:release release insert:release commit update:session",
+        "session user quiz question update:quiz quiz quiz insert:revision update:release release insert:release commit update:session",
         quiz_url("quiz_status"),
         method="post",
         data=versioned(status="published"),
@@ -170,7 +189,7 @@ QUIZ = [
     ),
     row(
         "question_reorder",
-        "session user quiz update:quiz quiz commit update:session",
+        "session user quiz update:quiz quiz insert:revision commit update:session",
         quiz_url("question_reorder"),
         method="post",
         data=versioned(order=lambda w: [str(w.question.pk)]),
@@ -178,7 +197,7 @@ QUIZ = [
     ),
     row(
         "question_duplicate",
-        "session user quiz question user category insert:question insert:version update:quiz quiz commit update:session",
+        "session user quiz question user category insert:question insert:version update:quiz quiz insert:revision commit update:session",
         in_quiz_url("question_duplicate"),
         method="post",
         data=versioned(),
@@ -186,7 +205,7 @@ QUIZ = [
     ),
     row(
         "question_move_down",
-        "session user quiz question update:quiz quiz commit update:session",
+        "session user quiz question update:quiz quiz insert:revision commit update:session",
         in_quiz_url("question_move_down"),
         method="post",
         data=versioned(),
@@ -194,7 +213,7 @@ QUIZ = [
     ),
     row(
         "question_move_up",
-        "session user quiz question update:quiz quiz commit update:session",
+        "session user quiz question update:quiz quiz insert:revision commit update:session",
         in_quiz_url("question_move_up"),
         method="post",
         data=versioned(),
@@ -219,7 +238,7 @@ QUIZ = [
     ),
     row(
         "quiz_add_random",
-        "session user quiz user category category update:quiz quiz commit update:session",
+        "session user quiz user category category update:quiz quiz insert:revision commit update:session",
         quiz_url("quiz_add_random"),
         method="post",
         data=versioned(category=lambda w: str(w.category.pk), count=1),
@@ -227,7 +246,7 @@ QUIZ = [
     ),
     row(
         "quiz_slot_remove",
-        "session user quiz update:quiz quiz commit update:session",
+        "session user quiz update:quiz quiz insert:revision commit update:session",
         quiz_url("quiz_slot_remove"),
         method="post",
         data=versioned(slot=random_slot),
