@@ -610,6 +610,7 @@ def save_slots(quiz, slots, expected_version=None, author=None):
     conditional_bump(Quiz, quiz, expected_version, slots=slots, question_count=slot_count(slots))
     quiz.slots = slots
     quiz.question_count = slot_count(slots)
+    revisions.record(quiz, before, revisions.Action.SLOTS, author)
     return quiz
 
 
@@ -626,7 +627,6 @@ def quizzes_using(question_ids=(), category_ids=()):
     collection = connection.get_collection(Quiz._meta.db_table)
     found = collection.find({"$or": wanted}, {"_id": 1}, session=connection.session)
     return Quiz.objects.filter(pk__in=[document["_id"] for document in found])
-    revisions.record(quiz, before, revisions.Action.SLOTS, author)
 
 
 def remove_slots_using(question_ids=(), category_ids=()):
