@@ -16,12 +16,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from quizzes import bank, operations
-from quizzes.models import Category, Quiz
+from quizzes.models import Attempt, Category, Quiz
 from quizzes.tests.fixtures.plugin import question_named, questions_of
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.test_cloze import DESKTOP, PHONE, assert_no_overflow, log_in, tab_until
+from tests.e2e.test_results import essay_quiz as graded_quiz
 
 pytestmark = pytest.mark.e2e
+essay_quiz = graded_quiz  # the fixture: a submitted attempt with an essay to grade
 
 CAPITAL = {
     "type": "multichoice",
@@ -124,6 +126,35 @@ def test_the_dialog_by_keyboard_alone(settings_page):
     expect(page).to_have_url(
         re.compile(re.escape(reverse("quiz_editor", args=[page.quiz.pk])) + "$")
     )
+
+
+@pytest.mark.parametrize(
+    "where, field, guarded",
+    [
+        ("quiz_create", "Title", True),
+        ("bank", "Name", True),
+        ("bank_category_create", "Name", True),
+        ("results_attempt", "Comment for the learner", True),
+        ("dashboard", "Search titles, tags and descriptions", False),
+    ],
+)
+def test_each_edit_form_is_guarded_and_no_other(
+    page, teacher, teacher_password, essay_quiz, where, field, guarded
+):
+    """Edit forms ask before a link is followed with a change; a search form does not."""
+    args = []
+    if where == "results_attempt":
+        args = [essay_quiz.pk, Attempt.objects.get(quiz=essay_quiz.pk).pk]
+    log_in(page, teacher.username, teacher_password)
+    page.goto(reverse(where, args=args))
+    page.get_by_label(field).last.fill("Something new")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Question bank").click()
+    if guarded:
+        expect(leave_dialog(page)).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(page.get_by_label(field).last).to_have_value("Something new")
+    else:
+        expect(page).to_have_url(re.compile(r"/bank/$"))
 
 
 def test_the_browser_prompts_on_reload_only_with_changes(settings_page):
