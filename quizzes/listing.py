@@ -180,9 +180,9 @@ class Position:
     def __str__(self):
         if self.key is None:
             return f"null-{self.id}"
-        if isinstance(self.key, float):
-            return f"{self.key!r}-{self.id}"
-        return f"{round(self.key.timestamp() * 1000)}-{self.id}"
+        if isinstance(self.key, datetime):
+            return f"{round(self.key.timestamp() * 1000)}-{self.id}"
+        return f"{float(self.key)!r}-{self.id}"
 
 
 @dataclass
