@@ -88,6 +88,12 @@ class TrueFalse(QuestionType):
         chosen = [answer for answer in question["answers"] if answer["text"] == word]
         return sum(answer["fraction"] for answer in chosen), chosen
 
+    def marks(self, question, response):
+        if not isinstance(response, bool):
+            return {}
+        percent, _chosen = self.grade(question, response)
+        return {"true" if response else "false": percent > 0}
+
     def answer_options(self, question):
         return [(True, gettext("True")), (False, gettext("False"))]
 

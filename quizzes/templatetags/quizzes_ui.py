@@ -48,6 +48,7 @@ def first_image(text):
 
 @register.filter
 def mark_of(grade, part_id):
-    """Whether the part `part_id` of a graded response is right (Grade.marks): True,
-    False, or None when it is not marked (not chosen, or no grade)."""
+    """Whether the part `part_id` of a graded response (a choice's or a stem's id, a
+    true/false word) is right (Grade.marks): True, False, or None when it is not
+    marked (not chosen, or no grade)."""
     return grade.marks.get(str(part_id)) if grade else None

@@ -369,6 +369,8 @@ def test_marks_say_which_chosen_choices_and_matched_stems_are_right():
         "0": True,
         "1": False,
     }
+    assert grade_question(TRUEFALSE, False).marks == {"false": True}
+    assert grade_question(TRUEFALSE, True).marks == {"true": False}
     assert grade_question(SHORT, "DNA").marks == {}
     assert grade_question(SINGLE, None).marks == {}
 

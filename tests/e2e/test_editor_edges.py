@@ -252,10 +252,18 @@ PRIMES = {
 }
 
 
+SKY = {
+    "type": "truefalse",
+    "name": "Sky",
+    "text": "The sky is green.",
+    "answers": [{"text": "true", "fraction": 0}, {"text": "false", "fraction": 100}],
+}
+
+
 def test_the_graded_preview_marks_right_and_wrong_parts(
     page, screenshot, teacher, teacher_password, make_quiz
 ):
-    quiz = make_quiz("Marks", [PRIMES, MATCH_CAPITALS])
+    quiz = make_quiz("Marks", [PRIMES, MATCH_CAPITALS, SKY])
     log_in(page, teacher.username, teacher_password)
     page.goto(reverse("quiz_preview", args=[quiz.pk]))
     primes = page.locator("section.learner-question", has_text="Which are prime?")
@@ -264,6 +272,8 @@ def test_the_graded_preview_marks_right_and_wrong_parts(
     capitals = page.locator("section.learner-question", has_text="Match the countries.")
     capitals.get_by_label("France").select_option("Paris")
     capitals.get_by_label("Italy").select_option("Berlin")
+    sky = page.locator("section.learner-question", has_text="The sky is green.")
+    sky.get_by_label("True").check()
     page.get_by_role("button", name="Submit and see the score").click()
     expect(page.locator(".score")).to_be_visible()
 
@@ -278,7 +288,10 @@ def test_the_graded_preview_marks_right_and_wrong_parts(
     france = capitals.get_by_label("France")
     expect(france).to_have_accessible_description("Correct")
     expect(capitals.get_by_label("Italy")).to_have_accessible_description("Incorrect")
+    # A true/false answer too.
+    expect(sky.get_by_role("radio", name="True Incorrect", exact=True)).to_be_checked()
+    expect(sky.get_by_role("radio", name="False", exact=True)).not_to_be_checked()
     # The marks differ in shape and words, not in colour alone.
     symbols = page.locator(".mark > [aria-hidden=true]").all_text_contents()
-    assert symbols == ["✓", "✗", "✓", "✗"]
+    assert symbols == ["✓", "✗", "✓", "✗", "✗"]
     check_both_sizes(page, screenshot, "graded-preview", "on the graded preview")

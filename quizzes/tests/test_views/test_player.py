@@ -327,6 +327,7 @@ def test_submit_grades_and_the_result_shows_what_the_quiz_allows(player_quiz, pl
     html = player_browser.get(url(player_quiz, key, "result")).content.decode()
     assert "Passed" in html
     assert "SECRET right" in html  # feedback shown by default
+    assert 'class="mark mark-right"' in html and "mark-wrong" not in html  # all answers right
     assert "Take the quiz again" in html  # any number of attempts
     # The questions pages now lead to the result.
     assert player_browser.get(url(player_quiz, key))["Location"] == url(player_quiz, key, "result")
@@ -340,8 +341,9 @@ def test_the_result_hides_score_feedback_and_answers_as_the_quiz_says(player_qui
     player_browser.post(url(player_quiz, key, "submit"))
     html = player_browser.get(url(player_quiz, key, "result")).content.decode()
     assert "Your answers have been submitted" in html
-    for hidden in ("Passed", "SECRET", "correct answer", 'class="score"', "learner-question"):
-        assert hidden not in html
+    hidden = ("Passed", "SECRET", "correct answer", 'class="score"', "learner-question", "mark-")
+    for part in hidden:
+        assert part not in html
 
 
 def test_the_result_may_show_the_right_answers_without_the_feedback(player_quiz, player_browser):
