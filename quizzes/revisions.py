@@ -66,10 +66,11 @@ def snapshot(quiz):
 def diff(before, after):
     """What changed from snapshot `before` to snapshot `after`, field by field:
     [{"field", "before", "after"}] for the settings ("options.<name>" for an
-    option), then {"field": "slot", "change", "slot": its uid, "before",
-    "after"} for the slots: "added" and "removed" (before or after the slot),
-    "moved" (its places, from 1) for those out of the longest run kept in
-    order, "points" (its points override)."""
+    option), then {"field": "slot", "change", "slot": its uid, "before", "after",
+    and what it holds: "question", or "category" and "count"} for the slots, a
+    change being "added" or "removed" (before or after: the slot), "moved" (its
+    places, from 1) for those out of the longest run kept in order, or "points"
+    (its points override)."""
     changes = [
         {"field": field, "before": before.get(field), "after": after.get(field)}
         for field in SETTINGS
@@ -113,6 +114,7 @@ def slot_change(change, slot, before, after):
         "slot": slot["uid"],
         "question": slot["question"],
         "category": slot["category"],
+        "count": slot["count"],
         "before": before,
         "after": after,
     }

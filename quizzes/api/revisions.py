@@ -57,6 +57,9 @@ class ChangeSerializer(serializers.Serializer):
     category = serializers.CharField(
         required=False, allow_null=True, help_text=gettext_lazy("A random slot's category.")
     )
+    count = serializers.IntegerField(
+        required=False, allow_null=True, help_text=gettext_lazy("How many a random slot draws.")
+    )
 
     def to_representation(self, instance):
         """The change's own keys: a setting's has no slot, question or category."""

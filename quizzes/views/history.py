@@ -46,31 +46,22 @@ RESTORE_CONFLICT = gettext_lazy(
 # -- names and texts --------------------------------------------------------------
 def names_of(changes=(), snapshots=()):
     """{"questions": {hex id: name}, "categories": {hex id: name}} of the questions and
-    categories that `changes` and the slots of `snapshots` name: one command, whatever
-    they are (an aggregate on the questions with the categories' $unionWith), so that a
-    page costs the same whatever its revisions changed."""
+    categories that `changes` and the slots of `snapshots` name: one find on each
+    collection, also when it names none, so that a page costs the same commands
+    whatever its revisions changed. ($unionWith would make them one, but a page
+    refusing a restore is shown inside the request's transaction, where MongoDB
+    refuses that stage.)"""
     slots = [*changes, *(slot for snapshot in snapshots for slot in snapshot["slots"])]
-    wanted = {
-        key: [ObjectId(pk) for pk in {slot.get(key) for slot in slots} - {None}]
-        for key in ("question", "category")
-    }
-    pipeline = [
-        {"$match": {"_id": {"$in": wanted["question"]}}},
-        {"$project": {"name": 1, "kind": "questions"}},
-        {
-            "$unionWith": {
-                "coll": Category._meta.db_table,
-                "pipeline": [
-                    {"$match": {"_id": {"$in": wanted["category"]}}},
-                    {"$project": {"name": 1, "kind": "categories"}},
-                ],
-            }
-        },
-    ]
-    names = {"questions": {}, "categories": {}}
-    found = documents.collection(Question).aggregate(pipeline, session=connection.session)
-    for document in found:
-        names[document["kind"]][str(document["_id"])] = document["name"]
+    names = {}
+    for kind, key, model in (
+        ("questions", "question", Question),
+        ("categories", "category", Category),
+    ):
+        ids = [ObjectId(pk) for pk in {slot.get(key) for slot in slots} - {None}]
+        found = documents.collection(model).find(
+            {"_id": {"$in": ids}}, {"name": 1}, session=connection.session
+        )
+        names[kind] = {str(document["_id"]): document["name"] for document in found}
     return names
 
 

@@ -162,15 +162,19 @@ QUIZ = [
     ),
     row(
         "quiz_history",
-        "session user quiz revision revision user question update:session",
+        "session user quiz revision revision user find:question find:category update:session",
         quiz_url("quiz_history"),
     ),
     row(
         "quiz_history_compare",
-        "session user quiz revision question",
+        "session user quiz revision find:question find:category",
         lambda w: reverse("quiz_history_compare", args=[w.quiz.pk]) + "?old=1&new=2",
     ),
-    row("quiz_revision", "session user quiz revision question", quiz_url("quiz_revision", 1)),
+    row(
+        "quiz_revision",
+        "session user quiz revision find:question find:category",
+        quiz_url("quiz_revision", 1),
+    ),
     row(
         "quiz_revision_restore",
         "session user quiz revision question update:quiz quiz quiz insert:revision commit update:session",

@@ -54,6 +54,16 @@ def test_slot_changes_name_their_questions_and_link_their_history(quiz, teacher,
     assert "Removed: a question since deleted" in page
 
 
+def test_a_random_slot_is_named_by_its_category(quiz, teacher, owner_client):
+    category = bank.create_category(teacher, {"name": "Biology"})
+    operations.add_random_slot(quiz, category, 2, author=teacher)
+    page = owner_client.get(history_url(quiz)).content.decode()
+    assert "Added: 2 at random from “Biology”" in page
+    compare = reverse("quiz_history_compare", args=[quiz.pk]) + "?old=1&new=2"
+    (added,) = owner_client.get(compare).context["changes"]
+    assert added["label"] == "2 at random from “Biology”"
+
+
 def test_a_quiz_older_than_its_history_says_where_it_starts(quiz, owner_client):
     Revision.objects.filter(quiz_id=quiz.pk).delete()
     page = owner_client.get(history_url(quiz)).content.decode()
