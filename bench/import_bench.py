@@ -149,36 +149,33 @@ def raw_documents(owner, result):
 
     questions = result.quizzes[0]["questions"]
     category = ObjectId()
-    documents, versions = bank.question_documents(
-        owner.pk, [category] * len(questions), questions, owner.pk, datetime.now(UTC)
+    documents = bank.question_documents(
+        owner.pk, [category] * len(questions), questions, datetime.now(UTC)
     )
     for document in documents:
         document.pop("_id")
-    return documents, versions
+    return documents
 
 
-def store_raw(documents, versions):
+def store_raw(documents):
     """Raw pymongo: the same documents with insert_many, in one transaction."""
     from bson import ObjectId
     from django.db import connection
 
-    from quizzes.models import Question, QuestionVersion
+    from quizzes.models import Question
 
     connection.ensure_connection()
     client = connection.connection
     database = client[connection.settings_dict["NAME"]]
     question_collection = database[Question._meta.db_table]
-    version_collection = database[QuestionVersion._meta.db_table]
     # Fresh ids and copies, as an importer would have them (not timed).
     ids = [ObjectId() for _ in documents]
     documents = [{**document, "_id": pk} for document, pk in zip(documents, ids, strict=True)]
-    versions = [{**version, "question_id": pk} for version, pk in zip(versions, ids, strict=True)]
     started = time.perf_counter()
     with client.start_session() as session:
 
         def insert(session):
             question_collection.insert_many(documents, session=session)
-            version_collection.insert_many(versions, session=session)
 
         session.with_transaction(insert)
     return time.perf_counter() - started
@@ -188,7 +185,7 @@ def storage(owner, count, rounds):
     from quizzes.formats import parse
 
     result = parse(gift_file(count), filename="bench.gift")
-    documents, versions = raw_documents(owner, result)
+    documents = raw_documents(owner, result)
     ours, raw = [], []
     for round_number in range(rounds):
         # Interleaved, and alternating which goes first, so that drift hits both.
@@ -198,7 +195,7 @@ def storage(owner, count, rounds):
             if which == "ours":
                 ours.append(store_ours(owner, result))
             else:
-                raw.append(store_raw(documents, versions))
+                raw.append(store_raw(documents))
     clear()
     return {
         "questions": count,

@@ -5,9 +5,11 @@ the API, the importers and the commands change it only through these
 functions, so that its rules hold everywhere:
 
 - content is checked by `quizzes.validation` before anything is written;
-- creating a question writes version 1; every edit writes the next
-  immutable `QuestionVersion` and bumps `Question.version` with one
-  conditional update, in the caller's transaction. Passing
+- creating a question writes version 1 (an import does not: its questions
+  are one document each, and the first edit of one stores its version 1
+  before the next); every edit writes the next immutable `QuestionVersion`
+  and bumps `Question.version` with one conditional update, in the caller's
+  transaction. Passing
   `expected_version` makes the change conditional: when the stored version
   differs, `VersionConflict` is raised and nothing is written;
 - deleting a question takes it out of every quiz that uses it (its slots go
@@ -334,14 +336,13 @@ def _converter(field):
 
 def _shape(model, names):
     """How rows of plain data with the fields `names` of `model` are stored, from its _meta:
-    (names, columns, a getter of their values, [(index, type)] converted, whether the
-    columns are the names)."""
+    (columns, a getter of their values, [(index, type)] converted)."""
     fields = [model._meta.get_field(name) for name in names]
     columns = tuple(field.column for field in fields)
     converted = tuple(
         (index, _converter(field)) for index, field in enumerate(fields) if _converter(field)
     )
-    return tuple(names), columns, operator.itemgetter(*names), converted, columns == tuple(names)
+    return columns, operator.itemgetter(*names), converted
 
 
 @functools.cache
@@ -353,41 +354,42 @@ def _question_shape():
         _shape(Hint, HINT_FIELDS),
         {
             name: Question._meta.get_field(name).column
-            for name in ("owner", "category", "version", "media", "created_at", "updated_at")
-        },
-        {
-            name: QuestionVersion._meta.get_field(name).column
-            for name in ("question", "number", "author", "data", "media", "created_at")
+            for name in (
+                "owner",
+                "category",
+                "version",
+                "first_version_stored",
+                "media",
+                "created_at",
+                "updated_at",
+            )
         },
     )
 
 
 def _row(shape, data):
-    """(content {name: value} as a version records it, {column: value} as the backend
-    stores it) of one row of cleaned data; one dict when they are the same."""
-    names, columns, values_of, converted, same = shape
+    """{column: value} as the backend stores one row of cleaned data."""
+    columns, values_of, converted = shape
     values = values_of(data)
-    content = dict(zip(names, values, strict=True))
     stored = None
     for index, convert in converted:
         value = values[index]
         if value is not None and type(value) is not convert:
             stored = list(values) if stored is None else stored
             stored[index] = convert(value)
-    if stored is None and same:
-        return content, content
-    return content, dict(zip(columns, values if stored is None else stored, strict=True))
+    return dict(zip(columns, values if stored is None else stored, strict=True))
 
 
-def question_documents(owner_id, category_ids, questions, author_id, now):
-    """([Question document], [QuestionVersion document]) of cleaned questions, as
-    `create_questions` stores them; `category_ids[i]` is the category of `questions[i]`.
+def question_documents(owner_id, category_ids, questions, now):
+    """[Question document] of cleaned questions, as `create_questions` stores them but
+    with their version 1 not stored (`first_version`); `category_ids[i]` is the
+    category of `questions[i]`.
 
     The shape comes from the models' _meta (fields, columns, value types); a
     test keeps it equal to what the ORM stores.
     """
     with without_cyclic_gc():
-        return _documents(owner_id, category_ids, questions, author_id, now)
+        return _documents(owner_id, category_ids, questions, now)
 
 
 @contextlib.contextmanager
@@ -405,81 +407,62 @@ def without_cyclic_gc():
             gc.enable()
 
 
-def _documents(owner_id, category_ids, questions, author_id, now):
-    question_shape, answer_shape, hint_shape, meta, version_meta = _question_shape()
-    documents, versions = [], []
+def _documents(owner_id, category_ids, questions, now):
+    question_shape, answer_shape, hint_shape, meta = _question_shape()
+    documents = []
     for category_id, data in zip(category_ids, questions, strict=True):
-        pk = ObjectId()
-        answers = [_row(answer_shape, answer) for answer in data["answers"]]
-        hints = [_row(hint_shape, hint) for hint in data.get("hints", ())]
-        tags = list(data.get("tags", ()))
-        media = content_media(data)
-        content, stored = _row(question_shape, data)
         document = {
-            "_id": pk,
+            "_id": ObjectId(),
             meta["owner"]: owner_id,
             meta["category"]: category_id,
             meta["version"]: 1,
-            meta["media"]: media,
+            meta["first_version_stored"]: False,
+            meta["media"]: content_media(data),
             meta["created_at"]: now,
             meta["updated_at"]: now,
-            "tags": tags,
-            "answers": [row for _content, row in answers],
-            "hints": [row for _content, row in hints],
+            "tags": list(data.get("tags", ())),
+            "answers": [_row(answer_shape, answer) for answer in data["answers"]],
+            "hints": [_row(hint_shape, hint) for hint in data.get("hints", ())],
         }
-        document.update(stored)  # before `content` (maybe the same dict) gets more keys
-        content["tags"] = tags
-        content["answers"] = [row for row, _stored in answers]
-        content["hints"] = [row for row, _stored in hints]
+        document.update(_row(question_shape, data))
         documents.append(document)
-        versions.append(
-            {
-                version_meta["question"]: pk,
-                version_meta["number"]: 1,
-                version_meta["author"]: author_id,
-                version_meta["data"]: content,
-                version_meta["media"]: list(media),
-                version_meta["created_at"]: now,
-            }
-        )
-    return documents, versions
+    return documents
 
 
-def insert_questions(owner, category_ids, questions, author=None):
-    """Bulk-insert cleaned questions (as `create_questions`, without building models):
-    two insert_many, in the caller's transaction. Returns the new question ids in order."""
-    return insert_prepared(prepare_questions(owner, questions, author), category_ids)
+def insert_questions(owner, category_ids, questions):
+    """Bulk-insert cleaned questions (as `create_questions`, without building models, and
+    without storing their version 1: `first_version`): one insert_many, in the caller's
+    transaction. Returns the new question ids in order."""
+    return insert_prepared(prepare_questions(owner, questions), category_ids)
 
 
-def prepare_questions(owner, questions, author=None):
+def prepare_questions(owner, questions):
     """The documents `insert_questions` stores for cleaned `questions`, built before their
     categories are known, so that a caller can build them ahead, outside its
     transaction (an import builds the next batch's while the database stores the
-    last): ([Question document], [QuestionVersion document]) for `insert_prepared`."""
-    author_id = None if author is None else author.pk
-    return question_documents(
-        owner.pk, [None] * len(questions), questions, author_id, timezone.now()
-    )
+    last); for `insert_prepared`."""
+    return question_documents(owner.pk, [None] * len(questions), questions, timezone.now())
 
 
-def insert_prepared(prepared, category_ids):
+def insert_prepared(documents, category_ids):
     """Insert `prepare_questions`'s documents, `category_ids[i]` the category of the i-th,
     in the caller's transaction; returns the question ids in order. The documents can
     be inserted again when a transaction is retried (they keep their ids)."""
-    documents, versions = prepared
     if not documents:
         return []
     column = _question_shape()[3]["category"]
     for document, category_id in zip(documents, category_ids, strict=True):
         document[column] = category_id
-    session = connection.session
-    connection.get_collection(Question._meta.db_table).insert_many(documents, session=session)
-    connection.get_collection(QuestionVersion._meta.db_table).insert_many(versions, session=session)
+    connection.get_collection(Question._meta.db_table).insert_many(
+        documents, session=connection.session
+    )
     return [document["_id"] for document in documents]
 
 
 def update_question(question, data, author=None, expected_version=None):
-    """Save an edit of `question` as its next version; returns the question."""
+    """Save an edit of `question` as its next version; returns the question. The first
+    edit of an imported question stores its version 1 too, in the same insert."""
+    unstored = [] if question.first_version_stored else [first_version(question)]
     cleaned = clean_question({**question_data(question), **data})
     apply_question(question, cleaned)
     content = {field: getattr(question, field) for field in (*QUESTION_FIELDS, "tags")}
@@ -490,16 +473,49 @@ def update_question(question, data, author=None, expected_version=None):
         answers=question.answers,
         hints=question.hints,
         media=question.media,
+        first_version_stored=True,
         **content,
     )
-    new_version(question, author).save()
+    question.first_version_stored = True
+    QuestionVersion.objects.bulk_create([*unstored, new_version(question, author)])
     return question
+
+
+def first_version(question):
+    """Version 1 of a question whose version 1 is not stored (imported, not edited
+    since): the question itself, by its owner, as created; not saved."""
+    return QuestionVersion(
+        question=question,
+        number=1,
+        author_id=question.owner_id,
+        data=question_data(question),
+        media=question.media,
+        created_at=question.created_at,
+    )
+
+
+def versions(question, numbers=None):
+    """The question's versions (those numbered `numbers` when given), newest first,
+    their authors read with them; with the unstored version 1 of an imported question
+    not edited since (`first_version`)."""
+    if not question.first_version_stored:
+        return [first_version(question)] if numbers is None or 1 in numbers else []
+    found = QuestionVersion.objects.filter(question=question).select_related("author")
+    if numbers is not None:
+        found = found.filter(number__in=list(numbers))
+    return list(found)
+
+
+def version(question, number):
+    """Version `number` of `question` (a QuestionVersion, maybe unsaved), or None."""
+    found = versions(question, [number])
+    return found[0] if found else None
 
 
 def version_data(question, number):
     """The plain data of version `number` of `question`, or None when it has none."""
-    version = QuestionVersion.objects.filter(question=question, number=number).first()
-    return None if version is None else version.data
+    found = version(question, number)
+    return None if found is None else found.data
 
 
 def restore_version(question, number, author=None, expected_version=None):

@@ -219,18 +219,30 @@ class Question(models.Model):
     The content fields (declared in quizzes.fields) always equal those of the
     latest `QuestionVersion`; `version` is that version's number, the
     question's ETag. Quizzes use questions through their slots.
+
+    An imported question is stored as one document: until its first edit, its
+    version 1 is the question itself (`first_version_stored` False), and that
+    edit stores version 1 with the next (quizzes.bank).
     """
 
+    # No index of their own: the (owner|category, -updated_at, -id) indexes begin with
+    # them, and an import updates every index of every question it inserts.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        db_index=False,
     )
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="questions", db_index=False
+    )
     type = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
     tags = tags_field()
     answers = EmbeddedModelArrayField(Answer, default=list, blank=True)
     hints = EmbeddedModelArrayField(Hint, default=list, blank=True)
     media = media_field()
     version = models.PositiveIntegerField(default=1)
+    first_version_stored = models.BooleanField(default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -273,9 +285,13 @@ declare(Question, QUESTION_EXTRAS)
 class QuestionVersion(models.Model):
     """One immutable state of a question: its content (`data`, the plain data of
     quizzes.validation), who wrote it and when. Version 1 is the question as
-    created; each edit adds the next number in the edit's transaction."""
+    created (stored at its first edit for an imported question: see Question);
+    each edit adds the next number in the edit's transaction."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    # Indexed by question_version_unique, which begins with it.
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

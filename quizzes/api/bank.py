@@ -52,7 +52,7 @@ from quizzes.api.versions import expected_version
 from quizzes.api.views import ObjectIdLookupMixin, full_replacement, read_body, with_etag
 from quizzes.bank import VersionConflict
 from quizzes.fields import CATEGORY_FIELDS, TAG_MAX, TAGS_MAX, TITLE_MAX
-from quizzes.models import Question, QuestionType, QuestionVersion
+from quizzes.models import Question, QuestionType
 
 # How many questions one bulk action takes at most.
 BULK_MAX = 1000
@@ -337,8 +337,7 @@ class CategoryViewSet(BankViewMixin, viewsets.GenericViewSet):
 # -- questions -----------------------------------------------------------------------
 def stored_version(question, number):
     """Version `number` of `question`, else 404."""
-    found = QuestionVersion.objects.filter(question=question, number=int(number))
-    version = found.select_related("author").first()
+    version = bank.version(question, int(number))
     if version is None:
         raise NotFound(_("This question has no version %(number)s.") % {"number": number})
     return version
@@ -465,7 +464,7 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
 
     @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, id=None):
-        versions = self.get_object().versions.select_related("author").order_by("-number")
+        versions = bank.versions(self.get_object())
         return Response(VersionSerializer(versions, many=True).data)
 
     @action(

@@ -218,7 +218,7 @@ def create_quizzes(owner, quizzes, categories=None, bank_only=False):
                     found[path] = fallback.pk
             targets.append(found[path])
         files.store_attached(owner, questions)
-        ids = bank.insert_questions(owner, targets, questions, owner)
+        ids = bank.insert_questions(owner, targets, questions)
         if not bank_only and len(ids) <= SLOTS_MAX:
             category = None if fallback is None else fallback.pk
             created.append(operations.create_quiz_of(owner, quiz, ids, category))
@@ -456,7 +456,7 @@ def prepared_batches(owner, items):
     (bank.prepare_questions): built in the reading thread of a read ahead, so that
     Python builds the next batch's documents while the database stores the last."""
     for batch in batches(items):
-        yield batch, bank.prepare_questions(owner, [question for question, _path in batch], owner)
+        yield batch, bank.prepare_questions(owner, [question for question, _path in batch])
 
 
 class _End:
@@ -641,7 +641,9 @@ def abandoned_runs(now=None):
 def remove_remains(run):
     """Delete what `run` staged (its categories, their questions and versions), then its
     record; returns how many questions went. Outside transactions, in batches: all of
-    it is invisible, and an interrupted cleanup resumes where it stopped."""
+    it is invisible, and an interrupted cleanup resumes where it stopped. (Staged
+    questions have no stored version, but the remains of an import killed before
+    migration 0017 have.)"""
     session = connection.session
     questions = connection.get_collection(Question._meta.db_table)
     versions = connection.get_collection(QuestionVersion._meta.db_table)

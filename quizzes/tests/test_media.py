@@ -338,8 +338,13 @@ def test_bulk_inserted_questions_record_their_media(teacher):
     (pk,) = bank.insert_questions(
         teacher, [category.pk], [cleaned_question_with(f"/media/{SHA_A}/x")]
     )
-    assert Question.objects.get(pk=pk).media == [SHA_A]
-    assert QuestionVersion.objects.get(question_id=pk).media == [SHA_A]
+    question = Question.objects.get(pk=pk)
+    assert question.media == [SHA_A] and bank.first_version(question).media == [SHA_A]
+    bank.update_question(question, {"text": "No image now"}, teacher)
+    assert sorted(QuestionVersion.objects.values_list("number", "media")) == [
+        (1, [SHA_A]),
+        (2, []),
+    ]
 
 
 # -- access -------------------------------------------------------------------------

@@ -415,3 +415,33 @@ def test_releases_and_attempts_stored_before_owners_get_their_quiz_owner():
     before = [list(collection.find()) for collection in collections]
     run_again("0013_attempt_owner", "copy_quiz_owners")
     assert [list(collection.find()) for collection in collections] == before
+
+
+BEFORE_ONE_DOCUMENT = ("quizzes", "0016_revisions")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questions_stored_before_one_document_imports_keep_their_stored_version_1():
+    from quizzes import bank
+
+    with schema_at(BEFORE_ONE_DOCUMENT):
+        owner = get_user_model().objects.create(username="before-one-document")
+        category = bank.default_category(owner, "Old")
+        capital = {"type": "shortanswer", "name": "Capital", "text": "Capital of France?",
+                   "answers": [{"text": "Paris", "fraction": 100}]}  # fmt: skip
+        question = bank.create_question(owner, category, capital)
+        # The document as 0016 stored it: no first_version_stored; its version 1 stored.
+        connection.get_collection(Question._meta.db_table).update_many(
+            {}, {"$unset": {"first_version_stored": ""}}
+        )
+    question = Question.objects.get(pk=question.pk)
+    assert question.first_version_stored is True
+    indexes = connection.get_collection(Question._meta.db_table).index_information()
+    assert not any(list(dict(index["key"])) in (["owner_id"], ["category_id"])
+                   for index in indexes.values())  # fmt: skip
+    # Editing it stores version 2 only (version 1 is there already: unique per number).
+    bank.update_question(question, {"text": "Capital of Spain?"}, owner)
+    assert [(v.number, v.data["text"]) for v in bank.versions(question)] == [
+        (2, "Capital of Spain?"),
+        (1, "Capital of France?"),
+    ]

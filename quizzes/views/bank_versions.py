@@ -13,13 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import bank, fields
-from quizzes.models import QuestionVersion
 from quizzes.qtypes import registry
 from quizzes.views.access import get_bank_question
 from quizzes.views.bank import ancestors
@@ -156,16 +155,19 @@ def question_page(question, **context):
     return {"question": question, "ancestors": ancestors(question.category), **context}
 
 
-def versions_of(question):
-    return QuestionVersion.objects.filter(question=question).select_related("author")
+def question_version(question, number):
+    """Version `number` of `question`, else 404."""
+    version = bank.version(question, number)
+    if version is None:
+        raise Http404
+    return version
 
 
 @login_required
 @require_GET
 def version_list(request, question_id):
     question = get_bank_question(request.user, question_id)
-    versions = list(versions_of(question))
-    context = question_page(question, versions=versions)
+    context = question_page(question, versions=bank.versions(question))
     return render(request, "quizzes/bank/versions.html", context)
 
 
@@ -176,10 +178,10 @@ def compare_versions(request, question_id):
     form = CompareForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose two versions to compare."))
-        context = question_page(question, versions=list(versions_of(question)))
+        context = question_page(question, versions=bank.versions(question))
         return render(request, "quizzes/bank/versions.html", context, status=400)
     numbers = sorted((form.cleaned_data["old"], form.cleaned_data["new"]))
-    found = {v.number: v for v in versions_of(question).filter(number__in=numbers)}
+    found = {version.number: version for version in bank.versions(question, numbers)}
     if len(found) != len(set(numbers)):
         raise Http404
     old, new = found[numbers[0]], found[numbers[1]]
@@ -191,7 +193,7 @@ def compare_versions(request, question_id):
 @require_GET
 def version_detail(request, question_id, number):
     question = get_bank_question(request.user, question_id)
-    version = get_object_or_404(versions_of(question), number=number)
+    version = question_version(question, number)
     context = question_page(question, version=version, rows=flatten(version.data))
     return render(request, "quizzes/bank/version.html", context)
 
@@ -202,7 +204,7 @@ def restore_version(request, question_id, number):
     """Make version `number` current again, as a new version (the form carries the
     question's version it was shown at: a stale one is refused with 409)."""
     question = get_bank_question(request.user, question_id)
-    version = get_object_or_404(versions_of(question), number=number)
+    version = question_version(question, number)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return refuse_restore(request, question, version, BAD_REQUEST, 400)
