@@ -264,6 +264,10 @@ MEDIA_MAX_BYTES = env_count("MEDIA_MAX_BYTES", 5 * 1024 * 1024)
 MEDIA_QUOTA_BYTES = env_count("MEDIA_QUOTA_BYTES", 200 * 1024 * 1024)
 MEDIA_MAX_PIXELS = env_count("MEDIA_MAX_PIXELS", 50_000_000)
 
+# A quiz's history (quizzes.revisions): how many of each quiz's latest revisions are
+# kept (at least 1); unset, the default, keeps every one.
+OPENQUIZZ_REVISIONS_KEEP = env_count("OPENQUIZZ_REVISIONS_KEEP", None)
+
 # --- Logs and metrics (README "Logs and metrics") ------------------------------
 # Standard error: plain messages, or with DJANGO_LOG_JSON=1 one JSON object a line
 # (python-json-logger): time, level, logger, message, request_id, and the record's

@@ -12,9 +12,10 @@ and the version a form was loaded from can be read back (a three-way merge's bas
 A question's own content has its own history (its versions); a quiz's
 revision names the question a slot holds, whose name is read when shown.
 
-Retention: setting OPENQUIZZ_REVISIONS_KEEP, None (the default) keeps every
-revision; a number N >= 1 keeps a quiz's N latest, the older ones deleted by
-the change that records a new one, in its transaction.
+Retention: setting OPENQUIZZ_REVISIONS_KEEP (environment variable of the same
+name), None (the default) keeps every revision; a number N >= 1 keeps a quiz's
+N latest, the older ones deleted by the change that records a new one, in its
+transaction.
 """
 
 import datetime
@@ -136,7 +137,7 @@ def record(quiz, before, action, author=None, noted=()):
         changes=([] if before is None else diff(before, after)) + list(noted),
         snapshot=after,
     )
-    keep = getattr(settings, "OPENQUIZZ_REVISIONS_KEEP", None)
+    keep = settings.OPENQUIZZ_REVISIONS_KEEP
     if keep is not None:
         older = quiz.version - max(keep, 1)
         Revision.objects.filter(quiz_id=quiz.pk, version__lte=older).delete()
