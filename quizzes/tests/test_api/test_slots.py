@@ -236,9 +236,9 @@ def test_reorder(api, slotted_quiz, slot_pool):
     assert [str(slot.uid) for slot in stored(slotted_quiz).slots] == uids[::-1]
 
 
-# -- one write per reorder, whatever the size ---------------------------------------------
+# -- one update per reorder (and its revision), whatever the size -------------------------
 @pytest.mark.parametrize("size", [3, 300])
-def test_reordering_writes_one_document_whatever_the_size(api, make_quiz, size):
+def test_reordering_updates_one_document_whatever_the_size(api, make_quiz, size):
     slotted_quiz = make_quiz(f"{size} questions", [QUESTIONS["essay"]] * size)
     order = [str(slot.uid) for slot in stored(slotted_quiz).slots][::-1]
     recorder = CommandRecorder()
