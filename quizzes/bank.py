@@ -188,12 +188,24 @@ def with_categories(questions):
     return data, dict(sorted(categories.items()))
 
 
-def create_category(owner, data, parent=None, staging=None):
+def create_category(owner, data, parent=None):
     """A new category (last among its siblings) from plain data; returns it."""
     cleaned = clean_category(data)
     siblings = Category.objects.filter(owner=owner, parent=parent)
-    return Category.objects.create(
-        owner=owner, parent=parent, position=siblings.count(), staging=staging, **cleaned
+    return Category.objects.create(owner=owner, parent=parent, position=siblings.count(), **cleaned)
+
+
+def staged_category(owner, data, parent, staging, position):
+    """A new category of the staged import `staging` (quizzes.formats.store) from plain
+    data, at `position` among its siblings: not saved, but with its id, so that the
+    import inserts a batch's new categories with one command."""
+    return Category(
+        pk=ObjectId(),
+        owner=owner,
+        parent=parent,
+        position=position,
+        staging=staging,
+        **clean_category(data),
     )
 
 
@@ -257,23 +269,23 @@ def ensure_path(owner, path, under=None, infos=None, staging=None, made=None):
     `infos` maps a path to its description/idnumber for the categories
     created; `made` ({path: Category}) caches lookups across calls. With a
     `staging` run, `made` must hold every category of the run but `under`
-    (the run makes them all): what it lacks is created without a lookup.
+    (the run makes them all): what it lacks is made without a lookup, and not
+    saved (`staged_category`): the caller inserts them.
     """
     made = {} if made is None else made
     parent = under
     for depth in range(1, len(path) + 1):
         key = tuple(path[:depth])
         if key not in made:
-            name = key[-1][: fields.CATEGORY_NAME_MAX]
-            found = (
-                None
-                if staging is not None
-                else Category.objects.filter(
-                    owner=owner, parent=parent, name=name, staging=None
+            data = {"name": key[-1][: fields.CATEGORY_NAME_MAX], **(infos or {}).get(key, {})}
+            if staging is None:
+                found = Category.objects.filter(
+                    owner=owner, parent=parent, name=data["name"], staging=None
                 ).first()
-            )
-            info = (infos or {}).get(key, {})
-            made[key] = found or create_category(owner, {"name": name, **info}, parent, staging)
+                made[key] = found or create_category(owner, data, parent)
+            else:
+                siblings = sum(1 for other in made if other[:-1] == key[:-1])
+                made[key] = staged_category(owner, data, parent, staging, siblings)
         parent = made[key]
     return parent
 

@@ -287,15 +287,20 @@ class StagedImport:
 
         def step():
             # A retried step starts again from what the last committed one made.
-            made, top = dict(self.made), self.top
+            made, top, new = dict(self.made), self.top, []
             if top is None:
-                top = bank.create_category(self.owner, {"name": self.name}, None, self.run.pk)
+                top = bank.staged_category(self.owner, {"name": self.name}, None, self.run.pk, 0)
+                new.append(top)
             found = {(): top.pk}
             for _question, path in batch:
                 if path not in found:
                     found[path] = bank.ensure_path(
                         self.owner, path, top, self.categories, self.run.pk, made
                     ).pk
+            # The batch's new categories, in one insert (they were made unsaved).
+            new += [category for key, category in made.items() if key not in self.made]
+            if new:
+                Category.objects.bulk_create(new)
             targets = [found[path] for _question, path in batch]
             questions = [question for question, _path in batch]
             files.store_attached(self.owner, questions)

@@ -109,6 +109,16 @@ def test_a_file_larger_than_a_batch_becomes_visible_only_at_the_end(teacher, fil
         "Algebra",
         "Geometry",
     ]
+    # Made in batches, one insert each: each last among its siblings, as made one by one.
+    positions = Category.objects.filter(owner=teacher).values_list(
+        "parent__name", "name", "position"
+    )
+    assert sorted(positions, key=lambda row: (row[0] or "", row[2])) == [
+        (None, "big", 0),
+        ("Maths", "Algebra", 0),
+        ("Maths", "Geometry", 1),
+        ("big", "Maths", 0),
+    ]
     quiz = Quiz.objects.get()
     assert (quiz.title, quiz.question_count, quiz.category) == ("big", 10, top.pk)
     names = [Question.objects.get(pk=slot.question).name for slot in quiz.slots]
