@@ -32,9 +32,9 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from quizzes import attempts, bank, media, operations, releases
+from quizzes import attempts, bank, media, operations, releases, revisions
 from quizzes.formats.store import import_file
-from quizzes.models import Attempt, Category, Question, QuestionVersion, Quiz, Release
+from quizzes.models import Attempt, Category, Question, QuestionVersion, Quiz, Release, Revision
 
 SMALL_QUIZZES = 50
 LARGE_QUIZZES = 20_000
@@ -190,6 +190,11 @@ def grow(world):
     connection.get_collection(Quiz._meta.db_table).update_one(
         {"_id": world.quiz.pk},
         {"$push": {"slots": {"$each": slots}}, "$set": {"question_count": LARGE_QUESTIONS}},
+    )
+    # Its revisions hold those slots too, so that restoring one keeps the quiz large.
+    recorded = [{f: revisions.plain(slot.get(f)) for f in revisions.SLOT_FIELDS} for slot in slots]
+    connection.get_collection(Revision._meta.db_table).update_many(
+        {"quiz_id": world.quiz.pk}, {"$push": {"snapshot.slots": {"$each": recorded}}}
     )
     grow_release(world.release, world.question.pk, ids)
     world.refresh()

@@ -5,20 +5,17 @@ from importlib import import_module
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from quizzes import grading, operations
 from quizzes.models import Attempt
-from quizzes.tests.test_migrations_data import OLD_QUESTION, migrate
+from quizzes.tests.test_migrations_data import OLD_QUESTION, schema_at
 
 BEFORE_GRADING = ("quizzes", "0008_sharing")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_attempts_submitted_before_grading_count_their_essays():
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("quizzes")[0]
-    migrate(BEFORE_GRADING)
-    try:
+    with schema_at(BEFORE_GRADING):
         owner = get_user_model().objects.create(username="before-grading")
         question = {key: value for key, value in OLD_QUESTION.items() if key != "position"}
         quiz = operations.create_quiz(owner, {"title": "Graded"}, [question])
@@ -40,8 +37,6 @@ def test_attempts_submitted_before_grading_count_their_essays():
                 {**old, "results": [{**row, "state": "incorrect"}]},
             ]
         )
-    finally:
-        migrate(latest)
     stored = sorted(Attempt.objects.filter(quiz_id=quiz.pk), key=lambda a: -a.ungraded)
     assert [a.ungraded for a in stored] == [2, 0]
     assert grading.needs_grading(stored[0]) and not grading.needs_grading(stored[1])
