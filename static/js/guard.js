@@ -314,8 +314,13 @@
   });
 
   // Submitting a form is not leaving it; a draft submitted waits for the answer.
+  // Signing out forgets every draft: whoever uses this browser next is not offered
+  // them.
   document.addEventListener("submit", function (event) {
     if (event.defaultPrevented) { return; }
+    if (event.target.hasAttribute("data-sign-out")) {
+      eachDraft(function (key) { localStorage.removeItem(key); });
+    }
     guards.forEach(function (guard) {
       if (guard.form !== event.target) { return; }
       guard.submitted = true;

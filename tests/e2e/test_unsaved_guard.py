@@ -288,6 +288,21 @@ def test_a_question_draft_survives_a_reload_and_goes_once_saved(question_page, s
     expect(draft_notice(page)).to_have_count(0)
 
 
+def test_signing_out_forgets_the_drafts(question_page, teacher, teacher_password):
+    page = question_page
+    type_a_draft(page)
+    reload_accepting_the_prompt(page)
+    expect(draft_notice(page)).to_be_visible()
+    page.locator(".user-menu summary").click()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: page.url_of_form not in url)
+    assert page.evaluate(DRAFTS) == []
+    log_in(page, teacher.username, teacher_password)
+    page.goto(page.url_of_form)
+    expect(page.get_by_label("Question text")).to_be_visible()
+    expect(draft_notice(page)).to_have_count(0)
+
+
 def test_a_discarded_draft_is_gone(question_page):
     page = question_page
     type_a_draft(page)
