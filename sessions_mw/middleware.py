@@ -37,14 +37,14 @@ its ORM calls come back to the thread holding the session.
 """
 
 import contextlib
+import functools
 import logging
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections
-from django.http import Http404
-from django.urls import resolve
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django_mongodb_backend.base import DatabaseWrapper
 from pymongo import timeout as pymongo_timeout
 from pymongo.errors import PyMongoError
@@ -68,6 +68,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # bounded so that an unreachable MongoDB cannot hold a request that would
 # otherwise not touch it for the driver's 30 s server selection.
 DJANGO_SESSION_READ_TIMEOUT = 2.0
+# Paths whose view request_budget remembers (view_at): a few hundred bytes each.
+RESOLVED_PATHS = 4096
 
 
 def backend_client(connection):
@@ -84,21 +86,31 @@ def backend_client(connection):
     return connection.get_new_connection(connection.get_connection_params())
 
 
+@functools.lru_cache(maxsize=RESOLVED_PATHS)
+def view_at(resolver, path):
+    """The view `resolver` (a URLconf's, which a changed URLconf replaces) resolves `path`
+    to, or None: remembered for the RESOLVED_PATHS latest paths, as resolving costs
+    as much as the rest of this middleware on a read (0.15 ms for 150 patterns)."""
+    try:
+        return resolver.resolve(path).func
+    except Resolver404:
+        return None
+
+
 def request_budget(request, settings):
     """A pymongo.timeout() for the request's database work, or a no-op without a budget.
 
     The budget must be known before the request reaches Django's URL
     resolution (it bounds the whole handler chain, whose time limit cannot be
-    raised from inside), so the view is resolved here; Django resolves it
-    again, from its cache, when it calls it.
+    raised from inside), so the view is looked up here (`view_at`); Django
+    resolves the path again when it calls it.
     """
     seconds = settings.request_timeout
-    try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
-    except Http404:
-        match = None
-    if match is not None:
-        seconds = view_mark(match.func, request.method, TIMEOUT_ATTRIBUTE, seconds)
+    view = view_at(
+        get_resolver(getattr(request, "urlconf", None) or get_urlconf()), request.path_info
+    )
+    if view is not None:
+        seconds = view_mark(view, request.method, TIMEOUT_ATTRIBUTE, seconds)
     scope = getattr(request, SCOPE_ATTRIBUTE, None)
     if scope is not None:
         scope.budget = seconds
