@@ -353,6 +353,25 @@ def test_versions_list_detail_and_restore(api, bank_tree, teacher):
     assert api.get(url("questions", question, "versions/")).json()[0]["number"] == 4
 
 
+def test_an_imported_questions_versions_before_and_after_its_first_edit(api, teacher):
+    from quizzes.formats.store import import_file
+
+    import_file(teacher, b"::Sum::1 + 1 = ?{=2 ~3}", filename="sums.gift")
+    question = Question.objects.get(owner=teacher)
+    assert not question.first_version_stored  # one document: its version 1 is itself
+    rows = api.get(url("questions", question, "versions/")).json()
+    assert [(row["number"], row["author"]) for row in rows] == [(1, "teacher")]
+    assert api.get(url("questions", question, "versions/1/")).json()["content"]["name"] == "Sum"
+    assert api.get(url("questions", question, "versions/2/")).status_code == 404
+
+    edited = api.patch(url("questions", question), {"name": "Sum 2"}, HTTP_IF_MATCH='"1"')
+    assert edited.status_code == 200, edited.content
+    rows = api.get(url("questions", question, "versions/")).json()
+    assert [row["number"] for row in rows] == [2, 1]
+    assert QuestionVersion.objects.filter(question=question).count() == 2
+    assert api.get(url("questions", question, "versions/1/")).json()["content"]["name"] == "Sum"
+
+
 def test_deleting_a_question_takes_it_out_of_quizzes(api, bank_tree, make_quiz):
     quiz = make_quiz("Quiz", [QUESTIONS["essay"]])
     operations.add_slots(quiz, [bank_tree.q.sum])
