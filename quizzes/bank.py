@@ -195,17 +195,12 @@ def create_category(owner, data, parent=None):
     return Category.objects.create(owner=owner, parent=parent, position=siblings.count(), **cleaned)
 
 
-def staged_category(owner, data, parent, staging, position):
+def staged_category(owner, data, parent, staging):
     """A new category of the staged import `staging` (quizzes.formats.store) from plain
-    data, at `position` among its siblings: not saved, but with its id, so that the
-    import inserts a batch's new categories with one command."""
+    data: not saved, but with its id, so that the import numbers a batch's new
+    categories among their siblings and inserts them with one command."""
     return Category(
-        pk=ObjectId(),
-        owner=owner,
-        parent=parent,
-        position=position,
-        staging=staging,
-        **clean_category(data),
+        pk=ObjectId(), owner=owner, parent=parent, staging=staging, **clean_category(data)
     )
 
 
@@ -284,8 +279,7 @@ def ensure_path(owner, path, under=None, infos=None, staging=None, made=None):
                 ).first()
                 made[key] = found or create_category(owner, data, parent)
             else:
-                siblings = sum(1 for other in made if other[:-1] == key[:-1])
-                made[key] = staged_category(owner, data, parent, staging, siblings)
+                made[key] = staged_category(owner, data, parent, staging)
         parent = made[key]
     return parent
 

@@ -289,7 +289,7 @@ class StagedImport:
             # A retried step starts again from what the last committed one made.
             made, top, new = dict(self.made), self.top, []
             if top is None:
-                top = bank.staged_category(self.owner, {"name": self.name}, None, self.run.pk, 0)
+                top = bank.staged_category(self.owner, {"name": self.name}, None, self.run.pk)
                 new.append(top)
             found = {(): top.pk}
             for _question, path in batch:
@@ -297,9 +297,14 @@ class StagedImport:
                     found[path] = bank.ensure_path(
                         self.owner, path, top, self.categories, self.run.pk, made
                     ).pk
-            # The batch's new categories, in one insert (they were made unsaved).
+            # The batch's new categories (made unsaved), each last among its siblings, in
+            # one insert.
             new += [category for key, category in made.items() if key not in self.made]
             if new:
+                siblings = Counter(category.parent_id for category in self.made.values())
+                for category in new:
+                    category.position = siblings[category.parent_id]
+                    siblings[category.parent_id] += 1
                 Category.objects.bulk_create(new)
             targets = [found[path] for _question, path in batch]
             questions = [question for question, _path in batch]

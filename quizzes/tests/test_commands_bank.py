@@ -167,6 +167,6 @@ def test_export_an_unknown_category_is_a_clear_error(nested_bank):
 
 
 def test_export_leaves_out_what_an_import_is_staging(nested_bank):
-    bank.staged_category(nested_bank, {"name": "Staged"}, None, ObjectId(), 0).save()
+    bank.staged_category(nested_bank, {"name": "Staged"}, None, ObjectId()).save()
     out, _err, error = run("export_bank", "--owner", "teacher")
     assert error is None and "Staged" not in out
