@@ -568,3 +568,73 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.quiz_id} v{self.version}"
+
+
+class Share(models.Model):
+    """An item shared by its owner with another teacher (quizzes.access says what each
+    role may do): a quiz (QuizShare), or a bank category with its subcategories
+    (CategoryShare).
+
+    An editor changes the item as its owner does (not its shares, not its owner,
+    not deleting it); a viewer sees it only. A user has at most one share of an
+    item: sharing again changes its role.
+    """
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("can edit")
+        VIEWER = "viewer", _("can view")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.item_id} → {self.user_id} ({self.role})"
+
+
+class QuizShare(Share):
+    item = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="shares", db_index=False)
+
+    class Meta(Share.Meta):
+        verbose_name = _("shared quiz")
+        verbose_name_plural = _("shared quizzes")
+        indexes = [
+            # What is shared with a user: their dashboard.
+            models.Index(fields=["user", "item"], name="quizshare_user_item"),
+        ]
+        constraints = [
+            # Also the index of a quiz's shares (its share page, its access checks).
+            models.UniqueConstraint(fields=["item", "user"], name="quizshare_item_user_unique"),
+        ]
+
+
+class CategoryShare(Share):
+    item = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="shares", db_index=False
+    )
+
+    class Meta(Share.Meta):
+        verbose_name = _("shared category")
+        verbose_name_plural = _("shared categories")
+        indexes = [
+            # What is shared with a user: their bank.
+            models.Index(fields=["user", "item"], name="categoryshare_user_item"),
+        ]
+        constraints = [
+            # Also the index of a category's shares (its share page, its access checks).
+            models.UniqueConstraint(fields=["item", "user"], name="categoryshare_item_user_unique"),
+        ]
