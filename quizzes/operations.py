@@ -28,15 +28,18 @@ question there creates it in the quiz's category of the bank (a category
 named after the quiz), deleting it removes the slot and keeps the question.
 """
 
+import dataclasses
 import random
 
 from bson import ObjectId
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quizzes import bank, documents, fields, releases, revisions, sharing
+from quizzes import bank, documents, fields, merge, releases, revisions, sharing
 from quizzes.bank import VersionConflict, question_data, save_slots
 from quizzes.models import (
     Answer,
@@ -45,6 +48,7 @@ from quizzes.models import (
     Hint,
     Question,
     QuestionResult,
+    QuestionVersion,
     Quiz,
     QuizOptions,
     QuizStatus,
@@ -55,7 +59,14 @@ from quizzes.models import (
 from quizzes.scoring import grade_attempt
 from quizzes.validation import clean_question, clean_quiz
 
-__all__ = ["EmptyQuiz", "ReleaseTooLarge", "VersionConflict", "question_data"]
+__all__ = [
+    "EmptyQuiz",
+    "MergeConflict",
+    "MergeOutcome",
+    "ReleaseTooLarge",
+    "VersionConflict",
+    "question_data",
+]
 
 EmptyQuiz = releases.EmptyQuiz
 ReleaseTooLarge = releases.ReleaseTooLarge
@@ -389,6 +400,266 @@ def save_settings(quiz, cleaned, expected_version, action, author, noted=(), **m
     )
 
 
+# -- merging an edit made from an older version (quizzes.merge) ----------------------
+# What a merge message calls each field ("Léa changed the pass mark meanwhile").
+FIELD_LABELS = {
+    "title": gettext_lazy("the title"),
+    "description": gettext_lazy("the description"),
+    "tags": gettext_lazy("the tags"),
+    "options.shuffle_questions": gettext_lazy("the shuffling of the questions"),
+    "options.shuffle_answers": gettext_lazy("the shuffling of the choices"),
+    "options.time_limit_minutes": gettext_lazy("the time limit"),
+    "options.pass_mark": gettext_lazy("the pass mark"),
+    "options.opens_at": gettext_lazy("the opening time"),
+    "options.closes_at": gettext_lazy("the closing time"),
+    "options.access": gettext_lazy("who may take it"),
+    "options.attempts_allowed": gettext_lazy("the attempts allowed"),
+    "options.one_per_page": gettext_lazy("one question per page"),
+    "options.show_score": gettext_lazy("showing the score"),
+    "options.show_feedback": gettext_lazy("showing the feedback"),
+    "options.show_correct_answers": gettext_lazy("showing the correct answers"),
+    "name": gettext_lazy("the question name"),
+    "text": gettext_lazy("the question text"),
+    "text_format": gettext_lazy("the text format"),
+    "points": gettext_lazy("the points"),
+    "general_feedback": gettext_lazy("the general feedback"),
+    "general_feedback_format": gettext_lazy("the general feedback's format"),
+    "penalty": gettext_lazy("the penalty"),
+    "idnumber": gettext_lazy("the ID number"),
+    "answers": gettext_lazy("the answers"),
+    "hints": gettext_lazy("the hints"),
+}
+DECLARED_FIELDS = {**fields.QUESTION_FIELDS, **fields.QUESTION_EXTRAS}
+# The settings a quiz settings merge compares: all of clean_quiz's but the status.
+MERGED_SETTINGS = ("title", "description", "tags", "options")
+
+
+def field_label(name):
+    """What people call the field `name` of a merge ("options.pass_mark": "the pass mark";
+    "answers.<uid>": "the answers")."""
+    name = name if name in FIELD_LABELS else name.partition(merge.SEPARATOR)[0]
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    declared = DECLARED_FIELDS.get(name)
+    label = declared.label if declared is not None else name
+    return _("the setting “%(label)s”") % {"label": label}
+
+
+class MergeConflict(Exception):
+    """A save from an older version that the three-way merge cannot finish alone:
+    `.merged` (quizzes.merge.Merged, its .conflicts), `.current` (the version now),
+    `.authors` (display names of who saved since the base). Nothing was written."""
+
+    def __init__(self, merged, current, authors):
+        names = ", ".join(conflict.field for conflict in merged.conflicts)
+        super().__init__(f"both sides changed {names}")
+        self.merged = merged
+        self.current = current
+        self.authors = authors
+
+
+@dataclasses.dataclass
+class MergeOutcome:
+    """A saved edit: `saved` (the quiz or question), `merged` (None when the base was the
+    current version, so no merge was needed), `authors` of the changes merged in."""
+
+    saved: object
+    merged: merge.Merged | None
+    authors: list = dataclasses.field(default_factory=list)
+
+    def message(self, label=field_label):
+        """The sentence naming what the merge kept and added (quizzes.merge.summary), or
+        None when nothing was merged."""
+        return None if self.merged is None else merge.summary(self.merged, self.authors, label)
+
+
+def display_names(user_ids):
+    """The names of the users `user_ids` in that order, each once (one query, none for
+    none): their full name, else their username."""
+    ids = list(dict.fromkeys(pk for pk in user_ids if pk is not None))
+    users = get_user_model().objects.in_bulk(ids) if ids else {}
+    return [users[pk].get_full_name() or users[pk].get_username() for pk in ids if pk in users]
+
+
+def three_way(base, theirs, yours, current, authors, choices, **rules):
+    """(quizzes.merge.Merged, the data to save) of an edit `yours` made from `base`, now
+    that the object is `theirs` (at version `current`), with the teacher's `choices`
+    for the conflicts. MergeConflict when a conflict has no choice; ValidationError
+    for a choice that is not "yours", "theirs" or "base"."""
+    merged = merge.merge(base, theirs, yours, **rules)
+    if merged.clean:
+        return merged, merged.data
+    choices = choices or {}
+    wrong = {
+        name: value
+        for name, value in choices.items()
+        if name in {c.field for c in merged.conflicts} and value not in merge.CHOICES
+    }
+    if wrong:
+        raise ValidationError(
+            {
+                name: _("Choose “yours”, “theirs” or “base”, not “%(value)s”.")
+                % {"value": str(value)[:100]}
+                for name, value in wrong.items()
+            }
+        )
+    if any(conflict.field not in choices for conflict in merged.conflicts):
+        raise MergeConflict(merged, current, authors)
+    return merged, merged.resolve(choices)
+
+
+def merged_settings(data):
+    return {name: data[name] for name in MERGED_SETTINGS}
+
+
+def merge_quiz_settings(quiz, data, base_version, author=None, choices=None):
+    """Save the settings `data` (as `update_quiz` takes them) that a teacher edited from
+    version `base_version` of the quiz, merged field by field with what was saved since
+    (quizzes.merge; tags as a set; never the slots, nor the status): fields only they
+    changed are kept, fields only you changed applied, and fields both changed
+    differently take `choices` (field → "yours", "theirs" or "base").
+
+    Raises ValidationError for invalid data (yours, or the merged result),
+    MergeConflict when a conflict has no choice, VersionConflict when the base
+    revision is gone (OPENQUIZZ_REVISIONS_KEEP pruned it, or the quiz is older than
+    revisions) or when another change lands during this one: nothing is written.
+    The save is one change (its revision by `author` records the merged changes).
+    """
+    check_editable(quiz)
+    current = quiz.version
+    if base_version == current:
+        saved = update_quiz(quiz, data, expected_version=current, author=author)
+        return MergeOutcome(saved, None)
+    found = revisions.revisions_of(quiz).filter(version=base_version).first()
+    if found is None:
+        raise VersionConflict(current)
+    snap = found.snapshot
+    try:
+        base = clean_quiz({**{name: snap[name] for name in MERGED_SETTINGS}, "status": quiz.status})
+    except (KeyError, ValidationError):
+        raise VersionConflict(current) from None  # a snapshot today's rules cannot read
+    theirs = quiz_data(quiz, questions=())
+    yours = clean_quiz({**base, **data, "status": quiz.status})
+    later = revisions.revisions_of(quiz).filter(version__gt=base_version).order_by("version")
+    authors = display_names(later.values_list("author_id", flat=True))
+    merged, result = three_way(
+        merged_settings(base),
+        merged_settings(theirs),
+        merged_settings(yours),
+        current,
+        authors,
+        choices,
+        sets=("tags",),
+    )
+    cleaned = clean_quiz({**result, "status": quiz.status})
+    saved = save_settings(quiz, cleaned, current, Revision.Action.SETTINGS, author)
+    return MergeOutcome(saved, merged, authors)
+
+
+def merge_question(question, data, base_version, author=None, choices=None, quiz=None):
+    """Save the question `data` (as `update_question` takes it) that a teacher edited
+    from version `base_version` of `question`, merged with the versions saved since as
+    `merge_quiz_settings` merges settings: answers item by item by their "uid", tags
+    as a set. A new version of the question, conditional on its current version;
+    edited from `quiz` (None: from the bank), the quiz's version moves too, whatever
+    it is (a question's edit conflicts only with edits of that question), and its
+    revision notes the question's new version.
+
+    Raises as `merge_quiz_settings`; VersionConflict when version `base_version` of
+    the question is unknown.
+    """
+    if quiz is not None:
+        check_editable(quiz)
+    current = question.version
+    merged, authors = None, []
+    if base_version == current:
+        result = data
+    else:
+        base = bank.version_data(question, base_version)
+        if base is None:
+            raise VersionConflict(current)
+        yours = clean_question({**base, **data})
+        later = QuestionVersion.objects.filter(question=question, number__gt=base_version)
+        authors = display_names(later.order_by("number").values_list("author_id", flat=True))
+        merged, result = three_way(
+            *(with_answer_keys(side) for side in (base, question_data(question), yours)),
+            current,
+            authors,
+            choices,
+            keyed={"answers": ANSWER_KEY},
+            sets=("tags",),
+        )
+        result = without_position_keys(result)
+    saved = bank.update_question(question, result, author, expected_version=current)
+    if quiz is not None:
+        note_question_edit(quiz, saved, current, author)
+    return MergeOutcome(saved, merged, authors)
+
+
+ANSWER_KEY = "uid"
+# The key of an answer stored without a uid (before answers had one): its place.
+POSITION_KEY = "@"
+
+
+def with_answer_keys(data):
+    """Question data whose answers without a uid (stored before answers had one, when
+    their place was their identity) are keyed by their place for the merge."""
+    answers = [
+        answer if answer.get(ANSWER_KEY) else {**answer, ANSWER_KEY: f"{POSITION_KEY}{index}"}
+        for index, answer in enumerate(data.get("answers", ()))
+    ]
+    return {**data, "answers": answers}
+
+
+def without_position_keys(data):
+    """Merged question data without the keys `with_answer_keys` gave."""
+    answers = [
+        {name: value for name, value in answer.items() if name != ANSWER_KEY}
+        if str(answer.get(ANSWER_KEY, "")).startswith(POSITION_KEY)
+        else answer
+        for answer in data.get("answers", ())
+    ]
+    return {**data, "answers": answers}
+
+
+def note_question_edit(quiz, question, before, author=None):
+    """Bump the quiz's version for the edit that gave `question` a new version after
+    `before`, recorded as a revision naming it."""
+    edited = question_note(question, before, question.version)
+    bump_version(quiz, action=Revision.Action.QUESTION, author=author, noted=[edited])
+
+
+def question_note(question, before, after):
+    """The change a quiz's revision notes for a question's edit (its versions)."""
+    return {"field": "question", "question": str(question.pk), "before": before, "after": after}
+
+
+def slots_version(quiz, seen):
+    """The version to expect for a change of the slots of `quiz` made from a page of
+    version `seen`: the current one when no slot changed since `seen` (their
+    revisions say so: settings, status and question edits leave slot changes
+    alone), else VersionConflict. One aggregate, only when `seen` is not current.
+    Revisions missing since `seen` (pruned, or older than history) count as a
+    change."""
+    if seen == quiz.version:
+        return seen
+    pipeline = [
+        {"$match": {"quiz_id": quiz.pk, "version": {"$gt": seen, "$lte": quiz.version}}},
+        {
+            "$group": {
+                "_id": None,
+                "count": {"$sum": 1},
+                "slots": {"$max": {"$in": ["slot", {"$ifNull": ["$changes.field", []]}]}},
+            }
+        },
+    ]
+    found = list(documents.collection(Revision).aggregate(pipeline, session=connection.session))
+    summary = found[0] if found else {"count": 0, "slots": True}
+    if seen > quiz.version or summary["slots"] or summary["count"] != quiz.version - seen:
+        raise VersionConflict(quiz.version)
+    return quiz.version
+
+
 def set_status(quiz, status, expected_version=None, author=None):
     """Give the quiz `status`. Published: `publish_quiz` (a new release, also when it
     was published already). Draft or archived: learners no longer get it; an
@@ -689,12 +960,7 @@ def update_question(quiz, question, data, expected_version=None, author=None):
     """Edit a question of the quiz (a new version in the bank); the quiz's version moves too."""
     check_editable(quiz)
     cleaned = clean_question({**question_data(question), **data})
-    edited = {
-        "field": "question",
-        "question": str(question.pk),
-        "before": question.version,
-        "after": question.version + 1,
-    }
+    edited = question_note(question, question.version, question.version + 1)
     action = Revision.Action.QUESTION
     bump_version(quiz, expected_version, action=action, author=author, noted=[edited])
     return bank.update_question(question, cleaned, author or quiz.owner)

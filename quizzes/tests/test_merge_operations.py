@@ -1,0 +1,296 @@
+"""operations.merge_quiz_settings, merge_question and slots_version against the real
+database: an edit made from an older version is merged with what was saved since."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from quizzes import bank, operations, revisions
+from quizzes.models import Question, QuestionVersion, Quiz, Revision
+from quizzes.tests.fixtures.plugin import question_named, version_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def mcq(name):
+    return {
+        "type": "multichoice",
+        "name": name,
+        "text": f"{name}: 2 + 2?",
+        "answers": [{"text": "4", "fraction": 100}, {"text": "5", "fraction": 0}],
+    }
+
+
+@pytest.fixture
+def lea(db):
+    return User.objects.create_user("lea", first_name="Léa", last_name="Martin")
+
+
+@pytest.fixture
+def quiz(make_quiz, teacher):
+    """Version 1 of "Sums": pass mark 50, tagged maths, two questions."""
+    return make_quiz("Sums", [mcq("q1"), mcq("q2")], owner=teacher, tags=["maths"])
+
+
+def fresh(quiz):
+    return Quiz.objects.get(pk=quiz.pk)
+
+
+def test_disjoint_changes_are_both_kept_with_a_message(quiz, teacher, lea):
+    operations.update_quiz(fresh(quiz), {"options": {"pass_mark": 75}}, 1, author=lea)
+    outcome = operations.merge_quiz_settings(
+        fresh(quiz), {"tags": "maths, algebra"}, 1, author=teacher
+    )
+    stored = fresh(quiz)
+    assert (stored.options.pass_mark, stored.tags, stored.version) == (75, ["maths", "algebra"], 3)
+    assert outcome.merged.theirs == ["options.pass_mark"]
+    assert outcome.authors == ["Léa Martin"]
+    assert outcome.message() == (
+        "Léa Martin changed the pass mark meanwhile; your change of the tags was added."
+    )
+    revision = revisions.revisions_of(quiz).get(version=3)
+    assert revision.author_id == teacher.pk
+    assert revision.action == Revision.Action.SETTINGS
+    assert revision.changes == [
+        {"field": "tags", "before": ["maths"], "after": ["maths", "algebra"]}
+    ]
+
+
+def test_saving_from_the_current_version_needs_no_merge(quiz, teacher):
+    outcome = operations.merge_quiz_settings(fresh(quiz), {"title": "Sums 2"}, 1, author=teacher)
+    assert (outcome.merged, outcome.message()) == (None, None)
+    assert fresh(quiz).title == "Sums 2"
+
+
+def test_both_changing_a_field_is_a_conflict_and_writes_nothing(quiz, teacher, lea):
+    operations.update_quiz(fresh(quiz), {"title": "Theirs", "description": "D"}, 1, author=lea)
+    before = version_snapshot()
+    with pytest.raises(operations.MergeConflict) as raised:
+        operations.merge_quiz_settings(
+            fresh(quiz), {"title": "Yours", "tags": "x"}, 1, author=teacher
+        )
+    (conflict,) = raised.value.merged.conflicts
+    assert (conflict.field, conflict.base, conflict.theirs, conflict.yours) == (
+        "title",
+        "Sums",
+        "Theirs",
+        "Yours",
+    )
+    assert (raised.value.current, raised.value.authors) == (2, ["Léa Martin"])
+    assert version_snapshot() == before
+    assert fresh(quiz).tags == ["maths"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "title"), [("yours", "Yours"), ("theirs", "Theirs"), ("base", "Sums")]
+)
+def test_choices_resolve_a_conflict(quiz, teacher, lea, choice, title):
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, 1, author=lea)
+    outcome = operations.merge_quiz_settings(
+        fresh(quiz), {"title": "Yours", "tags": "x"}, 1, author=teacher, choices={"title": choice}
+    )
+    stored = fresh(quiz)
+    assert (stored.title, stored.tags, stored.version) == (title, ["x"], 3)
+    assert outcome.saved.version == 3
+
+
+def test_a_choice_for_another_field_leaves_the_conflict(quiz, teacher, lea):
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, 1, author=lea)
+    with pytest.raises(operations.MergeConflict):
+        operations.merge_quiz_settings(
+            fresh(quiz), {"title": "Yours"}, 1, author=teacher, choices={"tags": "yours"}
+        )
+
+
+def test_an_unknown_choice_is_bad_input(quiz, teacher, lea):
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, 1, author=lea)
+    with pytest.raises(ValidationError) as raised:
+        operations.merge_quiz_settings(
+            fresh(quiz), {"title": "Yours"}, 1, author=teacher, choices={"title": "mine"}
+        )
+    assert "title" in raised.value.message_dict
+    assert fresh(quiz).title == "Theirs"
+
+
+def test_invalid_yours_is_refused_before_merging(quiz, teacher, lea):
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, 1, author=lea)
+    with pytest.raises(ValidationError) as raised:
+        operations.merge_quiz_settings(fresh(quiz), {"options": {"pass_mark": 300}}, 1)
+    assert "options.pass_mark" in raised.value.message_dict
+
+
+def test_a_missing_base_revision_is_a_plain_version_conflict(quiz, teacher, lea):
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, 1, author=lea)
+    Revision.objects.filter(quiz_id=quiz.pk, version=1).delete()
+    with pytest.raises(operations.VersionConflict) as raised:
+        operations.merge_quiz_settings(fresh(quiz), {"tags": "x"}, 1, author=teacher)
+    assert raised.value.current == 2
+    assert fresh(quiz).tags == ["maths"]
+
+
+def test_a_change_landing_during_the_merge_is_a_version_conflict(quiz, teacher, lea):
+    stale = fresh(quiz)
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, 1, author=lea)
+    read_at_2 = fresh(quiz)
+    operations.update_quiz(fresh(quiz), {"description": "Later"}, 2, author=lea)
+    with pytest.raises(operations.VersionConflict):
+        operations.merge_quiz_settings(read_at_2, {"tags": "x"}, 1, author=teacher)
+    assert stale.version == 1
+
+
+def test_the_settings_merge_leaves_the_slots_alone(quiz, teacher):
+    operations.delete_question(fresh(quiz), question_named(quiz, "q1"), author=teacher)
+    operations.merge_quiz_settings(fresh(quiz), {"title": "Renamed"}, 1, author=teacher)
+    stored = fresh(quiz)
+    assert (stored.title, stored.question_count) == ("Renamed", 1)
+
+
+# -- questions ------------------------------------------------------------------
+def edit(question, **changes):
+    return {**operations.question_data(question), **changes}
+
+
+def test_question_edits_of_different_fields_merge(quiz, teacher, lea):
+    question = question_named(quiz, "q1")
+    bank.update_question(question, {"text": "Theirs?"}, lea)
+    question = Question.objects.get(pk=question.pk)
+    outcome = operations.merge_question(
+        question, {"name": "Yours", "tags": "t"}, 1, author=teacher, quiz=fresh(quiz)
+    )
+    stored = Question.objects.get(pk=question.pk)
+    assert (stored.name, stored.text, stored.tags, stored.version) == (
+        "Yours",
+        "Theirs?",
+        ["t"],
+        3,
+    )
+    assert outcome.message() == (
+        "Léa Martin changed the question text meanwhile; your changes of the question name, "
+        "the tags were added."
+    )
+    assert QuestionVersion.objects.get(question=question, number=3).author_id == teacher.pk
+    edited = revisions.revisions_of(quiz).get(version=2)
+    assert (edited.action, edited.author_id) == (Revision.Action.QUESTION, teacher.pk)
+    assert edited.changes == [
+        {"field": "question", "question": str(question.pk), "before": 2, "after": 3}
+    ]
+
+
+def test_a_question_edit_from_the_quiz_moves_the_quiz_version_whatever_it_is(quiz, teacher):
+    operations.update_quiz(fresh(quiz), {"title": "Changed"}, 1)
+    question = question_named(quiz, "q2")
+    operations.merge_question(question, {"name": "q2 bis"}, 1, author=teacher, quiz=fresh(quiz))
+    assert fresh(quiz).version == 3
+    assert Question.objects.get(pk=question.pk).name == "q2 bis"
+
+
+def test_a_bank_edit_leaves_the_quizzes_alone(quiz, teacher):
+    question = question_named(quiz, "q2")
+    outcome = operations.merge_question(question, {"name": "q2 bis"}, 1, author=teacher)
+    assert (outcome.merged, fresh(quiz).version) == (None, 1)
+
+
+def test_a_question_conflict_writes_nothing(quiz, teacher, lea):
+    question = question_named(quiz, "q1")
+    bank.update_question(question, {"name": "Theirs"}, lea)
+    question = Question.objects.get(pk=question.pk)
+    before = version_snapshot()
+    with pytest.raises(operations.MergeConflict) as raised:
+        operations.merge_question(question, {"name": "Yours"}, 1, author=teacher, quiz=fresh(quiz))
+    assert [c.field for c in raised.value.merged.conflicts] == ["name"]
+    assert version_snapshot() == before
+    operations.merge_question(
+        question, {"name": "Yours"}, 1, author=teacher, quiz=fresh(quiz), choices={"name": "yours"}
+    )
+    assert Question.objects.get(pk=question.pk).name == "Yours"
+
+
+def test_an_unknown_question_version_is_a_version_conflict(quiz, teacher):
+    question = question_named(quiz, "q1")
+    bank.update_question(question, {"name": "Theirs"}, teacher)
+    question = Question.objects.get(pk=question.pk)
+    with pytest.raises(operations.VersionConflict) as raised:
+        operations.merge_question(question, {"name": "Yours"}, 7, author=teacher)
+    assert raised.value.current == 2
+
+
+def test_a_stale_question_write_is_a_version_conflict(quiz, teacher):
+    question = question_named(quiz, "q1")
+    stale = Question.objects.get(pk=question.pk)
+    bank.update_question(question, {"name": "Theirs"}, teacher)
+    with pytest.raises(operations.VersionConflict):
+        operations.merge_question(stale, {"name": "Yours"}, 1, author=teacher)
+
+
+# -- slots ----------------------------------------------------------------------
+def test_slot_changes_from_an_older_page_go_through_unless_slots_changed(quiz, teacher):
+    operations.update_quiz(fresh(quiz), {"title": "Settings"}, 1)
+    operations.merge_question(question_named(quiz, "q1"), {"name": "n"}, 1, quiz=fresh(quiz))
+    assert operations.slots_version(fresh(quiz), 1) == 3
+    operations.delete_question(fresh(quiz), question_named(quiz, "q2"))
+    with pytest.raises(operations.VersionConflict) as raised:
+        operations.slots_version(fresh(quiz), 1)
+    assert raised.value.current == 4
+    assert operations.slots_version(fresh(quiz), 4) == 4
+
+
+def test_slot_changes_are_a_conflict_when_the_revisions_are_gone(quiz):
+    operations.update_quiz(fresh(quiz), {"title": "Settings"}, 1)
+    Revision.objects.filter(quiz_id=quiz.pk, version=2).delete()
+    with pytest.raises(operations.VersionConflict):
+        operations.slots_version(fresh(quiz), 1)
+    with pytest.raises(operations.VersionConflict):
+        operations.slots_version(fresh(quiz), 5)
+
+
+def test_answers_without_uids_merge_by_their_place(quiz, teacher, lea):
+    question = question_named(quiz, "q1")
+    answers = operations.question_data(question)["answers"]
+    bank.update_question(
+        question, {"answers": [{**answers[0], "feedback": "Right!"}, answers[1]]}, lea
+    )
+    question = Question.objects.get(pk=question.pk)
+    yours = [answers[0], {**answers[1], "text": "6"}, {"text": "7", "fraction": 0}]
+    operations.merge_question(question, {"answers": yours}, 1, author=teacher)
+    stored = Question.objects.get(pk=question.pk)
+    assert [(a.text, a.feedback) for a in stored.answers] == [
+        ("4", "Right!"),
+        ("6", ""),
+        ("7", ""),
+    ]
+
+
+def test_answers_merge_by_uid_whatever_their_order():
+    """Answers carrying uids (quizzes' since migration 0019) merge by them: yours moved
+    and changed one, theirs changed another and added one."""
+    a, b = {"uid": "a", "text": "4", "fraction": 100}, {"uid": "b", "text": "5", "fraction": 0}
+    base = {"name": "q", "answers": [a, b]}
+    theirs = {"name": "q", "answers": [{**a, "feedback": "Yes"}, b, {"uid": "c", "text": "3"}]}
+    yours = {"name": "q", "answers": [{**b, "text": "6"}, a, {"text": "7"}]}
+    keyed = [operations.with_answer_keys(side) for side in (base, theirs, yours)]
+    _merged, result = operations.three_way(
+        *keyed, 2, ["Léa"], None, keyed={"answers": "uid"}, sets=("tags",)
+    )
+    assert [answer["text"] for answer in operations.without_position_keys(result)["answers"]] == [
+        "6",
+        "3",
+        "4",
+        "7",
+    ], "their new answer follows the one it followed on their side"
+    assert result["answers"][2]["feedback"] == "Yes"
+    assert "uid" not in operations.without_position_keys(result)["answers"][3]
+
+
+def test_an_answer_both_changed_is_a_conflict_named_by_its_uid():
+    a = {"uid": "a", "text": "4", "fraction": 100}
+    with pytest.raises(operations.MergeConflict) as raised:
+        operations.three_way(
+            {"answers": [a]},
+            {"answers": [{**a, "text": "four"}]},
+            {"answers": [{**a, "text": "IV"}]},
+            2,
+            [],
+            None,
+            keyed={"answers": "uid"},
+        )
+    assert [conflict.field for conflict in raised.value.merged.conflicts] == ["answers.a"]
