@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from quizzes.api.attempts import AttemptViewSet
 from quizzes.api.bank import BankQuestionViewSet, CategoryViewSet
 from quizzes.api.delivery import PublishedQuizViewSet
+from quizzes.api.events import quiz_events
 from quizzes.api.media import MediaUploadView
 from quizzes.api.results import QuizStatisticsView
 from quizzes.api.revisions import RevisionViewSet
@@ -45,5 +46,6 @@ urlpatterns = [
         QuizStatisticsView.as_view(),
         name="quiz-statistics",
     ),
+    re_path(rf"^quizzes/(?P<quiz_id>{OBJECT_ID})/events/$", quiz_events, name="quiz-events"),
     path("media/", MediaUploadView.as_view(), name="media-upload"),
 ]

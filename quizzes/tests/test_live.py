@@ -1,0 +1,213 @@
+"""Live notice of changes: the event streams of quizzes.views.events and quizzes.api.events,
+served under uvicorn (ASGI) from a thread of the test process, on the real mongod."""
+
+import http.client
+import json
+import urllib.parse
+
+import pytest
+from django.conf import settings
+
+from quizzes import bank, live, operations
+from quizzes.tests import asgi_server
+from quizzes.tests.fixtures.plugin import questions_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUESTIONS = [
+    {
+        "type": "truefalse",
+        "name": "Q1",
+        "text": "The sky is blue.",
+        "answers": [{"text": "true", "fraction": 100}, {"text": "false", "fraction": 0}],
+    }
+]
+READ_SECONDS = 10
+
+
+class EventStream:
+    """An open GET of an event stream; `event()` reads the next event (comments, the
+    retry hint and keep-alives skipped) as {"id", "event", "data"}."""
+
+    def __init__(self, base_url, path, headers):
+        address = urllib.parse.urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(
+            address.hostname, address.port, timeout=READ_SECONDS
+        )
+        self.connection.request("GET", path, headers=headers)
+        self.response = self.connection.getresponse()
+        self.status = self.response.status
+
+    def event(self):
+        while True:
+            fields = {}
+            while (line := self.response.fp.readline().decode()) not in ("\n", ""):
+                name, _, value = line.rstrip("\n").partition(": ")
+                if name:
+                    fields[name] = value
+            if not line:
+                raise EOFError("the stream ended")
+            if "data" in fields:
+                return {**fields, "data": json.loads(fields["data"])}
+
+    def body(self):
+        return self.response.read()
+
+    def close(self):
+        self.connection.close()
+
+
+@pytest.fixture
+def server():
+    with asgi_server.in_thread() as url:
+        yield url
+    assert live.HUB.subscriber_count() == 0
+
+
+@pytest.fixture
+def open_stream(server, client_for):
+    """open_stream(path, user=None, **headers) → an EventStream, closed after the test;
+    `user`'s session cookie is sent (none for None)."""
+    opened = []
+
+    def open_(path, user=None, **headers):
+        if user is not None:
+            cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+        stream = EventStream(server, path, {k.replace("_", "-"): v for k, v in headers.items()})
+        opened.append(stream)
+        return stream
+
+    yield open_
+    for stream in opened:
+        stream.close()
+
+
+@pytest.fixture
+def quiz(make_quiz):
+    return make_quiz("Live", QUESTIONS, options={"pass_mark": 70})
+
+
+def test_a_saved_change_reaches_the_streams_of_its_quiz_only(open_stream, quiz, make_quiz, teacher):
+    other_quiz = make_quiz("Other")
+    teacher.first_name, teacher.last_name = "Léa", "Martin"
+    teacher.save()
+    first = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+    second = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+    assert first.status == 200
+    assert first.response.headers["Content-Type"] == "text/event-stream"
+    assert "no-cache" in first.response.headers["Cache-Control"]
+
+    operations.update_quiz(other_quiz, {"title": "Elsewhere"}, author=teacher)
+    operations.update_quiz(quiz, {"options": {"pass_mark": 75}, "tags": ["t"]}, author=teacher)
+
+    for stream in (first, second):
+        event = stream.event()
+        assert event["event"] == "change"
+        data = event["data"]
+        assert data["kind"] == "quiz"
+        assert data["id"] == str(quiz.pk)
+        assert data["version"] == quiz.version
+        assert data["author"] == "Léa Martin"
+        assert data["action"] == "settings"
+        assert "pass_mark" in data["fields"]
+        assert "tags" in data["fields"]
+        assert "Pass mark (%)" in data["labels"]
+        assert live.decode_token(event["id"])
+
+
+def test_last_event_id_resumes_after_that_change(open_stream, quiz, teacher):
+    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+    operations.update_quiz(quiz, {"title": "One"}, author=teacher)
+    seen = stream.event()
+    stream.close()
+    operations.update_quiz(quiz, {"title": "Two"}, author=teacher)
+    operations.update_quiz(quiz, {"title": "Three"}, author=teacher)
+
+    resumed = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=seen["id"])
+    operations.update_quiz(quiz, {"title": "Four"}, author=teacher)
+
+    versions = [resumed.event()["data"]["version"] for _ in range(3)]
+    assert versions == [seen["data"]["version"] + n for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("event_id", ["not base64!", "AAAA", "gmXz" * 20])
+def test_an_invalid_last_event_id_is_a_400(open_stream, quiz, teacher, event_id):
+    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=event_id)
+
+    assert stream.status == 400
+    assert b"Last-Event-ID" in stream.body()
+
+
+def test_a_quiz_the_user_may_not_see_is_a_404(open_stream, quiz, other_teacher):
+    assert open_stream(f"/quizzes/{quiz.pk}/events/", other_teacher).status == 404
+    anonymous = open_stream(f"/quizzes/{quiz.pk}/events/")
+    assert anonymous.status == 302
+    assert "/accounts/login/" in anonymous.response.headers["Location"]
+
+
+def test_a_question_page_hears_of_that_questions_new_versions(open_stream, quiz, teacher):
+    question = questions_of(quiz)[0]
+    in_quiz = open_stream(f"/quizzes/{quiz.pk}/questions/{question.pk}/events/", teacher)
+    in_bank = open_stream(f"/bank/questions/{question.pk}/events/", teacher)
+
+    operations.update_question(quiz, question, {"name": "Renamed", "points": 2}, author=teacher)
+
+    for stream in (in_bank, in_quiz):
+        data = stream.event()["data"]
+        assert data["kind"] == "question"
+        assert data["id"] == str(question.pk)
+        assert data["version"] == 2
+        assert data["fields"] == ["name", "points"]
+        assert data["author"] == "teacher"
+
+
+def test_an_imported_questions_first_edit_names_what_it_changed(open_stream, quiz, teacher):
+    question = questions_of(quiz)[0]
+    stream = open_stream(f"/bank/questions/{question.pk}/events/", teacher)
+
+    bank.update_question(question, {**bank.question_data(question), "text": "Edited."}, teacher)
+
+    assert stream.event()["data"]["fields"] == ["text"]
+
+
+def test_the_api_stream_takes_the_token(open_stream, quiz, teacher, other_teacher):
+    from rest_framework.authtoken.models import Token
+
+    path = f"/api/v1/quizzes/{quiz.pk}/events/"
+    token = Token.objects.create(user=teacher)
+    stream = open_stream(path, Authorization=f"Token {token.key}")
+    assert stream.status == 200
+    operations.update_quiz(quiz, {"title": "By API"}, author=teacher)
+    assert stream.event()["data"]["fields"] == ["title"]
+
+    missing = open_stream(path)
+    assert missing.status == 401
+    assert missing.response.headers["WWW-Authenticate"] == "Token"
+    assert missing.response.headers["Content-Type"] == "application/problem+json"
+    assert open_stream(path, Authorization="Token wrong").status == 401
+    others = Token.objects.create(user=other_teacher)
+    not_theirs = open_stream(path, Authorization=f"Token {others.key}")
+    assert not_theirs.status == 404
+    assert json.loads(not_theirs.body())["status"] == 404
+    bad = open_stream(path, Authorization=f"Token {token.key}", Last_Event_ID="!")
+    assert bad.status == 400
+    assert json.loads(bad.body())["type"] == "urn:openquizz:problem:parse_error"
+
+
+def test_a_reader_that_falls_behind_is_dropped_not_waited_for():
+    import asyncio
+
+    async def fill():
+        hub = live.Hub()
+        subscription = live.Subscription(hub, ("quiz", "x"), asyncio.get_running_loop())
+        hub._subscribers[subscription.key] = {subscription}
+        for version in range(live.QUEUE_SIZE + 1):
+            subscription.offer(version)
+        return subscription, hub.subscriber_count()
+
+    subscription, left = asyncio.run(fill())
+
+    assert subscription.overflowed
+    assert left == 0
+    assert subscription.queue.qsize() == live.QUEUE_SIZE + 1  # its changes, then the end

@@ -1,0 +1,194 @@
+"""Server-Sent Events: a quiz's or a question's changes, as they are saved (quizzes.live).
+
+`/quizzes/<id>/events/` (a quiz's revisions), `/quizzes/<id>/questions/<qid>/events/`
+and `/bank/questions/<qid>/events/` (a question's versions) for the pages
+(static/js/live.js), and `/api/v1/quizzes/{id}/events/` for API clients
+(quizzes.api.events), all answered by `stream`:
+
+    retry: 3000                      once, first
+    id: <resume token, base64url>    one event per change
+    event: change
+    data: {"kind", "id", "version", "action", "action_label", "author",
+           "fields", "labels", "time"}
+    : keep-alive                     every HEARTBEAT_SECONDS without a change
+
+Who may see the quiz or question is asked once, when the stream opens (the
+views' usual lookups: a 404 for anyone else); a stream ends after
+STREAM_SECONDS and the browser reconnects, asked again. `Last-Event-ID` (the
+id of the last event received) resumes after that change: the changes since
+then come first, read by a short change stream of their own (quizzes.live.catch_up);
+an id that is not one is a 400, never a 500.
+
+These views are async: sessions_mw's async path opens and closes the
+request's session, no transaction is ever open while streaming, and once the
+response streams the request gives back the worker thread Django's ASGI
+handler keeps for it (release_request_thread): an open stream holds a
+subscription to the hub (a queue), no thread and no connection. Under WSGI an
+async stream cannot be served (Django would read it to its end first): the
+app is served under ASGI (README "Serving under ASGI").
+"""
+
+import asyncio
+import json
+
+from asgiref.sync import SyncToAsync, sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from quizzes import fields, live
+from quizzes.access import editor_quiz
+from quizzes.models import Revision
+from quizzes.views.access import get_bank_question, get_question
+from quizzes.views.bank_versions import LABELS as QUESTION_LABELS
+from quizzes.views.bank_versions import label_of
+
+CONTENT_TYPE = "text/event-stream"
+HEARTBEAT_SECONDS = 15
+RETRY_MS = 3000
+STREAM_SECONDS = 300
+# How long opening a stream waits for the hub's change stream (MongoDB unreachable: 503).
+READY_SECONDS = 5
+QUIZ_LABELS = {**fields.QUIZ_FIELDS, **fields.OPTION_FIELDS}
+OTHER_LABELS = {
+    "slots": gettext_lazy("questions"),
+    "questions": gettext_lazy("questions"),
+    "status": gettext_lazy("status"),
+}
+
+
+class BadEventId(ValueError):
+    """Last-Event-ID is not the id of an event of this stream."""
+
+
+def payload(change):
+    """The JSON data of `change`'s event, its labels in the active language."""
+    kind, identifier = change.key
+    if kind == "quiz":
+        declared, action_label = QUIZ_LABELS, Revision.Action(change.action).label
+    else:
+        declared, action_label = QUESTION_LABELS, _("question edited")
+    labels = [
+        str(OTHER_LABELS[name]) if name in OTHER_LABELS else label_of(declared, name)
+        for name in change.fields
+    ]
+    return {
+        "kind": kind,
+        "id": identifier,
+        "version": change.version,
+        "action": change.action,
+        "action_label": str(action_label),
+        "author": change.author,
+        "fields": list(change.fields),
+        "labels": labels,
+        "time": change.time,
+    }
+
+
+def encoded(change, language):
+    with translation.override(language):
+        data = json.dumps(payload(change), ensure_ascii=False)
+    return f"id: {change.event_id}\nevent: change\ndata: {data}\n\n".encode()
+
+
+def release_request_thread():
+    """Shut down the idle worker thread Django's ASGI handler keeps for this request.
+
+    Each request's thread-sensitive sync work (the middleware's, the view's
+    queries) runs in a one-thread executor of the request's own, kept until
+    the request ends: for a stream, as long as it is open. Once the response
+    streams, nothing of the request runs there any more; a later sync call of
+    the request (closing its session, request_finished) gets a new one.
+    """
+    context = SyncToAsync.thread_sensitive_context.get(None)
+    if context is None:
+        return
+    executor = SyncToAsync.context_to_thread_executor.pop(context, None)
+    if executor is not None:
+        executor.shutdown(wait=False)
+
+
+async def stream(request, key, bad_request):
+    """The event stream of `key` (("quiz", id) or ("question", id)), whose reader was
+    found allowed to see it; `bad_request(message)` answers an invalid Last-Event-ID."""
+    last_event_id = request.headers.get("Last-Event-ID")
+    try:
+        token = None if last_event_id is None else live.decode_token(last_event_id)
+    except ValueError:
+        return bad_request(_("Last-Event-ID is not the id of an event of this stream."))
+    subscription = live.HUB.subscribe(key)
+    try:
+        await asyncio.wait_for(subscription.ready.wait(), READY_SECONDS)
+        backlog, position = [], None
+        if token is not None:
+            backlog, position = await sync_to_async(live.catch_up)(key, token)
+    except TimeoutError:
+        live.HUB.unsubscribe(subscription)
+        return HttpResponse(_("Live changes are not available."), status=503)
+    except ValueError:
+        live.HUB.unsubscribe(subscription)
+        return bad_request(_("Last-Event-ID is not the id of an event of this stream."))
+    except BaseException:
+        live.HUB.unsubscribe(subscription)
+        raise
+    response = StreamingHttpResponse(
+        events(subscription, backlog, position, translation.get_language()),
+        content_type=CONTENT_TYPE,
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # a proxy (nginx) must not hold events back
+    response._resource_closers.append(lambda: live.HUB.unsubscribe(subscription))
+    return response
+
+
+async def events(subscription, backlog, position, language):
+    """The body of a stream: `backlog`, then the hub's changes after `position`."""
+    release_request_thread()
+    loop = asyncio.get_running_loop()
+    with subscription:
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        for change in backlog:
+            yield encoded(change, language)
+        deadline = loop.time() + STREAM_SECONDS
+        while (remaining := deadline - loop.time()) > 0:
+            change = await subscription.get(min(HEARTBEAT_SECONDS, remaining))
+            if subscription.overflowed:
+                return
+            if change is None:
+                yield b": keep-alive\n\n"
+            elif live.token_after(change.token, position):
+                yield encoded(change, language)
+
+
+def plain_bad_request(message):
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+async def quiz_events(request, quiz_id):
+    """The changes of quiz `quiz_id` (its revisions), for a teacher who may see it."""
+    user = await request.auser()
+    await sync_to_async(editor_quiz)(user, quiz_id)
+    return await stream(request, ("quiz", str(quiz_id)), plain_bad_request)
+
+
+@login_required
+async def question_events(request, quiz_id, question_id):
+    """The changes of a question of quiz `quiz_id` (its versions)."""
+    user = await request.auser()
+
+    def find():
+        return get_question(editor_quiz(user, quiz_id), question_id)
+
+    question = await sync_to_async(find)()
+    return await stream(request, ("question", str(question.pk)), plain_bad_request)
+
+
+@login_required
+async def bank_question_events(request, question_id):
+    """The changes of a question of the teacher's bank (its versions)."""
+    user = await request.auser()
+    question = await sync_to_async(get_bank_question)(user, question_id)
+    return await stream(request, ("question", str(question.pk)), plain_bad_request)
