@@ -72,8 +72,9 @@ def in_process():
         "MONGODB_URI": database["HOST"],
         "MONGODB_NAME": database["NAME"],
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_SECRET_KEY": "a-test-only-key-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
     }
     command = [sys.executable, "-m", "uvicorn", "openquizz.asgi:application"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
