@@ -74,11 +74,13 @@ def conditional_bump(model, obj, expected_version=None, **changes):
 
 # -- conversions between models and plain data --------------------------------
 def question_data(question):
-    """The plain data of a question's current content (see quizzes.validation)."""
+    """The plain data of a question's current content (see quizzes.validation), each
+    answer with its `uid`."""
     data = {field: getattr(question, field) for field in QUESTION_FIELDS}
     data["tags"] = list(question.tags)
     data["answers"] = [
-        {field: getattr(answer, field) for field in ANSWER_FIELDS} for answer in question.answers
+        {"uid": answer.uid, **{field: getattr(answer, field) for field in ANSWER_FIELDS}}
+        for answer in question.answers
     ]
     data["hints"] = [
         {field: getattr(hint, field) for field in HINT_FIELDS} for hint in question.hints
@@ -93,9 +95,35 @@ def apply_question(question, data):
         setattr(question, field, data[field])
     question.media = content_media(data)
     question.tags = list(data.get("tags", ()))
-    question.answers = [Answer(**{f: a[f] for f in ANSWER_FIELDS}) for a in data["answers"]]
+    question.answers = [
+        Answer(uid=uid, **{f: a[f] for f in ANSWER_FIELDS})
+        for a, uid in zip(data["answers"], answer_uids(data["answers"]), strict=True)
+    ]
     question.hints = [Hint(**{f: h[f] for f in HINT_FIELDS}) for h in data.get("hints", ())]
     return question
+
+
+# The uids of answers numbered by their place (see answer_uids).
+NUMBERED = tuple(str(number) for number in range(1, fields.ANSWERS_MAX + 1))
+
+
+def answer_uids(answers):
+    """The uid of each of cleaned `answers` as stored: its own, else a new one. Answers
+    of which none has one (a new or imported question, or answers all replaced by a
+    client that sends none) are numbered by their place, "1", "2"...: before uids, an
+    answer's place was its identity, and numbers cost an import nothing. Others (an
+    edit adding answers) get an ObjectId's hex, which no answer of the question has."""
+    given = [answer.get("uid") for answer in answers]
+    if not any(given):
+        return NUMBERED[: len(given)]
+    return [uid or str(ObjectId()) for uid in given]
+
+
+def exported(data):
+    """Plain question data as files hold it: without its answers' uids, which identify
+    them in this database only (an import gives them new ones)."""
+    answers = [{k: v for k, v in answer.items() if k != "uid"} for answer in data["answers"]]
+    return {**data, "answers": answers}
 
 
 def category_tree(owner, counted=True):
@@ -170,8 +198,9 @@ def category_infos(owner):
 
 
 def with_categories(questions):
-    """The plain data of `questions`, each with its `category` path, and the
-    {path: info} of their categories and of those above them (for Moodle formats)."""
+    """The plain data of `questions` as exported (`exported`), each with its `category`
+    path, and the {path: info} of their categories and of those above them (for Moodle
+    formats)."""
     infos = {}
     data = []
     categories = {}
@@ -179,7 +208,7 @@ def with_categories(questions):
         if question.owner_id not in infos:
             infos[question.owner_id] = category_infos(question.owner_id)
         path, _info = infos[question.owner_id].get(question.category_id, ((), {}))
-        data.append({**question_data(question), "category": path})
+        data.append({**exported(question_data(question)), "category": path})
         categories.update(
             (known_path, info)
             for known_path, info in infos[question.owner_id].values()
@@ -427,12 +456,19 @@ def _documents(owner_id, category_ids, questions, now):
             meta["created_at"]: now,
             meta["updated_at"]: now,
             "tags": list(data.get("tags", ())),
-            "answers": [_row(answer_shape, answer) for answer in data["answers"]],
+            "answers": answer_rows(answer_shape, data["answers"]),
             "hints": [_row(hint_shape, hint) for hint in data.get("hints", ())],
         }
         document.update(_row(question_shape, data))
         documents.append(document)
     return documents
+
+
+def answer_rows(answer_shape, answers):
+    rows = [_row(answer_shape, answer) for answer in answers]
+    for row, uid in zip(rows, answer_uids(answers), strict=True):
+        row["uid"] = uid
+    return rows
 
 
 def insert_questions(owner, category_ids, questions):

@@ -343,12 +343,14 @@ class AnswerRowForm(RowForm):
     """One answer row of a question form.
 
     `row_form_class(qtype)` adds the answer fields the question type uses,
-    named as in quizzes.validation's answer data.
+    named as in quizzes.validation's answer data. `uid` (hidden) carries the
+    answer's identity, so that saving keeps it; empty in a new row.
     """
 
     GRADES = POSITIVE_GRADES
     FOLDED = ("feedback",)
     qtype = None
+    uid = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

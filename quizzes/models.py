@@ -40,6 +40,7 @@ from quizzes.fields import (
 )
 from quizzes.indexes import TextIndex
 from quizzes.qtypes import registry
+from quizzes.validation import ANSWER_UID
 
 __all__ = ["QuestionType", "QuizStatus", "TextFormat"]
 
@@ -162,8 +163,12 @@ class Answer(EmbeddedModel):
     """One answer row; which fields matter is its question type's business (quizzes.qtypes).
 
     `fraction` is a percentage from -100 to 100; `feedback` is shown to the
-    learner who gave this answer.
+    learner who gave this answer. `uid` is its identity within its question
+    (quizzes.validation.ANSWER_UID), kept by edits: a three-way merge matches
+    answers by it (quizzes.merge), not by their place.
     """
+
+    uid = ANSWER_UID.model_field()
 
 
 declare(Answer, ANSWER_FIELDS)

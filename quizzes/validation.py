@@ -68,6 +68,7 @@ from quizzes.fields import (
     TAG_MAX,
     TAGS_MAX,
     Errors,
+    Field,
     FieldError,
     TextFormat,
     defaults,
@@ -154,15 +155,29 @@ ROWS = {
 }
 
 
+# An answer's identity (quizzes.models.Answer.uid), unique within its question: edits
+# keep it, so that a three-way merge (quizzes.merge) matches answers by it, not by
+# their place. Optional in answer data: an answer given without one is new, and
+# quizzes.bank gives it one as it stores it.
+ANSWER_UID = Field(
+    "uid",
+    "text",
+    _("answer id"),
+    max_length=64,
+    help_text=_("Its identity within the question: send it back to edit this answer."),
+)
+
 # Computed once: clean_rows runs for every answer and hint of every imported question.
 ROW_DEFAULTS = {key: defaults(declared) for key, (declared, *_rest) in ROWS.items()}
 ROW_FORMATS = {key: following_formats(declared) for key, (declared, *_rest) in ROWS.items()}
+ROW_KEYS = {"answers": {*ANSWER_FIELDS, "uid"}, "hints": HINT_FIELDS.keys()}
 
 
 def clean_rows(key, raw, errors, text_format=TextFormat.MARKDOWN):
     """Parse each row's fields of a question's `key` list ("answers", "hints");
     row errors go under `key[i].field`. A row's text formats not given are the
-    question's `text_format`."""
+    question's `text_format`. An answer keeps its `uid` when it has one (none
+    given, or an empty one: a new answer), which no other answer may have."""
     declared, limit, too_many, not_object = ROWS[key]
     if not isinstance(raw, list | tuple):
         errors.add(key, FieldError("list").error)
@@ -171,14 +186,25 @@ def clean_rows(key, raw, errors, text_format=TextFormat.MARKDOWN):
         errors.add(key, error(too_many, "too_many", limit=limit))
         return []
     rows = []
+    uids = set()
     for index, row in enumerate(raw):
         if not isinstance(row, dict):
             errors.add(key, error(not_object, "object", number=index + 1))
             continue
         prefix = f"{key}[{index}]."
-        check_keys(row, declared, errors, prefix)
+        check_keys(row, ROW_KEYS[key], errors, prefix)
+        uid = row.get("uid")
         row = with_defaults_and_formats(row, ROW_DEFAULTS[key], ROW_FORMATS[key], text_format)
-        rows.append(errors.parse_fields(row, declared, prefix))
+        parsed = errors.parse_fields(row, declared, prefix)
+        if uid is not None and key == "answers":
+            uid = errors.parse(prefix + "uid", ANSWER_UID.parser, uid)
+            if uid in uids:
+                message = _("Another answer has this id: leave it out for a new answer.")
+                errors.add(prefix + "uid", error(message, "duplicate"))
+            elif uid:
+                parsed["uid"] = uid
+                uids.add(uid)
+        rows.append(parsed)
     return rows
 
 

@@ -46,7 +46,7 @@ from quizzes.fields import (
 from quizzes.models import Category, Question, QuestionType
 from quizzes.qtypes import cloze, registry
 from quizzes.rendering import render
-from quizzes.validation import refuse_nulls
+from quizzes.validation import ANSWER_UID, refuse_nulls
 
 # How ids appear in URLs and bodies: ObjectIds as 24 lowercase hexadecimal digits.
 OBJECT_ID = "[0-9a-f]{24}"
@@ -139,7 +139,19 @@ class DeclaredSerializer(serializers.Serializer):
 
 
 # -- questions -------------------------------------------------------------------
-AnswerSerializer = type("AnswerSerializer", (DeclaredSerializer,), declared_fields(ANSWER_FIELDS))
+AnswerSerializer = type(
+    "AnswerSerializer",
+    (DeclaredSerializer,),
+    {
+        "__doc__": (
+            "One answer. `uid` is its identity within the question: send it back with the "
+            "answer to edit it (a three-way merge matches answers by it); an answer sent "
+            "without one is new, and gets one."
+        ),
+        "uid": declared_field(ANSWER_UID, required=False),
+        **declared_fields(ANSWER_FIELDS),
+    },
+)
 HintSerializer = type("HintSerializer", (DeclaredSerializer,), declared_fields(HINT_FIELDS))
 
 

@@ -47,7 +47,11 @@ class Numerical(QuestionType):
     # Moodle's answer "*" has its own inputs, after the rows.
     form_legend = _("Any other number")
     form_fields_after_rows = True
-    OTHER_INPUTS = {"fraction": "other_fraction", "feedback": "other_feedback"}
+    OTHER_INPUTS = {
+        "fraction": "other_fraction",
+        "feedback": "other_feedback",
+        "uid": "other_uid",
+    }
     gift_order = 10
 
     def validate(self, question, errors):
@@ -129,6 +133,8 @@ class Numerical(QuestionType):
             ),
             "other_feedback": feedback_field(),
             "other_feedback_format": format_select(),
+            # That answer's identity (quizzes.validation.ANSWER_UID), kept by saving.
+            "other_uid": forms.CharField(required=False, widget=forms.HiddenInput),
         }
 
     def initial(self, question):
@@ -140,6 +146,7 @@ class Numerical(QuestionType):
             "other_fraction": format_number(other["fraction"]),
             "other_feedback": other["feedback"],
             "other_feedback_format": shown_format(other.get("feedback_format"), question),
+            "other_uid": other.get("uid", ""),
         }
 
     def from_form(self, cleaned):
@@ -154,6 +161,7 @@ class Numerical(QuestionType):
                 "fraction": cleaned["other_fraction"] or None,
                 "feedback": cleaned["other_feedback"],
                 "feedback_format": given_format(cleaned["other_feedback_format"]),
+                "uid": cleaned["other_uid"] or None,
             }
         ]
 

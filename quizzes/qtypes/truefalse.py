@@ -52,7 +52,12 @@ class TrueFalse(QuestionType):
     answer_fields = ("text", "fraction", "feedback", "text_format", "feedback_format")
     gift_order = 50
     # Answer fields shown by the form's own inputs: index 0 is "true", 1 is "false".
-    ANSWER_INPUTS = {(0, "feedback"): "feedback_true", (1, "feedback"): "feedback_false"}
+    ANSWER_INPUTS = {
+        (0, "feedback"): "feedback_true",
+        (1, "feedback"): "feedback_false",
+        (0, "uid"): "true_uid",
+        (1, "uid"): "false_uid",
+    }
 
     def validate(self, question, errors):
         rows = filled(question["answers"])
@@ -119,6 +124,9 @@ class TrueFalse(QuestionType):
             # The words' own formats (Moodle files set them), kept as they are.
             "true_text_format": forms.CharField(required=False, widget=forms.HiddenInput),
             "false_text_format": forms.CharField(required=False, widget=forms.HiddenInput),
+            # The answers' identities (quizzes.validation.ANSWER_UID), kept by saving.
+            "true_uid": forms.CharField(required=False, widget=forms.HiddenInput),
+            "false_uid": forms.CharField(required=False, widget=forms.HiddenInput),
         }
 
     def initial(self, question):
@@ -131,6 +139,7 @@ class TrueFalse(QuestionType):
                 answer.get("feedback_format"), question
             )
             initial[f"{word}_text_format"] = shown_format(answer.get("text_format"), question)
+            initial[f"{word}_uid"] = answer.get("uid", "")
         return initial
 
     def from_form(self, cleaned):
@@ -144,6 +153,7 @@ class TrueFalse(QuestionType):
             word = answer["text"]
             answer["feedback_format"] = given_format(cleaned[f"feedback_{word}_format"])
             answer["text_format"] = given_format(cleaned[f"{word}_text_format"])
+            answer["uid"] = cleaned[f"{word}_uid"] or None
         return answers
 
     def form_field_of_answer(self, index, field):

@@ -445,3 +445,53 @@ def test_questions_stored_before_one_document_imports_keep_their_stored_version_
         (2, "Capital of Spain?"),
         (1, "Capital of France?"),
     ]
+
+
+BEFORE_ANSWER_UIDS = ("quizzes", "0018_shares")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_stored_before_uids_are_numbered_by_place_in_questions_and_versions():
+    from quizzes import bank
+    from quizzes.validation import clean_question
+
+    choices = [{"text": text, "fraction": 100 if text == "A" else 0} for text in "ABCD"]
+    multichoice = {"type": "multichoice", "name": "Letters", "text": "First?", "answers": choices}
+    with schema_at(BEFORE_ANSWER_UIDS):
+        owner = get_user_model().objects.create(username="before-uids")
+        category = bank.default_category(owner, "Old")
+        edited = bank.create_question(owner, category, multichoice)
+        # Version 2 keeps two answers of four: a version longer than its question.
+        bank.update_question(edited, {"answers": choices[:2]}, owner)
+        essay = bank.create_question(owner, category, {"type": "essay", "name": "E", "text": "?"})
+        (imported,) = bank.insert_questions(owner, [category.pk], [clean_question(multichoice)])
+        # The documents as 0018 stored them: answers without uids.
+        for model, path in ((Question, "answers"), (QuestionVersion, "data.answers")):
+            connection.get_collection(model._meta.db_table).update_many(
+                {}, {"$unset": {f"{path}.$[].uid": ""}}
+            )
+        raw = connection.get_collection(QuestionVersion._meta.db_table).find_one()
+        assert raw["data"]["answers"] and "uid" not in raw["data"]["answers"][0]
+    uids = dict(Question.objects.values_list("pk", "answers"))
+    assert [answer.uid for answer in uids[edited.pk]] == ["1", "2"]
+    assert [answer.uid for answer in uids[imported]] == ["1", "2", "3", "4"]
+    assert uids[essay.pk] == []
+    versions = {v.number: v.data["answers"] for v in bank.versions(edited)}
+    assert [answer["uid"] for answer in versions[1]] == ["1", "2", "3", "4"]
+    assert [answer["uid"] for answer in versions[2]] == ["1", "2"]
+    assert [answer["text"] for answer in versions[1]] == list("ABCD")
+
+    # Edits keep them; a new answer gets one no other answer has.
+    question = Question.objects.get(pk=edited.pk)
+    data = question_data(question)
+    data["answers"][1]["text"] = "Bee"
+    bank.update_question(question, {"answers": [*data["answers"], {"text": "E"}]}, owner)
+    stored = [(a.uid, a.text) for a in Question.objects.get(pk=edited.pk).answers]
+    assert stored[:2] == [("1", "A"), ("2", "Bee")]
+    assert stored[2][1] == "E" and stored[2][0] not in ("1", "2", "3", "4")
+
+    # Run again (an interrupted migration is run again): nothing changes.
+    collections = [connection.get_collection(m._meta.db_table) for m in (Question, QuestionVersion)]
+    before = [list(collection.find()) for collection in collections]
+    run_again("0019_answer_uids", "give_answers_uids")
+    assert [list(collection.find()) for collection in collections] == before
