@@ -7,6 +7,7 @@ from quizzes.views import (
     bank,
     bank_questions,
     bank_versions,
+    colleagues,
     dashboard,
     events,
     history,
@@ -42,6 +43,7 @@ BANK_QUESTION = "bank/questions/<oid:question_id>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("shared/", dashboard.shared_quizzes, name="shared_quizzes"),
     path("join/", sharing.join, name="join"),
     path("quizzes/new/", quiz.create_quiz, name="quiz_create"),
     path("quizzes/import/", transfer.preview_import, name="quiz_import"),
@@ -54,6 +56,17 @@ urlpatterns = [
     path(QUIZ + "preview/", preview.quiz_preview, name="quiz_preview"),
     path(QUIZ + "events/", events.quiz_events, name="quiz_events"),
     path(QUIZ + "history/", history.history, name="quiz_history"),
+    path("quizzes/<oid:item_id>/colleagues/", colleagues.quiz_colleagues, name="quiz_colleagues"),
+    path(
+        "quizzes/<oid:item_id>/colleagues/<oid:share_id>/",
+        colleagues.quiz_colleague_role,
+        name="quiz_colleague_role",
+    ),
+    path(
+        "quizzes/<oid:item_id>/colleagues/<oid:share_id>/revoke/",
+        colleagues.quiz_colleague_revoke,
+        name="quiz_colleague_revoke",
+    ),
     path(QUIZ + "history/compare/", history.compare, name="quiz_history_compare"),
     path(QUIZ + "history/<int:number>/", history.revision_detail, name="quiz_revision"),
     path(QUIZ + "history/<int:number>/restore/", history.restore, name="quiz_revision_restore"),
@@ -76,6 +89,21 @@ urlpatterns = [
     path(CATEGORY + "edit/", bank.edit_category, name="bank_category_edit"),
     path(CATEGORY + "move/", bank.move_category, name="bank_category_move"),
     path(CATEGORY + "delete/", bank.delete_category, name="bank_category_delete"),
+    path(
+        "bank/categories/<oid:item_id>/colleagues/",
+        colleagues.category_colleagues,
+        name="category_colleagues",
+    ),
+    path(
+        "bank/categories/<oid:item_id>/colleagues/<oid:share_id>/",
+        colleagues.category_colleague_role,
+        name="category_colleague_role",
+    ),
+    path(
+        "bank/categories/<oid:item_id>/colleagues/<oid:share_id>/revoke/",
+        colleagues.category_colleague_revoke,
+        name="category_colleague_revoke",
+    ),
     path("bank/questions/", bank_questions.question_list, name="bank_questions"),
     path(
         "bank/questions/new/<slug:qtype>/",

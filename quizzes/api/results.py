@@ -9,8 +9,6 @@ exist. Grading runs in the request's transaction and writes the attempt's
 own document only (quizzes.grading).
 """
 
-from bson import ObjectId
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -20,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes import attempts, grading, results
-from quizzes.access import manageable_quizzes
+from quizzes.access import VIEWER, get_quiz, needed
 from quizzes.api.serializers import AttemptSerializer, AttemptStatisticsSerializer, GradeSerializer
 from quizzes.api.views import read_body
 from quizzes.statistics import read_statistics
@@ -48,7 +46,7 @@ class OwnerAttemptMixin:
         if not user.is_authenticated:
             raise NotFound()
         key = self.kwargs["id"]
-        quiz = manageable_quizzes(user).filter(pk=ObjectId(key[:24])).first()
+        quiz = get_quiz(user, key[:24], needed(self.request))
         attempt = quiz and results.attempt_of(quiz, key[24:])
         if not attempt:
             raise NotFound()
@@ -93,5 +91,5 @@ class QuizStatisticsView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, quiz_id):
-        quiz = get_object_or_404(manageable_quizzes(request.user), pk=quiz_id)
+        quiz = get_quiz(request.user, quiz_id, VIEWER)
         return Response(AttemptStatisticsSerializer(read_statistics(quiz)).data)

@@ -22,11 +22,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from quizzes import operations, revisions
-from quizzes.access import manageable_quizzes
+from quizzes.access import get_quiz, needed
 from quizzes.api.pagination import ListingCursorPagination
 from quizzes.api.schema import changes
 from quizzes.api.serializers import QuizDetailSerializer
@@ -128,7 +127,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
 
     @cached_property
     def quiz(self):
-        return get_object_or_404(manageable_quizzes(self.request.user), pk=self.kwargs["quiz_id"])
+        return get_quiz(self.request.user, self.kwargs["quiz_id"], needed(self.request))
 
     def get_queryset(self):
         return revisions.revisions_of(self.quiz).none()

@@ -24,16 +24,16 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from quizzes import bank, operations
-from quizzes.access import manageable_quizzes
+from quizzes.access import get_quiz, needed
 from quizzes.api.bank import object_id_field, own_category
 from quizzes.api.schema import changes, deletes, reads
 from quizzes.api.serializers import CommandSerializer, SlotSerializer, points_field, slot_rows
 from quizzes.api.versions import expected_version
 from quizzes.api.views import ObjectIdLookupMixin, read_body, with_etag
+from quizzes.models import Quiz
 
 
 class SlotCreateSerializer(CommandSerializer):
@@ -121,10 +121,10 @@ class SlotViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     @cached_property
     def quiz(self):
-        return get_object_or_404(manageable_quizzes(self.request.user), pk=self.kwargs["quiz_id"])
+        return get_quiz(self.request.user, self.kwargs["quiz_id"], needed(self.request))
 
     def get_queryset(self):
-        return manageable_quizzes(self.request.user).none()
+        return Quiz.objects.none()
 
     def slot(self, id):
         slot = operations.find_slot(self.quiz, id)

@@ -17,7 +17,6 @@ request's transaction so that a large file is staged in batches and becomes
 visible at the end; a refused or failed file leaves nothing visible.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -26,7 +25,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes.access import manageable_quizzes
+from quizzes.access import VIEWER, get_quiz
 from quizzes.api.exceptions import PROBLEM_CONTENT_TYPE, PayloadTooLarge
 from quizzes.api.serializers import ProblemSerializer, QuizSerializer
 from quizzes.formats import FORMATS, FormatError
@@ -148,5 +147,5 @@ class QuizExportView(FileFormatParameter, APIView):
     )
     def get(self, request, quiz_id):
         options = valid(ExportParameters, request.query_params)
-        quiz = get_object_or_404(manageable_quizzes(request.user), pk=quiz_id)
+        quiz = get_quiz(request.user, quiz_id, VIEWER)
         return download(quiz, options["format"], request)

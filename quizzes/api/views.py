@@ -8,7 +8,6 @@ into problem+json. Views run again from the start when sessions_mw retries a
 transaction: they keep no state between runs.
 """
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,7 +19,7 @@ from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.response import Response
 
 from quizzes import listing, operations
-from quizzes.access import editor_quiz, manageable_quizzes, manageable_quizzes_match
+from quizzes.access import OWNER, VIEWER, editor_quiz, get_quiz, needed, owned_quizzes_match
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
 from quizzes.api.schema import changes, deletes, etag_header, if_match, reads
@@ -39,7 +38,7 @@ from quizzes.api.serializers import (
 from quizzes.api.throttles import TokenThrottle
 from quizzes.api.versions import etag, expected_version
 from quizzes.attempts import with_attempt_counts
-from quizzes.models import Question, QuizStatus
+from quizzes.models import Question, Quiz, QuizStatus
 from quizzes.results import attempts_match, with_people
 from quizzes.statistics import read_statistics
 
@@ -166,8 +165,13 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         "attempts": (400,),
     }
 
-    def get_queryset(self):
-        return manageable_quizzes(self.request.user)
+    queryset = Quiz.objects.none()
+    # The role each action needs (quizzes.access); the others: needed(request).
+    roles = {"destroy": OWNER, "duplicate": VIEWER}
+
+    def get_object(self):
+        role = self.roles.get(self.action, needed(self.request))
+        return get_quiz(self.request.user, self.kwargs["id"], role)
 
     def quiz_response(self, quiz, status_code=status.HTTP_200_OK, location=None):
         if quiz.owner_id == self.request.user.pk:
@@ -185,7 +189,7 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     def list(self, request):
         filters = QuizFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        match = manageable_quizzes_match(request.user)
+        match = owned_quizzes_match(request.user)
         if value := filters.validated_data.get("status"):
             match = {**match, "status": value}
         if value := filters.validated_data.get("tag"):
@@ -298,7 +302,7 @@ class QuestionViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     @cached_property
     def quiz(self):
-        return get_object_or_404(manageable_quizzes(self.request.user), pk=self.kwargs["quiz_id"])
+        return get_quiz(self.request.user, self.kwargs["quiz_id"], needed(self.request))
 
     def get_queryset(self):
         fixed = [slot.question for slot in self.quiz.slots if slot.question is not None]

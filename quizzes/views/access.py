@@ -1,19 +1,18 @@
-"""The quiz, question or bank category a teacher's view works on, or a 404.
+"""The quiz, question or bank category a teacher's view works on, or a 404 (or a 403
+for a change the user's role does not allow).
 
-Which quizzes a user may see is decided in quizzes.access, for the UI and the
-API alike; these only look one up in them.
+Who may see and change what is decided in quizzes.access, for the UI and the API
+alike; views look items up with its get_quiz, get_category and get_bank_question,
+re-exported here, passing the role the view needs (quizzes.access.EDITOR to change).
 """
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from quizzes.access import bank_categories, bank_questions, manageable_quizzes
+from quizzes.access import get_bank_question, get_category, get_quiz
 from quizzes.models import Question
 
-
-def get_quiz(user, quiz_id):
-    """The quiz `quiz_id` if `user` may see it; Http404 otherwise."""
-    return get_object_or_404(manageable_quizzes(user), pk=quiz_id)
+__all__ = ["get_bank_question", "get_category", "get_question", "get_quiz"]
 
 
 def get_question(quiz, question_id):
@@ -21,13 +20,3 @@ def get_question(quiz, question_id):
     if not any(str(slot.question) == str(question_id) for slot in quiz.slots):
         raise Http404
     return get_object_or_404(Question, pk=question_id)
-
-
-def get_category(user, category_id):
-    """The category `category_id` of `user`'s own bank; Http404 otherwise."""
-    return get_object_or_404(bank_categories(user), pk=category_id)
-
-
-def get_bank_question(user, question_id):
-    """The question `question_id` of `user`'s own bank; Http404 otherwise."""
-    return get_object_or_404(bank_questions(user), pk=question_id)

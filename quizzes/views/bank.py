@@ -1,7 +1,7 @@
 """The question bank's categories: the tree, create, edit, move, delete.
 
-A teacher sees and changes only their own bank (quizzes.access): another
-teacher's category answers 404. The rules (no cycles, what a delete takes
+A teacher arranges only their own bank (quizzes.access): a category shared with
+them answers 403 here, another teacher's 404. The rules (no cycles, what a delete takes
 with it) live in quizzes.bank; these views read forms and pick responses.
 The bank's question lists, editor and versions are in bank_questions.py and
 bank_versions.py.
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import bank
+from quizzes.access import OWNER, shared_categories
 from quizzes.views.access import get_category
 from quizzes.views.bank_forms import (
     CategoryEditForm,
@@ -68,6 +69,7 @@ def bank_home(request):
         "tree": nest(rows),
         "total": sum(count for _category, _depth, count in rows),
         "form": CategoryForm(request.user),
+        "shared": shared_categories(request.user),
     }
     return render(request, "quizzes/bank/home.html", context)
 
@@ -127,7 +129,7 @@ def show_edit_page(request, category, edit, move, status=200):
 @require_http_methods(["GET", "POST"])
 def edit_category(request, category_id):
     """GET: the forms to rename and to move a category. POST: save its name and description."""
-    category = get_category(request.user, category_id)
+    category = get_category(request.user, category_id, OWNER)
     if request.method == "GET":
         return show_edit_page(request, category, *edit_forms(request.user, category))
     edit, move = edit_forms(request.user, category, request.POST)
@@ -147,7 +149,7 @@ def edit_category(request, category_id):
 @login_required
 @require_POST
 def move_category(request, category_id):
-    category = get_category(request.user, category_id)
+    category = get_category(request.user, category_id, OWNER)
     edit, move = edit_forms(request.user, category, move_data=request.POST)
     if not move.is_valid():
         message = (
@@ -176,7 +178,7 @@ def move_category(request, category_id):
 @require_http_methods(["GET", "POST"])
 def delete_category(request, category_id):
     """GET: the page asking to confirm, saying what goes with the category. POST: delete."""
-    category = get_category(request.user, category_id)
+    category = get_category(request.user, category_id, OWNER)
     if request.method == "GET":
         return show_delete_page(request, category)
     form = DeleteCategoryForm(request.POST)

@@ -56,8 +56,12 @@ class OwnedForm(forms.Form):
             if isinstance(field, CategoryChoiceField):
                 field.set_owner(owner, exclude)
 
+    shared = None  # a category shared with the teacher, the only one offered (PlacementForm)
+
     def category(self, name="category"):
         """The Category chosen in field `name` (None for the root)."""
+        if self.shared is not None:
+            return self.shared
         pk = self.cleaned_data.get(name)
         return bank_categories(self.owner).get(pk=pk) if pk else None
 
@@ -187,7 +191,9 @@ def own_quizzes_match(owner):
 
 
 class PlacementForm(OwnedForm):
-    """Where a bank question sits and how it is tagged: shown beside the question editor."""
+    """Where a bank question sits and how it is tagged: shown beside the question editor.
+    In a category `shared` with the teacher (quizzes.access), that category is the only
+    one offered."""
 
     prefix = "bank"
     category = CategoryChoiceField(label=_("Category"))
@@ -196,6 +202,12 @@ class PlacementForm(OwnedForm):
         required=False,
         help_text=_("Separated by commas, e.g. algebra, year 9."),
     )
+
+    def __init__(self, owner, *args, shared=None, **kwargs):
+        super().__init__(owner, *args, **kwargs)
+        self.shared = shared
+        if shared is not None:
+            self.fields["category"].choices = [(str(shared.pk), shared.name)]
 
 
 class AddFromBankForm(QuestionIdsForm, VersionForm):

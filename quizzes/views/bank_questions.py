@@ -1,7 +1,9 @@
 """The bank's questions: lists with search and bulk actions, and the bank's question editor.
 
 A list is one category's questions (optionally with its subcategories') or
-all of the teacher's. Its bulk actions post back to the list's own address,
+all of the teacher's. A category shared with the teacher (quizzes.access) is
+listed too, marked with its owner: its editors add and edit questions there,
+its viewers read them; bulk actions stay with the owner. Its bulk actions post back to the list's own address,
 so that a refusal (400) shows the same list again with its message. The
 editor is the quiz editor's form (quizzes.views.questions.question_form)
 with the bank's own inputs: the category and the tags.
@@ -17,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from quizzes import bank, listing, operations
-from quizzes.access import bank_categories
+from quizzes import access, bank, listing, operations
+from quizzes.access import OWNER, bank_categories
 from quizzes.fields import FieldError
 from quizzes.models import Category
 from quizzes.qtypes import registry
@@ -47,7 +49,8 @@ def list_url(category=None, question=None):
 @require_http_methods(["GET", "POST"])
 def question_list(request, category_id=None):
     """GET: a category's questions (or all), searched and paginated. POST: a bulk action."""
-    category = get_category(request.user, category_id) if category_id else None
+    role = OWNER if request.method == "POST" else access.VIEWER
+    category = get_category(request.user, category_id, role) if category_id else None
     if request.method == "POST":
         return bulk_action(request, category)
     return show_question_list(request, category)
@@ -59,7 +62,8 @@ def show_question_list(request, category, bulk=None, status=200):
     COUNT_LIMIT."""
     filters = QuestionFilterForm(request.GET)
     search = filters.filters()
-    match = bank.question_match(request.user, category, **search)
+    shared = category is not None and category.role != OWNER
+    match = bank.question_match(category.owner if shared else request.user, category, **search)
     total = listing.count(match, COUNT_LIMIT + 1, listing.QUESTIONS)
     positions = listing.positions(request.GET)
     page = listing.page(match, PAGE_SIZE, listing=listing.QUESTIONS, **positions)
@@ -70,8 +74,13 @@ def show_question_list(request, category, bulk=None, status=200):
         question.ticked = str(question.pk) in ticked
     context = {
         "category": category,
-        "ancestors": ancestors(category) if category else [],
-        "subcategories": bank_categories(request.user).filter(parent=category) if category else [],
+        "ancestors": ancestors(category) if category and not shared else [],
+        "subcategories": Category.objects.filter(
+            owner_id=category.owner_id, parent=category, staging=None
+        )
+        if category
+        else [],
+        "role": category.role if category else OWNER,
         "filters": filters,
         "filtered": any(search[key] for key in ("text", "tag", "qtype")),
         "page": page,
@@ -172,8 +181,15 @@ class BankPlace:
         self.question = question
         self.category = question.category if question else category
         self.version = question.version if question else 1
+        # In a category shared with the user (quizzes.access) the question is the
+        # category owner's, and stays in that category: a colleague adds and edits
+        # questions there, and does not arrange the owner's bank.
+        role = question.role if question else getattr(category, "role", OWNER)
+        self.shared = self.category if role != OWNER else None
+        self.owner = self.category.owner if self.shared else self.user
         self.placement = PlacementForm(
             self.user,
+            shared=self.shared,
             initial={
                 "category": str(self.category.pk) if self.category else "",
                 "tags": ", ".join(question.tags) if question else "",
@@ -184,12 +200,12 @@ class BankPlace:
         return {
             "placement": self.placement,
             "category": self.category,
-            "ancestors": ancestors(self.category) if self.category else [],
+            "ancestors": ancestors(self.category) if self.category and not self.shared else [],
             "cancel_url": list_url(self.category, self.question),
         }
 
     def bind(self, data):
-        self.placement = PlacementForm(self.user, data)
+        self.placement = PlacementForm(self.user, data, shared=self.shared)
 
     def is_valid(self):
         return self.placement.is_valid()
@@ -198,7 +214,7 @@ class BankPlace:
         data = {**data, "tags": self.placement.cleaned_data["tags"]}
         category = self.placement.category()
         if self.question is None:
-            return bank.create_question(self.user, category, data, author=self.user)
+            return bank.create_question(self.owner, category, data, author=self.user)
         saved = bank.update_question(
             self.question, data, author=self.user, expected_version=expected_version
         )
@@ -219,15 +235,27 @@ def add_bank_question(request, qtype):
     """A new bank question of type `qtype`, in the category ?category= preselects."""
     if qtype not in registry.TYPES:
         raise Http404
-    pk = request.GET.get("category", "")
-    category = (
-        bank_categories(request.user).filter(pk=pk).first() if ObjectId.is_valid(pk) else None
-    )
+    category = placed_category(request.user, request.GET.get("category", ""))
     return question_form(request, BankPlace(request, category=category), qtype)
+
+
+def placed_category(user, pk):
+    """The category `pk` a new question is written in: one of `user`'s own, or one
+    shared with them as an editor (PermissionDenied for a viewer); None for no id,
+    or the id of a category they may not see."""
+    if not ObjectId.is_valid(pk):
+        return None
+    category = bank_categories(user).filter(pk=pk).first()
+    if category is not None:
+        return category
+    try:
+        return get_category(user, pk, access.EDITOR)
+    except Http404:
+        return None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_bank_question(request, question_id):
-    question = get_bank_question(request.user, question_id)
+    question = get_bank_question(request.user, question_id, access.EDITOR)
     return question_form(request, BankPlace(request, question), question.type, question)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import bank, fields
+from quizzes.access import EDITOR
 from quizzes.qtypes import registry
 from quizzes.views.access import get_bank_question
 from quizzes.views.bank import ancestors
@@ -203,7 +204,7 @@ def version_detail(request, question_id, number):
 def restore_version(request, question_id, number):
     """Make version `number` current again, as a new version (the form carries the
     question's version it was shown at: a stale one is refused with 409)."""
-    question = get_bank_question(request.user, question_id)
+    question = get_bank_question(request.user, question_id, EDITOR)
     version = question_version(question, number)
     form = VersionForm(request.POST)
     if not form.is_valid():

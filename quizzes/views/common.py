@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from quizzes import operations
+from quizzes import access, operations
 from quizzes.forms import VersionForm, with_version
 from quizzes.models import QuizStatus
 from quizzes.views.access import get_quiz
@@ -93,11 +93,12 @@ def archived_refusal(request, quiz):
     return refuse(request, quiz, operations.ARCHIVED, 409)
 
 
-def quiz_action(form_class=VersionForm):
+def quiz_action(form_class=VersionForm, role=access.EDITOR):
     """Decorate a POST view that changes a quiz from a small versioned form.
 
     The view is called as view(request, quiz, data, **url_arguments), with the
-    quiz the user may see and the form's cleaned data (its `version` is the
+    quiz the user may see with `role` (quizzes.access: 404 for a user who may not
+    see it, 403 for one whose role falls short) and the form's cleaned data (its `version` is the
     operation's expected_version). Refused with the editor page: a malformed
     form, an order that is not the quiz's or a slot it cannot take (400), a
     stale version, a change to an archived quiz or publishing a quiz with
@@ -110,7 +111,7 @@ def quiz_action(form_class=VersionForm):
         @require_POST
         @wraps(view)
         def action(request, quiz_id, **arguments):
-            quiz = get_quiz(request.user, quiz_id)
+            quiz = get_quiz(request.user, quiz_id, role)
             if issubclass(form_class, OwnedForm):  # its menus list the quiz owner's bank
                 form = form_class(quiz.owner, request.POST)
             else:

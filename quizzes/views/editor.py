@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from quizzes import documents, operations
-from quizzes.access import editor_quiz
+from quizzes.access import EDITOR, editor_quiz, may
 from quizzes.forms import with_version
 from quizzes.models import Category, QuizStatus, Release
 from quizzes.qtypes import registry
@@ -81,7 +81,7 @@ def render_editor(request, quiz_id, status=200, form=None):
         random_form = form
     context = {
         "quiz": quiz,
-        "read_only": quiz.status == QuizStatus.ARCHIVED,
+        "read_only": quiz.status == QuizStatus.ARCHIVED or not may(quiz, EDITOR),
         "release": release,
         "unpublished_changes": release is not None
         and operations.unpublished_changes(quiz, release, versions),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import documents, fields, listing, operations, revisions
+from quizzes.access import EDITOR
 from quizzes.forms import VersionForm
 from quizzes.models import Category, Question, QuizStatus
 from quizzes.views.access import get_quiz
@@ -240,7 +241,7 @@ def restore(request, quiz_id, number):
     """Make revision `number`'s settings and questions the quiz's again, as a new
     revision (the form carries the quiz's version it was shown at: a stale one is
     refused with 409, so is an archived quiz)."""
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     revision = get_object_or_404(
         revisions.revisions_of(quiz).select_related("author"), version=number
     )

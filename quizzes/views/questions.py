@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from quizzes import operations
+from quizzes.access import EDITOR
 from quizzes.forms import QuestionEditor, ReorderForm
 from quizzes.markdown_images import attach_images, show_image_errors
 from quizzes.qtypes import registry
@@ -103,7 +104,7 @@ def show_question_form(request, place, editor, question=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_question(request, quiz_id, qtype):
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     if qtype not in registry.TYPES:
         raise Http404
     if refusal := archived_refusal(request, quiz):
@@ -120,7 +121,7 @@ def add_question(request, quiz_id, qtype):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_question(request, quiz_id, question_id):
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     question = get_question(quiz, question_id)
     if refusal := archived_refusal(request, quiz):
         return refusal
@@ -148,7 +149,7 @@ def confirm_question_delete(request, quiz_id, question_id):
     """GET: the page asking to confirm. Its form posts back here, and delete_question deletes."""
     if request.method == "POST":
         return delete_question(request, quiz_id, question_id=question_id)
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     question = get_question(quiz, question_id)
     if refusal := archived_refusal(request, quiz):
         return refusal

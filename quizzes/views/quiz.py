@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import operations
+from quizzes.access import EDITOR, OWNER
 from quizzes.attempts import with_attempt_counts
 from quizzes.forms import QuizEditForm, QuizForm, StatusForm
 from quizzes.markdown_images import bound_with_images
@@ -56,7 +57,7 @@ def quiz_editor(request, quiz_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_quiz_settings(request, quiz_id):
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     if refusal := archived_refusal(request, quiz):
         return refusal
     if request.method == "GET":
@@ -84,11 +85,11 @@ def confirm_quiz_delete(request, quiz_id):
     """GET: the page asking to confirm. Its form posts back here, and delete_quiz deletes."""
     if request.method == "POST":
         return delete_quiz(request, quiz_id)
-    (quiz,) = with_attempt_counts([get_quiz(request.user, quiz_id)])
+    (quiz,) = with_attempt_counts([get_quiz(request.user, quiz_id, OWNER)])
     return render(request, "quizzes/quiz_delete.html", {"quiz": quiz})
 
 
-@quiz_action()
+@quiz_action(role=OWNER)
 def delete_quiz(request, quiz, data):
     """Delete the quiz with its questions and attempts."""
     operations.delete_quiz(quiz, expected_version=data["version"])

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import attempts, grading, listing, releases, results, scoring
+from quizzes.access import EDITOR, needed
 from quizzes.fields import format_number
 from quizzes.learner import LearnerQuestion
 from quizzes.statistics import read_statistics
@@ -195,7 +196,7 @@ def attempt_detail(request, quiz_id, attempt_id):
     """GET: one attempt, each response with its grade. POST: grade one response
     (GradeForm, prefixed with the question id); refusals show the page again
     with the error by the form (400), or why nothing was saved (409)."""
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, needed(request))
     attempt = get_attempt(quiz, attempt_id)
     if request.method == "GET":
         # One left past its deadline is graded as submitted first, as for its learner.
@@ -232,7 +233,7 @@ def attempt_detail(request, quiz_id, attempt_id):
 def delete_attempts(request, quiz_id):
     """POST the attempts picked on the table: the confirmation page; POST again with
     `confirm`: delete them and go back to the table."""
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     picked = [pk for pk in request.POST.getlist("attempt") if OBJECT_ID.fullmatch(pk)]
     chosen = results.attempts_among(quiz, picked)
     form = DeleteAttemptsForm([attempt.pk for attempt in chosen], request.POST)

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from quizzes import bank, listing, operations
+from quizzes.access import EDITOR
 from quizzes.views.access import get_category, get_quiz
 from quizzes.views.bank_forms import (
     AddFromBankForm,
@@ -47,7 +48,7 @@ def add_from_bank(request, quiz_id):
 
     Questions already in the quiz are left out and named in a message, not refused.
     """
-    quiz = get_quiz(request.user, quiz_id)
+    quiz = get_quiz(request.user, quiz_id, EDITOR)
     if refusal := archived_refusal(request, quiz):
         return refusal
     if request.method == "POST":

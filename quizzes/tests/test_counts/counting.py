@@ -36,6 +36,8 @@ SHORT = {
     "quizzes_revision": "revision",
     "quizzes_attempt": "attempt",
     "quizzes_importrun": "importrun",
+    "quizzes_quizshare": "quizshare",
+    "quizzes_categoryshare": "categoryshare",
     "media.files": "files",
     "media.chunks": "chunks",
 }

@@ -6,11 +6,13 @@ The editor and the dashboard are counted by their own tests (test_completeness).
 
 import pytest
 from bson import ObjectId
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from quizzes import operations
 from quizzes.listing import Position
-from quizzes.models import Quiz
+from quizzes.models import CategoryShare, Quiz, QuizShare
 from quizzes.tests.test_counts.counting import assert_constant_counts, row
 from quizzes.tests.test_counts.scale import GIFT, small_world
 
@@ -63,8 +65,37 @@ def previewed(w):
     return {"payload": page.context["payload"]}
 
 
+def colleague(w):
+    """A teacher to share with (made once)."""
+    return User.objects.get_or_create(username="colleague", email="colleague@example.org")[0]
+
+
+def quiz_share(w):
+    """The share of the world's quiz with `colleague` (made once)."""
+    found = QuizShare.objects.filter(item=w.quiz).first()
+    return found or QuizShare.objects.create(item=w.quiz, user=colleague(w), role="viewer")
+
+
+def category_share(w):
+    """The share of the world's category with `colleague` (made once)."""
+    found = CategoryShare.objects.filter(item=w.category).first()
+    return found or CategoryShare.objects.create(item=w.category, user=colleague(w), role="viewer")
+
+
+def shared_with_teacher(w):
+    """The shared-quizzes page, once `colleague` shares a quiz with the world's teacher."""
+    if not QuizShare.objects.filter(user=w.teacher).exists():
+        theirs = operations.create_quiz(colleague(w), {"title": "Theirs"})
+        QuizShare.objects.create(item=theirs, user=w.teacher, role="editor")
+    return reverse("shared_quizzes")
+
+
+def share_url(name, item, found):
+    return lambda w: reverse(name, args=[item(w).pk, found(w).pk])
+
+
 BANK = [
-    row("bank", "session user category question category", lambda w: reverse("bank")),
+    row("bank", "session user category question category categoryshare", lambda w: reverse("bank")),
     row(
         "bank_category_create",
         "session user category",
@@ -121,6 +152,41 @@ BANK = [
         question_url("bank_version_restore", 1),
         method="post",
         data=lambda w: {"version": w.question.version},
+        status=302,
+    ),
+    row(
+        "category_colleagues",
+        "session user category categoryshare update:session",
+        category_url("category_colleagues"),
+    ),
+    row(
+        "category_colleagues_share",
+        "session user category user user categoryshare insert:categoryshare commit update:session",
+        category_url("category_colleagues"),
+        pattern="category_colleagues",
+        method="post",
+        data=lambda w: {"user": colleague(w).email, "role": "editor"},
+        status=302,
+    ),
+    row(
+        "category_colleague_role",
+        "session user category categoryshare update:categoryshare commit update:session",
+        share_url("category_colleague_role", lambda w: w.category, category_share),
+        method="post",
+        data=lambda w: {f"{category_share(w).pk}-role": "viewer"},
+        status=302,
+    ),
+    row(
+        "category_colleague_revoke",
+        "session user category categoryshare update:session",
+        share_url("category_colleague_revoke", lambda w: w.category, category_share),
+    ),
+    row(
+        "category_colleague_revoke_post",
+        "session user category categoryshare delete:categoryshare commit update:session",
+        share_url("category_colleague_revoke", lambda w: w.category, category_share),
+        pattern="category_colleague_revoke",
+        method="post",
         status=302,
     ),
 ]
@@ -254,6 +320,46 @@ QUIZ = [
         quiz_url("quiz_slot_remove"),
         method="post",
         data=versioned(slot=random_slot),
+        status=302,
+    ),
+    row(
+        "shared_quizzes",
+        "session user quizshare quiz quiz user update:session",
+        shared_with_teacher,
+    ),
+    row(
+        "quiz_colleagues",
+        "session user quiz quizshare",
+        quiz_url("quiz_colleagues"),
+    ),
+    row(
+        "quiz_colleagues_share",
+        "session user quiz user user quizshare insert:quizshare commit update:session",
+        quiz_url("quiz_colleagues"),
+        pattern="quiz_colleagues",
+        method="post",
+        data=lambda w: {"user": colleague(w).email, "role": "editor"},
+        status=302,
+    ),
+    row(
+        "quiz_colleague_role",
+        "session user quiz quizshare update:quizshare commit update:session",
+        share_url("quiz_colleague_role", lambda w: w.quiz, quiz_share),
+        method="post",
+        data=lambda w: {f"{quiz_share(w).pk}-role": "viewer"},
+        status=302,
+    ),
+    row(
+        "quiz_colleague_revoke",
+        "session user quiz quizshare update:session",
+        share_url("quiz_colleague_revoke", lambda w: w.quiz, quiz_share),
+    ),
+    row(
+        "quiz_colleague_revoke_post",
+        "session user quiz quizshare delete:quizshare commit update:session",
+        share_url("quiz_colleague_revoke", lambda w: w.quiz, quiz_share),
+        pattern="quiz_colleague_revoke",
+        method="post",
         status=302,
     ),
 ]

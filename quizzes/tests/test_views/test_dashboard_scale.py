@@ -2,13 +2,14 @@
 back from the middle, a status filter and a search send the same MongoDB commands
 for a teacher with 50 quizzes as with 20,000, for staff too, and each list query
 reads its page's index keys (and no document, but for a search: its matches), as
-the grading queue reads its waiting attempts and no others."""
+the grading queue reads its waiting attempts and no others. The first page adds the
+quizzes colleagues share: their shares, and those quizzes."""
 
 import pytest
 from django.db import connection
 
 from quizzes import operations
-from quizzes.models import Attempt, Release
+from quizzes.models import Attempt, Quiz, QuizShare, Release
 from quizzes.tests.listing_scale import add_copies, explain, list_commands, position
 from quizzes.views.dashboard import PAGE_SIZE
 from sessions_mw.tests.conftest import CommandRecorder, backend_client_with
@@ -26,6 +27,13 @@ QUIZZES_COMMANDS = [
     ("find", "quizzes_attempt"),
     ("aggregate", "quizzes_quiz"),
     ("aggregate", "quizzes_release"),
+]
+# The first page reads the shares of its teacher and the quizzes shared, after its own.
+FIRST_COMMANDS = [
+    *QUIZZES_COMMANDS[:3],
+    ("aggregate", "quizzes_quizshare"),
+    ("aggregate", "quizzes_quiz"),
+    *QUIZZES_COMMANDS[3:],
 ]
 ESSAY = {"type": "essay", "name": "Why", "text": "Why binary?"}
 
@@ -55,6 +63,7 @@ def measure(client, teacher, count):
     for name, url in requests(teacher, count).items():
         response, commands, query = list_commands(client, url)
         titles = [quiz.title for quiz in response.context["page"].items]
+        assert len(response.context["shared"]) == (3 if name == "first" else 0)
         measured[name] = (titles, commands, query)
     return measured
 
@@ -63,6 +72,8 @@ def test_dashboard_pages_cost_the_same_for_50_and_20000_quizzes(
     teacher, other_teacher, owner_client
 ):
     add_copies(other_teacher, 500, title="Not mine")
+    for quiz in Quiz.objects.filter(owner=other_teacher)[:3]:
+        QuizShare.objects.create(item=quiz, user=teacher, role="viewer", created_by=other_teacher)
     add_waiting_attempt(other_teacher, teacher)
     add_waiting_attempt(teacher, other_teacher)
     add_copies(teacher, SMALL - 2)
@@ -74,7 +85,7 @@ def test_dashboard_pages_cost_the_same_for_50_and_20000_quizzes(
         small_commands, large_commands = small[name][1], large[name][1]
         assert large_commands == small_commands, name
         quizzes = [command for command in small_commands if command[1].startswith("quizzes_")]
-        assert quizzes == QUIZZES_COMMANDS, name
+        assert quizzes == (FIRST_COMMANDS if name == "first" else QUIZZES_COMMANDS), name
     for measured in (small, large):
         assert measured["search"][0] == ["Needle model"]
         assert len(measured["first"][0]) == len(measured["back"][0]) == PAGE_SIZE
@@ -103,6 +114,8 @@ def test_dashboard_list_queries_read_their_page_along_an_index(
     teacher, other_teacher, owner_client
 ):
     add_copies(other_teacher, 500, title="Not mine")
+    for quiz in Quiz.objects.filter(owner=other_teacher)[:3]:
+        QuizShare.objects.create(item=quiz, user=teacher, role="viewer", created_by=other_teacher)
     add_copies(teacher, LARGE - 1)
     add_copies(teacher, 1, title="Needle")
     expected_index = {

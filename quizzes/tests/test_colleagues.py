@@ -1,0 +1,341 @@
+"""Sharing quizzes and bank categories with colleagues, through the teachers' UI.
+
+The owner shares on the item's "Colleagues" page; an editor changes the item
+but cannot delete or share it, a viewer only sees it (403 for a change), and a
+teacher without a share gets 404 everywhere, as for an id nobody uses.
+Revisions and versions name who made each change.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from quizzes import bank, operations
+from quizzes.models import CategoryShare, QuestionVersion, Quiz, QuizShare, Revision
+from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_views.conftest import question_post, quiz_post
+
+pytestmark = pytest.mark.django_db
+
+MC = {
+    "type": "multichoice",
+    "name": "Sum",
+    "text": "2 + 2?",
+    "answers": [{"text": "4", "fraction": 100}, {"text": "5", "fraction": 0}],
+}
+
+
+@pytest.fixture
+def third(db):
+    """A teacher nobody shares anything with."""
+    return User.objects.create_user("third", email="third@example.org")
+
+
+@pytest.fixture
+def shared_quiz(make_quiz):
+    return make_quiz("Fractions", [MC], tags=["maths"])
+
+
+def share(item, user, role):
+    model = QuizShare if isinstance(item, Quiz) else CategoryShare
+    return model.objects.create(item=item, user=user, role=role, created_by=item.owner)
+
+
+def colleagues_url(quiz):
+    return reverse("quiz_colleagues", args=[quiz.pk])
+
+
+# -- sharing a quiz -----------------------------------------------------------------
+def test_owner_shares_by_user_name_and_by_email(owner_client, shared_quiz, other_teacher, third):
+    response = owner_client.post(colleagues_url(shared_quiz), {"user": "other", "role": "viewer"})
+    assert response.status_code == 302
+    response = owner_client.post(
+        colleagues_url(shared_quiz), {"user": " THIRD@example.org ", "role": "editor"}
+    )
+    assert response.status_code == 302
+    shares = {s.user.username: s.role for s in QuizShare.objects.select_related("user")}
+    assert shares == {"other": "viewer", "third": "editor"}
+    page = owner_client.get(colleagues_url(shared_quiz)).content.decode()
+    assert "other" in page and "third@example.org" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("nobody", "No teacher has the user name or e-mail “nobody”."),
+        ("", "Type the user name or e-mail of a colleague."),
+        ("teacher", "You own it already"),
+        ("staff", "is not a teacher account"),
+        ("gone", "is not a teacher account"),
+    ],
+)
+def test_sharing_is_refused_with_a_reason_and_writes_nothing(
+    owner_client, shared_quiz, staff, name, reason
+):
+    User.objects.create_user("gone", is_active=False)
+    response = owner_client.post(colleagues_url(shared_quiz), {"user": name, "role": "editor"})
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert not QuizShare.objects.exists()
+
+
+def test_a_role_that_is_not_one_is_refused(owner_client, shared_quiz, other_teacher):
+    response = owner_client.post(colleagues_url(shared_quiz), {"user": "other", "role": "owner"})
+    assert response.status_code == 400
+    assert not QuizShare.objects.exists()
+
+
+def test_sharing_again_changes_the_role(owner_client, shared_quiz, other_teacher):
+    share(shared_quiz, other_teacher, "viewer")
+    response = owner_client.post(colleagues_url(shared_quiz), {"user": "other", "role": "editor"})
+    assert response.status_code == 302
+    assert list(QuizShare.objects.values_list("role", flat=True)) == ["editor"]
+
+
+def test_owner_changes_a_role_and_revokes_after_confirming(
+    owner_client, client_for, shared_quiz, other_teacher
+):
+    found = share(shared_quiz, other_teacher, "viewer")
+    role_url = reverse("quiz_colleague_role", args=[shared_quiz.pk, found.pk])
+    response = owner_client.post(role_url, {f"{found.pk}-role": "editor"})
+    assert response.status_code == 302
+    assert QuizShare.objects.get().role == "editor"
+    revoke_url = reverse("quiz_colleague_revoke", args=[shared_quiz.pk, found.pk])
+    page = owner_client.get(revoke_url)
+    assert page.status_code == 200 and "Stop sharing" in page.content.decode()
+    assert QuizShare.objects.exists()
+    assert owner_client.post(revoke_url).status_code == 302
+    assert not QuizShare.objects.exists()
+    editor_url = reverse("quiz_editor", args=[shared_quiz.pk])
+    assert client_for(other_teacher).get(editor_url).status_code == 404
+
+
+def test_only_the_owner_manages_shares(client_for, shared_quiz, other_teacher, third):
+    found = share(shared_quiz, other_teacher, "editor")
+    urls = [
+        colleagues_url(shared_quiz),
+        reverse("quiz_colleague_revoke", args=[shared_quiz.pk, found.pk]),
+    ]
+    for url in urls:
+        assert client_for(other_teacher).get(url).status_code == 403
+        assert client_for(third).get(url).status_code == 404
+    before = db_snapshot()
+    response = client_for(other_teacher).post(urls[0], {"user": "third", "role": "editor"})
+    assert response.status_code == 403
+    assert db_snapshot() == before and QuizShare.objects.count() == 1
+
+
+def test_a_share_of_another_quiz_is_not_found(owner_client, make_quiz, shared_quiz, other_teacher):
+    found = share(make_quiz("Other quiz"), other_teacher, "viewer")
+    url = reverse("quiz_colleague_revoke", args=[shared_quiz.pk, found.pk])
+    assert owner_client.post(url).status_code == 404
+    assert QuizShare.objects.count() == 1
+
+
+def test_empty_state_says_nobody_has_it(owner_client, shared_quiz):
+    page = owner_client.get(colleagues_url(shared_quiz)).content.decode()
+    assert "Not shared with anyone yet" in page
+
+
+# -- what each role may do ------------------------------------------------------------
+def test_viewer_sees_the_quiz_read_only(client_for, shared_quiz, other_teacher):
+    share(shared_quiz, other_teacher, "viewer")
+    viewer = client_for(other_teacher)
+    page = viewer.get(reverse("quiz_editor", args=[shared_quiz.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "teacher shared this quiz with you to view" in text
+    assert reverse("quiz_edit", args=[shared_quiz.pk]) not in text
+    assert reverse("quiz_delete", args=[shared_quiz.pk]) not in text
+    assert reverse("quiz_colleagues", args=[shared_quiz.pk]) not in text
+    for name in ("quiz_preview", "quiz_history", "results"):
+        assert viewer.get(reverse(name, args=[shared_quiz.pk])).status_code == 200, name
+    export = viewer.get(reverse("quiz_export", args=[shared_quiz.pk, "gift"]))
+    assert export.status_code == 200
+
+
+def test_viewer_changes_nothing(client_for, shared_quiz, other_teacher):
+    share(shared_quiz, other_teacher, "viewer")
+    viewer = client_for(other_teacher)
+    question = operations.quiz_questions(shared_quiz)[0]
+    before = db_snapshot()
+    version = shared_quiz.version
+    posts = [
+        (reverse("quiz_edit", args=[shared_quiz.pk]), quiz_post(version, title="Mine now")),
+        (
+            reverse("quiz_status", args=[shared_quiz.pk]),
+            {"version": version, "status": "published"},
+        ),
+        (reverse("question_edit", args=[shared_quiz.pk, question.pk]), question_post(1)),
+        (reverse("question_reorder", args=[shared_quiz.pk]), {"version": version}),
+        (reverse("quiz_delete", args=[shared_quiz.pk]), {"version": version}),
+    ]
+    for url, data in posts:
+        assert viewer.post(url, data).status_code == 403, url
+    assert viewer.get(reverse("quiz_edit", args=[shared_quiz.pk])).status_code == 403
+    assert db_snapshot() == before
+
+
+def test_editor_changes_the_quiz_and_the_revision_names_them(
+    client_for, shared_quiz, other_teacher
+):
+    share(shared_quiz, other_teacher, "editor")
+    editor = client_for(other_teacher)
+    url = reverse("quiz_edit", args=[shared_quiz.pk])
+    assert editor.get(url).status_code == 200
+    response = editor.post(url, quiz_post(shared_quiz.version, title="Fractions, revised"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Quiz.objects.get(pk=shared_quiz.pk).title == "Fractions, revised"
+    revision = Revision.objects.filter(quiz_id=shared_quiz.pk).order_by("-version").first()
+    assert revision.author == other_teacher
+
+
+def test_editor_cannot_delete_or_share(client_for, shared_quiz, other_teacher):
+    share(shared_quiz, other_teacher, "editor")
+    editor = client_for(other_teacher)
+    delete_url = reverse("quiz_delete", args=[shared_quiz.pk])
+    assert editor.get(delete_url).status_code == 403
+    assert editor.post(delete_url, {"version": shared_quiz.version}).status_code == 403
+    assert Quiz.objects.filter(pk=shared_quiz.pk).exists()
+    text = editor.get(reverse("quiz_editor", args=[shared_quiz.pk])).content.decode()
+    assert delete_url not in text and colleagues_url(shared_quiz) not in text
+    assert "Shared with you: you can edit" in text
+
+
+def test_a_teacher_without_a_share_gets_404_everywhere(client_for, shared_quiz, third):
+    stranger = client_for(third)
+    for name in ("quiz_editor", "quiz_preview", "quiz_history", "results", "quiz_edit"):
+        assert stranger.get(reverse(name, args=[shared_quiz.pk])).status_code == 404, name
+    export = stranger.get(reverse("quiz_export", args=[shared_quiz.pk, "gift"]))
+    assert export.status_code == 404
+
+
+# -- the dashboard --------------------------------------------------------------------
+def test_dashboard_lists_shared_quizzes_apart_with_their_owner(
+    client_for, shared_quiz, make_quiz, other_teacher
+):
+    share(shared_quiz, other_teacher, "viewer")
+    make_quiz("Own quiz", owner=other_teacher)
+    response = client_for(other_teacher).get(reverse("dashboard"))
+    assert [quiz.title for quiz in response.context["page"].items] == ["Own quiz"]
+    assert [quiz.title for quiz in response.context["shared"]] == ["Fractions"]
+    text = response.content.decode()
+    assert "Shared with me" in text and "Shared by teacher · you can view" in text
+    shared_page = client_for(other_teacher).get(reverse("shared_quizzes"))
+    assert [quiz.title for quiz in shared_page.context["page"].items] == ["Fractions"]
+
+
+def test_dashboard_without_shares_has_no_shared_section(owner_client, shared_quiz):
+    response = owner_client.get(reverse("dashboard"))
+    assert response.context["shared"] == []
+    assert "Shared with me" not in response.content.decode()
+
+
+# -- removal ----------------------------------------------------------------------------
+def test_deleting_the_quiz_or_the_colleague_removes_their_shares(
+    shared_quiz, make_quiz, other_teacher, third
+):
+    share(shared_quiz, other_teacher, "editor")
+    kept = make_quiz("Kept")
+    share(kept, third, "viewer")
+    share(kept, other_teacher, "viewer")
+    operations.delete_quiz(Quiz.objects.get(pk=shared_quiz.pk))
+    assert list(QuizShare.objects.values_list("item_id", flat=True)) == [kept.pk] * 2
+    other_teacher.delete()
+    assert [s.user_id for s in QuizShare.objects.all()] == [third.pk]
+
+
+def test_deleting_a_category_removes_its_shares(teacher, other_teacher):
+    category = bank.create_category(teacher, {"name": "Algebra"})
+    share(category, other_teacher, "viewer")
+    bank.delete_category(category)
+    assert not CategoryShare.objects.exists()
+
+
+# -- bank categories --------------------------------------------------------------------
+@pytest.fixture
+def algebra(teacher):
+    """teacher's category "Algebra" with a subcategory "Equations" holding a question;
+    "Private" beside them is not shared."""
+    top = bank.create_category(teacher, {"name": "Algebra"})
+    sub = bank.create_category(teacher, {"name": "Equations"}, top)
+    bank.create_category(teacher, {"name": "Private"})
+    question = bank.create_question(teacher, sub, MC, author=teacher)
+    return top, sub, question
+
+
+def test_shared_category_appears_in_the_bank_with_its_owner(client_for, algebra, other_teacher):
+    top, sub, question = algebra
+    share(top, other_teacher, "viewer")
+    client = client_for(other_teacher)
+    home = client.get(reverse("bank"))
+    assert [category.name for category in home.context["shared"]] == ["Algebra"]
+    assert "Shared by teacher · you can view" in home.content.decode()
+    page = client.get(reverse("bank_category", args=[sub.pk]))
+    assert page.status_code == 200
+    assert [q.name for q in page.context["page"].items] == ["Sum"]
+    listing = client.get(reverse("bank_category", args=[top.pk]), {"subcategories": "on"})
+    assert [q.name for q in listing.context["page"].items] == ["Sum"]
+    assert client.get(reverse("bank_versions", args=[question.pk])).status_code == 200
+
+
+def test_viewer_of_a_category_changes_nothing(client_for, algebra, other_teacher):
+    top, sub, question = algebra
+    share(top, other_teacher, "viewer")
+    client = client_for(other_teacher)
+    before = db_snapshot()
+    edit_url = reverse("bank_question_edit", args=[question.pk])
+    assert client.get(edit_url).status_code == 403
+    assert client.post(edit_url, {}).status_code == 403
+    add_url = reverse("bank_question_add", args=["multichoice"]) + f"?category={sub.pk}"
+    assert client.get(add_url).status_code == 403
+    for name in ("bank_category_edit", "bank_category_delete", "category_colleagues"):
+        assert client.get(reverse(name, args=[top.pk])).status_code == 403, name
+    assert db_snapshot() == before
+
+
+def bank_question_post(question, category, **fields):
+    data = question_post(question.version if question else 1, **fields)
+    return {**data, "bank-category": str(category.pk), "bank-tags": ""}
+
+
+def test_editor_of_a_category_edits_and_adds_questions_as_themselves(
+    client_for, algebra, teacher, other_teacher
+):
+    top, sub, question = algebra
+    share(top, other_teacher, "editor")
+    client = client_for(other_teacher)
+    edit_url = reverse("bank_question_edit", args=[question.pk])
+    assert client.get(edit_url).status_code == 200
+    response = client.post(edit_url, bank_question_post(question, sub, name="Sum, edited"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    latest = QuestionVersion.objects.filter(question=question).order_by("-number").first()
+    assert (latest.number, latest.author) == (2, other_teacher)
+    add_url = reverse("bank_question_add", args=["multichoice"]) + f"?category={sub.pk}"
+    response = client.post(add_url, bank_question_post(None, sub, name="New one"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = bank.bank_questions(teacher).get(name="New one")
+    assert (created.owner_id, created.category_id) == (teacher.pk, sub.pk)
+    version = QuestionVersion.objects.get(question=created)
+    assert version.author == other_teacher
+
+
+def test_a_category_not_shared_stays_invisible(client_for, algebra, teacher, other_teacher, third):
+    top, sub, question = algebra
+    share(sub, other_teacher, "editor")
+    client = client_for(other_teacher)
+    assert client.get(reverse("bank_category", args=[top.pk])).status_code == 404
+    private = bank.bank_categories(teacher).get(name="Private")
+    assert client.get(reverse("bank_category", args=[private.pk])).status_code == 404
+    stranger = client_for(third)
+    assert stranger.get(reverse("bank_category", args=[sub.pk])).status_code == 404
+    assert stranger.get(reverse("bank_versions", args=[question.pk])).status_code == 404
+
+
+def test_owner_shares_a_category_on_its_colleagues_page(owner_client, algebra, other_teacher):
+    top, _sub, _question = algebra
+    url = reverse("category_colleagues", args=[top.pk])
+    assert owner_client.get(url).status_code == 200
+    response = owner_client.post(url, {"user": "other", "role": "editor"})
+    assert response.status_code == 302
+    assert CategoryShare.objects.get().user == other_teacher
