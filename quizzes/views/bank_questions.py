@@ -210,18 +210,19 @@ class BankPlace:
     def is_valid(self):
         return self.placement.is_valid()
 
-    def save(self, data, expected_version):
+    def save(self, data, version, choices):
         data = {**data, "tags": self.placement.cleaned_data["tags"]}
         category = self.placement.category()
         if self.question is None:
-            return bank.create_question(self.owner, category, data, author=self.user)
-        saved = bank.update_question(
-            self.question, data, author=self.user, expected_version=expected_version
+            created = bank.create_question(self.owner, category, data, author=self.user)
+            return operations.MergeOutcome(created, None)
+        outcome = operations.merge_question(
+            self.question, data, version, author=self.user, choices=choices
         )
-        if category.pk != saved.category_id:
-            bank.move_questions(self.user, [saved.pk], category)
-            saved.category = category
-        return saved
+        if category.pk != outcome.saved.category_id:
+            bank.move_questions(self.user, [outcome.saved.pk], category)
+            outcome.saved.category = category
+        return outcome
 
     def done(self, saved, keep_editing):
         if keep_editing:

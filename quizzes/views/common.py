@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from quizzes import access, operations
 from quizzes.forms import VersionForm, with_version
 from quizzes.models import QuizStatus
+from quizzes.views import merging
 from quizzes.views.access import get_quiz
 from quizzes.views.bank_forms import OwnedForm
 from quizzes.views.editor import render_editor
@@ -53,13 +54,20 @@ def inform(request, message):
 def save_form(request, form, save, show, conflict_message=CONFLICT):
     """The POST half of a form page: `save()` writes what `form` holds and returns the
     response. Refusals show the form again with show(form, status): a ValidationError
-    on the fields it names (400), a stale version (409) with what was typed, set to
-    carry the current version so that saving again replaces the other change."""
+    on the fields it names (400), a merge's conflicts (409: quizzes.views.merging, the
+    form given `merge_conflicts` and `merge_authors`, still carrying its version), a
+    stale version that cannot be merged (409) with what was typed, set to carry the
+    current version so that saving again replaces the other change."""
     if form.is_valid():
         try:
             return save()
         except ValidationError as error:
             form.show_errors(error)
+        except operations.MergeConflict as conflict:
+            messages.error(request, merging.MERGE_CONFLICT)
+            form.merge_conflicts = merging.conflict_rows(conflict, form.data)
+            form.merge_authors = conflict.authors
+            return show(form, 409)
         except operations.VersionConflict as conflict:
             messages.error(request, conflict_message)
             form.data = with_version(form.data, conflict.current)
@@ -93,7 +101,7 @@ def archived_refusal(request, quiz):
     return refuse(request, quiz, operations.ARCHIVED, 409)
 
 
-def quiz_action(form_class=VersionForm, role=access.EDITOR):
+def quiz_action(form_class=VersionForm, role=access.EDITOR, slots=False):
     """Decorate a POST view that changes a quiz from a small versioned form.
 
     The view is called as view(request, quiz, data, **url_arguments), with the
@@ -103,7 +111,10 @@ def quiz_action(form_class=VersionForm, role=access.EDITOR):
     form, an order that is not the quiz's or a slot it cannot take (400), a
     stale version, a change to an archived quiz or publishing a quiz with
     nothing to publish (409). A form of quizzes.views.bank_forms.OwnedForm lists
-    the quiz owner's categories.
+    the quiz owner's categories. A view that changes only the slots (`slots`) gets
+    the current version instead of an older one the page carries, unless the slots
+    changed since (quizzes.operations.slots_version): settings and question edits
+    made meanwhile do not stop it.
     """
 
     def decorator(view):
@@ -119,8 +130,11 @@ def quiz_action(form_class=VersionForm, role=access.EDITOR):
             if not form.is_valid():
                 message = FORM_ERRORS if form.errors.keys() - {"version"} else BAD_REQUEST
                 return refuse(request, quiz, message, 400, form)
+            data = form.cleaned_data
             try:
-                return view(request, quiz, form.cleaned_data, **arguments)
+                if slots:
+                    data = {**data, "version": operations.slots_version(quiz, data["version"])}
+                return view(request, quiz, data, **arguments)
             except (operations.OrderMismatch, operations.SlotError) as mismatch:
                 return refuse(request, quiz, str(mismatch), 400)
             except (

@@ -13,8 +13,16 @@ from quizzes.access import EDITOR
 from quizzes.forms import QuestionEditor, ReorderForm
 from quizzes.markdown_images import attach_images, show_image_errors
 from quizzes.qtypes import registry
+from quizzes.views import merging
 from quizzes.views.access import get_question, get_quiz
-from quizzes.views.common import CONFLICT, FORM_ERRORS, archived_refusal, quiz_action, success
+from quizzes.views.common import (
+    CONFLICT,
+    FORM_ERRORS,
+    QUESTION_CONFLICT,
+    archived_refusal,
+    quiz_action,
+    success,
+)
 from quizzes.views.editor import editor_url
 
 # The submit button of the question form that keeps editing after saving.
@@ -27,17 +35,19 @@ class QuizPlace:
     """Where a question editor works: here, a quiz's editor. quizzes.views.bank_questions
     has the bank's (BankPlace); `question_form` runs either.
 
-    `version` is the version the form carries (here the quiz's), `save(data,
-    expected_version)` writes the question and returns it, `done` answers a
-    saved form, `bind`/`is_valid` handle the place's own inputs (none here).
+    `version` is the version the form carries (the question's, or for a new
+    question the quiz's), `save(data, version, choices)` writes the question
+    and returns an operations.MergeOutcome (`choices`: a merge's, see
+    quizzes.views.merging), `done` answers a saved form, `bind`/`is_valid`
+    handle the place's own inputs (none here).
     """
 
     template = "quizzes/question_form.html"
-    conflict_message = CONFLICT
 
-    def __init__(self, quiz, save):
+    def __init__(self, quiz, save, question=None):
         self.quiz = quiz
-        self.version = quiz.version
+        self.version = question.version if question else quiz.version
+        self.conflict_message = QUESTION_CONFLICT if question else CONFLICT
         self.save = save
 
     def context(self):
@@ -75,21 +85,32 @@ def question_form(request, place, qtype, question=None):
     show_image_errors(editor.forms(), image_errors)
     if place.is_valid() and well_formed and not image_errors:
         try:
-            saved = place.save(editor.to_data(), editor.version)
+            outcome = place.save(editor.to_data(), editor.version, merging.choices(request.POST))
         except ValidationError as error:
             editor.show_errors(error)
+        except operations.MergeConflict as conflict:
+            messages.error(request, merging.MERGE_CONFLICT)
+            rows = merging.conflict_rows(conflict, request.POST)
+            return show_question_form(
+                request, place, editor, question, 409, (rows, conflict.authors)
+            )
         except operations.VersionConflict as conflict:
             messages.error(request, place.conflict_message)
             editor = editor.with_version(conflict.current)
             return show_question_form(request, place, editor, question, status=409)
         else:
-            success(request, _("Question “%(name)s” saved.") % {"name": saved})
+            saved = outcome.saved
+            done = _("Question “%(name)s” saved.") % {"name": saved}
+            success(request, merging.saved_message(done, outcome))
             return place.done(saved, CONTINUE in request.POST)
     messages.error(request, FORM_ERRORS)
     return show_question_form(request, place, editor, question, status=400)
 
 
-def show_question_form(request, place, editor, question=None, status=200):
+def show_question_form(request, place, editor, question=None, status=200, conflicts=((), ())):
+    """The question form page; `conflicts`: (quizzes.views.merging.ConflictRows, the
+    names of who saved meanwhile) of a merge that needs the teacher's choices."""
+    rows, authors = conflicts
     context = {
         **place.context(),
         "question": question,
@@ -97,6 +118,8 @@ def show_question_form(request, place, editor, question=None, status=200):
         "type_label": editor.qtype.label,
         "continue_name": CONTINUE,
         "add_rows_name": ADD_ROWS,
+        "merge_conflicts": rows,
+        "merge_authors": authors,
     }
     return render(request, place.template, context, status=status)
 
@@ -110,10 +133,10 @@ def add_question(request, quiz_id, qtype):
     if refusal := archived_refusal(request, quiz):
         return refusal
 
-    def save(data, expected_version):
-        return operations.add_question(
-            quiz, data, expected_version=expected_version, author=request.user
-        )
+    def save(data, version, choices):
+        expected = operations.slots_version(quiz, version)
+        added = operations.add_question(quiz, data, expected_version=expected, author=request.user)
+        return operations.MergeOutcome(added, None)
 
     return question_form(request, QuizPlace(quiz, save), qtype)
 
@@ -126,15 +149,15 @@ def edit_question(request, quiz_id, question_id):
     if refusal := archived_refusal(request, quiz):
         return refusal
 
-    def save(data, expected_version):
-        return operations.update_question(
-            quiz, question, data, expected_version=expected_version, author=request.user
+    def save(data, version, choices):
+        return operations.merge_question(
+            question, data, version, author=request.user, choices=choices, quiz=quiz
         )
 
-    return question_form(request, QuizPlace(quiz, save), question.type, question)
+    return question_form(request, QuizPlace(quiz, save, question), question.type, question)
 
 
-@quiz_action()
+@quiz_action(slots=True)
 def duplicate_question(request, quiz, data, question_id):
     copy = operations.duplicate_question(
         quiz, get_question(quiz, question_id), expected_version=data["version"], author=request.user
@@ -156,7 +179,7 @@ def confirm_question_delete(request, quiz_id, question_id):
     return render(request, "quizzes/question_delete.html", {"quiz": quiz, "question": question})
 
 
-@quiz_action()
+@quiz_action(slots=True)
 def delete_question(request, quiz, data, question_id):
     """Remove the question from the quiz; the editor then shows the question that
     took its place (or the one before it), on its page."""
@@ -197,17 +220,17 @@ def move(request, quiz, data, question_id, step):
     return redirect(editor_url(quiz, question.pk, f"move-{button}-{question.pk}"))
 
 
-@quiz_action()
+@quiz_action(slots=True)
 def move_question_up(request, quiz, data, question_id):
     return move(request, quiz, data, question_id, -1)
 
 
-@quiz_action()
+@quiz_action(slots=True)
 def move_question_down(request, quiz, data, question_id):
     return move(request, quiz, data, question_id, 1)
 
 
-@quiz_action(ReorderForm)
+@quiz_action(ReorderForm, slots=True)
 def reorder_questions(request, quiz, data):
     """Save the order of a drag and drop: the question ids of one page of the editor
     (or of the whole quiz), once each, in their new order; then show that page."""

@@ -12,6 +12,7 @@ from quizzes.attempts import with_attempt_counts
 from quizzes.forms import QuizEditForm, QuizForm, StatusForm
 from quizzes.markdown_images import bound_with_images
 from quizzes.models import QuizStatus
+from quizzes.views import merging
 from quizzes.views.access import get_quiz
 from quizzes.views.common import archived_refusal, quiz_action, save_form, success
 from quizzes.views.editor import render_editor
@@ -65,13 +66,14 @@ def edit_quiz_settings(request, quiz_id):
     form = bound_with_images(request, QuizEditForm)
 
     def save():
-        operations.update_quiz(
+        outcome = operations.merge_quiz_settings(
             quiz,
             form.to_data(),
-            expected_version=form.cleaned_data["version"],
+            form.cleaned_data["version"],
             author=request.user,
+            choices=merging.choices(request.POST),
         )
-        success(request, _("Quiz settings saved."))
+        success(request, merging.saved_message(_("Quiz settings saved."), outcome))
         return redirect("quiz_editor", quiz.pk)
 
     return save_form(

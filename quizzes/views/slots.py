@@ -86,9 +86,8 @@ def add_ticked(request, quiz):
         messages.error(request, form.problem() or BAD_REQUEST)
         return show_bank_browser(request, quiz, form, status=400)
     try:
-        added = add_questions(
-            request, quiz, form.ticked(), expected_version=form.cleaned_data["version"]
-        )
+        expected = operations.slots_version(quiz, form.cleaned_data["version"])
+        added = add_questions(request, quiz, form.ticked(), expected_version=expected)
     except operations.VersionConflict:
         messages.error(request, _("This quiz changed since you opened this page: tick again."))
         return show_bank_browser(request, quiz, status=409)
@@ -130,7 +129,7 @@ def add_questions(request, quiz, questions, expected_version=None):
     return new
 
 
-@quiz_action(RandomSlotForm)
+@quiz_action(RandomSlotForm, slots=True)
 def add_random_slot(request, quiz, data):
     category = get_category(quiz.owner, data["category"])
     operations.add_random_slot(
@@ -153,7 +152,7 @@ def add_random_slot(request, quiz, data):
     return redirect("quiz_editor", quiz.pk)
 
 
-@quiz_action(SlotForm)
+@quiz_action(SlotForm, slots=True)
 def remove_slot(request, quiz, data):
     if operations.find_slot(quiz, data["slot"]) is None:
         raise Http404

@@ -86,8 +86,9 @@ class FormFields(HTMLParser):
         if not self.inside or ("name" not in attrs and tag != "option"):
             return
         if tag == "input" and attrs.get("type") not in ("submit", "button"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.values.append((attrs["name"], attrs.get("value", "on")))
+            ticked = attrs.get("type") in ("checkbox", "radio")
+            if not ticked or "checked" in attrs:
+                self.values.append((attrs["name"], attrs.get("value", "on" if ticked else "")))
         elif tag == "select":
             self.select = [attrs["name"], None, None]
         elif tag == "option" and self.select:
@@ -505,8 +506,9 @@ def test_stale_question_edit_is_a_conflict_keeping_the_input(owner_client, tree,
     assert response.status_code == 409
     assert db_snapshot() == before
     assert response.context["editor"].form["text"].value() == "Mine"
-    assert response.context["editor"].form["version"].value() == "2"
-    assert "This question was changed by someone else" in response.content.decode()
+    assert response.context["editor"].form["version"].value() == "1"
+    assert [row.field for row in response.context["merge_conflicts"]] == ["text"]
+    assert 'name="merge:text" value="theirs"' in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -261,7 +261,7 @@ def test_save_and_keep_editing(quiz, owner_client):
 
 def test_question_edit_conflict_keeps_what_was_typed(quiz, owner_client):
     question = questions_of(quiz)[0]
-    stale = quiz.version
+    stale = question.version
     operations.update_question(quiz, question, {"name": "Changed elsewhere"})
     before = db_snapshot()
     body = question_post(
@@ -276,23 +276,34 @@ def test_question_edit_conflict_keeps_what_was_typed(quiz, owner_client):
     response = owner_client.post(reverse("question_edit", args=[quiz.pk, question.pk]), body)
     assert response.status_code == 409
     page = response.content.decode()
-    assert "This quiz was changed by someone else since you opened it" in page
+    assert "some of them change the same fields as yours" in page
+    assert 'name="merge:name" value="yours"' in page
     for typed in ('value="My typed name"', "My typed text</textarea>", "Typed choice</textarea>"):
         assert typed in page
     assert "Typed feedback</textarea>" in page
-    assert f'name="version" value="{stale + 1}"' in page
+    # Saving again merges again from the version the form was loaded from.
+    assert f'name="version" value="{stale}"' in page
     assert db_snapshot() == before
 
 
 def test_add_question_conflict_keeps_what_was_typed(quiz, owner_client):
     stale = quiz.version
-    operations.set_status(quiz, "published")
+    operations.delete_question(quiz, questions_of(quiz)[0])
     before = db_snapshot()
-    body = question_post(stale, name="Typed while someone published")
+    body = question_post(stale, name="Typed while someone removed a question")
     response = owner_client.post(reverse("question_add", args=[quiz.pk, "multichoice"]), body)
     assert response.status_code == 409
-    assert 'value="Typed while someone published"' in response.content.decode()
+    assert 'value="Typed while someone removed a question"' in response.content.decode()
     assert db_snapshot() == before
+
+
+def test_adding_a_question_from_an_older_page_needs_only_the_slots_unchanged(quiz, owner_client):
+    stale = quiz.version
+    operations.set_status(quiz, "published")
+    body = question_post(stale, name="Typed while someone published")
+    response = owner_client.post(reverse("question_add", args=[quiz.pk, "multichoice"]), body)
+    assert response.status_code == 302
+    assert names(quiz)[-1] == "Typed while someone published"
 
 
 # -- duplicate, delete, order ------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import operations
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, Quiz, Revision
 from quizzes.tests.fixtures.plugin import db_snapshot, questions_of
 from quizzes.tests.test_views.conftest import quiz_post
 from quizzes.views.dashboard import PAGE_SIZE
@@ -177,9 +177,24 @@ def test_quiz_edit_conflict_keeps_what_was_typed(quiz, owner_client):
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert "changed by someone else" in page
+    assert "some of them change the same fields as yours" in page
     assert 'value="My new title"' in page
     assert "My *typed* description</textarea>" in page
+    # Nothing is saved until the teacher chooses: saving again merges from the same base.
+    assert 'name="merge:title" value="yours"' in page
+    assert f'name="version" value="{stale}"' in page
+    assert db_snapshot() == before
+
+
+def test_quiz_edit_conflict_without_its_base_replaces_on_saving_again(quiz, owner_client):
+    stale = quiz.version
+    operations.update_quiz(quiz, {"title": "Changed elsewhere"})
+    Revision.objects.filter(quiz_id=quiz.pk, version=stale).delete()
+    before = db_snapshot()
+    response = owner_client.post(reverse("quiz_edit", args=[quiz.pk]), quiz_post(stale))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "changed by someone else" in page
     # Saving again is a deliberate choice: the form now carries the current version.
     assert f'name="version" value="{stale + 1}"' in page
     assert db_snapshot() == before
