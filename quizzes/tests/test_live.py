@@ -211,3 +211,33 @@ def test_a_reader_that_falls_behind_is_dropped_not_waited_for():
     assert subscription.overflowed
     assert left == 0
     assert subscription.queue.qsize() == live.QUEUE_SIZE + 1  # its changes, then the end
+
+
+def test_under_wsgi_an_allowed_reader_gets_204_and_no_stream(quiz, client_for, teacher, staff):
+    from django.test import Client
+
+    path = f"/quizzes/{quiz.pk}/events/"
+    assert client_for(teacher).get(path).status_code == 204
+    assert client_for(staff).get(path).status_code == 204
+    assert client_for(teacher).get(f"/quizzes/{'0' * 24}/events/").status_code == 404
+    assert Client().get(path).status_code == 302
+    assert live.HUB.subscriber_count() == 0
+
+
+def test_the_edit_pages_name_their_stream_and_the_version_they_show(quiz, client_for, teacher):
+    question = questions_of(quiz)[0]
+    client = client_for(teacher)
+    pages = {
+        f"/quizzes/{quiz.pk}/": f"/quizzes/{quiz.pk}/events/",
+        f"/quizzes/{quiz.pk}/edit/": f"/quizzes/{quiz.pk}/events/",
+        f"/quizzes/{quiz.pk}/questions/{question.pk}/edit/": (
+            f"/quizzes/{quiz.pk}/questions/{question.pk}/events/"
+        ),
+        f"/bank/questions/{question.pk}/edit/": f"/bank/questions/{question.pk}/events/",
+    }
+    for page, events in pages.items():
+        html = client.get(page).content.decode()
+        assert f'data-live-events="{events}"' in html, page
+        version = question.version if "questions" in page else quiz.version
+        assert f'data-live-version="{version}"' in html, page
+    assert "data-live-events" not in client.get("/quizzes/new/").content.decode()

@@ -24,8 +24,10 @@ request's session, no transaction is ever open while streaming, and once the
 response streams the request gives back the worker thread Django's ASGI
 handler keeps for it (release_request_thread): an open stream holds a
 subscription to the hub (a queue), no thread and no connection. Under WSGI an
-async stream cannot be served (Django would read it to its end first): the
-app is served under ASGI (README "Serving under ASGI").
+async stream cannot be served (Django would read it to its end first): there,
+an allowed reader gets 204 No Content, which tells EventSource to stop (the
+page works, without notices), and the app is served under ASGI (README
+"Serving under ASGI").
 """
 
 import asyncio
@@ -33,6 +35,7 @@ import json
 
 from asgiref.sync import SyncToAsync, sync_to_async
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -112,7 +115,10 @@ def release_request_thread():
 
 async def stream(request, key, bad_request):
     """The event stream of `key` (("quiz", id) or ("question", id)), whose reader was
-    found allowed to see it; `bad_request(message)` answers an invalid Last-Event-ID."""
+    found allowed to see it; `bad_request(message)` answers an invalid Last-Event-ID.
+    Under WSGI, 204 (see the module docstring)."""
+    if not isinstance(request, ASGIRequest):
+        return HttpResponse(status=204)
     last_event_id = request.headers.get("Last-Event-ID")
     try:
         token = None if last_event_id is None else live.decode_token(last_event_id)
