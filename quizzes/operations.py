@@ -582,44 +582,19 @@ def merge_question(question, data, base_version, author=None, choices=None, quiz
         later = QuestionVersion.objects.filter(question=question, number__gt=base_version)
         authors = display_names(later.order_by("number").values_list("author_id", flat=True))
         merged, result = three_way(
-            *(with_answer_keys(side) for side in (base, question_data(question), yours)),
+            base,
+            question_data(question),
+            yours,
             current,
             authors,
             choices,
-            keyed={"answers": ANSWER_KEY},
+            keyed={"answers": "uid"},
             sets=("tags",),
         )
-        result = without_position_keys(result)
     saved = bank.update_question(question, result, author, expected_version=current)
     if quiz is not None:
         note_question_edit(quiz, saved, current, author)
     return MergeOutcome(saved, merged, authors)
-
-
-ANSWER_KEY = "uid"
-# The key of an answer stored without a uid (before answers had one): its place.
-POSITION_KEY = "@"
-
-
-def with_answer_keys(data):
-    """Question data whose answers without a uid (stored before answers had one, when
-    their place was their identity) are keyed by their place for the merge."""
-    answers = [
-        answer if answer.get(ANSWER_KEY) else {**answer, ANSWER_KEY: f"{POSITION_KEY}{index}"}
-        for index, answer in enumerate(data.get("answers", ()))
-    ]
-    return {**data, "answers": answers}
-
-
-def without_position_keys(data):
-    """Merged question data without the keys `with_answer_keys` gave."""
-    answers = [
-        {name: value for name, value in answer.items() if name != ANSWER_KEY}
-        if str(answer.get(ANSWER_KEY, "")).startswith(POSITION_KEY)
-        else answer
-        for answer in data.get("answers", ())
-    ]
-    return {**data, "answers": answers}
 
 
 def note_question_edit(quiz, question, before, author=None):

@@ -243,54 +243,38 @@ def test_slot_changes_are_a_conflict_when_the_revisions_are_gone(quiz):
         operations.slots_version(fresh(quiz), 5)
 
 
-def test_answers_without_uids_merge_by_their_place(quiz, teacher, lea):
+def test_answers_merge_by_uid_whatever_their_order(quiz, teacher, lea):
+    """Yours moved one answer first and changed its text, and added one; theirs changed
+    the other's feedback and added one: all kept, each answer by its uid."""
     question = question_named(quiz, "q1")
-    answers = operations.question_data(question)["answers"]
-    bank.update_question(
-        question, {"answers": [{**answers[0], "feedback": "Right!"}, answers[1]]}, lea
-    )
+    right, wrong = operations.question_data(question)["answers"]
+    theirs = [{**right, "feedback": "Yes"}, wrong, {"text": "3", "fraction": 0}]
+    bank.update_question(question, {"answers": theirs}, lea)
+    yours = [{**wrong, "text": "6"}, right, {"text": "7", "fraction": 0}]
     question = Question.objects.get(pk=question.pk)
-    yours = [answers[0], {**answers[1], "text": "6"}, {"text": "7", "fraction": 0}]
-    operations.merge_question(question, {"answers": yours}, 1, author=teacher)
+    outcome = operations.merge_question(question, {"answers": yours}, 1, author=teacher)
     stored = Question.objects.get(pk=question.pk)
     assert [(a.text, a.feedback) for a in stored.answers] == [
-        ("4", "Right!"),
         ("6", ""),
+        ("3", ""),
+        ("4", "Yes"),
         ("7", ""),
-    ]
-
-
-def test_answers_merge_by_uid_whatever_their_order():
-    """Answers carrying uids (quizzes' since migration 0019) merge by them: yours moved
-    and changed one, theirs changed another and added one."""
-    a, b = {"uid": "a", "text": "4", "fraction": 100}, {"uid": "b", "text": "5", "fraction": 0}
-    base = {"name": "q", "answers": [a, b]}
-    theirs = {"name": "q", "answers": [{**a, "feedback": "Yes"}, b, {"uid": "c", "text": "3"}]}
-    yours = {"name": "q", "answers": [{**b, "text": "6"}, a, {"text": "7"}]}
-    keyed = [operations.with_answer_keys(side) for side in (base, theirs, yours)]
-    _merged, result = operations.three_way(
-        *keyed, 2, ["Léa"], None, keyed={"answers": "uid"}, sets=("tags",)
-    )
-    assert [answer["text"] for answer in operations.without_position_keys(result)["answers"]] == [
-        "6",
-        "3",
-        "4",
-        "7",
     ], "their new answer follows the one it followed on their side"
-    assert result["answers"][2]["feedback"] == "Yes"
-    assert "uid" not in operations.without_position_keys(result)["answers"][3]
+    assert stored.answers[2].uid == right["uid"]
+    assert (outcome.merged.yours, outcome.merged.theirs) == (["answers"], ["answers"])
 
 
-def test_an_answer_both_changed_is_a_conflict_named_by_its_uid():
-    a = {"uid": "a", "text": "4", "fraction": 100}
+def test_an_answer_both_changed_is_a_conflict_named_by_its_uid(quiz, teacher, lea):
+    question = question_named(quiz, "q1")
+    right, wrong = operations.question_data(question)["answers"]
+    bank.update_question(question, {"answers": [{**right, "text": "four"}, wrong]}, lea)
+    question = Question.objects.get(pk=question.pk)
+    yours = {"answers": [{**right, "text": "IV"}, wrong]}
     with pytest.raises(operations.MergeConflict) as raised:
-        operations.three_way(
-            {"answers": [a]},
-            {"answers": [{**a, "text": "four"}]},
-            {"answers": [{**a, "text": "IV"}]},
-            2,
-            [],
-            None,
-            keyed={"answers": "uid"},
-        )
-    assert [conflict.field for conflict in raised.value.merged.conflicts] == ["answers.a"]
+        operations.merge_question(question, yours, 1, author=teacher)
+    (conflict,) = raised.value.merged.conflicts
+    assert conflict.field == f"answers.{right['uid']}"
+    assert (conflict.theirs["text"], conflict.yours["text"]) == ("four", "IV")
+    choices = {conflict.field: "yours"}
+    operations.merge_question(question, yours, 1, author=teacher, choices=choices)
+    assert [a.text for a in Question.objects.get(pk=question.pk).answers] == ["IV", "5"]

@@ -10,9 +10,10 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quizzes import operations
+from quizzes import bank, operations
+from quizzes.forms import QuizForm
 from quizzes.listing import Position
-from quizzes.models import CategoryShare, Quiz, QuizShare
+from quizzes.models import CategoryShare, Question, Quiz, QuizShare
 from quizzes.tests.test_counts.counting import assert_constant_counts, row
 from quizzes.tests.test_counts.scale import GIFT, small_world
 
@@ -52,6 +53,53 @@ def versioned(**fields):
 def random_slot(w):
     quiz = Quiz.objects.get(pk=w.quiz.pk)
     return str(next(slot.uid for slot in quiz.slots if slot.is_random))
+
+
+def settings_changed_meanwhile(w):
+    """The settings form as loaded before someone changed the pass mark, its tags changed:
+    saving it merges (quizzes.operations.merge_quiz_settings)."""
+    quiz = Quiz.objects.get(pk=w.quiz.pk)
+    loaded = QuizForm.initial_for(quiz)
+    pass_mark = {"pass_mark": quiz.options.pass_mark % 90 + 5}
+    operations.update_quiz(quiz, {"options": pass_mark}, author=w.admin)
+    body = {name: value for name, value in loaded.items() if value not in (None, False)}
+    return {**body, "tags": f"merged {quiz.version}"}
+
+
+def question_changed_meanwhile(w):
+    """The question form as loaded before someone changed the question's feedback, its
+    name changed: saving it merges (quizzes.operations.merge_question)."""
+    question = Question.objects.get(pk=w.question.pk)
+    loaded = operations.question_data(question)
+    bank.update_question(question, {"general_feedback": f"Feedback {question.version}"}, w.admin)
+    rows = {
+        f"answers-{index}-{name}": value
+        for index, answer in enumerate(loaded["answers"])
+        for name, value in answer.items()
+        if name in ("uid", "text", "fraction", "feedback")
+    }
+    return {
+        "version": question.version - 1,
+        "name": f"Cells {question.version}",
+        "text": loaded["text"],
+        "text_format": loaded["text_format"],
+        "points": "1",
+        "single": "single",
+        "answers-TOTAL_FORMS": str(len(loaded["answers"])),
+        "answers-INITIAL_FORMS": "0",
+        **rows,
+    }
+
+
+def settings_then_stale(**fields):
+    """A slot change's form from the page before someone changed the quiz's settings."""
+
+    def data(w):
+        quiz = Quiz.objects.get(pk=w.quiz.pk)
+        operations.update_quiz(quiz, {"description": f"Changed at {quiz.version}"})
+        return {"version": quiz.version - 1, **fields}
+
+    return data
 
 
 def gift_file(w):
@@ -320,6 +368,34 @@ QUIZ = [
         quiz_url("quiz_slot_remove"),
         method="post",
         data=versioned(slot=random_slot),
+        status=302,
+    ),
+    # Saves from a page older than the quiz: merged with what was saved since.
+    row(
+        "quiz_edit_merged",
+        "session user quiz revision revision user update:quiz quiz quiz insert:revision commit update:session",
+        quiz_url("quiz_edit"),
+        pattern="quiz_edit",
+        method="post",
+        data=settings_changed_meanwhile,
+        status=302,
+    ),
+    row(
+        "question_edit_merged",
+        "session user quiz question version version user update:question question insert:version update:quiz quiz quiz insert:revision commit update:session",
+        in_quiz_url("question_edit"),
+        pattern="question_edit",
+        method="post",
+        data=question_changed_meanwhile,
+        status=302,
+    ),
+    row(
+        "question_move_down_merged",
+        "session user quiz revision question update:quiz quiz insert:revision commit update:session",
+        in_quiz_url("question_move_down"),
+        pattern="question_move_down",
+        method="post",
+        data=settings_then_stale(),
         status=302,
     ),
     row(

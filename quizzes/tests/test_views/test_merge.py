@@ -161,3 +161,25 @@ def test_slot_changes_from_an_older_page_go_through_unless_the_slots_changed(qui
     response = owner_client.post(down, {"version": stale})
     assert response.status_code == 409, "the slots changed since that page"
     assert db_snapshot() == before
+
+
+def test_an_answer_both_changed_is_shown_by_its_text_and_grade(quiz, owner_client, lea):
+    question = questions_of(quiz)[0]
+    url = reverse("question_edit", args=[quiz.pk, question.pk])
+    body = loaded(owner_client, url)
+    first = operations.question_data(question)["answers"][0]
+    theirs = [{**first, "feedback": "Theirs"}, *operations.question_data(question)["answers"][1:]]
+    bank.update_question(question, {"answers": theirs}, lea)
+    response = owner_client.post(url, {**body, "answers-0-feedback": "Mine"})
+    assert response.status_code == 409
+    (row,) = response.context["merge_conflicts"]
+    assert row.field == f"answers.{first['uid']}"
+    assert row.label == f"The answer “{first['text']}”"
+    grade = f"(grade {int(first['fraction'])} %)"
+    assert (row.theirs, row.yours) == (
+        f"{first['text']} {grade} feedback: Theirs",
+        f"{first['text']} {grade} feedback: Mine",
+    )
+    response = owner_client.post(url, {**body, "answers-0-feedback": "Mine", row.name: "yours"})
+    assert response.status_code == 302
+    assert Question.objects.get(pk=question.pk).answers[0].feedback == "Mine"
