@@ -36,19 +36,27 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from quizzes import bank
+from quizzes import bank, operations
 from quizzes.access import bank_categories, bank_questions
 from quizzes.api.exceptions import PreconditionFailed
 from quizzes.api.pagination import QuestionCursorPagination
-from quizzes.api.schema import changes, deletes, reads
+from quizzes.api.schema import changes, deletes, merges, reads
 from quizzes.api.serializers import (
     OBJECT_ID,
     CommandSerializer,
     ContentSerializer,
     declared_fields,
+    merge_serializers,
     question_content_fields,
 )
-from quizzes.api.versions import expected_version
+from quizzes.api.versions import (
+    expected_version,
+    merge_base,
+    merge_body,
+    merge_conflicts,
+    merged_response,
+    prefers_merge,
+)
 from quizzes.api.views import ObjectIdLookupMixin, full_replacement, read_body, with_etag
 from quizzes.bank import VersionConflict
 from quizzes.fields import CATEGORY_FIELDS, TAG_MAX, TAGS_MAX, TITLE_MAX
@@ -230,18 +238,21 @@ class BankViewMixin(ObjectIdLookupMixin):
 
 
 def object_operations(subject, serializer, destroy_parameters=(), **summaries):
-    """The schemas of an object's create, retrieve, update, partial_update and destroy."""
-    return {
+    """The schemas of an object's create, retrieve, update, destroy and, when `summaries`
+    has its summary, partial_update (a question's takes Prefer: merge: its own)."""
+    operations = {
         "create": changes(
             summaries["create"], serializer, serializer, 201, conditional=False, subject=subject
         ),
         "retrieve": reads(summaries["retrieve"], serializer, subject=subject),
         "update": changes(summaries["update"], serializer, serializer, subject=subject),
-        "partial_update": changes(
-            summaries["partial_update"], serializer, serializer, subject=subject
-        ),
         "destroy": deletes(summaries["destroy"], subject=subject, parameters=destroy_parameters),
     }
+    if "partial_update" in summaries:
+        operations["partial_update"] = changes(
+            summaries["partial_update"], serializer, serializer, subject=subject
+        )
+    return operations
 
 
 # -- categories ---------------------------------------------------------------------
@@ -361,10 +372,13 @@ VERSION_NUMBER = OpenApiParameter(
         create="Create a question in a category of your bank (its version 1)",
         retrieve="A question, answer key included",
         update="Replace a question's content (fields left out take their defaults): a new version",
-        partial_update=(
-            "Change some fields of a question (a new version), or move it to another category"
-        ),
         destroy="Delete a question with its versions (it leaves the quizzes using it)",
+    ),
+    partial_update=merges(
+        "Change some fields of a question (a new version; Prefer: merge: merged with the "
+        "versions since), or move it to another category",
+        *merge_serializers(BankQuestionSerializer, BankQuestionSerializer),
+        subject="question",
     ),
     versions=extend_schema(
         summary="A question's versions, newest first",
@@ -391,6 +405,8 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
     subject = "question"
     serializer_class = BankQuestionSerializer
     pagination_class = QuestionCursorPagination
+    # A merge's conflicts, and a merge asked for without If-Match.
+    problem_statuses = {"partial_update": (409, 428)}
 
     def get_queryset(self):
         return bank_questions(self.request.user)
@@ -438,9 +454,18 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request, id=None):
         question = self.get_object()
-        version = expected_version(request, question)
-        data = read_body(request, BankQuestionSerializer)
-        return self.change(question, data, self.category(data), version)
+        merging = prefers_merge(request)
+        version = merge_base(request) if merging else expected_version(request, question)
+        body, choices = merge_body(request, merging)
+        data = read_body(request, BankQuestionSerializer, data=body)
+        category = self.category(data)
+        if not merging:
+            return self.change(question, data, category, version)
+        outcome = None
+        if data:
+            with merge_conflicts(version):
+                outcome = operations.merge_question(question, data, version, request.user, choices)
+        return merged_response(self.change(question, {}, category, None), outcome, version, choices)
 
     def change(self, question, data, category, version):
         """An edit of the content is a new version; a new category moves the question."""

@@ -265,6 +265,9 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, PreconditionFailed):
         extra["current_version"] = exc.current_version
         headers["ETag"] = f'"{exc.current_version}"'
+    # Members and headers a problem adds of its own (a merge's conflicts: api.versions).
+    extra.update(getattr(exc, "problem_members", {}))
+    headers.update(getattr(exc, "problem_headers", {}))
     code = code_of(exc)
     title = getattr(exc, "title", None) or TITLES.get(code, exc.default_detail)
     body = problem(request, response.status_code, code, title, detail, errors, **extra)

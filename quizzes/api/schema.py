@@ -9,6 +9,7 @@ Views declare their own bodies, parameters and success responses with
   can answer (see `problem_statuses`);
 - `reads`, `changes` and `deletes` document the ETag and If-Match headers of
   an object's version: a quiz's, a category's or a question's (`subject`);
+  `merges`, a PATCH that also takes `Prefer: merge` (quizzes.api.versions);
 - `additionalProperties: false` on the request bodies whose unknown keys the
   API refuses (serializers with `refuses_unknown_keys`).
 """
@@ -83,6 +84,47 @@ def changes(summary, request, response, status_code=200, conditional=True, subje
         request=request,
         responses={status_code: response},
         parameters=headers,
+    )
+
+
+PREFER = OpenApiParameter(
+    "Prefer",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "`merge`: merge your change with those saved since the version If-Match names (required "
+        "with it: else 428), field by field, instead of refusing it with 412."
+    ),
+)
+PREFERENCE_APPLIED = OpenApiParameter(
+    "Preference-Applied",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="`merge` when the write was a merge (Prefer: merge); the body's `merge` says how.",
+)
+MERGE_HELP = (
+    "With `Prefer: merge` and `If-Match` naming the version of the {subject} you edited, "
+    "a three-way merge: the fields only you changed are applied, the fields only others "
+    "changed since are kept (tags merge as a set; answers by their `uid`), and the "
+    "answer's `merge` member names them, with a sentence for people. Fields you both "
+    "changed differently: 409 `merge_conflict` listing each (`conflicts`: field, base, "
+    "theirs, yours), nothing written; send the PATCH again with the same If-Match and a "
+    '`resolve` member choosing for each field "yours", "theirs" or "base". A version '
+    "the server no longer keeps (pruned history): 412, as without Prefer. Without "
+    "Prefer, If-Match is strict: 412 as soon as the {subject} changed."
+)
+
+
+def merges(summary, request, response, subject="quiz"):
+    """Schema of a PATCH that takes `Prefer: merge` (quizzes.api.versions): `request` and
+    `response` from serializers.merge_serializers."""
+    return extend_schema(
+        summary=summary,
+        description=MERGE_HELP.format(subject=subject),
+        request=request,
+        responses={200: response},
+        parameters=[if_match(subject), PREFER, etag_header(subject), PREFERENCE_APPLIED],
     )
 
 

@@ -23,6 +23,7 @@ from quizzes import (
     attempts,
     documents,
     grading,
+    merge,
     operations,
     releases,
     results,
@@ -905,6 +906,78 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+# -- three-way merges (quizzes.api.versions) ------------------------------------------
+class ConflictSerializer(serializers.Serializer):
+    """A field you and others changed differently since the version you edited."""
+
+    field = serializers.CharField(
+        help_text=_('"title", "options.pass_mark", "answers.<uid>" (one answer)...')
+    )
+    base = serializers.JSONField(
+        required=False, help_text=_("Its value in the version you edited; absent: none.")
+    )
+    theirs = serializers.JSONField(
+        required=False, help_text=_("Its value now; absent: removed (an answer).")
+    )
+    yours = serializers.JSONField(
+        required=False, help_text=_("Your value; absent: you removed it (an answer).")
+    )
+
+
+class ResolveSerializer(serializers.Serializer):
+    """The value a conflicting field takes."""
+
+    field = serializers.CharField(help_text=_("A conflict's `field`."))
+    choice = serializers.ChoiceField(choices=merge.CHOICES)
+
+
+class MergeReportSerializer(serializers.Serializer):
+    """What a three-way merge (Prefer: merge) did."""
+
+    base_version = serializers.IntegerField(help_text=_("The version you edited (If-Match)."))
+    theirs = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Fields others changed since, kept.")
+    )
+    yours = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Fields of your change, applied.")
+    )
+    resolved = ResolveSerializer(
+        many=True, help_text=_("The conflicts your `resolve` settled, and how.")
+    )
+    authors = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Who saved since the version you edited.")
+    )
+    message = serializers.CharField(help_text=_("What was merged, in words."))
+
+
+def merge_serializers(request_class, response_class):
+    """(request, response) serializers of a PATCH that takes `Prefer: merge`, for its
+    schema: the body may choose in `resolve` (quizzes.api.versions takes it out before
+    `request_class` reads the rest); the answer has a `merge` member."""
+    resolve = ResolveSerializer(
+        many=True,
+        required=False,
+        help_text=_(
+            "With Prefer: merge, after a 409 merge_conflict: the value each conflicting field "
+            "takes, one choice per field. Choices of other fields are left unused."
+        ),
+    )
+    # Not read-only: the schema lists a response's read-only fields as required.
+    report = MergeReportSerializer(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Only with Prefer: merge: what the merge did; null when there was nothing to "
+            "merge (If-Match named the current version)."
+        ),
+    )
+    name = response_class.__name__.removesuffix("Serializer")
+    return (
+        type(f"Merge{request_class.__name__}", (request_class,), {"resolve": resolve}),
+        type(f"Merged{name}Serializer", (response_class,), {"merge": report}),
+    )
+
+
 @extend_schema_serializer(component_name="ProblemDetail")
 class ProblemSerializer(serializers.Serializer):
     """An error, as RFC 9457 application/problem+json."""
@@ -920,5 +993,20 @@ class ProblemSerializer(serializers.Serializer):
     )
     current_version = serializers.IntegerField(
         required=False,
-        help_text=_("412 only: the version of the quiz, category or question now."),
+        help_text=_(
+            "412 and 409 merge_conflict only: the version of the quiz, category or question now."
+        ),
+    )
+    conflicts = ConflictSerializer(
+        many=True,
+        required=False,
+        help_text=_("409 merge_conflict only: the fields you and others changed differently."),
+    )
+    base_version = serializers.IntegerField(
+        required=False, help_text=_("409 merge_conflict only: the version you edited (If-Match).")
+    )
+    authors = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("409 merge_conflict only: who saved since the version you edited."),
     )

@@ -22,7 +22,7 @@ from quizzes import listing, operations
 from quizzes.access import OWNER, VIEWER, editor_quiz, get_quiz, needed, owned_quizzes_match
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
-from quizzes.api.schema import changes, deletes, etag_header, if_match, reads
+from quizzes.api.schema import changes, deletes, etag_header, if_match, merges, reads
 from quizzes.api.serializers import (
     OBJECT_ID,
     AttemptFilterSerializer,
@@ -34,9 +34,18 @@ from quizzes.api.serializers import (
     ReorderSerializer,
     TokenRequestSerializer,
     TokenSerializer,
+    merge_serializers,
 )
 from quizzes.api.throttles import TokenThrottle
-from quizzes.api.versions import etag, expected_version
+from quizzes.api.versions import (
+    etag,
+    expected_version,
+    merge_base,
+    merge_body,
+    merge_conflicts,
+    merged_response,
+    prefers_merge,
+)
 from quizzes.attempts import with_attempt_counts
 from quizzes.models import Question, Quiz, QuizStatus
 from quizzes.results import attempts_match, with_people
@@ -63,13 +72,15 @@ class TokenView(ObtainAuthToken):
         return Response({"token": token.key})
 
 
-def read_body(request, serializer_class, context=None):
-    """The request body, once `serializer_class` accepts its structure (else 400, or 415)."""
+def read_body(request, serializer_class, context=None, data=None):
+    """The request body (else `data`, read from it), once `serializer_class` accepts its
+    structure (else 400, or 415)."""
     # DRF answers an already parsed form body (sessions_mw parses multipart
     # ones to replay them) as empty data where it would otherwise say 415.
     if request.content_type and not request.negotiator.select_parser(request, request.parsers):
         raise UnsupportedMediaType(request.content_type)
-    serializer = serializer_class(data=request.data, context=context or {})
+    body = request.data if data is None else data
+    serializer = serializer_class(data=body, context=context or {})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -122,8 +133,9 @@ PUBLISH_DOC = {
         QuizSerializer,
         QuizDetailSerializer,
     ),
-    partial_update=changes(
-        "Change some of a quiz's metadata and options", QuizSerializer, QuizDetailSerializer
+    partial_update=merges(
+        "Change some of a quiz's metadata and options (Prefer: merge: merged with changes since)",
+        *merge_serializers(QuizSerializer, QuizDetailSerializer),
     ),
     destroy=deletes("Delete a quiz with its questions and attempts"),
     reorder=changes("Put the questions in a new order", ReorderSerializer, QuizDetailSerializer),
@@ -161,7 +173,9 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
     # An archived quiz refuses changes; publishing, a quiz without questions. Attempts:
     # bad filters.
     problem_statuses = {
-        **dict.fromkeys(("update", "partial_update", "reorder", "publish"), (409,)),
+        **dict.fromkeys(("update", "reorder", "publish"), (409,)),
+        # Also a merge's conflicts, and a merge asked for without If-Match.
+        "partial_update": (409, 428),
         "attempts": (400,),
     }
 
@@ -219,14 +233,20 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request, id=None):
         quiz = self.get_object()
-        version = expected_version(request, quiz)
-        data = read_body(request, QuizSerializer)
+        merging = prefers_merge(request)
+        version = merge_base(request) if merging else expected_version(request, quiz)
+        body, choices = merge_body(request, merging)
+        data = read_body(request, QuizSerializer, data=body)
         if isinstance(data.get("options"), dict):
             # Options named in a PATCH change; the others stay as they are.
             current = operations.quiz_data(quiz, questions=())["options"]
             data["options"] = {**current, **data["options"]}
-        operations.update_quiz(quiz, data, version, author=request.user)
-        return self.quiz_response(quiz)
+        if not merging:
+            operations.update_quiz(quiz, data, version, author=request.user)
+            return self.quiz_response(quiz)
+        with merge_conflicts(version):
+            outcome = operations.merge_quiz_settings(quiz, data, version, request.user, choices)
+        return merged_response(self.quiz_response(quiz), outcome, version, choices)
 
     def destroy(self, request, id=None):
         quiz = self.get_object()

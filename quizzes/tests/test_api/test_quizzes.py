@@ -58,6 +58,7 @@ def test_retrieve_includes_every_question_in_order_with_ids(api, secret_quiz):
     assert [q["position"] for q in questions] == list(range(len(QUESTIONS)))
     assert [q["id"] for q in questions] == list(question_ids(secret_quiz).values())
     assert questions[0]["answers"][0] == {
+        "uid": "1",
         "text": "4",
         "text_format": "markdown",
         "fraction": 100.0,
