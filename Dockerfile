@@ -1,4 +1,5 @@
-# Production image: gunicorn serving OpenQuizz; MongoDB comes from MONGODB_URI.
+# Production image: gunicorn with uvicorn workers serving OpenQuizz under ASGI
+# (README "Serving under ASGI"); MongoDB comes from MONGODB_URI.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -21,7 +22,8 @@ EXPOSE 8000
 # Workers add up their Prometheus counters through files in this directory
 # (openquizz/gunicorn_conf.py); requests are logged by the app itself
 # (openquizz/access_log.py: request id, user, transaction outcome), not by gunicorn.
-# Threads (gthread) keep /healthz answering while requests wait out a failover
-# (README "Failover": 3 workers x 10 threads is what `make chaos` measured).
+# ASGI: open event streams (live notices) wait in each worker's event loop, not in
+# a thread each; every synchronous view runs in a thread of its own request, so
+# /healthz still answers while requests wait out a failover (README "Failover").
 ENV PROMETHEUS_MULTIPROC_DIR=/tmp/openquizz-metrics
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c python:openquizz.gunicorn_conf openquizz.wsgi --bind 0.0.0.0:8000 --workers 3 --threads 10"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c python:openquizz.gunicorn_conf openquizz.asgi:application --worker-class uvicorn_worker.UvicornWorker --bind 0.0.0.0:8000 --workers 3"]

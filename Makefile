@@ -1,4 +1,5 @@
-# OpenQuizz: `make run` serves the app on http://127.0.0.1:$(PORT), `make test`
+# OpenQuizz: `make run` serves the app on http://127.0.0.1:$(PORT) under uvicorn
+# (ASGI, README "Serving under ASGI"; the code reloads when it changes), `make test`
 # runs the whole suite against a throwaway MongoDB, `make stop` stops the
 # embedded MongoDB. Each target creates .venv on first use and reuses it after.
 
@@ -43,7 +44,9 @@ run: $(VENV)/.installed-run messages
 	@if [ -z "$$MONGODB_URI" ]; then $(PY) manage.py mongod start; fi
 	$(PY) manage.py migrate --verbosity 1
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/uvicorn openquizz.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log \
+	  --reload --reload-dir openquizz --reload-dir quizzes --reload-dir sessions_mw \
+	  --timeout-graceful-shutdown 5
 
 test: $(VENV)/.installed-dev messages browser
 	$(BIN)/pytest
