@@ -6,7 +6,10 @@ prometheus_client keeps every process's values in files there and /metrics
 adds them up, whichever worker answers. Use it with:
 
     PROMETHEUS_MULTIPROC_DIR=/tmp/openquizz-metrics \\
-        gunicorn -c python:openquizz.gunicorn_conf openquizz.wsgi --workers 3
+        gunicorn -c python:openquizz.gunicorn_conf openquizz.asgi:application \\
+        --worker-class uvicorn_worker.UvicornWorker --workers 3
+
+(the Docker image's command; the hooks serve WSGI workers alike: `make bench`).
 
 Without PROMETHEUS_MULTIPROC_DIR these hooks do nothing.
 """

@@ -34,14 +34,16 @@ def wait_for(condition, what, seconds=START_SECONDS):
 
 @contextlib.contextmanager
 def in_thread():
-    """Yield the base URL of the app served by uvicorn from a thread of this process,
-    its static files found as `manage.py runserver` finds them (as live_server does)."""
+    """Yield the base URL of the app (openquizz.asgi) served by uvicorn from a thread of
+    this process, its static files found as `manage.py runserver` finds them (as
+    live_server does)."""
     import uvicorn
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.core.asgi import get_asgi_application
+
+    from openquizz.asgi import application
 
     config = uvicorn.Config(
-        ASGIStaticFilesHandler(get_asgi_application()),
+        ASGIStaticFilesHandler(application),
         host="127.0.0.1",
         port=free_port(),
         lifespan="off",
