@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quizzes import fields, merge, operations
+from quizzes.forms import percent
 
 CHOICE_PREFIX = "merge:"
 MERGE_CONFLICT = gettext_lazy(
@@ -114,6 +115,8 @@ def shown(name, value):
         return " · ".join(hint.get("text", "") for hint in value) or _("(none)")
     if name in ("tags", "answers"):
         return ", ".join(str(item) for item in value) or _("(none)")
+    if name == "penalty" and value is not None:
+        return percent(value)
     return plain(DECLARED.get(name), value)
 
 

@@ -1,15 +1,18 @@
 """The three-way merge in the teachers' forms: quiz settings, questions in the quiz editor
 and in the bank, and slot changes from a page older than the quiz (issue 13 items 1, 2)."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from quizzes import bank, operations
+from quizzes import bank, merge, operations
 from quizzes.models import Question, Quiz
 from quizzes.tests.fixtures.plugin import db_snapshot, questions_of
 from quizzes.tests.test_views.conftest import quiz_post
 from quizzes.tests.test_views.test_bank import submitted
+from quizzes.views import merging
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +186,26 @@ def test_an_answer_both_changed_is_shown_by_its_text_and_grade(quiz, owner_clien
     response = owner_client.post(url, {**body, "answers-0-feedback": "Mine", row.name: "yours"})
     assert response.status_code == 302
     assert Question.objects.get(pk=question.pk).answers[0].feedback == "Mine"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("options.access", "signed_in", "Signed-in users only"),
+        ("options.shuffle_questions", True, "yes"),
+        ("options.time_limit_minutes", None, "(none)"),
+        ("options.pass_mark", 75, "75"),
+        (
+            "options.opens_at",
+            datetime.datetime(2026, 9, 1, 8, 30, tzinfo=datetime.UTC),
+            "Sept. 1, 2026, 8:30 a.m.",
+        ),
+        ("tags", ["sky", "planets"], "sky, planets"),
+        ("text_format", "html", "HTML"),
+        ("penalty", 0.5, "50 %"),
+        ("answers.a", merge.MISSING, "(removed)"),
+        ("answers.a", {"text": "Paris", "fraction": 100.0}, "Paris (grade 100 %)"),
+    ],
+)
+def test_conflicting_values_are_shown_as_people_read_them(field, value, shown):
+    assert merging.shown(field, value) == shown
