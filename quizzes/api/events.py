@@ -2,7 +2,7 @@
 
 The same stream as the teachers' page (quizzes.views.events, which documents
 its events), authenticated by the API's token (`Authorization: Token <key>`,
-quizzes.api.authentication): a plain async Django view, as DRF's views are
+quizzes.api.authentication) or the API's session: a plain async Django view, as DRF's views are
 synchronous and a synchronous view would hold a thread for as long as the
 stream is open. Its refusals are the API's problem+json: 401 without a valid
 token (with `WWW-Authenticate: Token`), 404 for a quiz the token's user may
@@ -21,11 +21,15 @@ from quizzes.views.events import stream
 
 
 def authenticated_user(request):
-    """The token's user, or raises AuthenticationFailed / NotAuthenticated."""
+    """The token's user, else the signed-in user of the session (as the API's
+    SessionAuthentication: a GET needs no CSRF token); or raises AuthenticationFailed
+    (a wrong token) or NotAuthenticated."""
     found = TokenAuthentication().authenticate(request)
-    if found is None:
-        raise exceptions.NotAuthenticated()
-    return found[0]
+    if found is not None:
+        return found[0]
+    if request.user.is_authenticated:
+        return request.user
+    raise exceptions.NotAuthenticated()
 
 
 async def quiz_events(request, quiz_id):

@@ -181,6 +181,7 @@ def test_the_api_stream_takes_the_token(open_stream, quiz, teacher, other_teache
     operations.update_quiz(quiz, {"title": "By API"}, author=teacher)
     assert stream.event()["data"]["fields"] == ["title"]
 
+    assert open_stream(path, teacher).status == 200  # the API's session authentication
     missing = open_stream(path)
     assert missing.status == 401
     assert missing.response.headers["WWW-Authenticate"] == "Token"

@@ -34,7 +34,7 @@ import asyncio
 import json
 
 from asgiref.sync import SyncToAsync, sync_to_async
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import translation
@@ -172,29 +172,43 @@ def plain_bad_request(message):
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
-@login_required
+async def page_stream(request, key_of):
+    """The stream of `key_of(user)` for the signed-in user (a teacher page's stream);
+    `key_of` raises Http404 for what they may not see. Anonymous: to the login page.
+    request.user, not auser(): the access log reads request.user, the same cache."""
+
+    def key():
+        return key_of(request.user) if request.user.is_authenticated else None
+
+    found = await sync_to_async(key)()
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    return await stream(request, found, plain_bad_request)
+
+
 async def quiz_events(request, quiz_id):
     """The changes of quiz `quiz_id` (its revisions), for a teacher who may see it."""
-    user = await request.auser()
-    await sync_to_async(editor_quiz)(user, quiz_id)
-    return await stream(request, ("quiz", str(quiz_id)), plain_bad_request)
+
+    def key_of(user):
+        editor_quiz(user, quiz_id)
+        return ("quiz", str(quiz_id))
+
+    return await page_stream(request, key_of)
 
 
-@login_required
 async def question_events(request, quiz_id, question_id):
     """The changes of a question of quiz `quiz_id` (its versions)."""
-    user = await request.auser()
 
-    def find():
-        return get_question(editor_quiz(user, quiz_id), question_id)
+    def key_of(user):
+        return ("question", str(get_question(editor_quiz(user, quiz_id), question_id).pk))
 
-    question = await sync_to_async(find)()
-    return await stream(request, ("question", str(question.pk)), plain_bad_request)
+    return await page_stream(request, key_of)
 
 
-@login_required
 async def bank_question_events(request, question_id):
     """The changes of a question of the teacher's bank (its versions)."""
-    user = await request.auser()
-    question = await sync_to_async(get_bank_question)(user, question_id)
-    return await stream(request, ("question", str(question.pk)), plain_bad_request)
+
+    def key_of(user):
+        return ("question", str(get_bank_question(user, question_id).pk))
+
+    return await page_stream(request, key_of)

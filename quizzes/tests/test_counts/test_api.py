@@ -94,6 +94,13 @@ TABLE = [
         client="api_session",
     ),
     row(
+        "api:quiz-events",
+        "session user find:quiz",
+        quiz_url("events/"),
+        client="api_session",
+        status=204,
+    ),
+    row(
         "api:quiz-export",
         "session user quiz question category user find:files find:files find:chunks",
         quiz_url("export/?format=json"),

@@ -189,6 +189,12 @@ BANK = [
     ),
     row("bank_versions", "session user question version category", question_url("bank_versions")),
     row(
+        "bank_question_events",
+        "session user question",
+        question_url("bank_question_events"),
+        status=204,
+    ),
+    row(
         "bank_versions_compare",
         "session user question version category",
         lambda w: reverse("bank_versions_compare", args=[w.question.pk]) + "?old=1&new=1",
@@ -242,6 +248,14 @@ BANK = [
 QUIZ = [
     row("quiz_create", "session user update:session", lambda w: reverse("quiz_create")),
     row("quiz_edit", "session user quiz", quiz_url("quiz_edit")),
+    # Under WSGI (the test client) an event stream answers 204 once the reader may see it.
+    row("quiz_events", "session user find:quiz", quiz_url("quiz_events"), status=204),
+    row(
+        "question_events",
+        "session user find:quiz question",
+        in_quiz_url("question_events"),
+        status=204,
+    ),
     row("quiz_delete", "session user quiz attempt", quiz_url("quiz_delete")),
     row("quiz_preview", "session user quiz question", quiz_url("quiz_preview")),
     row("quiz_qr", "session user quiz", quiz_url("quiz_qr", "svg")),
