@@ -236,8 +236,9 @@ class Hub:
         self._thread = None
         self._open = False
         self._stopping = False
-        self.token = None  # the last change's resume token (the thread's own)
-        self.streams_opened = 0
+        # Where the change stream is (its latest resume token), once open: what
+        # follows it is yet to be handed on. Written by the thread only.
+        self.token = None
 
     def subscribe(self, key):
         """A Subscription to the changes of `key`, from the caller's event loop."""
@@ -306,7 +307,7 @@ class Hub:
         with database.watch(
             pipeline(), resume_after=self.token, max_await_time_ms=int(AWAIT_SECONDS * 1000)
         ) as stream:
-            self.streams_opened += 1
+            self.token = stream.resume_token
             self._mark_ready()
             while not self._done():
                 event = stream.try_next()

@@ -41,7 +41,7 @@ class EventStream:
     def event(self):
         while True:
             fields = {}
-            while (line := self.response.fp.readline().decode()) not in ("\n", ""):
+            while (line := self.response.readline().decode()) not in ("\n", ""):
                 name, _, value = line.rstrip("\n").partition(": ")
                 if name:
                     fields[name] = value
@@ -242,3 +242,21 @@ def test_the_edit_pages_name_their_stream_and_the_version_they_show(quiz, client
         version = question.version if "questions" in page else quiz.version
         assert f'data-live-version="{version}"' in html, page
     assert "data-live-events" not in client.get("/quizzes/new/").content.decode()
+
+
+def test_a_stream_starts_with_an_id_that_misses_nothing_saved_while_away(server, quiz, teacher):
+    from rest_framework.authtoken.models import Token
+
+    path = f"/api/v1/quizzes/{quiz.pk}/events/"
+    headers = {"Authorization": f"Token {Token.objects.create(user=teacher).key}"}
+    stream = EventStream(server, path, headers)
+    first = stream.response.readline() + stream.response.readline()
+    stream.close()
+    start = first.decode().split("id: ")[1].strip()
+    operations.update_quiz(quiz, {"title": "While away"}, author=teacher)
+
+    resumed = EventStream(server, path, {**headers, "Last-Event-ID": start})
+    try:
+        assert resumed.event()["data"]["version"] == quiz.version
+    finally:
+        resumed.close()

@@ -5,7 +5,9 @@ and `/bank/questions/<qid>/events/` (a question's versions) for the pages
 (static/js/live.js), and `/api/v1/quizzes/{id}/events/` for API clients
 (quizzes.api.events), all answered by `stream`:
 
-    retry: 3000                      once, first
+    retry: 3000                      once, first, with the id of where the
+    id: <resume token, base64url>    stream starts (no event: it only sets
+                                     the browser's Last-Event-ID)
     id: <resume token, base64url>    one event per change
     event: change
     data: {"kind", "id", "version", "action", "action_label", "author",
@@ -130,6 +132,7 @@ async def stream(request, key, bad_request):
         backlog, position = [], None
         if token is not None:
             backlog, position = await sync_to_async(live.catch_up)(key, token)
+        start = position or live.HUB.token
     except TimeoutError:
         live.HUB.unsubscribe(subscription)
         return HttpResponse(_("Live changes are not available."), status=503)
@@ -140,7 +143,7 @@ async def stream(request, key, bad_request):
         live.HUB.unsubscribe(subscription)
         raise
     response = StreamingHttpResponse(
-        events(subscription, backlog, position, translation.get_language()),
+        events(subscription, backlog, position, start, translation.get_language()),
         content_type=CONTENT_TYPE,
     )
     response["Cache-Control"] = "no-cache"
@@ -149,12 +152,16 @@ async def stream(request, key, bad_request):
     return response
 
 
-async def events(subscription, backlog, position, language):
-    """The body of a stream: `backlog`, then the hub's changes after `position`."""
+async def events(subscription, backlog, position, start, language):
+    """The body of a stream: `backlog`, then the hub's changes after `position` (None:
+    all). First the id of `start`, a resume token every later change of which the hub
+    hands on to `subscription`: a browser that reconnects before any event came resumes
+    there, missing nothing saved meanwhile."""
     release_request_thread()
     loop = asyncio.get_running_loop()
     with subscription:
-        yield f"retry: {RETRY_MS}\n\n".encode()
+        first = f"retry: {RETRY_MS}\n" + (f"id: {live.encode_token(start)}\n" if start else "")
+        yield f"{first}\n".encode()
         for change in backlog:
             yield encoded(change, language)
         deadline = loop.time() + STREAM_SECONDS
