@@ -54,6 +54,9 @@ logger = logging.getLogger(__name__)
 AWAIT_SECONDS = 0.5
 RETRY_SECONDS = 1.0
 QUEUE_SIZE = 100
+# The most changes one catch-up reads: a reader further behind gets them a batch per
+# connection (the stream ends after a full batch; the browser reconnects from its end).
+CATCH_UP_MAX = 100
 # The change stream server error codes of a resume token it cannot resume from
 # (ChangeStreamHistoryLost, ChangeStreamFatalError, InvalidResumeToken...).
 LOST_POSITION_CODES = frozenset({260, 280, 286})
@@ -337,7 +340,7 @@ class Hub:
 HUB = Hub()
 
 
-def catch_up(key, token, limit=QUEUE_SIZE):
+def catch_up(key, token, limit=CATCH_UP_MAX):
     """(Changes of `key` after resume token `token`, at most `limit`; the resume token
     they reach) — blocking: run it in a worker thread. A short change stream of its
     own, closed before returning: once the hub's is open, a change the hub hands on

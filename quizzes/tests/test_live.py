@@ -260,3 +260,39 @@ def test_a_stream_starts_with_an_id_that_misses_nothing_saved_while_away(server,
         assert resumed.event()["data"]["version"] == quiz.version
     finally:
         resumed.close()
+
+
+def test_a_reader_far_behind_catches_up_a_batch_per_connection(open_stream, quiz, teacher):
+    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+    operations.update_quiz(quiz, {"title": "Zero"}, author=teacher)
+    seen = stream.event()
+    stream.close()
+    for number in range(live.CATCH_UP_MAX + 2):
+        operations.update_quiz(quiz, {"title": f"Title {number}"}, author=teacher)
+
+    first = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=seen["id"])
+    batch = [first.event() for _ in range(live.CATCH_UP_MAX)]
+    with pytest.raises(EOFError):
+        first.event()
+    second = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=batch[-1]["id"])
+
+    rest = [second.event()["data"]["version"] for _ in range(2)]
+    assert [event["data"]["version"] for event in batch] == list(
+        range(seen["data"]["version"] + 1, seen["data"]["version"] + 1 + live.CATCH_UP_MAX)
+    )
+    assert rest == [quiz.version - 1, quiz.version]
+
+
+def test_the_hub_reopens_its_change_stream_after_an_error(open_stream, quiz, teacher, mongo_client):
+    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+    mongo_client.admin.command(
+        "configureFailPoint",
+        "failCommand",
+        mode={"times": 1},
+        data={"failCommands": ["getMore"], "errorCode": 2},
+    )
+    operations.update_quiz(quiz, {"title": "Through the error"}, author=teacher)
+
+    assert stream.event()["data"]["version"] == quiz.version
+    off = mongo_client.admin.command("configureFailPoint", "failCommand", mode="off")
+    assert off["count"] == 1  # the hub's getMore failed once

@@ -164,6 +164,8 @@ async def events(subscription, backlog, position, start, language):
         yield f"{first}\n".encode()
         for change in backlog:
             yield encoded(change, language)
+        if len(backlog) >= live.CATCH_UP_MAX:
+            return  # more to catch up: the reconnection reads the next batch
         deadline = loop.time() + STREAM_SECONDS
         while (remaining := deadline - loop.time()) > 0:
             change = await subscription.get(min(HEARTBEAT_SECONDS, remaining))
