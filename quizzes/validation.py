@@ -17,7 +17,8 @@ Question data (also what quizzes.formats parse to and write from)::
      <every field of fields.QUESTION_EXTRAS: "single", "shuffle_answers",
       "answer_numbering", "correct_feedback" and its "_format", ..., the essay's
       "response_format", "attachments", ...>,
-     "answers": [{"text": "...", "text_format": "markdown", "fraction": 100.0,
+     "answers": [{"uid": "1",   # its identity (ANSWER_UID), when it has one
+                  "text": "...", "text_format": "markdown", "fraction": 100.0,
                   "feedback": "", "feedback_format": "markdown",
                   "value": None, "tolerance": None, "match": ""}, ...],
      "category": ("A", "B")}   # only when given: the names of its category's path

@@ -204,9 +204,9 @@ def merge_conflicts(base_version):
 
 def merge_report(outcome, base_version, choices):
     """The `merge` member of a merged write's answer (None when nothing was merged: the
-    base was current, or no content changed): the base version, the fields kept from others' changes
-    (`theirs`) and those of the client's change applied (`yours`), the choices that
-    resolved conflicts, and the sentence that says so (quizzes.merge.summary)."""
+    base was current, or no content changed): the base version, the fields kept from
+    others' changes (`theirs`) and those of the client's change applied (`yours`), the
+    choices that resolved conflicts, and the sentence that says so (merge.summary)."""
     merged = outcome and outcome.merged
     if merged is None:
         return None
