@@ -304,8 +304,11 @@ class Hub:
             return True
 
     def _serve(self):
-        """Watch until _done(); the stream is closed on leaving (killCursors)."""
-        database = connection.database
+        """Watch until _done(); the stream is closed on leaving (killCursors). The
+        backend's shared client is asked for each time: one closed and replaced since
+        (as tests do) is not kept."""
+        client = connection.get_new_connection(connection.get_connection_params())
+        database = client[connection.settings_dict["NAME"]]
         reader = Reader(database)
         with database.watch(
             pipeline(), resume_after=self.token, max_await_time_ms=int(AWAIT_SECONDS * 1000)
