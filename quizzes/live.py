@@ -62,7 +62,6 @@ CATCH_UP_MAX = 100
 LOST_POSITION_CODES = frozenset({260, 280, 286})
 # Revisions' change entries whose field is not a form field, as the forms name them.
 FIELD_NAMES = {"slot": "slots", "question": "questions"}
-QUESTION_KEYS_SKIPPED = frozenset({"id", "version"})
 TOKEN_MAX_CHARS = 1024
 
 
@@ -120,6 +119,8 @@ def token_after(token, other):
 
 @dataclasses.dataclass(frozen=True)
 class Change:
+    """One saved change, as handed to subscribers (see the module docstring)."""
+
     token: dict
     key: tuple
     version: int
@@ -135,12 +136,12 @@ class Change:
 
 
 class Reader:
-    """Turns change stream events into Changes (one thread at a time): reads each
-    author's name once, and a question version's previous version to name what changed."""
+    """Turns change stream events into Changes: reads the author's name, and for a
+    question version its previous version, to name what changed (a find each, per
+    change, whatever the number of readers)."""
 
     def __init__(self, database):
         self.database = database
-        self.names = {}
 
     def change(self, event):
         document = event["fullDocument"]
@@ -174,21 +175,20 @@ class Reader:
         )
         after = document.get("data") or {}
         before = (previous or {}).get("data") or {}
-        keys = (after.keys() | before.keys()) - QUESTION_KEYS_SKIPPED
+        keys = after.keys() | before.keys()
         return sorted(key for key in keys if after.get(key) != before.get(key))
 
     def name(self, author_id):
+        """The author's full name, else user name ("" for none, or a deleted user)."""
         if author_id is None:
             return ""
-        if author_id not in self.names:
-            user = get_user_model()
-            found = self.database[user._meta.db_table].find_one(
-                {"_id": author_id}, {"username": 1, "first_name": 1, "last_name": 1}
-            )
-            found = found or {}
-            full = f"{found.get('first_name', '')} {found.get('last_name', '')}".strip()
-            self.names[author_id] = full or found.get("username", "")
-        return self.names[author_id]
+        user = get_user_model()
+        found = self.database[user._meta.db_table].find_one(
+            {"_id": author_id}, {"username": 1, "first_name": 1, "last_name": 1}
+        )
+        found = found or {}
+        full = f"{found.get('first_name', '')} {found.get('last_name', '')}".strip()
+        return full or found.get("username", "")
 
 
 class Subscription:
