@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.response import Response
 
-from quizzes import listing, operations
+from quizzes import listing, operations, revisions
 from quizzes.access import OWNER, VIEWER, editor_quiz, get_quiz, needed, owned_quizzes_match
 from quizzes.api.pagination import AttemptCursorPagination, QuizCursorPagination
 from quizzes.api.parsers import StrictJSONParser
@@ -89,6 +89,17 @@ def full_replacement(serializer_class, data):
     """A PUT body: every writable field left out is None, which restores its default."""
     writable = [name for name, field in serializer_class().fields.items() if not field.read_only]
     return {**dict.fromkeys(writable, None), **data}
+
+
+def options_as_of(quiz, version):
+    """The quiz's options at `version`: its revision's (now's when that revision is gone:
+    a merge from it is refused then)."""
+    if version != quiz.version:
+        found = revisions.revisions_of(quiz).filter(version=version)
+        snapshot = found.values_list("snapshot", flat=True).first()
+        if snapshot and "options" in snapshot:
+            return snapshot["options"]
+    return operations.quiz_data(quiz, questions=())["options"]
 
 
 def with_etag(response, quiz, location=None):
@@ -238,9 +249,10 @@ class QuizViewSet(ObjectIdLookupMixin, viewsets.GenericViewSet):
         body, choices = merge_body(request, merging)
         data = read_body(request, QuizSerializer, data=body)
         if isinstance(data.get("options"), dict):
-            # Options named in a PATCH change; the others stay as they are.
-            current = operations.quiz_data(quiz, questions=())["options"]
-            data["options"] = {**current, **data["options"]}
+            # Options named in a PATCH change; the others stay as they are (a merge's: as
+            # they were in the version edited, so that changes made since are kept).
+            others = options_as_of(quiz, version if merging else quiz.version)
+            data["options"] = {**others, **data["options"]}
         if not merging:
             operations.update_quiz(quiz, data, version, author=request.user)
             return self.quiz_response(quiz)

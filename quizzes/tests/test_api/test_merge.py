@@ -81,6 +81,36 @@ def test_pass_mark_then_tags_from_the_same_version_keeps_both(api, colleague, qu
     assert [change["field"] for change in revisions[0]["changes"]] == ["tags"]
 
 
+def test_options_not_sent_are_those_of_the_version_edited(api, colleague, quiz):
+    patch(api, quiz_url(quiz), {"options": {"pass_mark": 75}}, 1)
+    body = {"options": {"time_limit_minutes": 30}}
+    response = patch(colleague, quiz_url(quiz), body, 1, **MERGE)
+    assert response.status_code == 200, response.content
+    options = response.json()["options"]
+    assert (options["pass_mark"], options["time_limit_minutes"]) == (75, 30)
+    merge = response.json()["merge"]
+    assert (merge["theirs"], merge["yours"]) == (
+        ["options.pass_mark"],
+        ["options.time_limit_minutes"],
+    )
+
+
+def test_an_option_changed_twice_is_resolved_by_its_dotted_name(api, colleague, quiz):
+    patch(api, quiz_url(quiz), {"options": {"pass_mark": 75}}, 1)
+    response = patch(colleague, quiz_url(quiz), {"options": {"pass_mark": 60}}, 1, **MERGE)
+    problem = assert_problem(response, 409, "merge_conflict")
+    assert problem["conflicts"] == [
+        {"field": "options.pass_mark", "base": 50, "theirs": 75, "yours": 60}
+    ]
+    body = {
+        "options": {"pass_mark": 60},
+        "resolve": [{"field": "options.pass_mark", "choice": "yours"}],
+    }
+    response = patch(colleague, quiz_url(quiz), body, 1, **MERGE)
+    assert response.status_code == 200, response.content
+    assert response.json()["options"]["pass_mark"] == 60
+
+
 def test_the_same_field_changed_twice_is_a_conflict_until_chosen(api, colleague, quiz):
     assert patch(api, quiz_url(quiz), {"title": "Theirs"}, 1).status_code == 200
     before = db_snapshot()
