@@ -3,6 +3,7 @@ served under uvicorn (ASGI) from a thread of the test process, on the real mongo
 
 import http.client
 import json
+import time
 import urllib.parse
 
 import pytest
@@ -291,6 +292,7 @@ def test_the_hub_reopens_its_change_stream_after_an_error(open_stream, quiz, tea
         mode={"times": 1},
         data={"failCommands": ["getMore"], "errorCode": 2},
     )
+    time.sleep(live.AWAIT_SECONDS * 2)  # the getMore under way ends; the next one fails
     operations.update_quiz(quiz, {"title": "Through the error"}, author=teacher)
 
     assert stream.event()["data"]["version"] == quiz.version
