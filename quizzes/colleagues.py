@@ -10,6 +10,8 @@ These functions write in the caller's transaction (the request's, from
 sessions_mw) and raise ShareError, writing nothing, for a refusal.
 """
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
@@ -29,7 +31,7 @@ def share_model(item):
 
 def shares_of(item):
     """The shares of `item`, oldest first, each with its user (two finds)."""
-    return list(share_model(item).objects.filter(item=item).select_related("user"))
+    return list(share_model(item).objects.filter(item=item).select_related("user", "created_by"))
 
 
 def find_teacher(name):
@@ -40,9 +42,10 @@ def find_teacher(name):
     if not name:
         raise ShareError(_("Type the user name or e-mail of a colleague."))
     users = get_user_model().objects
-    found = list(users.filter(username__iexact=name)[:1])
+    exactly = f"^{re.escape(name)}$"  # letter case aside (the backend's iexact fails on "*")
+    found = list(users.filter(username__iregex=exactly)[:1])
     if not found and "@" in name:
-        found = list(users.filter(email__iexact=name)[:2])
+        found = list(users.filter(email__iregex=exactly)[:2])
         if len(found) > 1:
             raise ShareError(
                 _("Several accounts use the e-mail “%(name)s”: type the user name instead.")
@@ -99,4 +102,4 @@ def revoke(found):
 def get_share(item, share_id):
     """The share `share_id` of `item`, with its user; None for any other id."""
     model = share_model(item)
-    return model.objects.filter(pk=share_id, item=item).select_related("user").first()
+    return model.objects.filter(pk=share_id, item=item).select_related("user", "created_by").first()

@@ -18,26 +18,29 @@
     POST   questions/bulk/                {"action": "move" | "tag" | "delete", "ids": [...],
                                           "category": id (move), "tags": [...] (tag)}
 
-A bank is its owner's alone (quizzes.access), staff's too: another teacher's
-category or question answers 404, as an id nobody uses. Views read the body's
-structure, call one function of quizzes.bank (which validates and writes) and
-answer with the object and its ETag; a refusal raises, so the request's
-transaction writes nothing.
+A bank is its owner's (quizzes.access), staff's too: another teacher's category
+or question answers 404, as an id nobody uses, but for a category shared with the
+caller (its subcategories and questions with it): a viewer reads them, an editor
+also edits those questions and adds questions there (403 for more). Views read
+the body's structure, call one function of quizzes.bank (which validates and
+writes) and answer with the object and its ETag; a refusal raises, so the
+request's transaction writes nothing.
 """
 
 import re
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from quizzes import bank, operations
-from quizzes.access import bank_categories, bank_questions
+from quizzes import access, bank, operations
+from quizzes.access import bank_categories
 from quizzes.api.exceptions import PreconditionFailed
 from quizzes.api.pagination import QuestionCursorPagination
 from quizzes.api.schema import changes, deletes, merges, reads
@@ -226,6 +229,17 @@ def own_category(user, value, field):
     return found
 
 
+def shared_category(user, value):
+    """The category `value` (an id) shared with `user` as an editor; None for any other
+    value (PermissionDenied for a viewer's)."""
+    if not (isinstance(value, str) and OBJECT_ID_RE.match(value)):
+        return None
+    try:
+        return access.get_category(user, value, access.EDITOR)
+    except Http404:
+        return None
+
+
 class BankViewMixin(ObjectIdLookupMixin):
     """A 412 of a bank object speaks of it: `subject` is "category" or "question"."""
 
@@ -286,6 +300,11 @@ class CategoryViewSet(BankViewMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return bank_categories(self.request.user)
+
+    def get_object(self):
+        # A category shared with the caller is read; changing it is its owner's.
+        role = access.VIEWER if self.action == "retrieve" else access.OWNER
+        return access.get_category(self.request.user, self.kwargs["id"], role)
 
     def category_response(self, category, status_code=status.HTTP_200_OK, location=None):
         category.refresh_from_db()
@@ -408,8 +427,20 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
     # A merge's conflicts, and a merge asked for without If-Match.
     problem_statuses = {"partial_update": (409, 428)}
 
+    # The role each action needs on the question's category (quizzes.access).
+    roles = {
+        "retrieve": access.VIEWER,
+        "versions": access.VIEWER,
+        "show_version": access.VIEWER,
+        "destroy": access.OWNER,
+    }
+
     def get_queryset(self):
-        return bank_questions(self.request.user)
+        return access.bank_questions(self.request.user)
+
+    def get_object(self):
+        role = self.roles.get(self.action, access.EDITOR)
+        return access.get_bank_question(self.request.user, self.kwargs["id"], role)
 
     def question_response(self, question, status_code=status.HTTP_200_OK, location=None):
         # Read back, so the body shows what is stored (MongoDB keeps milliseconds).
@@ -436,7 +467,8 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
     def create(self, request):
         data = read_body(request, BankQuestionSerializer)
         category = self.category(data, required=True)
-        question = bank.create_question(request.user, category, data, author=request.user)
+        owner = request.user if category.owner_id == request.user.pk else category.owner
+        question = bank.create_question(owner, category, data, author=request.user)
         location = reverse("api:bank-question-detail", kwargs={"id": question.pk})
         return self.question_response(question, status.HTTP_201_CREATED, location)
 
@@ -468,7 +500,11 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
         return merged_response(self.change(question, {}, category, None), outcome, version, choices)
 
     def change(self, question, data, category, version):
-        """An edit of the content is a new version; a new category moves the question."""
+        """An edit of the content is a new version; a new category moves the question
+        (its owner's to do: a colleague's move is refused, 403)."""
+        moving = category is not None and category.pk != question.category_id
+        if moving and question.role != access.OWNER:
+            raise PermissionDenied(_("Only the owner of the bank moves its questions."))
         if data:
             bank.update_question(question, data, self.request.user, version)
         if category is not None and category.pk != question.category_id:
@@ -482,10 +518,18 @@ class BankQuestionViewSet(BankViewMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def category(self, data, required=False):
-        """The category a body names (taken out of it), None when it names none."""
+        """The category a body names (taken out of it), None when it names none: one of
+        the caller's bank, or one shared with them as an editor."""
         if "category" not in data and not required:
             return None
-        return own_category(self.request.user, data.pop("category", None), "category")
+        value = data.pop("category", None)
+        try:
+            return own_category(self.request.user, value, "category")
+        except ValidationError:
+            shared = shared_category(self.request.user, value)
+            if shared is None:
+                raise
+            return shared
 
     @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, id=None):

@@ -14,6 +14,12 @@ from quizzes.api.events import quiz_events
 from quizzes.api.media import MediaUploadView
 from quizzes.api.results import QuizStatisticsView
 from quizzes.api.revisions import RevisionViewSet
+from quizzes.api.shares import (
+    CategoryShareViewSet,
+    QuizShareViewSet,
+    SharedCategoryViewSet,
+    SharedQuizViewSet,
+)
 from quizzes.api.slots import SlotViewSet
 from quizzes.api.transfer import QuizExportView, QuizImportView
 from quizzes.api.views import OBJECT_ID, QuestionViewSet, QuizViewSet, TokenView
@@ -33,6 +39,16 @@ router.register("published", PublishedQuizViewSet, basename="published")
 router.register("attempts", AttemptViewSet, basename="attempt")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("questions", BankQuestionViewSet, basename="bank-question")
+router.register(
+    rf"quizzes/(?P<quiz_id>{OBJECT_ID})/shares", QuizShareViewSet, basename="quiz-share"
+)
+router.register(
+    rf"categories/(?P<category_id>{OBJECT_ID})/shares",
+    CategoryShareViewSet,
+    basename="category-share",
+)
+router.register("shared/quizzes", SharedQuizViewSet, basename="shared-quiz")
+router.register("shared/categories", SharedCategoryViewSet, basename="shared-category")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

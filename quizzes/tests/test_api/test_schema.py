@@ -9,6 +9,7 @@ import json
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
@@ -24,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from quizzes import attempts, operations, releases
-from quizzes.models import Quiz
+from quizzes.models import CategoryShare, Quiz, QuizShare
 from quizzes.tests.fixtures.plugin import questions_of
 from quizzes.tests.test_api.conftest import QUESTIONS
 
@@ -129,6 +130,8 @@ def test_no_method_is_a_server_error_on_any_path(api, secret_quiz, path):
 def real_ids(path, quiz):
     """{path parameter: the id of an object of `quiz` (or of its first question) it names}."""
     question = questions_of(quiz)[0]
+    if "/shares/" in path:
+        return shared_ids(path, quiz, question)
     if path.startswith(("/api/v1/categories/", "/api/v1/questions/")):
         bank_object = question.category_id if "categories" in path else question.pk
         return {"id": bank_object, "number": 1}
@@ -141,6 +144,18 @@ def real_ids(path, quiz):
         return {"id": attempts.public_id(started)}
     # {quiz_id} then names the quiz, and {id} its question; {id} alone, the quiz.
     return {"quiz_id": quiz.pk, "id": question.pk if "{quiz_id}" in path else quiz.pk}
+
+
+def shared_ids(path, quiz, question):
+    """{path parameter: id} of a share of `quiz`, or of its first `question`'s category,
+    with a colleague (made once)."""
+    colleague = User.objects.get_or_create(username="colleague")[0]
+    if path.startswith("/api/v1/categories/"):
+        category = {"item_id": question.category_id, "user": colleague}
+        found = CategoryShare.objects.get_or_create(**category)[0]
+        return {"category_id": question.category_id, "share_id": found.pk}
+    found = QuizShare.objects.get_or_create(item=quiz, user=colleague)[0]
+    return {"quiz_id": quiz.pk, "share_id": found.pk}
 
 
 # -- schemathesis --------------------------------------------------------------------
@@ -198,6 +213,11 @@ def fuzzed_quiz(teacher, fuzz_token):
         if not made:
             quiz = operations.create_quiz(teacher, {"title": "Fuzzed"}, list(QUESTIONS.values()))
             operations.set_status(quiz, "published")
+            for shared in (
+                "/api/v1/quizzes/{quiz_id}/shares/",
+                "/api/v1/categories/{category_id}/shares/",
+            ):
+                shared_ids(shared, quiz, questions_of(quiz)[0])  # in the snapshot
             made.update(quiz=quiz, snapshot=Snapshot(), ids={})
         else:
             made["snapshot"].restore()

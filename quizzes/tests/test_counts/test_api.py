@@ -12,13 +12,19 @@ from datetime import UTC, datetime
 
 import pytest
 from bson import ObjectId
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quizzes.listing import Position
-from quizzes.models import Quiz
+from quizzes.models import Quiz, QuizShare
 from quizzes.tests.test_api.test_list_scale import cursor
 from quizzes.tests.test_counts.counting import assert_constant_counts, row
 from quizzes.tests.test_counts.scale import GIFT, png_bytes, small_world
+from quizzes.tests.test_counts.test_teacher_pages import (
+    category_share,
+    quiz_share,
+    shared_with_teacher,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +62,19 @@ def first_slot(w):
 
 def gift_upload(w):
     return {"file": SimpleUploadedFile("sum.gift", GIFT)}
+
+
+def new_colleague(w):
+    """A share request for a teacher the world's quiz is not shared with (any more)."""
+    newcomer = User.objects.get_or_create(username="newcomer")[0]
+    QuizShare.objects.filter(user=newcomer).delete()
+    return {"user": newcomer.username, "role": "viewer"}
+
+
+def shared_quizzes(w):
+    """The shared-quizzes list, once a colleague shares a quiz with the world's teacher."""
+    shared_with_teacher(w)
+    return f"{API}shared/quizzes/"
 
 
 def picture_upload(w):
@@ -283,6 +302,66 @@ TABLE = [
         data=picture_upload,
         options={"format": "multipart"},
         status=201,
+    ),
+    # Sharing (quizzes.api.shares): the item, its shares (with their users) or the one.
+    row(
+        "api:quiz-share-list",
+        "session user quiz quizshare",
+        lambda w: quiz_share(w) and f"{API}quizzes/{w.quiz.pk}/shares/",
+        client="api_session",
+    ),
+    row(
+        "api_quiz_share_create",
+        "session user quiz user quizshare insert:quizshare commit update:session",
+        quiz_url("shares/"),
+        method="post",
+        client="api_session",
+        pattern="api:quiz-share-list",
+        data=new_colleague,
+        options=JSON,
+        status=201,
+    ),
+    row(
+        "api:quiz-share-detail",
+        "session user quiz quizshare",
+        lambda w: f"{API}quizzes/{w.quiz.pk}/shares/{quiz_share(w).pk}/",
+        client="api_session",
+    ),
+    row(
+        "api_quiz_share_patch",
+        "session user quiz quizshare update:quizshare commit update:session",
+        lambda w: f"{API}quizzes/{w.quiz.pk}/shares/{quiz_share(w).pk}/",
+        method="patch",
+        client="api_session",
+        pattern="api:quiz-share-detail",
+        data=lambda w: {"role": "editor"},
+        options=JSON,
+    ),
+    row(
+        "api:category-share-list",
+        "session user category categoryshare",
+        lambda w: f"{API}categories/{w.category.pk}/shares/",
+        client="api_session",
+    ),
+    row(
+        "api:category-share-detail",
+        "session user category categoryshare delete:categoryshare commit update:session",
+        lambda w: f"{API}categories/{w.category.pk}/shares/{category_share(w).pk}/",
+        method="delete",
+        client="api_session",
+        status=204,
+    ),
+    row(
+        "api:shared-quiz-list",
+        "session user quizshare quiz quiz user attempt",
+        shared_quizzes,
+        client="api_session",
+    ),
+    row(
+        "api:shared-category-list",
+        "session user categoryshare",
+        lambda w: f"{API}shared/categories/",
+        client="api_session",
     ),
 ]
 
