@@ -3,7 +3,7 @@
 Content is written through quizzes.operations and quizzes.bank only
 (versions, slots and counters depend on it), so here a quiz can only be handed to another owner or
 deleted, both through quizzes.operations; categories, questions and
-attempts are read-only. Teachers edit content in the teachers' UI.
+attempts are read-only; a share (quizzes.colleagues) can be seen and revoked. Teachers edit content in the teachers' UI.
 """
 
 from django.contrib import admin
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import operations
 from quizzes.attempts import with_attempt_counts
-from quizzes.models import Attempt, Category, Question, Quiz
+from quizzes.models import Attempt, Category, CategoryShare, Question, Quiz, QuizShare
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -139,3 +139,30 @@ class AttemptAdmin(ReadOnlyAdmin):
     list_select_related = ("quiz", "user")
     date_hierarchy = "submitted_at"
     exclude = ("results", "token_hash", "seed")
+
+
+class ShareAdmin(admin.ModelAdmin):
+    """Who an item is shared with: listed, searched, revoked; made and changed by the
+    item's owner on its Colleagues page (quizzes.colleagues), never here."""
+
+    list_display = ("item", "user", "role", "created_by", "created_at")
+    list_filter = ("role", "created_at")
+    search_fields = ("item__title", "user__username", "user__email")
+    list_select_related = ("item", "user", "created_by")
+    readonly_fields = ("item", "user", "role", "created_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuizShare)
+class QuizShareAdmin(ShareAdmin):
+    pass
+
+
+@admin.register(CategoryShare)
+class CategoryShareAdmin(ShareAdmin):
+    search_fields = ("item__name", "user__username", "user__email")

@@ -339,3 +339,15 @@ def test_owner_shares_a_category_on_its_colleagues_page(owner_client, algebra, o
     response = owner_client.post(url, {"user": "other", "role": "editor"})
     assert response.status_code == 302
     assert CategoryShare.objects.get().user == other_teacher
+
+
+# -- the admin ----------------------------------------------------------------------------
+def test_admin_lists_shares_and_revokes_one(client_for, shared_quiz, other_teacher):
+    found = share(shared_quiz, other_teacher, "editor")
+    admin = client_for(User.objects.create_superuser("root"))
+    listed = admin.get(reverse("admin:quizzes_quizshare_changelist"))
+    assert listed.status_code == 200 and "Fractions" in listed.content.decode()
+    assert admin.get(reverse("admin:quizzes_quizshare_add")).status_code == 403
+    delete_url = reverse("admin:quizzes_quizshare_delete", args=[found.pk])
+    assert admin.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not QuizShare.objects.exists()

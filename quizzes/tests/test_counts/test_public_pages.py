@@ -6,12 +6,12 @@ The player's question page is counted by its own tests (test_completeness).
 """
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quizzes.models import Quiz
+from quizzes.models import CategoryShare, Quiz, QuizShare
 from quizzes.tests.test_counts.counting import assert_constant_counts, row
 from quizzes.tests.test_counts.scale import png_bytes, small_world
 
@@ -176,9 +176,27 @@ ADMIN_PAGES = {
     "admin:quizzes_attempt_change": "session user attempt quiz release",
     "admin:quizzes_attempt_history": "session user attempt log",
     "admin:quizzes_attempt_delete": "session user attempt",
+    "admin:quizzes_quizshare_changelist": "session user quizshare quizshare quizshare",
+    "admin:quizzes_quizshare_add": "session user",
+    "admin:quizzes_quizshare_redirect": "session user",
+    "admin:quizzes_quizshare_change": "session user quizshare quiz user",
+    "admin:quizzes_quizshare_history": "session user quizshare log",
+    "admin:quizzes_quizshare_delete": "session user quizshare",
+    "admin:quizzes_categoryshare_changelist": "session user categoryshare categoryshare categoryshare",
+    "admin:quizzes_categoryshare_add": "session user",
+    "admin:quizzes_categoryshare_redirect": "session user",
+    "admin:quizzes_categoryshare_change": "session user categoryshare category user",
+    "admin:quizzes_categoryshare_history": "session user categoryshare log",
+    "admin:quizzes_categoryshare_delete": "session user categoryshare",
 }
 # The admin's read-only models: their add and delete pages refuse (403).
 READ_ONLY = {"quizzes_question", "quizzes_category", "quizzes_attempt"}
+
+
+def admin_share(model, item):
+    """A share of `item` with a colleague (made once), for the admin's share pages."""
+    colleague = User.objects.get_or_create(username="admin-colleague")[0]
+    return model.objects.get_or_create(item=item, user=colleague)[0]
 
 
 def admin_url(model, page, pk):
@@ -206,6 +224,8 @@ def admin_rows():
         "quizzes_question": lambda w: w.question.pk,
         "quizzes_category": lambda w: w.category.pk,
         "quizzes_attempt": lambda w: w.attempt.pk,
+        "quizzes_quizshare": lambda w: admin_share(QuizShare, w.quiz).pk,
+        "quizzes_categoryshare": lambda w: admin_share(CategoryShare, w.category).pk,
     }
     rows = [
         row("admin:index", "session user log", url("admin:index"), client="admin"),
