@@ -298,3 +298,20 @@ def test_the_hub_reopens_its_change_stream_after_an_error(open_stream, quiz, tea
     assert stream.event()["data"]["version"] == quiz.version
     off = mongo_client.admin.command("configureFailPoint", "failCommand", mode="off")
     assert off["count"] == 1  # the hub's getMore failed once
+
+
+def test_a_colleague_the_quiz_is_shared_with_gets_its_stream_until_revoked(
+    open_stream, quiz, teacher, other_teacher
+):
+    from quizzes import colleagues
+
+    path = f"/quizzes/{quiz.pk}/events/"
+    assert open_stream(path, other_teacher).status == 404
+    found, _new = colleagues.share(quiz, other_teacher.username, "viewer", teacher)
+    stream = open_stream(path, other_teacher)
+    assert stream.status == 200
+    operations.update_quiz(quiz, {"title": "Shared"}, author=teacher)
+    assert stream.event()["data"]["author"] == "teacher"
+
+    colleagues.revoke(found)
+    assert open_stream(path, other_teacher).status == 404

@@ -4,8 +4,8 @@ its settings; within 2 seconds B's pages say so, naming A, and mark the fields A
 Server-Sent Events need the app under ASGI (quizzes.views.events), so these pages
 are served by uvicorn from a thread of this process (quizzes.tests.asgi_server),
 not by pytest-django's WSGI live_server. Two browser contexts, each signed in by its
-own session cookie: A is the quiz's owner, B a member of staff (who may open
-every quiz; sharing gives colleagues the same).
+own session cookie: A is the quiz's owner, B a colleague A shared it with as an
+editor.
 """
 
 import time
@@ -14,7 +14,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from quizzes import colleagues, operations
 from quizzes.tests import asgi_server
+from quizzes.tests.fixtures.plugin import questions_of
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, TIMEOUT_MS
 
@@ -51,11 +53,14 @@ def signed_in(browser, asgi_url, client_for):
         context.close()
 
 
-def test_b_sees_as_save_as_a_live_notice_within_two_seconds(signed_in, teacher, staff, make_quiz):
+def test_b_sees_as_save_as_a_live_notice_within_two_seconds(
+    signed_in, teacher, other_teacher, make_quiz
+):
     teacher.first_name = "Léa"
     teacher.save()
     quiz = make_quiz("Planets", options={"pass_mark": 70})
-    a, b = signed_in(teacher), signed_in(staff)
+    colleagues.share(quiz, other_teacher.username, "editor", teacher)
+    a, b = signed_in(teacher), signed_in(other_teacher)
     b.goto(f"/quizzes/{quiz.pk}/edit/")
     b_editor = b.context.new_page()
     b_editor.goto(f"/quizzes/{quiz.pk}/")
@@ -94,10 +99,8 @@ def test_b_sees_as_save_as_a_live_notice_within_two_seconds(signed_in, teacher, 
 
 
 def test_a_question_form_hears_of_another_save_of_that_question(
-    signed_in, teacher, staff, make_quiz
+    signed_in, teacher, other_teacher, make_quiz
 ):
-    from quizzes import operations
-    from quizzes.tests.fixtures.plugin import questions_of
 
     quiz = make_quiz(
         "Moons",
@@ -111,7 +114,8 @@ def test_a_question_form_hears_of_another_save_of_that_question(
         ],
     )
     question = questions_of(quiz)[0]
-    b = signed_in(staff)
+    colleagues.share(quiz, other_teacher.username, "editor", teacher)
+    b = signed_in(other_teacher)
     b.goto(f"/quizzes/{quiz.pk}/questions/{question.pk}/edit/")
     expect(b.get_by_label("Question name")).to_have_value("Q1")
 
