@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from quizzes.formats import parse, write
-from quizzes.models import Category, Question, Quiz
+from quizzes.models import Category, Question, Quiz, QuizShare
 from quizzes.operations import create_quiz, quiz_data
 from quizzes.tests.fixtures.samples import as_written, every_type_quiz, fixture
 
@@ -247,6 +247,21 @@ def test_gift_to_stdout_needs_a_single_quiz(teacher):
     create_quiz(teacher, {"title": "Two"}, every_type_quiz()["questions"])
     _out, _err, error = run("export_quizzes", "--owner", "teacher", "--format", "gift")
     assert "give -o DIR" in str(error)
+
+
+def test_export_with_shared_adds_the_quizzes_shared_with_the_owner(teacher, tmp_path):
+    create_quiz(teacher, {"title": "Mine"}, every_type_quiz()["questions"][:1])
+    other = User.objects.create_user("other")
+    theirs = create_quiz(other, {"title": "Theirs"}, every_type_quiz()["questions"][:1])
+    create_quiz(other, {"title": "Not shared"}, every_type_quiz()["questions"][:1])
+    QuizShare.objects.create(item=theirs, user=teacher, role="viewer")
+    out, _err, error = run("export_quizzes", "--owner", "teacher")
+    assert error is None and [q["title"] for q in json.loads(out)["quizzes"]] == ["Mine"]
+    out, _err, error = run("export_quizzes", "--owner", "teacher", "--shared")
+    assert error is None
+    assert [q["title"] for q in json.loads(out)["quizzes"]] == ["Mine", "Theirs"]
+    _out, _err, error = run("export_quizzes", "--all", "--shared")
+    assert "--shared goes with --owner" in str(error)
 
 
 def test_export_needs_owner_or_all():

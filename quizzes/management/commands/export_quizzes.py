@@ -1,4 +1,7 @@
-"""`manage.py export_quizzes (--owner USER | --all) [--format FMT] [-o DIR]`.
+"""`manage.py export_quizzes (--owner USER [--shared] | --all) [--format FMT] [-o DIR]`.
+
+--owner exports the user's own quizzes; with --shared, also those colleagues
+share with them (quizzes.access: a viewer may export what they see).
 
 With -o DIR: one file per quiz in DIR, named after the quiz's title (made
 safe for every file system; " (2)" added when two quizzes share a title), so
@@ -12,10 +15,12 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
+from quizzes.access import shared_quiz_roles
 from quizzes.formats import FORMATS, file_name
 from quizzes.management.base import ExportCommand
 from quizzes.management.commands.import_quizzes import get_user
@@ -33,18 +38,28 @@ class Command(ExportCommand):
         whose = parser.add_mutually_exclusive_group(required=True)
         whose.add_argument("--owner", help=_("export the quizzes of this user"))
         whose.add_argument("--all", action="store_true", help=_("export every quiz"))
+        parser.add_argument(
+            "--shared",
+            action="store_true",
+            help=_("with --owner: also the quizzes colleagues share with this user"),
+        )
         parser.add_argument("--format", choices=list(FORMATS), default="json")
         parser.add_argument(
             "-o", "--output", metavar="DIR", help=_("directory for the files (created if needed)")
         )
         self.add_base_url_argument(parser)
 
-    def handle(self, *args, owner, all, format, output, base_url, **options):
+    def handle(self, *args, owner, all, shared, format, output, base_url, **options):
+        if shared and all:
+            raise CommandError(_("--shared goes with --owner: --all exports every quiz."))
         quizzes = Quiz.objects.order_by("title", "id")
         # Everyone's quizzes (--all) carry their files, whoever stored them.
         user = None if all else get_user(owner)
         if user is not None:
-            quizzes = quizzes.filter(owner=user)
+            whose = Q(owner=user)
+            if shared:
+                whose |= Q(pk__in=list(shared_quiz_roles(user)))
+            quizzes = quizzes.filter(whose)
         count = quizzes.count()
         if not count:
             self.stderr.write(_("No quiz to export."))
