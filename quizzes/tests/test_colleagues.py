@@ -351,3 +351,24 @@ def test_admin_lists_shares_and_revokes_one(client_for, shared_quiz, other_teach
     delete_url = reverse("admin:quizzes_quizshare_delete", args=[found.pk])
     assert admin.post(delete_url, {"post": "yes"}).status_code == 302
     assert not QuizShare.objects.exists()
+
+
+def test_viewer_duplicates_the_quiz_into_a_copy_of_their_own(
+    client_for, shared_quiz, other_teacher
+):
+    share(shared_quiz, other_teacher, "viewer")
+    response = client_for(other_teacher).post(reverse("quiz_duplicate", args=[shared_quiz.pk]))
+    assert response.status_code == 302
+    copy = Quiz.objects.exclude(pk=shared_quiz.pk).get()
+    assert copy.owner_id == other_teacher.pk
+    assert Quiz.objects.get(pk=shared_quiz.pk).owner_id != other_teacher.pk
+
+
+def test_deleting_a_category_with_its_content_removes_the_shares_below(
+    algebra, other_teacher, third
+):
+    top, sub, _question = algebra
+    share(sub, other_teacher, "editor")
+    share(top, third, "viewer")
+    bank.delete_category(top, with_content=True)
+    assert not CategoryShare.objects.exists()
