@@ -57,6 +57,8 @@ STREAM_SECONDS = 300
 # How long opening a stream waits for the hub's change stream (MongoDB unreachable: 503).
 READY_SECONDS = 5
 QUIZ_LABELS = {**fields.QUIZ_FIELDS, **fields.OPTION_FIELDS}
+# Not an id this server gave, or one whose change MongoDB's oplog no longer holds.
+BAD_EVENT_ID = gettext_lazy("Last-Event-ID is not the id of an event of this stream.")
 OTHER_LABELS = {
     "slots": gettext_lazy("questions"),
     "questions": gettext_lazy("questions"),
@@ -125,7 +127,7 @@ async def stream(request, key, bad_request):
     try:
         token = None if last_event_id is None else live.decode_token(last_event_id)
     except ValueError:
-        return bad_request(_("Last-Event-ID is not the id of an event of this stream."))
+        return bad_request(BAD_EVENT_ID)
     subscription = live.HUB.subscribe(key)
     try:
         await asyncio.wait_for(subscription.ready.wait(), READY_SECONDS)
@@ -138,7 +140,7 @@ async def stream(request, key, bad_request):
         return HttpResponse(_("Live changes are not available."), status=503)
     except ValueError:
         live.HUB.unsubscribe(subscription)
-        return bad_request(_("Last-Event-ID is not the id of an event of this stream."))
+        return bad_request(BAD_EVENT_ID)
     except BaseException:
         live.HUB.unsubscribe(subscription)
         raise
