@@ -372,3 +372,34 @@ def test_deleting_a_category_with_its_content_removes_the_shares_below(
     share(top, third, "viewer")
     bank.delete_category(top, with_content=True)
     assert not CategoryShare.objects.exists()
+
+
+def test_a_viewer_is_offered_no_change_on_results_history_and_versions(
+    client_for, shared_quiz, other_teacher, third, algebra
+):
+    share(shared_quiz, other_teacher, "viewer")
+    operations.update_quiz(Quiz.objects.get(pk=shared_quiz.pk), {"title": "Fractions 2"})
+    release = operations.publish_quiz(Quiz.objects.get(pk=shared_quiz.pk))
+    question = operations.quiz_questions(shared_quiz)[0]
+    attempt = operations.record_attempt(release, {str(question.pk): 0}, user=third)
+    viewer = client_for(other_teacher)
+    results = viewer.get(reverse("results", args=[shared_quiz.pk])).content.decode()
+    assert "Delete the selected attempts" not in results and "third" in results
+    detail = viewer.get(reverse("results_attempt", args=[shared_quiz.pk, attempt.pk]))
+    assert detail.status_code == 200 and "grade-form" not in detail.content.decode()
+    revision = viewer.get(reverse("quiz_revision", args=[shared_quiz.pk, 1]))
+    assert revision.status_code == 200 and "restore-form" not in revision.content.decode()
+    top, _sub, bank_question = algebra
+    share(top, other_teacher, "viewer")
+    bank.update_question(bank_question, {**MC, "name": "Sum 2"}, author=bank_question.owner)
+    version = viewer.get(reverse("bank_version", args=[bank_question.pk, 1]))
+    assert version.status_code == 200 and "Restore this version" not in version.content.decode()
+    owner = client_for(shared_quiz.owner)
+    assert (
+        "restore-form"
+        in owner.get(reverse("quiz_revision", args=[shared_quiz.pk, 1])).content.decode()
+    )
+    assert (
+        "grade-form"
+        in owner.get(reverse("results_attempt", args=[shared_quiz.pk, attempt.pk])).content.decode()
+    )
