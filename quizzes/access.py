@@ -27,6 +27,9 @@ shares reach a category (a parent's and its own), the strongest role counts.
 Categories being filled by an import (`Category.staging`) and their questions
 are invisible to everyone until the import finishes.
 
+Files (quizzes.media) are their owner's; a teacher a colleague shares a quiz or a
+category with also reads that colleague's files, which the shared items show.
+
 Each item found here carries `role`, the user's role on it, so that pages
 show only what the user may do (`may`).
 """
@@ -36,7 +39,7 @@ from bson.errors import InvalidId
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from quizzes import documents
+from quizzes import documents, media
 from quizzes.models import Category, CategoryShare, Question, Quiz, QuizShare, Share, Slot
 
 VIEWER = Share.Role.VIEWER.value
@@ -220,3 +223,26 @@ def shared_categories(user):
     for category in categories:
         category.role = roles[category.pk]
     return categories
+
+
+# -- files --------------------------------------------------------------------------
+def sharing_owners(user):
+    """The ids of the teachers who share a quiz or a category with `user` (two finds)."""
+    quizzes = QuizShare.objects.filter(user_id=user.pk).values_list("item__owner_id", flat=True)
+    categories = CategoryShare.objects.filter(user_id=user.pk).values_list(
+        "item__owner_id", flat=True
+    )
+    return set(quizzes.order_by()) | set(categories.order_by())
+
+
+def colleague_file(user, sha256):
+    """The stored file (quizzes.media) of these bytes that a colleague sharing a quiz or
+    a category with `user` stored, which what they share shows; None for any other.
+    Files are named by the SHA-256 of their bytes: only a reference gives the name."""
+    if not user.is_authenticated:
+        return None
+    for owner_id in sharing_owners(user):
+        document = media.stored_file(sha256, owner_id)
+        if document is not None:
+            return document
+    return None

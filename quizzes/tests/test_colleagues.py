@@ -10,9 +10,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from quizzes import bank, operations
+from quizzes import bank, media, operations
 from quizzes.models import CategoryShare, QuestionVersion, Quiz, QuizShare, Revision
 from quizzes.tests.fixtures.plugin import db_snapshot
+from quizzes.tests.test_counts.scale import png_bytes
 from quizzes.tests.test_views.conftest import question_post, quiz_post
 
 pytestmark = pytest.mark.django_db
@@ -403,3 +404,17 @@ def test_a_viewer_is_offered_no_change_on_results_history_and_versions(
         "grade-form"
         in owner.get(reverse("results_attempt", args=[shared_quiz.pk, attempt.pk])).content.decode()
     )
+
+
+# -- files ---------------------------------------------------------------------------------
+def test_a_colleague_reads_the_files_the_shared_quiz_shows(
+    client_for, teacher, shared_quiz, other_teacher, third
+):
+    stored = media.store(teacher, "pic.png", png_bytes())
+    url = reverse("media", args=[stored.sha256, "pic.png"])
+    assert client_for(other_teacher).get(url).status_code == 404
+    share(shared_quiz, other_teacher, "viewer")
+    response = client_for(other_teacher).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png_bytes()  # which ends its session
+    assert client_for(third).get(url).status_code == 404

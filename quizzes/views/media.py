@@ -38,6 +38,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from quizzes import media
+from quizzes.access import colleague_file
 from quizzes.formats.store import in_transaction
 from sessions_mw.decorators import non_transactional
 
@@ -50,11 +51,14 @@ RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 # -- serving ---------------------------------------------------------------------------
 def readable_file(user, sha256):
-    """(the file document to serve, whether anyone may read it) or Http404."""
+    """(the file document to serve, whether anyone may read it) or Http404. A colleague
+    sharing a quiz or category with `user` lends them their files
+    (quizzes.access.colleague_file)."""
     document = media.stored_file(sha256, user.pk) if user.is_authenticated else None
     public = media.released(sha256)
     if document is None and (public or user.is_staff):
         document = media.stored_file(sha256)
+    document = document or colleague_file(user, sha256)
     if document is None:
         raise Http404
     return document, public
