@@ -168,3 +168,35 @@ def test_grading_queue_reads_the_waiting_attempts_along_an_index_and_no_others(
     assert "SORT" not in stages
     assert indexes == {"attempt_owner_waiting"}
     assert explained["executionStats"]["totalDocsExamined"] == 3
+
+
+def test_shared_quizzes_cost_the_same_for_3_and_500_shares(teacher, other_teacher, owner_client):
+    """The dashboard's first page and the shared/ page send the same commands whether
+    colleagues share 3 quizzes with the teacher or 500."""
+
+    def share_all():
+        have = set(QuizShare.objects.filter(user=teacher).values_list("item_id", flat=True))
+        QuizShare.objects.bulk_create(
+            QuizShare(item_id=pk, user=teacher, role="viewer")
+            for pk in Quiz.objects.filter(owner=other_teacher).values_list("pk", flat=True)
+            if pk not in have
+        )
+
+    def measure():
+        first, first_commands, _query = list_commands(owner_client, "/")
+        shared, shared_commands, _query = list_commands(owner_client, "/shared/")
+        return (
+            len(first.context["shared"]),
+            len(shared.context["page"].items),
+            first_commands,
+            shared_commands,
+        )
+
+    add_copies(other_teacher, 3, title="Theirs")
+    share_all()
+    few = measure()
+    add_copies(other_teacher, 497, title="More")
+    share_all()
+    many = measure()
+    assert (few[0], few[1], many[0], many[1]) == (3, 3, 10, PAGE_SIZE)
+    assert many[2:] == few[2:]
