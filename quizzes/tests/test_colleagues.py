@@ -418,3 +418,32 @@ def test_a_colleague_reads_the_files_the_shared_quiz_shows(
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == png_bytes()  # which ends its session
     assert client_for(third).get(url).status_code == 404
+
+
+def test_event_streams_of_a_quiz_are_not_found_without_a_share(
+    client_for, shared_quiz, algebra, third
+):
+    _top, _sub, bank_question = algebra
+    stranger = client_for(third)
+    assert stranger.get(reverse("quiz_events", args=[shared_quiz.pk])).status_code == 404
+    assert stranger.get(reverse("bank_question_events", args=[bank_question.pk])).status_code == 404
+
+
+def test_a_viewer_is_let_into_the_event_stream_of_a_shared_quiz(
+    client_for, shared_quiz, other_teacher
+):
+    """Past the access check, a stream under WSGI (the test client) answers 204 (the
+    stream itself is tested under ASGI in test_live_streams); without a share, 404."""
+    url = reverse("quiz_events", args=[shared_quiz.pk])
+    assert client_for(other_teacher).get(url).status_code == 404
+    share(shared_quiz, other_teacher, "viewer")
+    assert client_for(other_teacher).get(url).status_code == 204
+
+
+def test_an_editor_is_not_sent_to_the_owners_bank(client_for, shared_quiz, other_teacher):
+    share(shared_quiz, other_teacher, "editor")
+    question = operations.quiz_questions(shared_quiz)[0]
+    category_url = reverse("bank_category", args=[question.category_id])
+    page = client_for(other_teacher).get(reverse("quiz_editor", args=[shared_quiz.pk]))
+    assert page.status_code == 200 and category_url not in page.content.decode()
+    assert client_for(other_teacher).get(category_url).status_code == 404
