@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from quizzes import bank, media, operations
-from quizzes.models import CategoryShare, QuestionVersion, Quiz, QuizShare, Revision
+from quizzes import bank, grading, media, operations, releases
+from quizzes.models import Attempt, CategoryShare, QuestionVersion, Quiz, QuizShare, Revision
 from quizzes.tests.fixtures.plugin import db_snapshot
 from quizzes.tests.test_counts.scale import png_bytes
 from quizzes.tests.test_views.conftest import question_post, quiz_post
@@ -447,3 +447,33 @@ def test_an_editor_is_not_sent_to_the_owners_bank(client_for, shared_quiz, other
     page = client_for(other_teacher).get(reverse("quiz_editor", args=[shared_quiz.pk]))
     assert page.status_code == 200 and category_url not in page.content.decode()
     assert client_for(other_teacher).get(category_url).status_code == 404
+
+
+ESSAY = {"type": "essay", "name": "Why", "text": "Why is the sky blue?", "points": 2}
+
+
+def test_editor_publishes_and_grades_as_themselves(client_for, make_quiz, other_teacher, third):
+    quiz = make_quiz("Essays", [ESSAY])
+    share(quiz, other_teacher, "editor")
+    editor = client_for(other_teacher)
+    response = editor.post(
+        reverse("quiz_status", args=[quiz.pk]), {"version": quiz.version, "status": "published"}
+    )
+    assert response.status_code == 302
+    assert Quiz.objects.get(pk=quiz.pk).status == "published"
+    latest = Revision.objects.filter(quiz_id=quiz.pk).order_by("-version").first()
+    assert latest.author == other_teacher
+    release = releases.live_release(quiz)
+    essay = str(operations.quiz_questions(quiz)[0].pk)
+    attempt = operations.record_attempt(release, {essay: "Light scatters."}, user=third)
+    body = {
+        "question": essay,
+        "points": "2",
+        "comment": "Right",
+        "version": grading.grading_version(attempt),
+    }
+    answer = editor.post(reverse("results_attempt", args=[quiz.pk, attempt.pk]), body)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    graded = Attempt.objects.get(pk=attempt.pk)
+    assert graded.score == 2.0
+    assert graded.results[0].graded_by == "other"
