@@ -124,3 +124,38 @@ def test_owner_shares_a_quiz_and_the_colleague_edits_it(
     expect(page.get_by_text("lea no longer has access.")).to_be_visible()
     assert not QuizShare.objects.exists()
     assert lea.goto(reverse("quiz_editor", args=[quiz.pk])).status == 404
+
+
+def test_owner_shares_a_category_and_the_colleague_edits_its_questions(
+    page, teacher, teacher_password, colleague_window
+):
+    from quizzes import bank
+    from quizzes.models import QuestionVersion
+
+    top = bank.create_category(teacher, {"name": "Astronomy"})
+    sub = bank.create_category(teacher, {"name": "Stars"}, top)
+    question = bank.create_question(teacher, sub, QUESTION, author=teacher)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, teacher.username, teacher_password)
+    page.goto(reverse("bank_category", args=[top.pk]))
+    page.get_by_role("link", name="Colleagues").click()
+    page.get_by_label("User name or e-mail").fill("lea")
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_text("Shared with lea, who can edit.")).to_be_visible()
+
+    lea = colleague_window
+    lea.goto(reverse("bank"))
+    shared = lea.get_by_role("region", name="Shared with me")
+    expect(shared).to_contain_text("Shared by teacher · you can edit")
+    assert_accessible(lea, "a bank with a shared category")
+    shared.get_by_role("link", name="Astronomy").click()
+    expect(lea.get_by_role("heading", name="Astronomy", level=1)).to_be_visible()
+    lea.get_by_role("link", name="Stars").click()
+    assert_accessible(lea, "a shared category's questions")
+    expect(lea.get_by_role("link", name="Edit category")).to_have_count(0)
+    lea.get_by_role("link", name="Edit Sun").click()
+    lea.get_by_label("Question name").fill("The Sun")
+    lea.get_by_role("button", name="Save", exact=True).click()
+    expect(lea.get_by_text("Question “The Sun” saved.")).to_be_visible()
+    latest = QuestionVersion.objects.filter(question=question).order_by("-number").first()
+    assert (latest.number, latest.author.username) == (2, "lea")
