@@ -59,14 +59,14 @@ class EventStream:
 
 
 @pytest.fixture
-def server():
+def asgi_app():
     with asgi_server.in_thread() as url:
         yield url
     assert live.HUB.subscriber_count() == 0
 
 
 @pytest.fixture
-def open_stream(server, client_for):
+def open_stream(asgi_app, client_for):
     """open_stream(path, user=None, **headers) → an EventStream, closed after the test;
     `user`'s session cookie is sent (none for None)."""
     opened = []
@@ -75,7 +75,7 @@ def open_stream(server, client_for):
         if user is not None:
             cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
             headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
-        stream = EventStream(server, path, {k.replace("_", "-"): v for k, v in headers.items()})
+        stream = EventStream(asgi_app, path, {k.replace("_", "-"): v for k, v in headers.items()})
         opened.append(stream)
         return stream
 
@@ -85,30 +85,32 @@ def open_stream(server, client_for):
 
 
 @pytest.fixture
-def quiz(make_quiz):
+def live_quiz(make_quiz):
     return make_quiz("Live", QUESTIONS, options={"pass_mark": 70})
 
 
-def test_a_saved_change_reaches_the_streams_of_its_quiz_only(open_stream, quiz, make_quiz, teacher):
+def test_a_saved_change_reaches_the_streams_of_its_quiz_only(
+    open_stream, live_quiz, make_quiz, teacher
+):
     other_quiz = make_quiz("Other")
     teacher.first_name, teacher.last_name = "Léa", "Martin"
     teacher.save()
-    first = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
-    second = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+    first = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher)
+    second = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher)
     assert first.status == 200
     assert first.response.headers["Content-Type"] == "text/event-stream"
     assert "no-cache" in first.response.headers["Cache-Control"]
 
     operations.update_quiz(other_quiz, {"title": "Elsewhere"}, author=teacher)
-    operations.update_quiz(quiz, {"options": {"pass_mark": 75}, "tags": ["t"]}, author=teacher)
+    operations.update_quiz(live_quiz, {"options": {"pass_mark": 75}, "tags": ["t"]}, author=teacher)
 
     for stream in (first, second):
         event = stream.event()
         assert event["event"] == "change"
         data = event["data"]
         assert data["kind"] == "quiz"
-        assert data["id"] == str(quiz.pk)
-        assert data["version"] == quiz.version
+        assert data["id"] == str(live_quiz.pk)
+        assert data["version"] == live_quiz.version
         assert data["author"] == "Léa Martin"
         assert data["action"] == "settings"
         assert "pass_mark" in data["fields"]
@@ -117,42 +119,44 @@ def test_a_saved_change_reaches_the_streams_of_its_quiz_only(open_stream, quiz, 
         assert live.decode_token(event["id"])
 
 
-def test_last_event_id_resumes_after_that_change(open_stream, quiz, teacher):
-    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
-    operations.update_quiz(quiz, {"title": "One"}, author=teacher)
+def test_last_event_id_resumes_after_that_change(open_stream, live_quiz, teacher):
+    stream = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher)
+    operations.update_quiz(live_quiz, {"title": "One"}, author=teacher)
     seen = stream.event()
     stream.close()
-    operations.update_quiz(quiz, {"title": "Two"}, author=teacher)
-    operations.update_quiz(quiz, {"title": "Three"}, author=teacher)
+    operations.update_quiz(live_quiz, {"title": "Two"}, author=teacher)
+    operations.update_quiz(live_quiz, {"title": "Three"}, author=teacher)
 
-    resumed = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=seen["id"])
-    operations.update_quiz(quiz, {"title": "Four"}, author=teacher)
+    resumed = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher, Last_Event_ID=seen["id"])
+    operations.update_quiz(live_quiz, {"title": "Four"}, author=teacher)
 
     versions = [resumed.event()["data"]["version"] for _ in range(3)]
     assert versions == [seen["data"]["version"] + n for n in (1, 2, 3)]
 
 
 @pytest.mark.parametrize("event_id", ["not base64!", "AAAA", "gmXz" * 20])
-def test_an_invalid_last_event_id_is_a_400(open_stream, quiz, teacher, event_id):
-    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=event_id)
+def test_an_invalid_last_event_id_is_a_400(open_stream, live_quiz, teacher, event_id):
+    stream = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher, Last_Event_ID=event_id)
 
     assert stream.status == 400
     assert b"Last-Event-ID" in stream.body()
 
 
-def test_a_quiz_the_user_may_not_see_is_a_404(open_stream, quiz, other_teacher):
-    assert open_stream(f"/quizzes/{quiz.pk}/events/", other_teacher).status == 404
-    anonymous = open_stream(f"/quizzes/{quiz.pk}/events/")
+def test_a_quiz_the_user_may_not_see_is_a_404(open_stream, live_quiz, other_teacher):
+    assert open_stream(f"/quizzes/{live_quiz.pk}/events/", other_teacher).status == 404
+    anonymous = open_stream(f"/quizzes/{live_quiz.pk}/events/")
     assert anonymous.status == 302
     assert "/accounts/login/" in anonymous.response.headers["Location"]
 
 
-def test_a_question_page_hears_of_that_questions_new_versions(open_stream, quiz, teacher):
-    question = questions_of(quiz)[0]
-    in_quiz = open_stream(f"/quizzes/{quiz.pk}/questions/{question.pk}/events/", teacher)
+def test_a_question_page_hears_of_that_questions_new_versions(open_stream, live_quiz, teacher):
+    question = questions_of(live_quiz)[0]
+    in_quiz = open_stream(f"/quizzes/{live_quiz.pk}/questions/{question.pk}/events/", teacher)
     in_bank = open_stream(f"/bank/questions/{question.pk}/events/", teacher)
 
-    operations.update_question(quiz, question, {"name": "Renamed", "points": 2}, author=teacher)
+    operations.update_question(
+        live_quiz, question, {"name": "Renamed", "points": 2}, author=teacher
+    )
 
     for stream in (in_bank, in_quiz):
         data = stream.event()["data"]
@@ -163,8 +167,8 @@ def test_a_question_page_hears_of_that_questions_new_versions(open_stream, quiz,
         assert data["author"] == "teacher"
 
 
-def test_an_imported_questions_first_edit_names_what_it_changed(open_stream, quiz, teacher):
-    question = questions_of(quiz)[0]
+def test_an_imported_questions_first_edit_names_what_it_changed(open_stream, live_quiz, teacher):
+    question = questions_of(live_quiz)[0]
     stream = open_stream(f"/bank/questions/{question.pk}/events/", teacher)
 
     bank.update_question(question, {**bank.question_data(question), "text": "Edited."}, teacher)
@@ -172,14 +176,14 @@ def test_an_imported_questions_first_edit_names_what_it_changed(open_stream, qui
     assert stream.event()["data"]["fields"] == ["text"]
 
 
-def test_the_api_stream_takes_the_token(open_stream, quiz, teacher, other_teacher):
+def test_the_api_stream_takes_the_token(open_stream, live_quiz, teacher, other_teacher):
     from rest_framework.authtoken.models import Token
 
-    path = f"/api/v1/quizzes/{quiz.pk}/events/"
+    path = f"/api/v1/quizzes/{live_quiz.pk}/events/"
     token = Token.objects.create(user=teacher)
     stream = open_stream(path, Authorization=f"Token {token.key}")
     assert stream.status == 200
-    operations.update_quiz(quiz, {"title": "By API"}, author=teacher)
+    operations.update_quiz(live_quiz, {"title": "By API"}, author=teacher)
     assert stream.event()["data"]["fields"] == ["title"]
 
     assert open_stream(path, teacher).status == 200  # the API's session authentication
@@ -215,10 +219,10 @@ def test_a_reader_that_falls_behind_is_dropped_not_waited_for():
     assert subscription.queue.qsize() == live.QUEUE_SIZE + 1  # its changes, then the end
 
 
-def test_under_wsgi_an_allowed_reader_gets_204_and_no_stream(quiz, client_for, teacher, staff):
+def test_under_wsgi_an_allowed_reader_gets_204_and_no_stream(live_quiz, client_for, teacher, staff):
     from django.test import Client
 
-    path = f"/quizzes/{quiz.pk}/events/"
+    path = f"/quizzes/{live_quiz.pk}/events/"
     assert client_for(teacher).get(path).status_code == 204
     assert client_for(staff).get(path).status_code == 204
     assert client_for(teacher).get(f"/quizzes/{'0' * 24}/events/").status_code == 404
@@ -226,66 +230,70 @@ def test_under_wsgi_an_allowed_reader_gets_204_and_no_stream(quiz, client_for, t
     assert live.HUB.subscriber_count() == 0
 
 
-def test_the_edit_pages_name_their_stream_and_the_version_they_show(quiz, client_for, teacher):
-    question = questions_of(quiz)[0]
+def test_the_edit_pages_name_their_stream_and_the_version_they_show(live_quiz, client_for, teacher):
+    question = questions_of(live_quiz)[0]
     client = client_for(teacher)
     pages = {
-        f"/quizzes/{quiz.pk}/": f"/quizzes/{quiz.pk}/events/",
-        f"/quizzes/{quiz.pk}/edit/": f"/quizzes/{quiz.pk}/events/",
-        f"/quizzes/{quiz.pk}/questions/{question.pk}/edit/": (
-            f"/quizzes/{quiz.pk}/questions/{question.pk}/events/"
+        f"/quizzes/{live_quiz.pk}/": f"/quizzes/{live_quiz.pk}/events/",
+        f"/quizzes/{live_quiz.pk}/edit/": f"/quizzes/{live_quiz.pk}/events/",
+        f"/quizzes/{live_quiz.pk}/questions/{question.pk}/edit/": (
+            f"/quizzes/{live_quiz.pk}/questions/{question.pk}/events/"
         ),
         f"/bank/questions/{question.pk}/edit/": f"/bank/questions/{question.pk}/events/",
     }
     for page, events in pages.items():
         html = client.get(page).content.decode()
         assert f'data-live-events="{events}"' in html, page
-        version = question.version if "questions" in page else quiz.version
+        version = question.version if "questions" in page else live_quiz.version
         assert f'data-live-version="{version}"' in html, page
     assert "data-live-events" not in client.get("/quizzes/new/").content.decode()
 
 
-def test_a_stream_starts_with_an_id_that_misses_nothing_saved_while_away(server, quiz, teacher):
+def test_a_stream_starts_with_an_id_that_misses_nothing_saved_while_away(
+    asgi_app, live_quiz, teacher
+):
     from rest_framework.authtoken.models import Token
 
-    path = f"/api/v1/quizzes/{quiz.pk}/events/"
+    path = f"/api/v1/quizzes/{live_quiz.pk}/events/"
     headers = {"Authorization": f"Token {Token.objects.create(user=teacher).key}"}
-    stream = EventStream(server, path, headers)
+    stream = EventStream(asgi_app, path, headers)
     first = stream.response.readline() + stream.response.readline()
     stream.close()
     start = first.decode().split("id: ")[1].strip()
-    operations.update_quiz(quiz, {"title": "While away"}, author=teacher)
+    operations.update_quiz(live_quiz, {"title": "While away"}, author=teacher)
 
-    resumed = EventStream(server, path, {**headers, "Last-Event-ID": start})
+    resumed = EventStream(asgi_app, path, {**headers, "Last-Event-ID": start})
     try:
-        assert resumed.event()["data"]["version"] == quiz.version
+        assert resumed.event()["data"]["version"] == live_quiz.version
     finally:
         resumed.close()
 
 
-def test_a_reader_far_behind_catches_up_a_batch_per_connection(open_stream, quiz, teacher):
-    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
-    operations.update_quiz(quiz, {"title": "Zero"}, author=teacher)
+def test_a_reader_far_behind_catches_up_a_batch_per_connection(open_stream, live_quiz, teacher):
+    stream = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher)
+    operations.update_quiz(live_quiz, {"title": "Zero"}, author=teacher)
     seen = stream.event()
     stream.close()
     for number in range(live.CATCH_UP_MAX + 2):
-        operations.update_quiz(quiz, {"title": f"Title {number}"}, author=teacher)
+        operations.update_quiz(live_quiz, {"title": f"Title {number}"}, author=teacher)
 
-    first = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=seen["id"])
+    first = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher, Last_Event_ID=seen["id"])
     batch = [first.event() for _ in range(live.CATCH_UP_MAX)]
     with pytest.raises(EOFError):
         first.event()
-    second = open_stream(f"/quizzes/{quiz.pk}/events/", teacher, Last_Event_ID=batch[-1]["id"])
+    second = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher, Last_Event_ID=batch[-1]["id"])
 
     rest = [second.event()["data"]["version"] for _ in range(2)]
     assert [event["data"]["version"] for event in batch] == list(
         range(seen["data"]["version"] + 1, seen["data"]["version"] + 1 + live.CATCH_UP_MAX)
     )
-    assert rest == [quiz.version - 1, quiz.version]
+    assert rest == [live_quiz.version - 1, live_quiz.version]
 
 
-def test_the_hub_reopens_its_change_stream_after_an_error(open_stream, quiz, teacher, mongo_client):
-    stream = open_stream(f"/quizzes/{quiz.pk}/events/", teacher)
+def test_the_hub_reopens_its_change_stream_after_an_error(
+    open_stream, live_quiz, teacher, mongo_client
+):
+    stream = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher)
     mongo_client.admin.command(
         "configureFailPoint",
         "failCommand",
@@ -293,24 +301,24 @@ def test_the_hub_reopens_its_change_stream_after_an_error(open_stream, quiz, tea
         data={"failCommands": ["getMore"], "errorCode": 2},
     )
     time.sleep(live.AWAIT_SECONDS * 2)  # the getMore under way ends; the next one fails
-    operations.update_quiz(quiz, {"title": "Through the error"}, author=teacher)
+    operations.update_quiz(live_quiz, {"title": "Through the error"}, author=teacher)
 
-    assert stream.event()["data"]["version"] == quiz.version
+    assert stream.event()["data"]["version"] == live_quiz.version
     off = mongo_client.admin.command("configureFailPoint", "failCommand", mode="off")
     assert off["count"] == 1  # the hub's getMore failed once
 
 
 def test_a_colleague_the_quiz_is_shared_with_gets_its_stream_until_revoked(
-    open_stream, quiz, teacher, other_teacher
+    open_stream, live_quiz, teacher, other_teacher
 ):
     from quizzes import colleagues
 
-    path = f"/quizzes/{quiz.pk}/events/"
+    path = f"/quizzes/{live_quiz.pk}/events/"
     assert open_stream(path, other_teacher).status == 404
-    found, _new = colleagues.share(quiz, other_teacher.username, "viewer", teacher)
+    found, _new = colleagues.share(live_quiz, other_teacher.username, "viewer", teacher)
     stream = open_stream(path, other_teacher)
     assert stream.status == 200
-    operations.update_quiz(quiz, {"title": "Shared"}, author=teacher)
+    operations.update_quiz(live_quiz, {"title": "Shared"}, author=teacher)
     assert stream.event()["data"]["author"] == "teacher"
 
     colleagues.revoke(found)

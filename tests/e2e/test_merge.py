@@ -37,7 +37,7 @@ def truefalse(number):
 
 
 @pytest.fixture
-def quiz(make_quiz, teacher):
+def stars(make_quiz, teacher):
     return make_quiz("Stars", [truefalse(n) for n in range(1, 6)], owner=teacher, tags=["sky"])
 
 
@@ -69,12 +69,12 @@ def tab_to(page, name, limit=80):
     pytest.fail(f"Tab never reached the input {name}")
 
 
-def stored(quiz):
-    return Quiz.objects.get(pk=quiz.pk)
+def stored(stars):
+    return Quiz.objects.get(pk=stars.pk)
 
 
-def test_a_pass_mark_and_a_tag_saved_from_two_windows_are_both_kept(quiz, window, other_window):
-    settings = reverse("quiz_edit", args=[quiz.pk])
+def test_a_pass_mark_and_a_tag_saved_from_two_windows_are_both_kept(stars, window, other_window):
+    settings = reverse("quiz_edit", args=[stars.pk])
     other_window.goto(settings)
     window.goto(settings)
 
@@ -88,12 +88,12 @@ def test_a_pass_mark_and_a_tag_saved_from_two_windows_are_both_kept(quiz, window
         "Quiz settings saved. teacher changed the pass mark meanwhile; "
         "your change of the tags was added."
     )
-    saved = stored(quiz)
+    saved = stored(stars)
     assert (saved.options.pass_mark, saved.tags) == (75, ["sky", "planets"])
 
 
-def test_a_title_both_changed_is_chosen_side_by_side(quiz, window, other_window, screenshot):
-    settings = reverse("quiz_edit", args=[quiz.pk])
+def test_a_title_both_changed_is_chosen_side_by_side(stars, window, other_window, screenshot):
+    settings = reverse("quiz_edit", args=[stars.pk])
     other_window.goto(settings)
     window.goto(settings)
 
@@ -114,7 +114,7 @@ def test_a_title_both_changed_is_chosen_side_by_side(quiz, window, other_window,
     expect(title).to_contain_text("Stars and planets")
     expect(title).to_contain_text("The night sky")
     expect(title).to_contain_text("As it was when you opened the page")
-    saved = stored(quiz)
+    saved = stored(stars)
     assert (saved.title, saved.options.pass_mark) == ("Stars and planets", 50), "nothing saved"
 
     assert_accessible(window, "the merge conflict page")
@@ -132,14 +132,14 @@ def test_a_title_both_changed_is_chosen_side_by_side(quiz, window, other_window,
     expect(title.get_by_role("radio", name="Yours")).to_be_checked()
     window.get_by_role("button", name="Save settings").click()
     expect(window.get_by_text("Quiz settings saved.")).to_be_visible()
-    saved = stored(quiz)
+    saved = stored(stars)
     assert (saved.title, saved.options.pass_mark) == ("The night sky", 60)
 
 
-def test_two_questions_edited_from_two_windows_do_not_conflict(quiz, window, other_window):
-    third, fifth = questions_of(quiz)[2], questions_of(quiz)[4]
-    other_window.goto(reverse("question_edit", args=[quiz.pk, third.pk]))
-    window.goto(reverse("question_edit", args=[quiz.pk, fifth.pk]))
+def test_two_questions_edited_from_two_windows_do_not_conflict(stars, window, other_window):
+    third, fifth = questions_of(stars)[2], questions_of(stars)[4]
+    other_window.goto(reverse("question_edit", args=[stars.pk, third.pk]))
+    window.goto(reverse("question_edit", args=[stars.pk, fifth.pk]))
 
     other_window.get_by_label("Question name").fill("Question 3, edited")
     other_window.get_by_role("button", name="Save", exact=True).click()
@@ -150,5 +150,5 @@ def test_two_questions_edited_from_two_windows_do_not_conflict(quiz, window, oth
     window.get_by_label("Question name").fill("Question 5, edited")
     window.get_by_role("button", name="Save", exact=True).click()
     expect(window.locator(".message-success")).to_have_text("Question “Question 5, edited” saved.")
-    names = [question.name for question in questions_of(quiz)]
+    names = [question.name for question in questions_of(stars)]
     assert names[2::2] == ["Question 3, edited", "Question 5, edited"]

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def third(db):
+def outsider(db):
     return User.objects.create_user("third", email="third@example.org")
 
 
 @pytest.fixture
-def quiz(make_quiz):
+def shared_api_quiz(make_quiz):
     return make_quiz("Shared", [QUESTIONS["multichoice"]])
 
 
@@ -33,8 +33,10 @@ def share(item, user, role):
 
 
 # -- managing shares ------------------------------------------------------------------
-def test_owner_shares_a_quiz_changes_the_role_and_revokes(api, quiz, other_teacher, third):
-    url = quiz_url(quiz, "shares/")
+def test_owner_shares_a_quiz_changes_the_role_and_revokes(
+    api, shared_api_quiz, other_teacher, outsider
+):
+    url = quiz_url(shared_api_quiz, "shares/")
     created = api.post(url, {"user": "other", "role": "viewer"}, format="json")
     assert created.status_code == 201, created.content
     body = created.json()
@@ -68,76 +70,88 @@ def test_owner_shares_a_quiz_changes_the_role_and_revokes(api, quiz, other_teach
         ({"user": ["other"], "role": "editor"}, "user"),
     ],
 )
-def test_bad_shares_are_refused_and_write_nothing(api, quiz, other_teacher, body, field):
-    problem = assert_problem(api.post(quiz_url(quiz, "shares/"), body, format="json"), 400)
+def test_bad_shares_are_refused_and_write_nothing(api, shared_api_quiz, other_teacher, body, field):
+    problem = assert_problem(
+        api.post(quiz_url(shared_api_quiz, "shares/"), body, format="json"), 400
+    )
     assert field in problem["errors"]
     assert not QuizShare.objects.exists()
 
 
-def test_patch_takes_the_role_only(api, quiz, other_teacher, third):
-    found = share(quiz, other_teacher, "viewer")
-    url = quiz_url(quiz, f"shares/{found.pk}/")
+def test_patch_takes_the_role_only(api, shared_api_quiz, other_teacher, outsider):
+    found = share(shared_api_quiz, other_teacher, "viewer")
+    url = quiz_url(shared_api_quiz, f"shares/{found.pk}/")
     assert_problem(api.patch(url, {"user": "third"}, format="json"), 400)
     assert_problem(api.patch(url, {"role": "admin"}, format="json"), 400)
     assert QuizShare.objects.get().role == "viewer"
 
 
-def test_only_the_owner_manages_shares(quiz, other_teacher, third):
-    found = share(quiz, other_teacher, "editor")
-    editor, stranger = token_client(other_teacher), token_client(third)
-    for url in (quiz_url(quiz, "shares/"), quiz_url(quiz, f"shares/{found.pk}/")):
+def test_only_the_owner_manages_shares(shared_api_quiz, other_teacher, outsider):
+    found = share(shared_api_quiz, other_teacher, "editor")
+    editor, stranger = token_client(other_teacher), token_client(outsider)
+    for url in (
+        quiz_url(shared_api_quiz, "shares/"),
+        quiz_url(shared_api_quiz, f"shares/{found.pk}/"),
+    ):
         assert_problem(editor.get(url), 403)
         assert_problem(stranger.get(url), 404)
     assert_problem(
-        editor.post(quiz_url(quiz, "shares/"), {"user": "third", "role": "editor"}, format="json"),
+        editor.post(
+            quiz_url(shared_api_quiz, "shares/"), {"user": "third", "role": "editor"}, format="json"
+        ),
         403,
     )
-    assert_problem(editor.delete(quiz_url(quiz, f"shares/{found.pk}/")), 403)
+    assert_problem(editor.delete(quiz_url(shared_api_quiz, f"shares/{found.pk}/")), 403)
     assert QuizShare.objects.count() == 1
 
 
-def test_a_share_of_another_quiz_is_not_found(api, make_quiz, quiz, other_teacher):
+def test_a_share_of_another_quiz_is_not_found(api, make_quiz, shared_api_quiz, other_teacher):
     found = share(make_quiz("Other"), other_teacher, "viewer")
-    assert_problem(api.delete(quiz_url(quiz, f"shares/{found.pk}/")), 404)
+    assert_problem(api.delete(quiz_url(shared_api_quiz, f"shares/{found.pk}/")), 404)
     assert QuizShare.objects.count() == 1
 
 
 # -- what a share allows ----------------------------------------------------------------
-def test_editor_changes_the_quiz_and_the_revision_names_them(quiz, other_teacher):
-    share(quiz, other_teacher, "editor")
+def test_editor_changes_the_quiz_and_the_revision_names_them(shared_api_quiz, other_teacher):
+    share(shared_api_quiz, other_teacher, "editor")
     editor = token_client(other_teacher)
     response = editor.patch(
-        quiz_url(quiz), {"title": "Edited by a colleague"}, format="json", HTTP_IF_MATCH='"1"'
+        quiz_url(shared_api_quiz),
+        {"title": "Edited by a colleague"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
     )
     assert response.status_code == 200, response.content
-    revision = Revision.objects.filter(quiz_id=quiz.pk).order_by("-version").first()
+    revision = Revision.objects.filter(quiz_id=shared_api_quiz.pk).order_by("-version").first()
     assert revision.author == other_teacher
-    assert_problem(editor.delete(quiz_url(quiz)), 403)
-    assert Quiz.objects.filter(pk=quiz.pk).exists()
+    assert_problem(editor.delete(quiz_url(shared_api_quiz)), 403)
+    assert Quiz.objects.filter(pk=shared_api_quiz.pk).exists()
 
 
-def test_viewer_reads_and_exports_and_changes_nothing(quiz, other_teacher):
-    share(quiz, other_teacher, "viewer")
+def test_viewer_reads_and_exports_and_changes_nothing(shared_api_quiz, other_teacher):
+    share(shared_api_quiz, other_teacher, "viewer")
     viewer = token_client(other_teacher)
-    assert viewer.get(quiz_url(quiz)).status_code == 200
-    assert viewer.get(quiz_url(quiz, "questions/")).status_code == 200
-    assert viewer.get(quiz_url(quiz, "revisions/")).status_code == 200
-    assert viewer.get(quiz_url(quiz, "export/"), {"format": "gift"}).status_code == 200
-    assert_problem(viewer.patch(quiz_url(quiz), {"title": "No"}, format="json"), 403)
-    assert_problem(viewer.post(quiz_url(quiz, "publish/")), 403)
-    assert_problem(viewer.delete(quiz_url(quiz)), 403)
-    assert Quiz.objects.get(pk=quiz.pk).title == "Shared"
+    assert viewer.get(quiz_url(shared_api_quiz)).status_code == 200
+    assert viewer.get(quiz_url(shared_api_quiz, "questions/")).status_code == 200
+    assert viewer.get(quiz_url(shared_api_quiz, "revisions/")).status_code == 200
+    assert viewer.get(quiz_url(shared_api_quiz, "export/"), {"format": "gift"}).status_code == 200
+    assert_problem(viewer.patch(quiz_url(shared_api_quiz), {"title": "No"}, format="json"), 403)
+    assert_problem(viewer.post(quiz_url(shared_api_quiz, "publish/")), 403)
+    assert_problem(viewer.delete(quiz_url(shared_api_quiz)), 403)
+    assert Quiz.objects.get(pk=shared_api_quiz.pk).title == "Shared"
 
 
-def test_a_teacher_without_a_share_gets_404(quiz, third):
-    stranger = token_client(third)
+def test_a_teacher_without_a_share_gets_404(shared_api_quiz, outsider):
+    stranger = token_client(outsider)
     for suffix in ("", "questions/", "revisions/", "slots/", "statistics/", "attempts/"):
-        assert_problem(stranger.get(quiz_url(quiz, suffix)), 404)
-    assert_problem(stranger.get(quiz_url(quiz, "export/"), {"format": "gift"}), 404)
+        assert_problem(stranger.get(quiz_url(shared_api_quiz, suffix)), 404)
+    assert_problem(stranger.get(quiz_url(shared_api_quiz, "export/"), {"format": "gift"}), 404)
 
 
-def test_shared_quizzes_are_listed_with_the_role_and_owner(make_quiz, quiz, other_teacher):
-    share(quiz, other_teacher, "viewer")
+def test_shared_quizzes_are_listed_with_the_role_and_owner(
+    make_quiz, shared_api_quiz, other_teacher
+):
+    share(shared_api_quiz, other_teacher, "viewer")
     make_quiz("Theirs", owner=other_teacher)
     client = token_client(other_teacher)
     own = client.get("/api/v1/quizzes/").json()["results"]
@@ -150,15 +164,15 @@ def test_shared_quizzes_are_listed_with_the_role_and_owner(make_quiz, quiz, othe
 
 # -- categories --------------------------------------------------------------------------
 @pytest.fixture
-def algebra(teacher):
+def algebra_tree(teacher):
     top = bank.create_category(teacher, {"name": "Algebra"})
     sub = bank.create_category(teacher, {"name": "Equations"}, top)
     question = bank.create_question(teacher, sub, QUESTIONS["multichoice"], author=teacher)
     return top, sub, question
 
 
-def test_owner_shares_a_category(api, algebra, other_teacher):
-    top, _sub, _question = algebra
+def test_owner_shares_a_category(api, algebra_tree, other_teacher):
+    top, _sub, _question = algebra_tree
     url = f"/api/v1/categories/{top.pk}/shares/"
     assert api.post(url, {"user": "other", "role": "editor"}, format="json").status_code == 201
     assert [row["user"] for row in api.get(url).json()] == ["other"]
@@ -169,9 +183,9 @@ def test_owner_shares_a_category(api, algebra, other_teacher):
 
 
 def test_category_editor_edits_and_adds_questions_but_does_not_arrange(
-    algebra, teacher, other_teacher, third
+    algebra_tree, teacher, other_teacher, outsider
 ):
-    top, sub, question = algebra
+    top, sub, question = algebra_tree
     share(top, other_teacher, "editor")
     editor = token_client(other_teacher)
     assert editor.get(f"/api/v1/categories/{sub.pk}/").status_code == 200
@@ -190,11 +204,11 @@ def test_category_editor_edits_and_adds_questions_but_does_not_arrange(
     new = Question.objects.get(pk=created.json()["id"])
     assert (new.owner_id, new.category_id) == (teacher.pk, sub.pk)
     assert_problem(editor.delete(url), 403)
-    assert_problem(token_client(third).get(url), 404)
+    assert_problem(token_client(outsider).get(url), 404)
 
 
-def test_category_viewer_reads_only(algebra, other_teacher):
-    top, sub, question = algebra
+def test_category_viewer_reads_only(algebra_tree, other_teacher):
+    top, sub, question = algebra_tree
     share(top, other_teacher, "viewer")
     viewer = token_client(other_teacher)
     url = f"/api/v1/questions/{question.pk}/"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lea(db):
+def colleague_lea(db):
     return User.objects.create_user("lea", first_name="Léa")
 
 
@@ -37,9 +37,9 @@ def settings_post(quiz, version, **fields):
     return quiz_post(version, **{**values, **shown, **fields})
 
 
-def test_settings_changed_meanwhile_are_kept_and_named(quiz, owner_client, lea):
+def test_settings_changed_meanwhile_are_kept_and_named(quiz, owner_client, colleague_lea):
     stale = quiz.version
-    operations.update_quiz(fresh(quiz), {"options": {"pass_mark": 75}}, author=lea)
+    operations.update_quiz(fresh(quiz), {"options": {"pass_mark": 75}}, author=colleague_lea)
     response = owner_client.post(
         reverse("quiz_edit", args=[quiz.pk]), settings_post(quiz, stale, tags="science, maths")
     )
@@ -52,9 +52,9 @@ def test_settings_changed_meanwhile_are_kept_and_named(quiz, owner_client, lea):
     ]
 
 
-def test_a_settings_conflict_waits_for_a_choice(quiz, owner_client, lea):
+def test_a_settings_conflict_waits_for_a_choice(quiz, owner_client, colleague_lea):
     stale = quiz.version
-    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, author=lea)
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, author=colleague_lea)
     url = reverse("quiz_edit", args=[quiz.pk])
     body = settings_post(quiz, stale, title="Yours", tags="science, maths")
     before = db_snapshot()
@@ -76,10 +76,10 @@ def test_a_settings_conflict_waits_for_a_choice(quiz, owner_client, lea):
     assert (stored.title, stored.tags) == ("Yours", ["science", "maths"])
 
 
-def test_a_chosen_side_is_merged_again_with_later_changes(quiz, owner_client, lea):
+def test_a_chosen_side_is_merged_again_with_later_changes(quiz, owner_client, colleague_lea):
     stale = quiz.version
-    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, author=lea)
-    operations.update_quiz(fresh(quiz), {"options": {"pass_mark": 80}}, author=lea)
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, author=colleague_lea)
+    operations.update_quiz(fresh(quiz), {"options": {"pass_mark": 80}}, author=colleague_lea)
     body = {**settings_post(quiz, stale, title="Yours"), "merge:title": "theirs"}
     response = owner_client.post(reverse("quiz_edit", args=[quiz.pk]), body)
     assert response.status_code == 302
@@ -87,9 +87,9 @@ def test_a_chosen_side_is_merged_again_with_later_changes(quiz, owner_client, le
     assert (stored.title, stored.options.pass_mark) == ("Theirs", 80)
 
 
-def test_a_bad_choice_is_refused(quiz, owner_client, lea):
+def test_a_bad_choice_is_refused(quiz, owner_client, colleague_lea):
     stale = quiz.version
-    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, author=lea)
+    operations.update_quiz(fresh(quiz), {"title": "Theirs"}, author=colleague_lea)
     body = {**settings_post(quiz, stale, title="Yours"), "merge:title": "mine"}
     before = db_snapshot()
     response = owner_client.post(reverse("quiz_edit", args=[quiz.pk]), body)
@@ -111,10 +111,10 @@ def test_the_quiz_editor_question_form_carries_the_question_version(quiz, owner_
     assert fresh(quiz).version == 1
 
 
-def test_editing_two_questions_of_a_quiz_at_once_never_conflicts(quiz, owner_client, lea):
+def test_editing_two_questions_of_a_quiz_at_once_never_conflicts(quiz, owner_client, colleague_lea):
     urls = [reverse("question_edit", args=[quiz.pk, q.pk]) for q in questions_of(quiz)[:2]]
     bodies = [loaded(owner_client, url) for url in urls]
-    operations.update_quiz(fresh(quiz), {"description": "Changed too"}, author=lea)
+    operations.update_quiz(fresh(quiz), {"description": "Changed too"}, author=colleague_lea)
     for url, body, name in zip(urls, bodies, ("First", "Second"), strict=True):
         response = owner_client.post(url, {**body, "name": name})
         assert response.status_code == 302, response.content.decode()
@@ -122,11 +122,11 @@ def test_editing_two_questions_of_a_quiz_at_once_never_conflicts(quiz, owner_cli
     assert fresh(quiz).version == 4, "each question edit moves the quiz's version"
 
 
-def test_question_changes_made_meanwhile_are_kept(quiz, owner_client, lea):
+def test_question_changes_made_meanwhile_are_kept(quiz, owner_client, colleague_lea):
     question = questions_of(quiz)[0]
     url = reverse("question_edit", args=[quiz.pk, question.pk])
     body = {**loaded(owner_client, url), "name": "Mine"}
-    bank.update_question(question, {"general_feedback": "Theirs"}, lea)
+    bank.update_question(question, {"general_feedback": "Theirs"}, colleague_lea)
     response = owner_client.post(url, body)
     assert response.status_code == 302
     stored = Question.objects.get(pk=question.pk)
@@ -135,11 +135,11 @@ def test_question_changes_made_meanwhile_are_kept(quiz, owner_client, lea):
     assert message.startswith("Question “Mine” saved. Léa changed the general feedback meanwhile")
 
 
-def test_a_question_conflict_in_the_bank_waits_for_a_choice(quiz, owner_client, lea):
+def test_a_question_conflict_in_the_bank_waits_for_a_choice(quiz, owner_client, colleague_lea):
     question = questions_of(quiz)[0]
     url = reverse("bank_question_edit", args=[question.pk])
     body = {**loaded(owner_client, url), "name": "Mine"}
-    bank.update_question(question, {"name": "Theirs"}, lea)
+    bank.update_question(question, {"name": "Theirs"}, colleague_lea)
     before = db_snapshot()
     response = owner_client.post(url, body)
     assert response.status_code == 409
@@ -166,13 +166,13 @@ def test_slot_changes_from_an_older_page_go_through_unless_the_slots_changed(qui
     assert db_snapshot() == before
 
 
-def test_an_answer_both_changed_is_shown_by_its_text_and_grade(quiz, owner_client, lea):
+def test_an_answer_both_changed_is_shown_by_its_text_and_grade(quiz, owner_client, colleague_lea):
     question = questions_of(quiz)[0]
     url = reverse("question_edit", args=[quiz.pk, question.pk])
     body = loaded(owner_client, url)
     first = operations.question_data(question)["answers"][0]
     theirs = [{**first, "feedback": "Theirs"}, *operations.question_data(question)["answers"][1:]]
-    bank.update_question(question, {"answers": theirs}, lea)
+    bank.update_question(question, {"answers": theirs}, colleague_lea)
     response = owner_client.post(url, {**body, "answers-0-feedback": "Mine"})
     assert response.status_code == 409
     (row,) = response.context["merge_conflicts"]
