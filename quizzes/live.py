@@ -60,6 +60,10 @@ CATCH_UP_MAX = 100
 # The change stream server error codes of a resume token it cannot resume from
 # (ChangeStreamHistoryLost, ChangeStreamFatalError, InvalidResumeToken...).
 LOST_POSITION_CODES = frozenset({260, 280, 286})
+# Of those, the codes of a well-formed token whose change the oplog no longer holds
+# (ChangeStreamFatalError "resume token not found", ChangeStreamHistoryLost): a
+# reader away for longer than the oplog keeps, rather than a token made up.
+FORGOTTEN_POSITION_CODES = frozenset({280, 286})
 # Revisions' change entries whose field is not a form field, as the forms name them.
 FIELD_NAMES = {"slot": "slots", "question": "questions"}
 TOKEN_MAX_CHARS = 1024
@@ -343,12 +347,18 @@ class Hub:
 HUB = Hub()
 
 
+class PositionForgotten(Exception):
+    """The change of a resume token is no longer in MongoDB's oplog: what was saved
+    since that change cannot be told (catch_up)."""
+
+
 def catch_up(key, token, limit=CATCH_UP_MAX):
     """(Changes of `key` after resume token `token`, at most `limit`; the resume token
     they reach) — blocking: run it in a worker thread. A short change stream of its
     own, closed before returning: once the hub's is open, a change the hub hands on
     is new to the reader if it comes after that token (token_after).
-    Raises ValueError if the server does not know the token (forged, or too old)."""
+    Raises PositionForgotten if the oplog no longer holds the token's change, and
+    ValueError if the server refuses the token otherwise (one made up)."""
     database = connection.database
     kind, identifier = key
     field = "quiz_id" if kind == "quiz" else "question_id"
@@ -365,4 +375,6 @@ def catch_up(key, token, limit=CATCH_UP_MAX):
                 changes.append(reader.change(event))
             return changes, stream.resume_token
     except OperationFailure as exc:
+        if exc.code in FORGOTTEN_POSITION_CODES:
+            raise PositionForgotten(str(exc)) from exc
         raise ValueError(f"unknown resume token: {exc}") from exc

@@ -135,6 +135,23 @@ def test_last_event_id_resumes_after_that_change(open_stream, live_quiz, teacher
     assert versions == [seen["data"]["version"] + n for n in (1, 2, 3)]
 
 
+def test_an_id_older_than_the_oplog_keeps_starts_afresh_with_a_reset(
+    open_stream, live_quiz, teacher
+):
+    stream = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher)
+    operations.update_quiz(live_quiz, {"title": "Seen"}, author=teacher)
+    seen = live.decode_token(stream.event()["id"])["_data"]
+    stream.close()
+    # The same kind of token, at a cluster time (1970) the oplog no longer holds.
+    forgotten = live.encode_token({"_data": seen[:2] + "00000001" * 2 + seen[18:]})
+
+    resumed = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher, Last_Event_ID=forgotten)
+    assert resumed.status == 200
+    assert resumed.event() == {"event": "reset", "data": {}}
+    operations.update_quiz(live_quiz, {"title": "After"}, author=teacher)
+    assert resumed.event()["data"]["version"] == live_quiz.version
+
+
 @pytest.mark.parametrize("event_id", ["not base64!", "AAAA", "gmXz" * 20])
 def test_an_invalid_last_event_id_is_a_400(open_stream, live_quiz, teacher, event_id):
     stream = open_stream(f"/quizzes/{live_quiz.pk}/events/", teacher, Last_Event_ID=event_id)

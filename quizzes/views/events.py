@@ -12,6 +12,10 @@ and `/bank/questions/<qid>/events/` (a question's versions) for the pages
     event: change
     data: {"kind", "id", "version", "action", "action_label", "author",
            "fields", "labels", "time"}
+    event: reset                     once, second, when Last-Event-ID's change
+    data: {}                         is older than MongoDB's oplog keeps: what
+                                     was saved since cannot be told, read the
+                                     quiz or question again
     : keep-alive                     every HEARTBEAT_SECONDS without a change
 
 Who may see the quiz or question is asked once, when the stream opens (the
@@ -19,7 +23,8 @@ views' usual lookups: a 404 for anyone else); a stream ends after
 STREAM_SECONDS and the browser reconnects, asked again. `Last-Event-ID` (the
 id of the last event received) resumes after that change: the changes since
 then come first, read by a short change stream of their own (quizzes.live.catch_up);
-an id that is not one is a 400, never a 500.
+an id that is not one is a 400, never a 500; the id of a change the oplog no
+longer holds (a reader away too long) starts afresh with a `reset` event.
 
 These views are async: sessions_mw's async path opens and closes the
 request's session, no transaction is ever open while streaming, and once the
@@ -131,9 +136,12 @@ async def stream(request, key, bad_request):
     subscription = live.HUB.subscribe(key)
     try:
         await asyncio.wait_for(subscription.ready.wait(), READY_SECONDS)
-        backlog, position = [], None
+        backlog, position, forgotten = [], None, False
         if token is not None:
-            backlog, position = await sync_to_async(live.catch_up)(key, token)
+            try:
+                backlog, position = await sync_to_async(live.catch_up)(key, token)
+            except live.PositionForgotten:
+                forgotten = True
         start = position or live.HUB.token
     except TimeoutError:
         live.HUB.unsubscribe(subscription)
@@ -145,7 +153,7 @@ async def stream(request, key, bad_request):
         live.HUB.unsubscribe(subscription)
         raise
     response = StreamingHttpResponse(
-        events(subscription, backlog, position, start, translation.get_language()),
+        events(subscription, backlog, position, start, translation.get_language(), forgotten),
         content_type=CONTENT_TYPE,
     )
     response["Cache-Control"] = "no-cache"
@@ -154,16 +162,19 @@ async def stream(request, key, bad_request):
     return response
 
 
-async def events(subscription, backlog, position, start, language):
+async def events(subscription, backlog, position, start, language, forgotten=False):
     """The body of a stream: `backlog`, then the hub's changes after `position` (None:
     all). First the id of `start`, a resume token every later change of which the hub
     hands on to `subscription`: a browser that reconnects before any event came resumes
-    there, missing nothing saved meanwhile."""
+    there, missing nothing saved meanwhile. `forgotten`: the reader's Last-Event-ID
+    is older than the oplog keeps, a `reset` event says so."""
     release_request_thread()
     loop = asyncio.get_running_loop()
     with subscription:
         first = f"retry: {RETRY_MS}\n" + (f"id: {live.encode_token(start)}\n" if start else "")
         yield f"{first}\n".encode()
+        if forgotten:
+            yield b"event: reset\ndata: {}\n\n"
         for change in backlog:
             yield encoded(change, language)
         if len(backlog) >= live.CATCH_UP_MAX:

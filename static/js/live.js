@@ -49,7 +49,8 @@
   function show(region, data) {
     var strings = region.dataset;
     var author = data.author || strings.someone;
-    var template = data.kind === "question" ? strings.savedQuestion :
+    var template = data.kind === "reset" ? strings.missed :
+      data.kind === "question" ? strings.savedQuestion :
       data.action === "settings" ? strings.savedSettings : strings.savedOther;
     var message = document.createElement("p");
     message.className = "message message-warning";
@@ -84,6 +85,10 @@
       if (!(data.version > version)) { return; }
       version = data.version;
       show(region, data);
+    });
+    // Away longer than the server keeps changes: what was saved meanwhile is unknown.
+    source.addEventListener("reset", function () {
+      show(region, {kind: "reset"});
     });
     window.addEventListener("pagehide", function () { source.close(); });
   }
