@@ -345,7 +345,8 @@ def test_a_refused_save_shows_the_input_and_an_unanswered_one_keeps_the_draft(qu
 
 
 def test_a_conflict_answers_with_the_form_again_and_the_draft_goes(question_page):
-    """The form of a 409 carries the newer version: the draft, kept under the older one, goes."""
+    """A save both sides changed the text of (409) shows the form again, with the choice
+    between theirs and yours: the draft typed before it goes, what was typed is in the form."""
     page = question_page
     type_a_draft(page)
     quiz = Quiz.objects.get(pk=page.quiz.pk)
