@@ -12,22 +12,13 @@ from quizzes import bank, formats, operations
 from quizzes.forms import QuestionEditor
 from quizzes.models import Question
 from quizzes.tests.fixtures.plugin import token_client
+from quizzes.tests.fixtures.samples import LETTERS
 from quizzes.tests.test_views.test_bank import submitted
 from quizzes.validation import clean_question
 
 pytestmark = pytest.mark.django_db
 
 HEX = re.compile(r"[0-9a-f]{24}")
-CHOICES = {
-    "type": "multichoice",
-    "name": "Letters",
-    "text": "First?",
-    "answers": [
-        {"text": "A", "fraction": 100},
-        {"text": "B", "fraction": 0},
-        {"text": "C", "fraction": 0},
-    ],
-}
 
 
 @pytest.fixture
@@ -37,7 +28,7 @@ def letters_category(teacher):
 
 @pytest.fixture
 def letters(teacher, letters_category):
-    return bank.create_question(teacher, letters_category, CHOICES, teacher)
+    return bank.create_question(teacher, letters_category, LETTERS, teacher)
 
 
 def uids(question):
@@ -51,10 +42,10 @@ def texts_by_uid(question):
 # -- rules ------------------------------------------------------------------------------
 def test_cleaning_keeps_given_uids_and_leaves_new_answers_without():
     given = [{"uid": " x1 ", "text": "A", "fraction": 100}, {"uid": "", "text": "B"}, {"text": "C"}]
-    cleaned = clean_question({**CHOICES, "answers": given})
+    cleaned = clean_question({**LETTERS, "answers": given})
     assert [answer.get("uid") for answer in cleaned["answers"]] == ["x1", None, None]
     # Parsers' data has no uids: documents compared in format tests stay as they were.
-    assert all("uid" not in answer for answer in clean_question(CHOICES)["answers"])
+    assert all("uid" not in answer for answer in clean_question(LETTERS)["answers"])
 
 
 @pytest.mark.parametrize(
@@ -63,7 +54,7 @@ def test_cleaning_keeps_given_uids_and_leaves_new_answers_without():
 def test_a_uid_must_be_a_short_text_no_other_answer_has(uid, code):
     given = [{"uid": "x1", "text": "A", "fraction": 100}, {"uid": uid, "text": "B"}]
     with pytest.raises(ValidationError) as refused:
-        clean_question({**CHOICES, "answers": given})
+        clean_question({**LETTERS, "answers": given})
     (error,) = refused.value.error_dict["answers[1].uid"]
     assert error.code == code
 
@@ -74,7 +65,7 @@ def test_an_emptied_row_goes_with_its_uid():
         {"uid": "2", "text": "", "fraction": 0},
         {"uid": "3", "text": "C", "fraction": 0},
     ]
-    cleaned = clean_question({**CHOICES, "answers": given})
+    cleaned = clean_question({**LETTERS, "answers": given})
     assert [answer["uid"] for answer in cleaned["answers"]] == ["1", "3"]
 
 
@@ -96,21 +87,21 @@ def test_new_questions_number_their_answers_and_edits_keep_them(teacher, letters
 
 
 def test_imports_number_answers_as_the_orm_does(teacher, letters_category):
-    documents = bank.prepare_questions(teacher, [clean_question(CHOICES)])
+    documents = bank.prepare_questions(teacher, [clean_question(LETTERS)])
     assert [answer["uid"] for answer in documents[0]["answers"]] == ["1", "2", "3"]
     (imported,) = bank.insert_prepared(documents, [letters_category.pk])
     assert uids(Question(pk=imported)) == ["1", "2", "3"]
 
 
 def test_copies_keep_the_uids_of_their_answers(teacher, make_quiz):
-    quiz = make_quiz("Letters", [CHOICES])
+    quiz = make_quiz("Letters", [LETTERS])
     (question,) = operations.quiz_questions(quiz)
     copy = operations.duplicate_question(quiz, question)
     assert uids(copy) == uids(question) == ["1", "2", "3"]
 
 
 def test_exports_hold_no_uid(teacher, make_quiz):
-    quiz = make_quiz("Letters", [CHOICES])
+    quiz = make_quiz("Letters", [LETTERS])
     data = operations.quiz_data(quiz)
     assert all("uid" not in answer for answer in data["questions"][0]["answers"])
     content, _type, _extension = formats.write(data, "json")

@@ -9,20 +9,10 @@ from playwright.sync_api import expect
 
 from quizzes import bank
 from quizzes.models import Question
+from quizzes.tests.fixtures.samples import LETTERS
 from tests.e2e.test_cloze import log_in
 
 pytestmark = pytest.mark.e2e
-
-LETTERS = {
-    "type": "multichoice",
-    "name": "Letters",
-    "text": "First?",
-    "answers": [
-        {"text": "A", "fraction": 100},
-        {"text": "B", "fraction": 0},
-        {"text": "C", "fraction": 0},
-    ],
-}
 
 
 def test_rows_removed_added_and_edited_keep_their_answers_ids(page, teacher, teacher_password):

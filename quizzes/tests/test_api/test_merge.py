@@ -8,22 +8,13 @@ import pytest
 from quizzes import bank, operations
 from quizzes.models import Revision
 from quizzes.tests.fixtures.plugin import db_snapshot, token_client
+from quizzes.tests.fixtures.samples import LETTERS
 from quizzes.tests.test_api.conftest import QUESTIONS, assert_problem, quiz_url
 
 pytestmark = pytest.mark.django_db
 
 MERGE = {"HTTP_PREFER": "merge"}
 YOURS = {"field": "title", "choice": "yours"}
-LETTERS = {
-    "type": "multichoice",
-    "name": "Letters",
-    "text": "First?",
-    "answers": [
-        {"text": "A", "fraction": 100},
-        {"text": "B", "fraction": 0},
-        {"text": "C", "fraction": 0},
-    ],
-}
 
 
 def if_match(version):
