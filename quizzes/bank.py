@@ -126,6 +126,18 @@ def exported(data):
     return {**data, "answers": answers}
 
 
+def question_counts(categories):
+    """{category id: how many questions it holds itself} of `categories` (those holding
+    none are left out): one count aggregate, which reads the questions' index keys."""
+    return dict(
+        Question.objects.filter(category__in=[category.pk for category in categories])
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+
+
 def category_tree(owner, counted=True):
     """[(category, depth, question count)] of the owner's bank, in tree order.
 
@@ -134,15 +146,7 @@ def category_tree(owner, counted=True):
     `counted`, the counts are None and not read).
     """
     categories = list(bank_categories(owner))
-    counts = {}
-    if counted:
-        counts = dict(
-            Question.objects.filter(category__in=[c.pk for c in categories])
-            .order_by()
-            .values_list("category")
-            .annotate(n=Count("id"))
-            .values_list("category", "n")
-        )
+    counts = question_counts(categories) if counted else {}
     children = {}
     for category in categories:
         children.setdefault(category.parent_id, []).append(category)

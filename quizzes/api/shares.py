@@ -15,20 +15,19 @@ is shared with gets 403, anyone else 404. The rules are quizzes.colleagues';
 a refusal is a 400 problem+json naming the field, and writes nothing.
 """
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from quizzes import access, colleagues, listing
+from quizzes import access, bank, colleagues, listing
 from quizzes.api.bank import CategorySerializer
 from quizzes.api.pagination import QuizCursorPagination
 from quizzes.api.serializers import CommandSerializer, QuizSerializer
 from quizzes.api.views import ObjectIdLookupMixin, read_body
 from quizzes.attempts import with_attempt_counts
-from quizzes.models import Category, CategoryShare, Question, Quiz, QuizShare, Share
+from quizzes.models import Category, CategoryShare, Quiz, QuizShare, Share
 
 ROLE_HELP = gettext_lazy(
     "editor: changes the item (not deleting or sharing it); viewer: sees it only."
@@ -198,13 +197,7 @@ class SharedCategoryViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         categories = access.shared_categories(request.user)
-        counts = dict(
-            Question.objects.filter(category__in=[category.pk for category in categories])
-            .order_by()
-            .values_list("category")
-            .annotate(n=Count("id"))
-            .values_list("category", "n")
-        )
+        counts = bank.question_counts(categories)
         for category in categories:
             category.depth, category.question_count = 0, counts.get(category.pk, 0)
         return Response(SharedCategorySerializer(categories, many=True).data)
