@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import Question, Quiz
-from tests.e2e.accessibility import assert_accessible
-from tests.e2e.test_cloze import DESKTOP, PHONE, assert_no_overflow, log_in
+from tests.e2e.test_cloze import DESKTOP, check_both_sizes, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -56,16 +55,6 @@ MOODLE_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def check_page(page, screenshot, step):
-    """axe-core on the page; screenshots at desktop and phone sizes; no overflow on a phone."""
-    assert_accessible(page, step)
-    screenshot(f"{step}-desktop")
-    page.set_viewport_size(PHONE)
-    assert_no_overflow(page)
-    screenshot(f"{step}-phone")
-    page.set_viewport_size(DESKTOP)
-
-
 def tab_to(page, selector, limit=60):
     """Press Tab until the element matching `selector` has the focus; it shows a focus ring."""
     for _ in range(limit):
@@ -89,7 +78,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     # A new teacher's bank is empty and says what to do.
     page.get_by_role("link", name="Question bank").click()
     expect(page.get_by_role("heading", name="Your question bank is empty")).to_be_visible()
-    check_page(page, screenshot, "empty-bank")
+    check_both_sizes(page, screenshot, "empty-bank")
 
     # Import a Moodle XML file with nested categories.
     upload = tmp_path / "sciences.xml"
@@ -108,7 +97,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     expect(science.locator(".category-count").first).to_contain_text("7 with subcategories")
     physics_row = page.locator(".category-row", has_text="Physics")
     expect(physics_row).to_contain_text("3 questions")
-    check_page(page, screenshot, "tree")
+    check_both_sizes(page, screenshot, "tree")
 
     page.get_by_role("link", name="Physics", exact=True).click()
     expect(page.get_by_role("heading", name="Physics", level=1)).to_be_visible()
@@ -123,7 +112,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     page.get_by_label("Select all on this page").uncheck()
     page.get_by_label("Select “Heavier falls faster”").check()
     page.get_by_label("Tags to add").fill("misconception")
-    check_page(page, screenshot, "category-list")
+    check_both_sizes(page, screenshot, "category-list")
     page.get_by_role("button", name="Add tags").click()
     expect(page.locator(".message-success")).to_have_text("Tags added to 1 question.")
     expect(page.locator(".bank-item", has_text="Heavier falls faster")).to_contain_text(
@@ -143,7 +132,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
         pk = Question.objects.get(name=name).pk
         tab_to(page, f"#pick-{pk}")
         page.keyboard.press("Space")
-    check_page(page, screenshot, "add-from-bank")
+    check_both_sizes(page, screenshot, "add-from-bank")
     tab_to(page, "button.btn-primary")
     page.keyboard.press("Enter")
     expect(page.locator(".message-success")).to_have_text("2 questions added to the quiz.")
@@ -165,7 +154,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     )
     expect(page.locator(".random-slot")).to_contain_text("1 random question from “Chemistry”")
     expect(page.locator(".question-item").first).to_contain_text("Bank: Physics")
-    check_page(page, screenshot, "quiz-editor")
+    check_both_sizes(page, screenshot, "quiz-editor")
     quiz = Quiz.objects.get(title="Mixed sciences")
     assert [slot.is_random for slot in quiz.slots] == [False, False, False, True]
     assert quiz.question_count == 4
@@ -177,7 +166,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     expect(page.locator("#id_bank-category")).to_have_value(category_id)
     page.get_by_label("Question text").fill("Pears fall down, pulled by the Earth.")
     page.locator("#id_bank-tags").fill("newton")
-    check_page(page, screenshot, "bank-editor")
+    check_both_sizes(page, screenshot, "bank-editor")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".message-success")).to_have_text("Question “Gravity” saved.")
     gravity = Question.objects.get(name="Gravity")
@@ -187,18 +176,18 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     # Compare the two versions.
     page.get_by_role("link", name="Versions of “Gravity”").click()
     expect(page.locator(".versions-table tbody tr")).to_have_count(2)
-    check_page(page, screenshot, "versions")
+    check_both_sizes(page, screenshot, "versions")
     page.get_by_role("button", name="Compare the chosen versions").click()
     expect(page.get_by_role("heading", name="Version 1 and version 2")).to_be_visible()
     text_change = page.get_by_role("row", name=re.compile("^Question text"))
     expect(text_change.locator(".diff-old del")).to_have_text("Apples")
     expect(text_change.locator(".diff-new ins")).to_have_text(["Pears", ", pulled by the Earth"])
     expect(page.get_by_role("row", name=re.compile("^Tags"))).to_contain_text("newton")
-    check_page(page, screenshot, "compare")
+    check_both_sizes(page, screenshot, "compare")
 
     # Restore version 1, as version 3.
     page.get_by_role("link", name="View version 1").click()
-    check_page(page, screenshot, "version-1")
+    check_both_sizes(page, screenshot, "version-1")
     page.get_by_role("button", name="Restore this version").click()
     expect(page.locator(".message-success")).to_have_text("Version 1 restored as version 3.")
     gravity.refresh_from_db()
@@ -210,7 +199,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Question bank").click()
     page.get_by_role("link", name="Edit Chemistry").click()
     page.get_by_label("New place").select_option(label="(top level)")
-    check_page(page, screenshot, "category-edit")
+    check_both_sizes(page, screenshot, "category-edit")
     page.get_by_role("button", name="Move", exact=True).click()
     expect(page.locator(".message-success")).to_have_text("Category “Chemistry” moved.")
     top_level = page.locator(".card > .category-tree > li > .category-row .category-name")
@@ -218,7 +207,7 @@ def test_bank_journey(page, screenshot, teacher, teacher_password, tmp_path):
     page.get_by_role("link", name="Delete Chemistry").click()
     expect(page.get_by_text("3 questions, with all their versions")).to_be_visible()
     expect(page.get_by_role("link", name="Mixed sciences")).to_be_visible()
-    check_page(page, screenshot, "category-delete")
+    check_both_sizes(page, screenshot, "category-delete")
     page.get_by_role("button", name="Delete the category and its content").click()
     expect(page.locator(".message-success")).to_have_text("Category “Chemistry” deleted.")
     quiz.refresh_from_db()

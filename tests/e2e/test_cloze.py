@@ -123,6 +123,17 @@ def assert_no_overflow(page):
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px viewport"
 
 
+def check_both_sizes(page, screenshot, step, where=None, desktop=DESKTOP):
+    """Screenshots at `desktop` and phone sizes, each checked by axe-core (`where`, else
+    `step`, names the page in a failure) and for sideways scrolling; back to `desktop`."""
+    for size, viewport in (("desktop", desktop), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        screenshot(f"{step}-{size}")
+        assert_no_overflow(page)
+        assert_accessible(page, f"{where or step} at {size} size")
+    page.set_viewport_size(desktop)
+
+
 def log_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -15,8 +15,7 @@ from playwright.sync_api import expect
 
 from quizzes import operations
 from quizzes.tests.fixtures.plugin import question_named, questions_of
-from tests.e2e.accessibility import assert_accessible
-from tests.e2e.test_cloze import assert_no_overflow, log_in
+from tests.e2e.test_cloze import assert_no_overflow, check_both_sizes, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,16 +39,6 @@ FOUR_CHOICES = {
 FORM_HEIGHT_MAX = 3_900
 ANSWERS_HEIGHT_MAX = 1_300
 ROW_HEIGHT_MAX = 160
-
-
-def check_both_sizes(page, screenshot, step, where):
-    """Screenshots at desktop and phone sizes, each checked by axe-core and for overflow."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        screenshot(f"{step}-{size}")
-        assert_no_overflow(page)
-        assert_accessible(page, f"{where} at {size} size")
-    page.set_viewport_size(DESKTOP)
 
 
 def focused_name(page):
@@ -83,7 +72,9 @@ def test_compact_answer_rows_with_feedback_by_keyboard(
     feedback = first.get_by_label("Feedback", exact=True)
     expect(feedback).to_be_hidden()
     expect(first.locator("summary")).to_contain_text("Feedback: “Right: the closest.”")
-    check_both_sizes(page, screenshot, "multichoice-form", "on the compact multichoice form")
+    check_both_sizes(
+        page, screenshot, "multichoice-form", "on the compact multichoice form", desktop=DESKTOP
+    )
 
     # By keyboard: from the grade, Tab reaches the summary, Enter opens it, Tab the feedback.
     first.get_by_label("Grade").focus()
@@ -134,7 +125,9 @@ def test_up_and_down_keep_the_focus_on_the_button_pressed(
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Move “Q1” up")).to_be_focused()
     assert names(quiz) == ["Q2", "Q3", "Q1", "Q4"]
-    check_both_sizes(page, screenshot, "editor-after-moves", "on the editor after moves")
+    check_both_sizes(
+        page, screenshot, "editor-after-moves", "on the editor after moves", desktop=DESKTOP
+    )
 
 
 # The boxes of the header's parts, relative to the header.
@@ -183,7 +176,7 @@ def test_the_editor_on_a_phone(page, screenshot, teacher, teacher_password, make
     expect(buttons_hint).to_be_visible()
     expect(drag_hint).to_be_hidden()
     assert_header_in_two_rows(page)
-    check_both_sizes(page, screenshot, "editor", "on the editor")
+    check_both_sizes(page, screenshot, "editor", "on the editor", desktop=DESKTOP)
     # In French, whose words are longer, the header still takes two rows.
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change language").click()
@@ -209,7 +202,7 @@ def test_download_buttons_are_as_tall_as_their_neighbours(
         }
         assert {"Download JSON", "GIFT", "Moodle XML", "Preview", "Publish"} <= set(heights)
         assert max(heights.values()) - min(heights.values()) < 1, heights
-    check_both_sizes(page, screenshot, "editor-header", "on the editor")
+    check_both_sizes(page, screenshot, "editor-header", "on the editor", desktop=DESKTOP)
 
 
 def test_form_errors_are_announced_and_pass_axe(
@@ -225,7 +218,9 @@ def test_form_errors_are_announced_and_pass_axe(
     alerts = page.get_by_role("alert")
     expect(alerts.filter(has_text="100 %").first).to_be_visible()
     assert page.locator("ul[role=alert], ol[role=alert]").count() == 0
-    check_both_sizes(page, screenshot, "question-form-errors", "on a question form with errors")
+    check_both_sizes(
+        page, screenshot, "question-form-errors", "on a question form with errors", desktop=DESKTOP
+    )
 
 
 MATCH_CAPITALS = {
@@ -294,4 +289,4 @@ def test_the_graded_preview_marks_right_and_wrong_parts(
     # The marks differ in shape and words, not in colour alone.
     symbols = page.locator(".mark > [aria-hidden=true]").all_text_contents()
     assert symbols == ["✓", "✗", "✓", "✗", "✗"]
-    check_both_sizes(page, screenshot, "graded-preview", "on the graded preview")
+    check_both_sizes(page, screenshot, "graded-preview", "on the graded preview", desktop=DESKTOP)

@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import Quiz
-from tests.e2e.accessibility import assert_accessible
-from tests.e2e.test_cloze import assert_no_overflow, log_in
+from tests.e2e.test_cloze import check_both_sizes, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,16 +24,6 @@ QUESTIONS = [
         "answers": [{"text": "true", "fraction": 100}, {"text": "false", "fraction": 0}],
     }
 ]
-
-
-def check(page, screenshot, step):
-    """axe-core on the page; screenshots at both sizes; no sideways scrolling on a phone."""
-    assert_accessible(page, step)
-    screenshot(f"{step}-desktop")
-    page.set_viewport_size(PHONE)
-    assert_no_overflow(page)
-    screenshot(f"{step}-phone")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_teacher_restores_an_older_revision_from_the_history(
@@ -55,7 +44,7 @@ def test_teacher_restores_an_older_revision_from_the_history(
     expect(page.get_by_role("heading", name="History of “Stars”")).to_be_visible()
     expect(page.locator("#revision-2")).to_contain_text("Pass mark (%): 70 → 75")
     expect(page.locator("#revision-1")).to_contain_text("Created")
-    check(page, screenshot, "history")
+    check_both_sizes(page, screenshot, "history", desktop=DESKTOP)
 
     # The two revisions compared (the radios start on the latest two).
     page.get_by_role("button", name="Compare the chosen revisions").click()
@@ -63,12 +52,12 @@ def test_teacher_restores_an_older_revision_from_the_history(
     row = page.locator(".diff-table tbody tr", has_text="Pass mark (%)")
     expect(row.locator("del")).to_have_text("70")
     expect(row.locator("ins")).to_have_text("75")
-    check(page, screenshot, "compare")
+    check_both_sizes(page, screenshot, "compare", desktop=DESKTOP)
 
     # The older revision, restored from its page.
     page.get_by_role("link", name="View revision 1").click()
     expect(page.get_by_role("heading", name="Revision 1 of “Stars”")).to_be_visible()
-    check(page, screenshot, "revision")
+    check_both_sizes(page, screenshot, "revision", desktop=DESKTOP)
     page.get_by_role("button", name="Restore this revision").click()
     expect(page.get_by_text("Revision 1 restored as revision 3.")).to_be_visible()
     expect(page.locator("#revision-3")).to_contain_text("Pass mark (%): 75 → 70")

@@ -14,20 +14,9 @@ from playwright.sync_api import expect
 
 from quizzes import operations
 from quizzes.tests.fixtures.plugin import question_named
-from tests.e2e.accessibility import assert_accessible
-from tests.e2e.test_cloze import DESKTOP, PHONE, assert_no_overflow, log_in
+from tests.e2e.test_cloze import check_both_sizes, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def check_page(page, screenshot, step, where):
-    """Screenshots at desktop and phone sizes, each checked by axe-core and for overflow."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        screenshot(f"{step}-{size}")
-        assert_no_overflow(page)
-        assert_accessible(page, f"{where} at {size} size")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_hints_and_essay_options(page, screenshot, teacher, teacher_password, make_quiz):
@@ -59,7 +48,7 @@ def test_hints_and_essay_options(page, screenshot, teacher, teacher_password, ma
     third.locator("summary").click()
     third.get_by_label("Format").select_option("html")
     page.get_by_label("Penalty for each incorrect try").select_option("0.5")
-    check_page(page, screenshot, "multichoice-editor", "on the multiple-choice editor")
+    check_both_sizes(page, screenshot, "multichoice-editor", "on the multiple-choice editor")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".message-success")).to_have_text("Question “Primes” saved.")
     primes = operations.question_data(question_named(quiz, "Primes"))
@@ -84,7 +73,7 @@ def test_hints_and_essay_options(page, screenshot, teacher, teacher_password, ma
     page.get_by_label("Maximum word limit").fill("50")
     page.get_by_label("Information for graders", exact=True).fill("Mention the Roche limit.")
     page.get_by_label("Response template", exact=True).fill("Saturn's rings")
-    check_page(page, screenshot, "essay-editor", "on the essay editor")
+    check_both_sizes(page, screenshot, "essay-editor", "on the essay editor")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".message-success")).to_have_text("Question “Rings” saved.")
     essay = operations.question_data(question_named(quiz, "Rings"))
@@ -105,18 +94,18 @@ def test_hints_and_essay_options(page, screenshot, teacher, teacher_password, ma
     box = page.get_by_label("Your answer")
     expect(box).to_have_value("Saturn's rings")
     expect(page.get_by_text("Write between 4 and 50 words.")).to_be_visible()
-    check_page(page, screenshot, "preview", "on the preview")
+    check_both_sizes(page, screenshot, "preview", "on the preview")
     page.get_by_role("radio", name="A. 2").check()
     page.get_by_role("button", name="Submit and see the score").click()
     expect(page.get_by_role("alert").first).to_contain_text("cannot be submitted")
     expect(page.get_by_text("at least 4 words; yours has 2.")).to_be_visible()
     expect(box).to_have_value("Saturn's rings")
-    check_page(page, screenshot, "preview-word-limit", "on the refused preview")
+    check_both_sizes(page, screenshot, "preview-word-limit", "on the refused preview")
     box.fill("Ice and dust, held in orbit.")
     page.get_by_role("button", name="Submit and see the score").click()
     expect(page.locator(".score")).to_be_visible()
     expect(page.locator(".combined-feedback")).to_contain_text("Well done.")
-    check_page(page, screenshot, "graded", "on the graded preview")
+    check_both_sizes(page, screenshot, "graded", "on the graded preview")
 
 
 @pytest.mark.parametrize("qtype", ["numerical", "truefalse", "matching", "cloze"])
@@ -126,4 +115,4 @@ def test_other_editors(page, screenshot, teacher, teacher_password, make_quiz, q
     log_in(page, teacher.username, teacher_password)
     page.goto(f"/quizzes/{quiz.pk}/questions/add/{qtype}/")
     expect(page.get_by_label("ID number")).to_be_visible()
-    check_page(page, screenshot, f"{qtype}-editor", f"on the {qtype} editor")
+    check_both_sizes(page, screenshot, f"{qtype}-editor", f"on the {qtype} editor")
