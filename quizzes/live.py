@@ -45,6 +45,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from pymongo.errors import OperationFailure, PyMongoError
 
+from quizzes import revisions
 from quizzes.models import QuestionVersion, Revision
 
 logger = logging.getLogger(__name__)
@@ -187,12 +188,13 @@ class Reader:
         if author_id is None:
             return ""
         user = get_user_model()
+        names = ("username", "first_name", "last_name")
         found = self.database[user._meta.db_table].find_one(
-            {"_id": author_id}, {"username": 1, "first_name": 1, "last_name": 1}
+            {"_id": author_id}, dict.fromkeys(names, 1)
         )
-        found = found or {}
-        full = f"{found.get('first_name', '')} {found.get('last_name', '')}".strip()
-        return full or found.get("username", "")
+        if found is None:
+            return ""
+        return revisions.display_name(user(**{name: found.get(name, "") for name in names}))
 
 
 class Subscription:

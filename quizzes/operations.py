@@ -478,7 +478,7 @@ def display_names(user_ids):
     none): their full name, else their username."""
     ids = list(dict.fromkeys(pk for pk in user_ids if pk is not None))
     users = get_user_model().objects.in_bulk(ids) if ids else {}
-    return [users[pk].get_full_name() or users[pk].get_username() for pk in ids if pk in users]
+    return [revisions.display_name(users[pk]) for pk in ids if pk in users]
 
 
 def three_way(base, theirs, yours, current, authors, choices, **rules):

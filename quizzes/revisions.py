@@ -164,6 +164,12 @@ def revisions_of(quiz):
     return Revision.objects.filter(quiz_id=quiz.pk)
 
 
+def display_name(user):
+    """How a change's author is named to the teachers who see it (merge messages, live
+    notices): their full name, else their user name."""
+    return user.get_full_name() or user.get_username()
+
+
 def with_authors(revision_list):
     """`revision_list`, each with its `author` (one query for them all, none for none)."""
     ids = {revision.author_id for revision in revision_list} - {None}
