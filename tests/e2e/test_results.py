@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from quizzes import attempts, releases
 from quizzes.tests.fixtures.plugin import questions_of
-from tests.e2e.test_bank import check_page, tab_to
-from tests.e2e.test_cloze import DESKTOP, log_in
+from tests.e2e.test_bank import tab_to
+from tests.e2e.test_cloze import DESKTOP, check_both_sizes, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -53,21 +53,21 @@ def test_teacher_grades_an_essay_and_downloads_the_results(
     # The dashboard lists the attempt waiting for grading.
     panel = page.get_by_role("region", name="Needs grading")
     expect(panel).to_contain_text("Lea — Summer")
-    check_page(page, screenshot, "dashboard")
+    check_both_sizes(page, screenshot, "dashboard")
 
     # The results table: the attempt, waiting.
     page.goto(f"/quizzes/{essay_quiz.pk}/results/")
     row = page.locator("tbody tr", has_text="Lea")
     expect(row).to_contain_text("1 / 3")
     expect(row).to_contain_text("needs grading")
-    check_page(page, screenshot, "results")
+    check_both_sizes(page, screenshot, "results")
 
     # The attempt, opened by keyboard from the table.
     tab_to(page, "td a")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Attempt of Lea")).to_be_visible()
     expect(page.get_by_text("We swam in the sea.")).to_be_visible()
-    check_page(page, screenshot, "attempt")
+    check_both_sizes(page, screenshot, "attempt")
 
     # Points out of range: refused, said by the field.
     essay = page.get_by_role("region", name=re.compile("Grade this response"))
@@ -85,13 +85,13 @@ def test_teacher_grades_an_essay_and_downloads_the_results(
     expect(page.locator(".message-success")).to_have_text("Grade saved.")
     expect(page.locator("#attempt-score")).to_have_text("3 / 3 (100 %)")
     expect(page.locator("#attempt-state")).to_have_text("submitted")
-    check_page(page, screenshot, "graded")
+    check_both_sizes(page, screenshot, "graded")
 
     # Statistics, with the histogram.
     page.goto(f"/quizzes/{essay_quiz.pk}/results/statistics/")
     expect(page.get_by_role("img", name="Number of attempts by score (percent)")).to_be_visible()
     expect(page.locator("svg.histogram rect.bar")).to_have_count(10)
-    check_page(page, screenshot, "statistics")
+    check_both_sizes(page, screenshot, "statistics")
 
     # The XLSX download holds the graded attempt.
     page.goto(f"/quizzes/{essay_quiz.pk}/results/")
